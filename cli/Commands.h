@@ -1,0 +1,23 @@
+// Subcommands of `ioawb`. Each registers its options on the CLI11 app and
+// returns the process exit code when run.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace ioa::cli {
+
+// Exit codes shared by every subcommand.
+enum Exit : int { kOk = 0, kFailed = 1, kUsage = 2, kUnknown = 3 };
+
+using Runner = std::function<int()>;
+struct Command {
+  CLI::App* app;
+  Runner run;
+};
+Command addCheckCommand(CLI::App& app);
+
+}  // namespace ioa::cli

@@ -1,0 +1,59 @@
+// Diagnostics a user can act on: file:line:col, a message, the source line
+// with a caret, and notes pointing at related places.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ioa/spec/Source.h"
+
+namespace ioa {
+
+enum class Severity { Error, Warning, Note };
+
+struct DiagNote {
+  SourceRange range;
+  std::string message;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::Error;
+  SourceRange range;
+  std::string message;
+  std::vector<DiagNote> notes;
+};
+
+class DiagnosticEngine {
+ public:
+  explicit DiagnosticEngine(const SourceManager& sm, size_t errorLimit = 50)
+      : sm_(sm), errorLimit_(errorLimit) {}
+
+  Diagnostic& error(SourceRange r, std::string msg);
+  Diagnostic& warning(SourceRange r, std::string msg);
+  // Adds a diagnostic; errors beyond the limit are counted but dropped.
+  Diagnostic& report(Diagnostic d);
+
+  size_t errorCount() const { return errors_; }
+  bool hasErrors() const { return errors_ > 0; }
+  bool limitReached() const { return errors_ >= errorLimit_; }
+  const std::vector<Diagnostic>& all() const { return diags_; }
+  const SourceManager& sources() const { return sm_; }
+
+  // "file:line:col: error: message" + source line + caret, notes likewise.
+  std::string renderText(const Diagnostic& d) const;
+  std::string renderAllText() const;
+  // {"file","line","col","severity","message","notes":[{"file","line","col","message"}]}
+  std::string renderJsonObject(const Diagnostic& d) const;
+
+ private:
+  const SourceManager& sm_;
+  size_t errorLimit_;
+  size_t errors_ = 0;
+  std::vector<Diagnostic> diags_;
+  Diagnostic overflow_;  // sink for diagnostics beyond the limit
+};
+
+std::string jsonEscape(std::string_view s);
+const char* severityName(Severity s);
+
+}  // namespace ioa

@@ -1,0 +1,117 @@
+#include "ioa/spec/Diagnostics.h"
+
+#include <cstdio>
+
+namespace ioa {
+
+const char* severityName(Severity s) {
+  switch (s) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+
+std::string jsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+Diagnostic& DiagnosticEngine::error(SourceRange r, std::string msg) {
+  return report({Severity::Error, r, std::move(msg), {}});
+}
+
+Diagnostic& DiagnosticEngine::warning(SourceRange r, std::string msg) {
+  return report({Severity::Warning, r, std::move(msg), {}});
+}
+
+Diagnostic& DiagnosticEngine::report(Diagnostic d) {
+  if (d.severity == Severity::Error) {
+    if (errors_ >= errorLimit_) {
+      ++errors_;
+      overflow_ = std::move(d);
+      return overflow_;
+    }
+    ++errors_;
+  }
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+static void renderOne(const SourceManager& sm, std::string& out, SourceRange r, Severity sev,
+                      const std::string& msg) {
+  LineCol lc = sm.lineCol(r);
+  if (r.valid() && r.file <= sm.fileCount()) {
+    const auto& f = sm.file(r.file);
+    out += f.path() + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": ";
+    out += severityName(sev);
+    out += ": " + msg + "\n";
+    std::string_view line = f.lineText(lc.line);
+    out += "  ";
+    out += line;
+    out += "\n  ";
+    for (uint32_t i = 1; i < lc.col && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
+    out += '^';
+    uint32_t len = r.end > r.begin ? r.end - r.begin : 1;
+    for (uint32_t i = 1; i < len && lc.col + i <= line.size(); ++i) out += '~';
+    out += "\n";
+  } else {
+    out += severityName(sev);
+    out += ": " + msg + "\n";
+  }
+}
+
+std::string DiagnosticEngine::renderText(const Diagnostic& d) const {
+  std::string out;
+  renderOne(sm_, out, d.range, d.severity, d.message);
+  for (const auto& n : d.notes) renderOne(sm_, out, n.range, Severity::Note, n.message);
+  return out;
+}
+
+std::string DiagnosticEngine::renderAllText() const {
+  std::string out;
+  for (const auto& d : diags_) out += renderText(d);
+  if (errors_ > errorLimit_)
+    out += "error: too many errors (" + std::to_string(errors_) + "), stopped reporting after " +
+           std::to_string(errorLimit_) + "\n";
+  return out;
+}
+
+static std::string locJson(const SourceManager& sm, SourceRange r) {
+  LineCol lc = sm.lineCol(r);
+  std::string file = r.valid() && r.file <= sm.fileCount() ? sm.file(r.file).path() : "";
+  return "\"file\":\"" + jsonEscape(file) + "\",\"line\":" + std::to_string(lc.line) +
+         ",\"col\":" + std::to_string(lc.col);
+}
+
+std::string DiagnosticEngine::renderJsonObject(const Diagnostic& d) const {
+  std::string out = "{" + locJson(sm_, d.range) + ",\"severity\":\"" + severityName(d.severity) +
+                    "\",\"message\":\"" + jsonEscape(d.message) + "\",\"notes\":[";
+  for (size_t i = 0; i < d.notes.size(); ++i) {
+    if (i) out += ",";
+    out += "{" + locJson(sm_, d.notes[i].range) + ",\"message\":\"" + jsonEscape(d.notes[i].message) + "\"}";
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace ioa

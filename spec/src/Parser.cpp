@@ -1,0 +1,1284 @@
+#include "ioa/spec/Parser.h"
+
+#include <string>
+
+namespace ioa {
+
+const char* actionKindName(ActionKind k) {
+  switch (k) {
+    case ActionKind::Input: return "input";
+    case ActionKind::Output: return "output";
+    case ActionKind::Internal: return "internal";
+  }
+  return "input";
+}
+
+namespace {
+
+// Thrown after a syntax error has been reported; caught at a recovery point.
+struct ParseAbort {};
+
+constexpr int kMaxDepth = 200;
+
+class Parser {
+ public:
+  Parser(uint32_t file, AstArena& arena, DiagnosticEngine& diags)
+      : file_(file), arena_(arena), diags_(diags), text_(diags.sources().file(file).text()) {
+    Lexer lx(file, text_, diags);
+    toks_ = lx.lexAll();
+    // Error tokens were already reported by the lexer; drop them so the parser
+    // does not report the same place twice.
+    std::vector<Token> clean;
+    clean.reserve(toks_.size());
+    for (const Token& t : toks_)
+      if (t.kind != Tok::Error) clean.push_back(t);
+    toks_ = std::move(clean);
+  }
+
+  Module parseModule() {
+    Module m;
+    m.file = file_;
+    while (!at(Tok::Eof) && !diags_.limitReached()) {
+      size_t start = pos_;
+      try {
+        if (Decl* d = parseTopDecl()) m.decls.push_back(d);
+      } catch (ParseAbort&) {
+        syncTopLevel(start);
+      }
+    }
+    return m;
+  }
+
+  Expr* parseStandaloneTerm() {
+    try {
+      Expr* e = parseExpr();
+      if (!at(Tok::Eof)) errorExpected("end of term");
+      return e;
+    } catch (ParseAbort&) {
+      return nullptr;
+    }
+  }
+
+ private:
+  // ------------------------------------------------------------ token helpers
+  const Token& cur() const { return toks_[pos_]; }
+  const Token& peek(size_t k = 1) const {
+    size_t i = pos_ + k;
+    return i < toks_.size() ? toks_[i] : toks_.back();
+  }
+  bool at(Tok k) const { return cur().kind == k; }
+  bool atIdent(std::string_view word) const { return cur().kind == Tok::Ident && cur().text == word; }
+  SourceRange rangeOf(const Token& t) const { return {file_, t.begin, t.end}; }
+  SourceRange curRange() const { return rangeOf(cur()); }
+  SourceRange prevRange() const { return pos_ > 0 ? rangeOf(toks_[pos_ - 1]) : curRange(); }
+  SourceRange from(SourceRange start) const {
+    SourceRange p = prevRange();
+    return {file_, start.begin, p.end > start.begin ? p.end : start.end};
+  }
+  void advance() {
+    if (!at(Tok::Eof)) ++pos_;
+  }
+  bool accept(Tok k) {
+    if (at(k)) {
+      advance();
+      return true;
+    }
+    return false;
+  }
+  // Whether the current token is the first on its line.
+  bool atLineStart() const {
+    uint32_t b = cur().begin;
+    while (b > 0) {
+      char c = text_[b - 1];
+      if (c == '\n') return true;
+      if (c != ' ' && c != '\t' && c != '\r') return false;
+      --b;
+    }
+    return true;
+  }
+
+  std::string describe(const Token& t) const {
+    switch (t.kind) {
+      case Tok::Eof: return "end of file";
+      case Tok::Ident: return "identifier '" + std::string(t.text) + "'";
+      case Tok::IntLit: return "integer '" + std::string(t.text) + "'";
+      default: return tokName(t.kind);
+    }
+  }
+
+  [[noreturn]] void errorExpected(const std::string& what) {
+    diags_.error(curRange(), "expected " + what + ", found " + describe(cur()));
+    throw ParseAbort{};
+  }
+  [[noreturn]] void errorAt(SourceRange r, const std::string& msg) {
+    diags_.error(r, msg);
+    throw ParseAbort{};
+  }
+  Token expect(Tok k, const char* what = nullptr) {
+    if (!at(k)) errorExpected(what ? std::string(what) : std::string(tokName(k)));
+    Token t = cur();
+    advance();
+    return t;
+  }
+  std::string expectIdent(const char* what, SourceRange* r = nullptr) {
+    if (!at(Tok::Ident)) errorExpected(what);
+    if (r) *r = curRange();
+    std::string s(cur().text);
+    advance();
+    return s;
+  }
+
+  // ------------------------------------------------------------ recovery
+  bool isTopStarter() const {
+    switch (cur().kind) {
+      case Tok::KwAutomaton:
+      case Tok::KwInvariant:
+      case Tok::KwForward:
+      case Tok::KwUses: return true;
+      case Tok::KwType:
+      case Tok::KwConst: return atLineStart() && peek().kind == Tok::Ident;
+      case Tok::Ident:
+        if (!atLineStart()) return false;
+        if (cur().text == "refinement") return peek().kind == Tok::KwFrom;
+        if (cur().text == "sort" || cur().text == "function" || cur().text == "layer" || cur().text == "stack")
+          return peek().kind == Tok::Ident;
+        if (cur().text == "axiom") return true;
+        return false;
+      default: return false;
+    }
+  }
+  void syncTopLevel(size_t start) {
+    if (pos_ == start) advance();
+    while (!at(Tok::Eof) && !isTopStarter()) advance();
+  }
+  bool isSectionStarter() const {
+    switch (cur().kind) {
+      case Tok::KwSignature:
+      case Tok::KwStates:
+      case Tok::KwTransitions:
+      case Tok::KwTasks:
+      case Tok::KwComponents:
+      case Tok::KwHidden: return true;
+      case Tok::KwInitially: return true;
+      case Tok::Ident:
+        return (cur().text == "fastpath" || cur().text == "header") && atLineStart() &&
+               peek().kind != Tok::Assign && peek().kind != Tok::Colon;
+      default: return false;
+    }
+  }
+  bool isTransitionStarter() const {
+    return (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)) && peek().kind == Tok::Ident;
+  }
+  void syncTransition(size_t start) {
+    if (pos_ == start) advance();
+    while (!at(Tok::Eof) && !isTopStarter() && !isSectionStarter() && !isTransitionStarter()) advance();
+  }
+
+  // ------------------------------------------------------------ top level
+  Decl* parseTopDecl() {
+    SourceRange start = curRange();
+    switch (cur().kind) {
+      case Tok::KwType: return parseTypeDecl();
+      case Tok::KwConst: return parseConstDecl();
+      case Tok::KwAutomaton: return parseAutomaton(false);
+      case Tok::KwInvariant: return parseInvariant();
+      case Tok::KwForward: return parseSimulation();
+      case Tok::KwUses: return parseUses();
+      case Tok::Ident:
+        if (cur().text == "sort") return parseSortDecl();
+        if (cur().text == "function") return parseFunction();
+        if (cur().text == "axiom") return parseAxiom();
+        if (cur().text == "layer") return parseAutomaton(true);
+        if (cur().text == "stack") return parseStack();
+        if (cur().text == "refinement") return parseSimulation();
+        break;
+      default: break;
+    }
+    (void)start;
+    errorExpected("a declaration (type, sort, const, function, axiom, automaton, layer, stack, invariant, "
+                  "forward simulation or refinement)");
+  }
+
+  Decl* parseUses() {
+    auto* d = arena_.decl<UsesDecl>();
+    SourceRange start = curRange();
+    advance();
+    // `uses Trait(args)`: LSL trait imports of the MIT toolset. Their operators are built in
+    // here, so the clause is kept for round-tripping and otherwise ignored.
+    d->nameRange = curRange();
+    expectIdent("a trait name after 'uses'");
+    if (accept(Tok::LParen)) {
+      int depth = 1;
+      while (!at(Tok::Eof) && depth > 0) {
+        if (at(Tok::LParen)) ++depth;
+        if (at(Tok::RParen)) --depth;
+        advance();
+      }
+    }
+    while (accept(Tok::Comma)) {
+      expectIdent("a trait name");
+      if (accept(Tok::LParen)) {
+        int depth = 1;
+        while (!at(Tok::Eof) && depth > 0) {
+          if (at(Tok::LParen)) ++depth;
+          if (at(Tok::RParen)) --depth;
+          advance();
+        }
+      }
+    }
+    d->range = from(start);
+    d->name = std::string(diags_.sources().textOf({file_, d->nameRange.begin, d->range.end}));
+    diags_.warning(d->range, "'uses' clause ignored: sequence, set, map and arithmetic operators are built in");
+    return d;
+  }
+
+  Decl* parseTypeDecl() {
+    auto* d = arena_.decl<TypeDecl>();
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent("a type name after 'type'", &d->nameRange);
+    expect(Tok::Eq, "'=' after the type name");
+    d->body = parseTypeBody();
+    d->range = from(start);
+    return d;
+  }
+
+  TypeBody parseTypeBody() {
+    TypeBody b;
+    SourceRange start = curRange();
+    if (accept(Tok::KwEnumeration)) {
+      b.kind = TypeBodyKind::Enumeration;
+      expect(Tok::KwOf, "'of' after 'enumeration'");
+      do {
+        SourceRange r;
+        b.values.push_back(expectIdent("an enumeration constant", &r));
+        b.valueRanges.push_back(r);
+      } while (accept(Tok::Comma));
+    } else if (at(Tok::KwTuple) || at(Tok::KwUnion)) {
+      b.kind = at(Tok::KwTuple) ? TypeBodyKind::Tuple : TypeBodyKind::Union;
+      advance();
+      expect(Tok::KwOf, b.kind == TypeBodyKind::Tuple ? "'of' after 'tuple'" : "'of' after 'union'");
+      do {
+        SourceRange r;
+        b.fieldNames.push_back(expectIdent(b.kind == TypeBodyKind::Tuple ? "a field name" : "a variant name", &r));
+        b.fieldRanges.push_back(r);
+        expect(Tok::Colon, "':' after the field name");
+        b.fieldSorts.push_back(parseSort());
+      } while (accept(Tok::Comma));
+    } else {
+      b.kind = TypeBodyKind::Alias;
+      b.alias = parseSort();
+    }
+    b.range = from(start);
+    return b;
+  }
+
+  Decl* parseSortDecl() {
+    auto* d = arena_.decl<SortDecl>();
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent("a sort name after 'sort'", &d->nameRange);
+    d->range = from(start);
+    return d;
+  }
+
+  Decl* parseConstDecl() {
+    auto* d = arena_.decl<ConstDecl>();
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent("a constant name after 'const'", &d->nameRange);
+    expect(Tok::Colon, "':' and a sort after the constant name");
+    d->sort = parseSort();
+    if (accept(Tok::Eq)) d->value = parseExpr();
+    d->range = from(start);
+    return d;
+  }
+
+  Decl* parseFunction() {
+    auto* d = arena_.decl<FunctionDecl>();
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent("a function name after 'function'", &d->nameRange);
+    if (at(Tok::LParen)) d->params = parseParams(false, false);
+    expect(Tok::Colon, "':' and the result sort");
+    d->result = parseSort();
+    if (accept(Tok::Eq)) d->body = parseExpr();
+    d->range = from(start);
+    return d;
+  }
+
+  Decl* parseAxiom() {
+    auto* d = arena_.decl<AxiomDecl>();
+    SourceRange start = curRange();
+    advance();
+    if (at(Tok::Ident) && peek().kind == Tok::Colon) {
+      d->name = std::string(cur().text);
+      d->nameRange = curRange();
+      advance();
+      advance();
+    }
+    d->body = parseExpr();
+    d->range = from(start);
+    return d;
+  }
+
+  // (a: T, b, c: U, M: type, const i: Node)
+  std::vector<Param> parseParams(bool allowType, bool allowConst) {
+    std::vector<Param> out;
+    expect(Tok::LParen);
+    if (accept(Tok::RParen)) return out;
+    size_t pending = 0;  // params still waiting for a sort (`i, j: Node`)
+    for (;;) {
+      Param p;
+      SourceRange start = curRange();
+      if (at(Tok::KwConst)) {
+        if (!allowConst) errorAt(curRange(), "'const' parameters are only allowed in action signatures");
+        p.isConst = true;
+        advance();
+      }
+      p.name = expectIdent("a parameter name");
+      p.range = from(start);
+      if (accept(Tok::Colon)) {
+        if (at(Tok::KwType)) {
+          if (!allowType) errorAt(curRange(), "type parameters are only allowed on automata");
+          advance();
+          p.isType = true;
+        } else {
+          p.sort = parseSort();
+        }
+        for (size_t i = out.size() - pending; i < out.size(); ++i) {
+          out[i].isType = p.isType;
+          out[i].sort = p.sort;
+        }
+        pending = 0;
+      } else {
+        ++pending;
+      }
+      out.push_back(p);
+      if (accept(Tok::Comma)) continue;
+      if (pending) {
+        SourceRange r = out.back().range;
+        diags_.error(r, "expected ':' and a sort for parameter '" + out.back().name + "', found " + describe(cur()));
+        throw ParseAbort{};
+      }
+      expect(Tok::RParen, "',' or ')' in the parameter list");
+      return out;
+    }
+  }
+
+  // ------------------------------------------------------------ sorts
+  SortExpr* parseSort() {
+    DepthGuard g(*this);
+    SortExpr* s = arena_.sortExpr();
+    SourceRange start = curRange();
+    if (at(Tok::KwType)) errorAt(curRange(), "'type' is only allowed as the sort of an automaton type parameter");
+    s->name = expectIdent("a sort");
+    if (accept(Tok::LBracket)) {
+      if (s->name == "Int") {
+        s->lo = parseExpr();
+        expect(Tok::DotDot, "'..' in the integer range");
+        s->hi = parseExpr();
+      } else {
+        do {
+          s->args.push_back(parseSort());
+        } while (accept(Tok::Comma));
+      }
+      expect(Tok::RBracket, "']' to close the sort arguments");
+    }
+    s->range = from(start);
+    return s;
+  }
+
+  // ------------------------------------------------------------ automata and layers
+  Decl* parseAutomaton(bool isLayer) {
+    auto* d = arena_.decl<AutomatonDecl>();
+    d->isLayer = isLayer;
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent(isLayer ? "a layer name" : "an automaton name", &d->nameRange);
+    if (at(Tok::LParen)) d->params = parseParams(!isLayer, false);
+    for (;;) {
+      if (diags_.limitReached()) break;
+      size_t before = pos_;
+      try {
+        if (!parseSection(d)) break;
+      } catch (ParseAbort&) {
+        syncTransition(before);
+      }
+    }
+    d->range = from(start);
+    return d;
+  }
+
+  void duplicateSection(bool seen, const char* name) {
+    if (seen) errorAt(curRange(), std::string("duplicate '") + name + "' section");
+  }
+
+  // Returns false when the token does not start a section of an automaton.
+  bool parseSection(AutomatonDecl* d) {
+    switch (cur().kind) {
+      case Tok::KwSignature:
+        duplicateSection(d->hasSignature, "signature");
+        advance();
+        d->hasSignature = true;
+        parseSignature(d);
+        return true;
+      case Tok::KwStates:
+        duplicateSection(d->hasStates, "states");
+        advance();
+        d->hasStates = true;
+        parseStates(d);
+        return true;
+      case Tok::KwInitially:
+        if (!d->hasStates) errorAt(curRange(), "'initially' must follow the 'states' section");
+        if (d->initially) errorAt(curRange(), "duplicate 'initially' clause");
+        advance();
+        d->initially = parseExpr();
+        return true;
+      case Tok::KwTransitions:
+        duplicateSection(d->hasTransitions, "transitions");
+        advance();
+        d->hasTransitions = true;
+        parseTransitions(d);
+        return true;
+      case Tok::KwTasks:
+        duplicateSection(d->hasTasks, "tasks");
+        advance();
+        d->hasTasks = true;
+        parseTasks(d);
+        return true;
+      case Tok::KwComponents:
+        if (d->isLayer) errorAt(curRange(), "a layer cannot have components; compose layers with 'stack'");
+        duplicateSection(d->hasComponents, "components");
+        advance();
+        d->hasComponents = true;
+        parseComponents(d);
+        return true;
+      case Tok::KwHidden:
+        advance();
+        do {
+          d->hidden.push_back(parseActionRef());
+        } while (accept(Tok::Comma));
+        return true;
+      case Tok::Ident:
+        if (d->isLayer && cur().text == "header" && peek().kind != Tok::Assign) {
+          duplicateSection(d->hasHeader, "header");
+          advance();
+          d->hasHeader = true;
+          d->header = parseTypeBody();
+          if (d->header.kind == TypeBodyKind::Enumeration)
+            errorAt(d->header.range, "a layer header must be a tuple, a union or a sort, not an enumeration");
+          return true;
+        }
+        if (d->isLayer && cur().text == "fastpath" && peek().kind != Tok::Assign) {
+          FastpathDecl f;
+          SourceRange start = curRange();
+          advance();
+          SourceRange pr;
+          f.path = expectIdent("'dn' or 'up' after 'fastpath'", &pr);
+          if (f.path != "dn" && f.path != "up") errorAt(pr, "expected 'dn' or 'up' after 'fastpath', found '" + f.path + "'");
+          for (const auto& o : d->fastpaths)
+            if (o.path == f.path) {
+              Diagnostic& dg = diags_.error(pr, "duplicate 'fastpath " + f.path + "' clause");
+              dg.notes.push_back({o.range, "previous clause here"});
+              throw ParseAbort{};
+            }
+          expect(Tok::Colon, "':' after the fastpath direction");
+          f.pred = parseExpr();
+          f.range = from(start);
+          d->fastpaths.push_back(f);
+          return true;
+        }
+        if (!d->isLayer && (cur().text == "header" || cur().text == "fastpath") && atLineStart())
+          errorAt(curRange(), "'" + std::string(cur().text) + "' clauses are only allowed in layers");
+        return false;
+      case Tok::KwInput:
+      case Tok::KwOutput:
+      case Tok::KwInternal:
+        if (!isTopStarter())
+          errorAt(curRange(), std::string("action ") + tokName(cur().kind) +
+                                  " outside a section (expected 'signature' or 'transitions' before it)");
+        return false;
+      case Tok::KwPre:
+      case Tok::KwEff:
+      case Tok::KwEnsuring:
+      case Tok::KwWhere:
+        errorAt(curRange(), std::string(tokName(cur().kind)) + " clause outside a transition");
+      default: return false;
+    }
+  }
+
+  static ActionKind kindOf(Tok t) {
+    return t == Tok::KwInput ? ActionKind::Input : t == Tok::KwOutput ? ActionKind::Output : ActionKind::Internal;
+  }
+
+  void parseSignature(AutomatonDecl* d) {
+    if (!(at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)))
+      errorExpected("'input', 'output' or 'internal' in the signature");
+    while (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)) {
+      ActionKind k = kindOf(cur().kind);
+      advance();
+      do {
+        ActionDecl a;
+        a.kind = k;
+        SourceRange start = curRange();
+        a.name = expectIdent("an action name");
+        if (at(Tok::LParen)) a.params = parseParams(false, true);
+        if (accept(Tok::KwWhere)) a.where = parseExpr();
+        a.range = from(start);
+        d->signature.push_back(std::move(a));
+      } while (accept(Tok::Comma));
+      accept(Tok::Semi);
+    }
+  }
+
+  void parseStates(AutomatonDecl* d) {
+    while (at(Tok::Ident) && peek().kind == Tok::Colon) {
+      StateVarDecl v;
+      SourceRange start = curRange();
+      v.name = std::string(cur().text);
+      advance();
+      advance();
+      v.sort = parseSort();
+      if (accept(Tok::Assign)) v.init = at(Tok::KwChoose) ? parseChoose() : parseExpr();
+      else if (at(Tok::Eq)) errorAt(curRange(), "expected ':=' for the initial value, found '='");
+      v.range = from(start);
+      d->states.push_back(v);
+      if (!accept(Tok::Comma)) accept(Tok::Semi);
+    }
+    if (d->states.empty() && !at(Tok::KwInitially) && !isSectionStarter())
+      errorExpected("a state variable 'name: Sort'");
+  }
+
+  void parseTransitions(AutomatonDecl* d) {
+    if (!isTransitionStarter()) errorExpected("a transition ('input', 'output' or 'internal' and an action name)");
+    while (isTransitionStarter() && !diags_.limitReached()) {
+      size_t before = pos_;
+      try {
+        d->transitions.push_back(parseTransition());
+      } catch (ParseAbort&) {
+        syncTransition(before);
+      }
+    }
+  }
+
+  TransitionDecl parseTransition() {
+    TransitionDecl t;
+    SourceRange start = curRange();
+    t.kind = kindOf(cur().kind);
+    advance();
+    t.action = expectIdent("an action name");
+    if (accept(Tok::LParen)) {
+      if (!at(Tok::RParen)) {
+        do {
+          bool c = accept(Tok::KwConst);
+          t.args.push_back(parseExpr());
+          t.argConst.push_back(c);
+        } while (accept(Tok::Comma));
+      }
+      expect(Tok::RParen, "',' or ')' after the action arguments");
+    }
+    t.headerRange = from(start);
+    if (accept(Tok::KwWhere)) t.where = parseExpr();
+    if (at(Tok::KwPre)) {
+      SourceRange pr = curRange();
+      advance();
+      t.pre = parseExpr();
+      if (t.kind == ActionKind::Input)
+        diags_.error(pr, "input actions have no precondition ('pre'): inputs are always enabled");
+    }
+    if (accept(Tok::KwEff)) {
+      t.hasEff = true;
+      t.eff = parseStmts();
+    }
+    if (accept(Tok::KwEnsuring)) t.ensuring = parseExpr();
+    if (at(Tok::KwPre) || at(Tok::KwWhere))
+      errorAt(curRange(), std::string(tokName(cur().kind)) + " must come before 'eff' and 'ensuring'");
+    if (at(Tok::KwEff)) errorAt(curRange(), "duplicate 'eff' clause");
+    t.range = from(start);
+    return t;
+  }
+
+  void parseTasks(AutomatonDecl* d) {
+    while (at(Tok::LBrace)) {
+      TaskDecl task;
+      SourceRange start = curRange();
+      advance();
+      if (!at(Tok::RBrace)) {
+        do {
+          task.actions.push_back(parseActionRef());
+        } while (accept(Tok::Comma) || accept(Tok::Semi));
+      }
+      if (accept(Tok::KwFor)) {
+        task.binders = parseBinders();
+        if (accept(Tok::KwWhere)) task.where = parseExpr();
+      }
+      expect(Tok::RBrace, "'}' to close the task");
+      task.range = from(start);
+      d->tasks.push_back(task);
+      accept(Tok::Semi);
+    }
+  }
+
+  ActionRef parseActionRef() {
+    ActionRef a;
+    SourceRange start = curRange();
+    a.name = expectIdent("an action name");
+    while (at(Tok::Dot) && peek().kind == Tok::Ident) {
+      advance();
+      a.name += "." + std::string(cur().text);
+      advance();
+    }
+    if (accept(Tok::LParen)) {
+      if (!at(Tok::RParen)) {
+        do {
+          a.args.push_back(parseExpr());
+        } while (accept(Tok::Comma));
+      }
+      expect(Tok::RParen, "')' after the action arguments");
+    }
+    a.range = from(start);
+    return a;
+  }
+
+  void parseComponents(AutomatonDecl* d) {
+    if (!(at(Tok::Ident) && (peek().kind == Tok::Colon || peek().kind == Tok::LBracket)))
+      errorExpected("a component 'Name: Automaton'");
+    while (at(Tok::Ident) && (peek().kind == Tok::Colon || peek().kind == Tok::LBracket)) {
+      ComponentDecl c;
+      SourceRange start = curRange();
+      c.name = std::string(cur().text);
+      advance();
+      if (accept(Tok::LBracket)) {
+        c.indices = parseBinders();
+        expect(Tok::RBracket, "']' after the component index");
+      }
+      expect(Tok::Colon, "':' after the component name");
+      c.automaton = expectIdent("an automaton name", &c.automatonRange);
+      if (accept(Tok::LParen)) {
+        if (!at(Tok::RParen)) {
+          do {
+            c.args.push_back(parseExpr());
+          } while (accept(Tok::Comma));
+        }
+        expect(Tok::RParen, "')' after the automaton arguments");
+      }
+      c.automatonRange = from(c.automatonRange);
+      if (accept(Tok::KwRenaming)) {
+        do {
+          Renaming r;
+          SourceRange rs = curRange();
+          r.from = expectIdent("an action name to rename");
+          expect(Tok::KwTo, "'to' in the renaming");
+          r.to = expectIdent("the new action name");
+          r.range = from(rs);
+          c.renamings.push_back(r);
+        } while (at(Tok::Comma) && peek().kind == Tok::Ident && peek(2).kind == Tok::KwTo && (advance(), true));
+      }
+      c.range = from(start);
+      d->components.push_back(c);
+      if (!accept(Tok::Semi)) accept(Tok::Comma);
+    }
+  }
+
+  // x: T, y, z: U   (names without a sort take the next sort)
+  std::vector<Binder> parseBinders() {
+    std::vector<Binder> out;
+    size_t pending = 0;
+    for (;;) {
+      Binder b;
+      b.range = curRange();
+      b.name = expectIdent("a variable name");
+      out.push_back(b);
+      if (accept(Tok::Colon)) {
+        SortExpr* s = parseSort();
+        for (size_t i = out.size() - pending - 1; i < out.size(); ++i) out[i].sort = s;
+        pending = 0;
+        if (at(Tok::Comma) && peek().kind == Tok::Ident &&
+            (peek(2).kind == Tok::Colon || peek(2).kind == Tok::Comma)) {
+          advance();
+          continue;
+        }
+        return out;
+      }
+      if (at(Tok::Comma) && peek().kind == Tok::Ident) {
+        advance();
+        ++pending;
+        continue;
+      }
+      errorExpected("':' and a sort for '" + b.name + "'");
+    }
+  }
+
+  // ------------------------------------------------------------ invariants, simulations, stacks
+  AutRef parseAutRef() {
+    AutRef r;
+    SourceRange start = curRange();
+    r.name = expectIdent("an automaton name");
+    if (accept(Tok::LParen)) {
+      if (!at(Tok::RParen)) {
+        do {
+          std::string argName;
+          if (at(Tok::Ident) && peek().kind == Tok::Colon) {
+            argName = std::string(cur().text);
+            advance();
+            advance();
+          }
+          r.argNames.push_back(argName);
+          r.args.push_back(parseExpr());
+        } while (accept(Tok::Comma));
+      }
+      expect(Tok::RParen, "')' after the automaton arguments");
+    }
+    r.range = from(start);
+    return r;
+  }
+
+  Decl* parseInvariant() {
+    auto* d = arena_.decl<InvariantDecl>();
+    SourceRange start = curRange();
+    advance();
+    if (at(Tok::Ident)) {
+      d->name = std::string(cur().text);
+      d->nameRange = curRange();
+      advance();
+    }
+    expect(Tok::KwOf, "'of' and the automaton the invariant is about");
+    d->automaton = parseAutRef();
+    expect(Tok::Colon, "':' before the invariant's predicate");
+    d->body = parseExpr();
+    d->range = from(start);
+    return d;
+  }
+
+  Decl* parseSimulation() {
+    auto* d = arena_.decl<SimulationDecl>();
+    SourceRange start = curRange();
+    if (accept(Tok::KwForward)) {
+      d->simKind = SimulationKind::Forward;
+      expect(Tok::KwSimulation, "'simulation' after 'forward'");
+    } else {
+      advance();  // refinement
+      d->simKind = SimulationKind::Refinement;
+    }
+    expect(Tok::KwFrom, "'from' and the concrete automaton");
+    d->from = parseAutRef();
+    expect(Tok::KwTo, "'to' and the abstract automaton");
+    d->to = parseAutRef();
+    d->nameRange = from(start);
+    expect(Tok::Colon, "':' before the relation");
+    d->relation = parseExpr();
+    if (accept(Tok::KwProof)) {
+      d->hasProof = true;
+      if (at(Tok::KwInitially)) {
+        d->proofInitRange = curRange();
+        advance();
+        d->proofInit = parseStmts();
+        d->proofInitRange = from(d->proofInitRange);
+      }
+      while (at(Tok::KwFor)) {
+        size_t before = pos_;
+        try {
+          d->entries.push_back(parseProofEntry());
+        } catch (ParseAbort&) {
+          if (pos_ == before) advance();
+          while (!at(Tok::Eof) && !isTopStarter() && !(at(Tok::KwFor) && isKindTok(peek().kind))) advance();
+        }
+      }
+      if (!d->hasProof || (d->proofInit.empty() && d->entries.empty()))
+        errorExpected("'initially' or 'for' entries in the proof block");
+    }
+    d->range = from(start);
+    return d;
+  }
+
+  static bool isKindTok(Tok t) { return t == Tok::KwInput || t == Tok::KwOutput || t == Tok::KwInternal; }
+
+  ProofEntry parseProofEntry() {
+    ProofEntry e;
+    SourceRange start = curRange();
+    expect(Tok::KwFor);
+    if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'for' in a proof entry");
+    e.kind = kindOf(cur().kind);
+    advance();
+    ActionRef a = parseActionRef();
+    e.action = a.name;
+    e.args = a.args;
+    if (accept(Tok::KwIgnore)) {
+      e.ignore = true;
+    } else {
+      expect(Tok::KwDo, "'do' or 'ignore' after the action in a proof entry");
+      e.body = parseStmts();
+      expect(Tok::KwOd, "'od' to close the proof entry");
+    }
+    e.range = from(start);
+    return e;
+  }
+
+  Decl* parseStack() {
+    auto* d = arena_.decl<StackDecl>();
+    SourceRange start = curRange();
+    advance();
+    d->name = expectIdent("a stack name", &d->nameRange);
+    expect(Tok::Eq, "'=' and the layers, top first");
+    do {
+      StackLayerRef l;
+      SourceRange ls = curRange();
+      l.name = expectIdent("a layer name");
+      if (accept(Tok::LParen)) {
+        if (!at(Tok::RParen)) {
+          do {
+            std::string n;
+            if (at(Tok::Ident) && peek().kind == Tok::Colon) {
+              n = std::string(cur().text);
+              advance();
+              advance();
+            }
+            l.argNames.push_back(n);
+            l.args.push_back(parseExpr());
+          } while (accept(Tok::Comma));
+        }
+        expect(Tok::RParen, "')' after the layer arguments");
+      }
+      l.range = from(ls);
+      d->layers.push_back(l);
+    } while (accept(Tok::Semi));
+    d->range = from(start);
+    return d;
+  }
+
+  // ------------------------------------------------------------ statements
+  bool atStmtStart() const {
+    switch (cur().kind) {
+      case Tok::KwIf:
+      case Tok::KwFire: return true;
+      case Tok::KwFor: return peek().kind == Tok::Ident;
+      case Tok::Ident: {
+        Tok n = peek().kind;
+        return n == Tok::Assign || n == Tok::LBracket || n == Tok::Dot;
+      }
+      default: return false;
+    }
+  }
+
+  Block parseStmts() {
+    Block out;
+    while (accept(Tok::Semi)) {
+    }
+    while (atStmtStart()) {
+      out.push_back(parseStmt());
+      while (accept(Tok::Semi)) {
+      }
+    }
+    if (out.empty()) {
+      // an empty effect is allowed only when nothing statement-like follows
+      if (at(Tok::Ident) || at(Tok::KwFor) || at(Tok::KwIf))
+        errorExpected("a statement ('x := term', 'if', 'for')");
+    }
+    return out;
+  }
+
+  Stmt* parseStmt() {
+    DepthGuard g(*this);
+    Stmt* s = arena_.stmt();
+    SourceRange start = curRange();
+    if (accept(Tok::KwIf)) {
+      s->kind = StmtKind::If;
+      s->conds.push_back(parseExpr());
+      expect(Tok::KwThen, "'then' after the condition");
+      s->branches.push_back(parseStmts());
+      while (accept(Tok::KwElseif)) {
+        s->conds.push_back(parseExpr());
+        expect(Tok::KwThen, "'then' after the condition");
+        s->branches.push_back(parseStmts());
+      }
+      if (accept(Tok::KwElse)) {
+        s->hasElse = true;
+        s->elseBranch = parseStmts();
+      }
+      expect(Tok::KwFi, "'fi' to close the 'if' statement");
+    } else if (accept(Tok::KwFor)) {
+      s->kind = StmtKind::For;
+      auto bs = parseBinders();
+      if (bs.size() != 1) errorAt(bs[1].range, "a 'for' statement binds exactly one variable");
+      s->binder = bs[0];
+      if (accept(Tok::KwIn)) s->domain = parseExpr();
+      else if (accept(Tok::KwWhere)) s->filter = parseExpr();
+      else if (!at(Tok::KwDo)) errorExpected("'in', 'where' or 'do' after the loop variable");
+      expect(Tok::KwDo, "'do' before the loop body");
+      s->body = parseStmts();
+      expect(Tok::KwOd, "'od' to close the 'for' statement");
+    } else if (accept(Tok::KwFire)) {
+      s->kind = StmtKind::Fire;
+      if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'fire'");
+      s->fireKind = kindOf(cur().kind);
+      advance();
+      ActionRef a = parseActionRef();
+      s->fireAction = a.name;
+      s->fireArgs = a.args;
+      s->fireNameRange = a.range;
+    } else {
+      s->kind = StmtKind::Assign;
+      s->lhs = parsePostfix();
+      if (at(Tok::Eq)) errorAt(curRange(), "expected ':=' in the assignment, found '=' (use ':=' to assign)");
+      expect(Tok::Assign, "':=' in the assignment");
+      s->rhs = at(Tok::KwChoose) ? parseChoose() : parseExpr();
+    }
+    s->range = from(start);
+    return s;
+  }
+
+  Expr* parseChoose() {
+    Expr* e = arena_.expr();
+    SourceRange start = curRange();
+    expect(Tok::KwChoose);
+    e->kind = ExprKind::Choose;
+    e->binders = parseBinders();
+    if (e->binders.size() != 1) errorAt(e->binders[1].range, "'choose' binds exactly one variable");
+    if (accept(Tok::KwWhere)) e->args.push_back(parseExpr());
+    e->range = from(start);
+    return e;
+  }
+
+  // ------------------------------------------------------------ terms
+  struct DepthGuard {
+    Parser& p;
+    explicit DepthGuard(Parser& pp) : p(pp) {
+      if (++p.depth_ > kMaxDepth) {
+        --p.depth_;
+        p.errorAt(p.curRange(), "expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+      }
+    }
+    ~DepthGuard() { --p.depth_; }
+  };
+
+  Expr* mk(ExprKind k, SourceRange r) {
+    Expr* e = arena_.expr();
+    e->kind = k;
+    e->range = r;
+    return e;
+  }
+  Expr* binary(Tok op, Expr* l, Expr* r) {
+    Expr* e = mk(ExprKind::Binary, SourceRange::join(l->range, r->range));
+    e->tok = op;
+    e->args = {l, r};
+    return e;
+  }
+
+ public:
+  Expr* parseExpr() {
+    DepthGuard g(*this);
+    return parseIff();
+  }
+
+ private:
+  Expr* parseIff() {
+    Expr* l = parseImplies();
+    while (at(Tok::Iff)) {
+      advance();
+      l = binary(Tok::Iff, l, parseImplies());
+    }
+    return l;
+  }
+  Expr* parseImplies() {
+    Expr* l = parseOr();
+    if (at(Tok::Implies)) {
+      advance();
+      DepthGuard g(*this);
+      return binary(Tok::Implies, l, parseImplies());
+    }
+    return l;
+  }
+  Expr* parseOr() {
+    Expr* l = parseAnd();
+    while (at(Tok::Or)) {
+      advance();
+      l = binary(Tok::Or, l, parseAnd());
+    }
+    return l;
+  }
+  Expr* parseAnd() {
+    Expr* l = parseNot();
+    while (at(Tok::And)) {
+      advance();
+      l = binary(Tok::And, l, parseNot());
+    }
+    return l;
+  }
+  Expr* parseNot() {
+    if (at(Tok::Not)) {
+      SourceRange start = curRange();
+      advance();
+      DepthGuard g(*this);
+      Expr* a = parseNot();
+      Expr* e = mk(ExprKind::Unary, SourceRange::join(start, a->range));
+      e->tok = Tok::Not;
+      e->args = {a};
+      return e;
+    }
+    return parseCompare();
+  }
+  static bool isCompareTok(Tok t) {
+    return t == Tok::Eq || t == Tok::Neq || t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge ||
+           t == Tok::In || t == Tok::Subseteq;
+  }
+  Expr* parseCompare() {
+    Expr* l = parseSeqOps();
+    if (isCompareTok(cur().kind)) {
+      Tok op = cur().kind;
+      advance();
+      l = binary(op, l, parseSeqOps());
+      if (isCompareTok(cur().kind))
+        errorAt(curRange(), std::string("comparison operators do not chain; add parentheses or use '/\\' before ") +
+                                tokName(cur().kind));
+    } else if (at(Tok::KwIs)) {
+      advance();
+      SourceRange tr;
+      std::string tag = expectIdent("a union variant name after 'is'", &tr);
+      Expr* e = mk(ExprKind::Is, SourceRange::join(l->range, tr));
+      e->name = tag;
+      e->args = {l};
+      return e;
+    }
+    return l;
+  }
+  Expr* parseSeqOps() {
+    Expr* l = parseAdditive();
+    for (;;) {
+      Tok op = cur().kind;
+      if (op == Tok::Append || op == Tok::Concat || op == Tok::UnionOp || op == Tok::Intersect) {
+        advance();
+        l = binary(op, l, parseAdditive());
+      } else if (op == Tok::Prepend) {
+        advance();
+        DepthGuard g(*this);
+        return binary(op, l, parseSeqOps());  // right associative: a -| b -| s
+      } else {
+        return l;
+      }
+    }
+  }
+  Expr* parseAdditive() {
+    Expr* l = parseMultiplicative();
+    while (at(Tok::Plus) || at(Tok::Minus)) {
+      Tok op = cur().kind;
+      advance();
+      l = binary(op, l, parseMultiplicative());
+    }
+    return l;
+  }
+  static bool isMulTok(Tok t) {
+    return t == Tok::Star || t == Tok::KwDiv || t == Tok::KwMod || t == Tok::KwBand || t == Tok::KwBor ||
+           t == Tok::KwBxor || t == Tok::KwShl || t == Tok::KwShr;
+  }
+  Expr* parseMultiplicative() {
+    Expr* l = parseUnary();
+    while (isMulTok(cur().kind)) {
+      Tok op = cur().kind;
+      advance();
+      l = binary(op, l, parseUnary());
+    }
+    return l;
+  }
+  Expr* parseUnary() {
+    if (at(Tok::Minus)) {
+      SourceRange start = curRange();
+      advance();
+      DepthGuard g(*this);
+      Expr* a = parseUnary();
+      Expr* e = mk(ExprKind::Unary, SourceRange::join(start, a->range));
+      e->tok = Tok::Minus;
+      e->args = {a};
+      return e;
+    }
+    if (at(Tok::Not)) return parseNot();
+    return parsePostfix();
+  }
+
+  std::vector<Expr*> parseCallArgs(std::vector<std::string>& names) {
+    std::vector<Expr*> args;
+    expect(Tok::LParen);
+    if (!at(Tok::RParen)) {
+      do {
+        std::string n;
+        if (at(Tok::Ident) && peek().kind == Tok::Colon) {
+          n = std::string(cur().text);
+          advance();
+          advance();
+        }
+        names.push_back(n);
+        args.push_back(parseExpr());
+      } while (accept(Tok::Comma));
+    }
+    expect(Tok::RParen, "',' or ')' in the argument list");
+    return args;
+  }
+
+  Expr* parsePostfix() {
+    Expr* e = parsePrimary();
+    for (;;) {
+      if (at(Tok::LBracket)) {
+        advance();
+        Expr* idx = mk(ExprKind::Index, e->range);
+        idx->args.push_back(e);
+        idx->args.push_back(parseExpr());
+        if (accept(Tok::DotDot)) {
+          idx->tok = Tok::DotDot;  // Int[lo..hi] written where a sort is expected
+          idx->args.push_back(parseExpr());
+        } else {
+          while (accept(Tok::Comma)) idx->args.push_back(parseExpr());
+        }
+        expect(Tok::RBracket, "']' to close the index");
+        idx->range = from(idx->range);
+        e = idx;
+      } else if (at(Tok::Dot)) {
+        advance();
+        SourceRange fr;
+        std::string f = expectIdent("a field name after '.'", &fr);
+        Expr* fe = mk(ExprKind::Field, SourceRange::join(e->range, fr));
+        fe->name = f;
+        fe->args = {e};
+        e = fe;
+      } else if (at(Tok::LParen) && (e->kind == ExprKind::Field)) {
+        Expr* c = mk(ExprKind::Call, e->range);
+        c->callee = e;
+        c->name = e->name;
+        c->args = parseCallArgs(c->argNames);
+        c->range = from(c->range);
+        e = c;
+      } else if (at(Tok::Prime)) {
+        advance();
+        Expr* p = mk(ExprKind::Prime, from(e->range));
+        p->args = {e};
+        e = p;
+      } else {
+        return e;
+      }
+    }
+  }
+
+  Expr* parsePrimary() {
+    SourceRange start = curRange();
+    switch (cur().kind) {
+      case Tok::IntLit: {
+        Expr* e = mk(ExprKind::IntLit, start);
+        std::string_view t = cur().text;
+        unsigned __int128 v = 0;
+        bool hex = t.size() > 2 && (t[1] == 'x' || t[1] == 'X');
+        if (hex && t.size() == 2) errorAt(start, "hexadecimal literal has no digits");
+        for (size_t i = hex ? 2 : 0; i < t.size(); ++i) {
+          char c = t[i];
+          unsigned d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+          v = v * (hex ? 16 : 10) + d;
+          if (v > UINT64_MAX) errorAt(start, "integer literal '" + std::string(t) + "' is too large (max 2^64-1)");
+        }
+        e->intValue = static_cast<uint64_t>(v);
+        advance();
+        return e;
+      }
+      case Tok::KwTrue:
+      case Tok::KwFalse: {
+        Expr* e = mk(ExprKind::BoolLit, start);
+        e->boolValue = at(Tok::KwTrue);
+        advance();
+        return e;
+      }
+      case Tok::Ident: {
+        Expr* e = mk(ExprKind::Name, start);
+        e->name = std::string(cur().text);
+        advance();
+        if (at(Tok::LParen)) {
+          e->kind = ExprKind::Call;
+          e->args = parseCallArgs(e->argNames);
+          e->range = from(start);
+        }
+        return e;
+      }
+      case Tok::LParen: {
+        advance();
+        Expr* e = parseExpr();
+        expect(Tok::RParen, "')' to close the parenthesis");
+        return e;
+      }
+      case Tok::LBracket: {
+        advance();
+        Expr* e = mk(ExprKind::SeqLit, start);
+        if (!at(Tok::RBracket)) {
+          do {
+            e->args.push_back(parseExpr());
+          } while (accept(Tok::Comma));
+        }
+        expect(Tok::RBracket, "',' or ']' in the sequence literal");
+        e->range = from(start);
+        return e;
+      }
+      case Tok::LBrace: {
+        advance();
+        Expr* e = mk(ExprKind::SetLit, start);
+        if (!at(Tok::RBrace)) {
+          do {
+            e->args.push_back(parseExpr());
+          } while (accept(Tok::Comma));
+        }
+        expect(Tok::RBrace, "',' or '}' in the set literal");
+        e->range = from(start);
+        return e;
+      }
+      case Tok::Forall:
+      case Tok::Exists: {
+        Expr* e = mk(ExprKind::Quant, start);
+        e->boolValue = at(Tok::Forall);
+        advance();
+        e->binders = parseBinders();
+        // `\A x: T (P)` binds the parenthesised body; without parentheses the
+        // body extends as far to the right as possible.
+        if (at(Tok::LParen)) {
+          advance();
+          e->args.push_back(parseExpr());
+          expect(Tok::RParen, "')' to close the quantifier body");
+        } else {
+          accept(Tok::Colon);
+          e->args.push_back(parseExpr());
+        }
+        e->range = from(start);
+        return e;
+      }
+      case Tok::KwIf: {
+        advance();
+        Expr* e = mk(ExprKind::Ite, start);
+        e->args.push_back(parseExpr());
+        expect(Tok::KwThen, "'then' in the conditional term");
+        e->args.push_back(parseExpr());
+        expect(Tok::KwElse, "'else' in the conditional term (a term-level 'if' needs both branches)");
+        e->args.push_back(parseExpr());
+        e->range = from(start);
+        return e;
+      }
+      case Tok::KwChoose:
+        errorAt(start, "'choose' is only allowed as the whole right-hand side of an assignment or initial value");
+      default: errorExpected("a term");
+    }
+  }
+
+  uint32_t file_;
+  AstArena& arena_;
+  DiagnosticEngine& diags_;
+  std::string_view text_;
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Module parseFile(uint32_t fileId, AstArena& arena, DiagnosticEngine& diags) {
+  Parser p(fileId, arena, diags);
+  return p.parseModule();
+}
+
+Expr* parseTerm(uint32_t fileId, AstArena& arena, DiagnosticEngine& diags) {
+  Parser p(fileId, arena, diags);
+  return p.parseStandaloneTerm();
+}
+
+}  // namespace ioa

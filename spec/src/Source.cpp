@@ -1,0 +1,62 @@
+#include "ioa/spec/Source.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace ioa {
+
+SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  lineStarts_.push_back(0);
+  for (uint32_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') lineStarts_.push_back(i + 1);
+}
+
+LineCol SourceFile::lineCol(uint32_t offset) const {
+  if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
+  auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
+  uint32_t line = static_cast<uint32_t>(it - lineStarts_.begin());
+  return {line, offset - lineStarts_[line - 1] + 1};
+}
+
+std::string_view SourceFile::lineText(uint32_t line) const {
+  if (line == 0 || line > lineStarts_.size()) return {};
+  uint32_t b = lineStarts_[line - 1];
+  uint32_t e = line < lineStarts_.size() ? lineStarts_[line] - 1 : static_cast<uint32_t>(text_.size());
+  if (e > b && text_[e - 1] == '\r') --e;
+  return std::string_view(text_).substr(b, e - b);
+}
+
+uint32_t SourceManager::addFile(std::string path, std::string text) {
+  files_.push_back(std::make_unique<SourceFile>(std::move(path), std::move(text)));
+  return static_cast<uint32_t>(files_.size());
+}
+
+uint32_t SourceManager::loadFile(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return 0;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot read '" + path + "'";
+    return 0;
+  }
+  return addFile(path, ss.str());
+}
+
+LineCol SourceManager::lineCol(const SourceRange& r) const {
+  if (!r.valid() || r.file > files_.size()) return {};
+  return file(r.file).lineCol(r.begin);
+}
+
+std::string_view SourceManager::textOf(const SourceRange& r) const {
+  if (!r.valid() || r.file > files_.size()) return {};
+  const auto& t = file(r.file).text();
+  if (r.begin >= t.size()) return {};
+  return std::string_view(t).substr(r.begin, std::min<size_t>(r.end, t.size()) - r.begin);
+}
+
+}  // namespace ioa
