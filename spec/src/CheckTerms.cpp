@@ -8,7 +8,7 @@ namespace ioa {
 namespace {
 const char* kBuiltins[] = {"head", "tail", "last",  "init",   "len",     "sub",     "insert", "delete",
                            "size", "count", "update", "defined", "constant", "push",   "hdr",    "pop",
-                           "payload", "msg", "hashdr", "min", "max"};
+                           "payload", "msg", "hashdr", "min", "max", "checksum16"};
 }
 
 bool isBuiltinName(const std::string& n) {
@@ -694,6 +694,13 @@ Sort Checker::checkBuiltin(Expr* e, Sort expected, bool& handled) {
     expectSort(e->args[0], s, st.bytes(), "a payload");
     e->op = Op::MsgMake;
     return st.msg();
+  }
+  if (n == "checksum16") {
+    if (!arity(1)) return st.error();
+    Sort s = check(e->args[0], st.bytes());
+    expectSort(e->args[0], s, st.bytes(), "bytes");
+    e->op = Op::Checksum16;
+    return st.uint(16);
   }
   if (n == "payload") {
     if (!arity(1)) return st.error();

@@ -799,6 +799,7 @@ const char* fnName(Op op) {
     case Op::MsgHdr: return "hdr";
     case Op::MsgPop: return "pop";
     case Op::MsgHasHdr: return "hashdr";
+    case Op::Checksum16: return "checksum16";
     default: return nullptr;
   }
 }

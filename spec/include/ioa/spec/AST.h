@@ -53,6 +53,7 @@ enum class Op : uint16_t {
   UnionMake, UnionGet, UnionIs,
   FuncApp,                                          // user function (defined or uninterpreted)
   MsgMake, MsgPayload, MsgPush, MsgHdr, MsgPop, MsgHasHdr, MsgSize,
+  Checksum16,                                       // checksum16(b: Bytes): UInt16, RFC 1071 ones'-complement sum
   Choose,                                           // choose x: T where P (effects and initial values only)
   Post,                                             // x' in ensuring clauses
   Lambda,                                           // array with a[i] = body (binders[0] = i); made by expansion
