@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "Commands.h"
-#include "ioa/spec/Frontend.h"
+#include "ioa/engine/Check.h"
 #include "ioa/spec/Printer.h"
 
 namespace ioa::cli {
@@ -24,8 +24,9 @@ Command addCheckCommand(CLI::App& app) {
     std::string json = "{\"diagnostics\":[";
     bool firstJson = true;
     for (const std::string& f : o->files) {
-      std::string err;
-      auto c = compileFile(f, &err);
+      engine::CheckResult r = engine::checkFile(f);
+      const std::string& err = r.ioError;
+      Compilation* c = r.compilation.get();
       if (!c) {
         ioFailed = true;
         if (o->format == "json") {
@@ -40,8 +41,9 @@ Command addCheckCommand(CLI::App& app) {
       }
       anyErrors = anyErrors || c->diags.hasErrors();
       if (o->format == "json") {
-        for (const Diagnostic& d : c->diags.all()) {
-          json += (firstJson ? "" : ",") + c->diags.renderJsonObject(d);
+        std::string list = engine::problemsToJson(r.problems);
+        if (list.size() > 2) {
+          json += (firstJson ? "" : ",") + list.substr(1, list.size() - 2);
           firstJson = false;
         }
       } else {
