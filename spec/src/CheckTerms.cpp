@@ -127,11 +127,13 @@ Sort Checker::check(Expr* e, Sort expected) {
         Var* v = lookupLocal(base->name);
         if (!v || v->kind != VarKind::State)
           return fail(e, "only state variables can be primed; '" + base->name + "' is not a state variable");
+        e->keepSurface();
         e->op = Op::Post;
         e->var = v;
         e->args.clear();
         s = v->sort;
       } else if (resolveStatePath(base, err) && base->op == Op::Var) {
+        e->keepSurface();
         e->op = Op::Post;
         e->var = base->var;
         e->args.clear();
@@ -190,7 +192,8 @@ Sort Checker::checkName(Expr* e, Sort expected) {
   if (g != globals_.end()) {
     if (g->second.kind == GlobalSym::Const) {
       auto* c = static_cast<ConstDecl*>(g->second.decl);
-      if (!c->var) return fail(e, "constant '" + e->name + "' is used before its sort is known");
+      ensureConst(c);
+      if (!c->var) return fail(e, "constant '" + e->name + "' is defined in terms of itself");
       e->op = Op::Var;
       e->var = c->var;
       return c->var->sort;
@@ -684,6 +687,7 @@ Sort Checker::checkBuiltin(Expr* e, Sort expected, bool& handled) {
     Expr* a = e->args[0];
     Expr* b = e->args[1];
     Expr* cmp = build_.app(n == "min" ? Op::Le : Op::Ge, st.boolean(), {a, b}, e->range);
+    e->keepSurface();
     e->op = Op::Ite;
     e->args = {cmp, a, b};
     return s;
@@ -844,6 +848,7 @@ Sort Checker::checkCall(Expr* e, Sort expected) {
         diags_.error(e->args[i]->range, "field '" + def->fields[idx].name + "' of " + sortName(tupleSort) +
                                             " has sort " + sortName(fs) + ", found " + sortName(as));
     }
+    e->keepSurface();
     e->args = ordered;
     e->argNames.clear();
     e->op = Op::TupleMake;
@@ -980,11 +985,11 @@ bool Checker::resolveStatePath(Expr* e, bool& error) {
     }
   (void)compIndexCount;
   Expr* target = segs[m.lastSeg].node;
+  target->keepSurface();
   target->op = result->op;
   target->var = result->var;
   target->args = result->args;
   target->sort = result->sort;
-  if (result->op == Op::MapGet) target->kind = ExprKind::Index;
   // Index nodes after the variable (ordinary indexing) are checked by the caller chain.
   if (target == e) return true;
   check(e);  // the outer nodes: ordinary field and index accesses on the resolved variable
@@ -1002,6 +1007,7 @@ Sort Checker::checkField(Expr* e, Sort expected) {
       if (t->kind == SortKind::Enum) {
         int idx = t->def->valueIndex(e->name);
         if (idx < 0) return fail(e, "enumeration " + base->name + " has no constant '" + e->name + "'");
+        e->keepSurface();
         e->op = Op::EnumConst;
         e->index = idx;
         e->args.clear();

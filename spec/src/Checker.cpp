@@ -117,19 +117,13 @@ std::unique_ptr<Model> Checker::run() {
   for (Decl* d : module_.decls)
     if (d->kind == DeclKind::Type) checkTypeDecl(static_cast<TypeDecl*>(d));
   for (Decl* d : module_.decls)
-    if (d->kind == DeclKind::Const) {
-      auto* c = static_cast<ConstDecl*>(d);
-      c->var = model_->newVar(c->name, resolveSort(c->sort), VarKind::Const, c->nameRange);
-      model_->consts.push_back(c->var);
-    }
+    if (d->kind == DeclKind::Const) ensureConst(static_cast<ConstDecl*>(d));
   for (Decl* d : module_.decls)
     if (d->kind == DeclKind::Function) {
       auto* f = static_cast<FunctionDecl*>(d);
       for (Param& p : f->params) p.var = model_->newVar(p.name, resolveSort(p.sort), VarKind::FuncParam, p.range);
       resolveSort(f->result);
     }
-  for (Decl* d : module_.decls)
-    if (d->kind == DeclKind::Const) checkConst(static_cast<ConstDecl*>(d));
   for (Decl* d : module_.decls)
     if (d->kind == DeclKind::Function) checkFunction(static_cast<FunctionDecl*>(d));
   for (Decl* d : module_.decls)
@@ -377,6 +371,29 @@ Sort Checker::sortFromTerm(Expr* e) {
 }
 
 // ------------------------------------------------------------------ constants, functions
+
+void Checker::ensureConst(ConstDecl* d) {
+  if (d->var || resolvingConsts_.count(d)) return;
+  resolvingConsts_.insert(d);
+  // constants are global: check them outside whatever automaton is being checked
+  auto savedScopes = scopes_;
+  auto savedTP = typeParams_;
+  auto savedFlat = flat_;
+  auto savedLayer = currentLayer_;
+  scopes_.clear();
+  typeParams_.clear();
+  flat_.clear();
+  currentLayer_ = nullptr;
+  Sort s = resolveSort(d->sort);
+  d->var = model_->newVar(d->name, s, VarKind::Const, d->nameRange);
+  model_->consts.push_back(d->var);
+  checkConst(d);
+  scopes_ = savedScopes;
+  typeParams_ = savedTP;
+  flat_ = savedFlat;
+  currentLayer_ = savedLayer;
+  resolvingConsts_.erase(d);
+}
 
 void Checker::checkConst(ConstDecl* d) {
   if (!d->value) return;

@@ -58,6 +58,7 @@ class Checker {
   void checkTypeDecl(TypeDecl* d);
   Sort resolveTypeBody(const TypeBody& b, const std::string& name, SourceRange r);
   void checkConst(ConstDecl* d);
+  void ensureConst(ConstDecl* d);  // sort and value resolved on first use (ranges may name constants)
   void checkFunction(FunctionDecl* d);
   void checkAutomaton(AutomatonDecl* d);
   void checkLayerInterface(AutomatonDecl* d);
@@ -124,6 +125,8 @@ class Checker {
   std::map<std::string, const FlatAutomaton*> instances_;
   std::set<const AutomatonDecl*> expanding_;  // cycle detection for compositions
   std::set<const Decl*> resolvingTypes_;
+  std::set<const Decl*> resolvingConsts_;
+  std::set<const Decl*> checkedConsts_;
   std::vector<const FunctionDecl*> functionStack_;
 
  private:

@@ -45,6 +45,10 @@ Diagnostic& DiagnosticEngine::warning(SourceRange r, std::string msg) {
 }
 
 Diagnostic& DiagnosticEngine::report(Diagnostic d) {
+  if (d.severity == Severity::Warning && suppressWarnings_) {
+    overflow_ = std::move(d);
+    return overflow_;
+  }
   if (d.severity == Severity::Error) {
     if (errors_ >= errorLimit_) {
       ++errors_;
@@ -90,9 +94,8 @@ std::string DiagnosticEngine::renderText(const Diagnostic& d) const {
 std::string DiagnosticEngine::renderAllText() const {
   std::string out;
   for (const auto& d : diags_) out += renderText(d);
-  if (errors_ > errorLimit_)
-    out += "error: too many errors (" + std::to_string(errors_) + "), stopped reporting after " +
-           std::to_string(errorLimit_) + "\n";
+  if (errors_ >= errorLimit_)
+    out += "error: too many errors; stopped after " + std::to_string(errorLimit_) + "\n";
   return out;
 }
 

@@ -4,7 +4,11 @@ namespace ioa {
 
 static std::unique_ptr<Compilation> finish(std::unique_ptr<Compilation> c, bool check) {
   c->module = parseFile(c->file, *c->arena, c->diags);
-  if (check) c->model = checkModule(c->module, c->arena, c->diags);
+  if (check) {
+    c->diags.setSuppressWarnings(c->diags.hasErrors());
+    c->model = checkModule(c->module, c->arena, c->diags);
+    c->diags.setSuppressWarnings(false);
+  }
   return c;
 }
 

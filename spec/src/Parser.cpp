@@ -227,7 +227,7 @@ class Parser {
       }
     }
     d->range = from(start);
-    d->name = std::string(diags_.sources().textOf({file_, d->nameRange.begin, d->range.end}));
+    d->name = std::string(diags_.sources().textOf(d->range));
     diags_.warning(d->range, "'uses' clause ignored: sequence, set, map and arithmetic operators are built in");
     return d;
   }
@@ -855,7 +855,8 @@ class Parser {
       case Tok::KwFor: return peek().kind == Tok::Ident;
       case Tok::Ident: {
         Tok n = peek().kind;
-        return n == Tok::Assign || n == Tok::LBracket || n == Tok::Dot;
+        // `x = t` is a common slip for `x := t`: take it as a statement so the error says so
+        return n == Tok::Assign || n == Tok::LBracket || n == Tok::Dot || n == Tok::Eq;
       }
       default: return false;
     }

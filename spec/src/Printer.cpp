@@ -113,73 +113,73 @@ void printE(std::string& out, const Expr* e, int need) {
     case ExprKind::Name: out += e->name; break;
     case ExprKind::Unary:
       out += e->tok == Tok::Not ? "~" : "-";
-      printE(out, e->args[0], p);
+      printE(out, e->surfaceArgs()[0], p);
       break;
     case ExprKind::Binary: {
       bool right = e->tok == Tok::Implies || e->tok == Tok::Prepend;
       bool nonassoc = p == 6;
-      printE(out, e->args[0], right || nonassoc ? p + 1 : p);
+      printE(out, e->surfaceArgs()[0], right || nonassoc ? p + 1 : p);
       out += " ";
       out += opText(e->tok);
       out += " ";
-      printE(out, e->args[1], right ? p : p + 1);
+      printE(out, e->surfaceArgs()[1], right ? p : p + 1);
       break;
     }
     case ExprKind::Ite:
       out += "if ";
-      printE(out, e->args[0], 0);
+      printE(out, e->surfaceArgs()[0], 0);
       out += " then ";
-      printE(out, e->args[1], 0);
+      printE(out, e->surfaceArgs()[1], 0);
       out += " else ";
-      printE(out, e->args[2], 0);
+      printE(out, e->surfaceArgs()[2], 0);
       break;
     case ExprKind::Quant:
       out += e->boolValue ? "\\A " : "\\E ";
       out += binders(e->binders);
       out += " (";
-      printE(out, e->args[0], 0);
+      printE(out, e->surfaceArgs()[0], 0);
       out += ")";
       break;
     case ExprKind::Choose:
       out += "choose " + binders(e->binders);
-      if (!e->args.empty()) {
+      if (!e->surfaceArgs().empty()) {
         out += " where ";
-        printE(out, e->args[0], 0);
+        printE(out, e->surfaceArgs()[0], 0);
       }
       break;
     case ExprKind::Call:
       if (e->callee) printE(out, e->callee, 12);
       else out += e->name;
-      printArgs(out, e->args, e->argNames);
+      printArgs(out, e->surfaceArgs(), e->surfaceNames());
       break;
     case ExprKind::Field:
-      printE(out, e->args[0], 12);
+      printE(out, e->surfaceArgs()[0], 12);
       out += "." + e->name;
       break;
     case ExprKind::Index:
-      printE(out, e->args[0], 12);
+      printE(out, e->surfaceArgs()[0], 12);
       out += "[";
-      for (size_t i = 1; i < e->args.size(); ++i) {
+      for (size_t i = 1; i < e->surfaceArgs().size(); ++i) {
         if (i > 1) out += e->tok == Tok::DotDot ? " .. " : ", ";
-        printE(out, e->args[i], 0);
+        printE(out, e->surfaceArgs()[i], 0);
       }
       out += "]";
       break;
     case ExprKind::Prime:
-      printE(out, e->args[0], 12);
+      printE(out, e->surfaceArgs()[0], 12);
       out += "'";
       break;
     case ExprKind::SeqLit:
     case ExprKind::SetLit:
       out += e->kind == ExprKind::SeqLit ? "[" : "{";
-      for (size_t i = 0; i < e->args.size(); ++i) {
+      for (size_t i = 0; i < e->surfaceArgs().size(); ++i) {
         if (i) out += ", ";
-        printE(out, e->args[i], 0);
+        printE(out, e->surfaceArgs()[i], 0);
       }
       out += e->kind == ExprKind::SeqLit ? "]" : "}";
       break;
     case ExprKind::Is:
-      printE(out, e->args[0], 7);
+      printE(out, e->surfaceArgs()[0], 7);
       out += " is " + e->name;
       break;
     case ExprKind::Error: out += "?"; break;
@@ -518,10 +518,10 @@ struct Dumper {
       o << " callee:";
       expr(e->callee);
     }
-    for (size_t i = 0; i < e->args.size(); ++i) {
+    for (size_t i = 0; i < e->surfaceArgs().size(); ++i) {
       o << " ";
-      if (i < e->argNames.size() && !e->argNames[i].empty()) o << e->argNames[i] << "=";
-      expr(e->args[i]);
+      if (i < e->surfaceNames().size() && !e->surfaceNames()[i].empty()) o << e->surfaceNames()[i] << "=";
+      expr(e->surfaceArgs()[i]);
     }
     o << ")";
   }

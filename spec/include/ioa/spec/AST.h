@@ -85,6 +85,21 @@ struct Expr {
   int index = -1;                     // tuple field, union variant, enum value
   const FunctionDecl* fn = nullptr;   // FuncApp
   Sort aux = nullptr;                 // Msg header operations: the header sort they act on
+
+  // When the checker rewrites `args` into semantic form (qualified names, named
+  // constructor arguments, min/max), the surface children are kept here so the
+  // pretty printer still prints what was written.
+  bool rewritten = false;
+  std::vector<Expr*> syntaxArgs;
+  std::vector<std::string> syntaxNames;
+  const std::vector<Expr*>& surfaceArgs() const { return rewritten ? syntaxArgs : args; }
+  const std::vector<std::string>& surfaceNames() const { return rewritten ? syntaxNames : argNames; }
+  void keepSurface() {
+    if (rewritten) return;
+    rewritten = true;
+    syntaxArgs = args;
+    syntaxNames = argNames;
+  }
 };
 
 // ---------------------------------------------------------------- statements

@@ -33,6 +33,8 @@ class DiagnosticEngine {
   // Adds a diagnostic; errors beyond the limit are counted but dropped.
   Diagnostic& report(Diagnostic d);
 
+  // After syntax errors the checker sees a partial tree; its warnings would mostly be echoes.
+  void setSuppressWarnings(bool s) { suppressWarnings_ = s; }
   size_t errorCount() const { return errors_; }
   bool hasErrors() const { return errors_ > 0; }
   bool limitReached() const { return errors_ >= errorLimit_; }
@@ -50,7 +52,8 @@ class DiagnosticEngine {
   size_t errorLimit_;
   size_t errors_ = 0;
   std::vector<Diagnostic> diags_;
-  Diagnostic overflow_;  // sink for diagnostics beyond the limit
+  Diagnostic overflow_;  // sink for diagnostics beyond the limit and suppressed warnings
+  bool suppressWarnings_ = false;
 };
 
 std::string jsonEscape(std::string_view s);

@@ -1,0 +1,149 @@
+// Sort and name errors: the checker's first error, exactly.
+#include <gtest/gtest.h>
+
+#include "TestUtil.h"
+
+using namespace ioa;
+
+namespace {
+struct Case {
+  const char* name;
+  std::string text;
+  unsigned line, col;
+  const char* message;
+};
+
+const char* kChannel = R"(
+automaton Ch
+  signature
+    input  send(m: Nat)
+    output receive(m: Nat)
+  states
+    buffer: Seq[Nat] := {},
+    flag: Bool := false
+  transitions
+    input send(m)
+      eff buffer := buffer |- m
+    output receive(m)
+      pre buffer ~= {} /\ m = head(buffer)
+      eff buffer := tail(buffer)
+)";
+}  // namespace
+
+static std::string withChannel(const std::string& extra) { return std::string(kChannel) + extra; }
+
+TEST(CheckErrors, SortErrors) {
+  const Case cases[] = {
+      {"assign bool to nat", "automaton A\n  signature\n    output a\n  states\n    x: Nat := 0\n  transitions\n    output a\n      eff x := true\n",
+       8, 16, "cannot assign a value of sort Bool to 'x' of sort Nat"},
+      {"compare seq with int", "const S: Seq[Int] = [1]\nconst B: Bool = S = 3\n", 2, 17, "cannot compare Seq[Int] with Int"},
+      {"append wrong element", "const S: Seq[Int] = [1] |- true\n", 1, 28, "expected an element of sort Int, found Bool"},
+      {"and of ints", "const B: Bool = 1 /\\ true\n", 1, 17, "expected a Bool term, found sort Int"},
+      {"uint mixed with int", "const X: UInt8 = 3\nconst Y: Int = X + (2 - 5)\n", 2, 16,
+       "operands of '+' have different sorts UInt8 and Int; convert one with Int(x) or UInt8(x)"},
+      {"literal too big for uint8", "const X: UInt8 = 300\n", 1, 18, "literal 300 does not fit in UInt8"},
+      {"unknown name", "const X: Int = y + 1\n", 1, 16, "unknown name 'y'"},
+      {"unknown sort", "const X: Foo = 1\n", 1, 10, "unknown sort 'Foo'"},
+      {"unknown function", "const X: Int = foo(1)\n", 1, 16, "unknown function 'foo'"},
+      {"wrong arity builtin", "const X: Int = len([1], 2)\n", 1, 16, "'len' takes 1 argument(s), found 2"},
+      {"tuple field", "type P = tuple of a: Int\nconst X: P = P(a: 1)\nconst Y: Int = X.b\n", 3, 16, "tuple P has no field 'b'"},
+      {"union variant", "type U = union of a: Int, b: Bool\nconst X: U = U.c(1)\n", 2, 14, "union U has no variant 'c'"},
+      {"is on non-union", "const X: Bool = 3 is a\n", 1, 17, "'is' tests the variant of a union, but this term has sort Int"},
+      {"empty set without sort", "const B: Bool = {} = {}\n", 1, 17,
+       "cannot infer the sort of '{}' here; compare it with a term of known sort or use it where a sort is expected"},
+      {"bitwise on int", "const X: Int = 3 band 1\n", 1, 16, "bitwise operator 'band' needs UInt8/16/32/64 operands, found Int"},
+      {"for over infinite sort", "automaton A\n  signature\n    output a\n  transitions\n    output a\n      eff for i: Int do od\n", 6, 15,
+       "'for i: Int' ranges over an infinite sort; use 'in' with a set or a finite sort"},
+      {"prime outside ensuring", "automaton A\n  signature\n    output a\n  states\n    x: Nat := 0\n  transitions\n    output a\n      pre x' = 1\n", 8, 11,
+       "primed variables are only allowed in 'ensuring' clauses"},
+      {"assign to parameter", "automaton A\n  signature\n    input a(n: Nat)\n  transitions\n    input a(n)\n      eff n := 1\n", 6, 11,
+       "cannot assign to 'n': only state variables can be assigned"},
+      {"empty range", "type R = Int[3..1]\n", 1, 10, "empty integer range: 3 > 1"},
+      {"non-constant range", "const K: Int\ntype R = Int[0..K]\n", 2, 17, "the bounds of an integer range must be constant"},
+      {"recursive type", "type T = tuple of next: T\n", 1, 6, "type 'T' is defined in terms of itself"},
+      {"recursive function", "function f(n: Int): Int = f(n)\n", 1, 27, "recursive function 'f' is not supported (definitions are unfolded)"},
+      {"ambiguous enum constant", "type A = enumeration of x, y\ntype B = enumeration of x, z\nconst C: Bool = x = x\n", 3, 17,
+       "enumeration constant 'x' is ambiguous (declared in A, B); qualify it as Type.x"},
+      {"redeclared builtin sort", "type Int = Nat\n", 1, 6, "'Int' is a built-in sort and cannot be redeclared"},
+      {"unsupported sort", "const X: Real = 1\n", 1, 10, "sort 'Real' is not supported (use Int, UIntN, Bytes or an uninterpreted sort)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    test::FirstError fe = test::firstError(c.text);
+    ASSERT_GE(fe.errors, 1u);
+    EXPECT_EQ(fe.line, c.line);
+    EXPECT_EQ(fe.col, c.col);
+    EXPECT_EQ(fe.message, c.message);
+  }
+}
+
+TEST(CheckErrors, IoaRules) {
+  const Case cases[] = {
+      {"input with pre", "automaton A\n  signature\n    input a\n  transitions\n    input a\n      pre true\n", 6, 7,
+       "input actions have no precondition ('pre'): inputs are always enabled"},
+      {"undeclared action", "automaton A\n  signature\n    input a\n  transitions\n    output b\n", 5, 5, "transition for undeclared action 'b'"},
+      {"kind mismatch", "automaton A\n  signature\n    input a\n  transitions\n    output a\n", 5, 5,
+       "'a' is declared as an input action, not an output action"},
+      {"duplicate action", "automaton A\n  signature\n    input a\n    output a\n", 4, 12, "action 'a' is declared twice"},
+      {"duplicate state", "automaton A\n  signature\n    input a\n  states\n    x: Nat := 0,\n    x: Int := 1\n", 6, 5,
+       "state variable 'x' is declared twice"},
+      {"argument count", "automaton A\n  signature\n    input a(n: Nat)\n  transitions\n    input a(n, m)\n", 5, 5,
+       "action 'a' has 1 parameter(s), found 2 argument(s)"},
+      {"redefinition", "const X: Int = 1\nconst X: Int = 2\n", 2, 7, "redefinition of 'X'"},
+      {"layer without interface",
+       "layer L\n  header tuple of a: UInt8\n  signature\n    input dn(m: Msg)\n  fastpath dn: true\n  fastpath up: true\n", 1, 7,
+       "layer 'L' must declare input up(m: Msg)"},
+      {"header op outside layer", "const X: Bool = hashdr(msg([]))\n", 1, 17,
+       "header operations outside a layer must name the layer, e.g. Seqno.hdr(m)"},
+      {"stack of non-layer", withChannel("stack S = Ch ; Ch\n"), 15, 11, "'Ch' is not a layer (declare it with 'layer')"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    test::FirstError fe = test::firstError(c.text);
+    ASSERT_GE(fe.errors, 1u);
+    EXPECT_EQ(fe.line, c.line);
+    EXPECT_EQ(fe.col, c.col);
+    EXPECT_EQ(fe.message, c.message);
+  }
+}
+
+TEST(CheckErrors, RedefinitionHasNoteAtPreviousDeclaration) {
+  auto c = compileSource("t.ioa", "const X: Int = 1\nconst X: Int = 2\n");
+  ASSERT_EQ(c->diags.errorCount(), 1u);
+  const Diagnostic& d = c->diags.all()[0];
+  ASSERT_EQ(d.notes.size(), 1u);
+  EXPECT_EQ(d.notes[0].message, "previous declaration here");
+  EXPECT_EQ(c->sources.lineCol(d.notes[0].range).line, 1u);
+  EXPECT_NE(c->diags.renderAllText().find("t.ioa:1:7: note: previous declaration here"), std::string::npos);
+}
+
+TEST(CheckErrors, InvariantsAndSimulations) {
+  const Case cases[] = {
+      {"invariant of unknown", "invariant I of Nope: true\n", 1, 16, "unknown automaton 'Nope'"},
+      {"invariant unknown var", withChannel("invariant I of Ch: len(buf) > 0\n"), 15, 24, "unknown name 'buf'"},
+      {"invariant not bool", withChannel("invariant I of Ch: len(buffer)\n"), 15, 20, "expected a Bool term, found sort Nat"},
+      {"ambiguous in simulation", withChannel("forward simulation from Ch to Ch: buffer = buffer\n"), 15, 35,
+       "'buffer' is ambiguous: it could be Ch.buffer and Ch.buffer; qualify it"},
+      {"proof entry unknown action",
+       withChannel("forward simulation from Ch to Ch: true\nproof\n  for input nope(m) ignore\n"), 17, 3,
+       "Ch has no action 'nope'"},
+      {"fire wrong arity",
+       withChannel("forward simulation from Ch to Ch: true\nproof\n  for input send(m) do fire input send(m, m) od\n"), 17,
+       35, "action 'send' takes 1 argument(s), found 2"},
+      {"refinement not equations", withChannel("refinement from Ch to Ch: true\n"), 15, 27,
+       "a refinement mapping is a conjunction of equations 'B.x = term' defining each abstract state variable"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    test::FirstError fe = test::firstError(c.text);
+    ASSERT_GE(fe.errors, 1u);
+    EXPECT_EQ(fe.line, c.line);
+    EXPECT_EQ(fe.col, c.col);
+    EXPECT_EQ(fe.message, c.message);
+  }
+}
+
+TEST(CheckErrors, SeveralSortErrorsAreAllReported) {
+  auto c = compileSource("t.ioa", "const A: Int = true\nconst B: Bool = 3\nconst C: Seq[Int] = [true]\n");
+  EXPECT_EQ(c->diags.errorCount(), 3u) << c->diags.renderAllText();
+}
