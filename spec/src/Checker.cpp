@@ -451,9 +451,27 @@ void Checker::checkAutomaton(AutomatonDecl* d) {
       seen[a.name] = i;
     }
     pushScope();
-    for (Param& p : a.params) {
+    for (size_t k = 0; k < a.params.size(); ++k) {
+      Param& p = a.params[k];
+      if (p.constTerm) {
+        // `const left(i)`: the parameter's value is fixed by the automaton's parameters
+        Sort ts = check(p.constTerm);
+        p.var = model_->newVar("_" + std::to_string(k), ts, VarKind::ActionParam, p.range);
+        continue;
+      }
       if (scopes_.back().count(p.name)) diags_.error(p.range, "duplicate parameter '" + p.name + "'");
-      p.var = declareLocal(p.name, resolveSort(p.sort), VarKind::ActionParam, p.range);
+      Sort ps = resolveSort(p.sort);
+      if (p.isConst) {
+        // `const i: T` names an automaton parameter: the action's parameter equals it
+        Var* ap = lookupLocal(p.name);
+        if (ap && ap->kind == VarKind::AutParam) {
+          if (!isError(ps) && !isError(ap->sort) && !sortCompatible(ps, ap->sort))
+            diags_.error(p.range, "const parameter '" + p.name + "' has sort " + sortName(ps) +
+                                      " but the automaton parameter has sort " + sortName(ap->sort));
+          p.constTerm = build_.var(ap, p.range);
+        }
+      }
+      p.var = declareLocal(p.name, ps, VarKind::ActionParam, p.range);
     }
     if (a.where) checkBool(a.where);
     popScope();
@@ -510,8 +528,20 @@ void Checker::checkAutomaton(AutomatonDecl* d) {
             diags_.error(r.range, "task lists input action '" + r.name + "'; tasks contain locally controlled actions");
           if (!r.args.empty() && r.args.size() != a.params.size())
             diags_.error(r.range, "action '" + r.name + "' takes " + std::to_string(a.params.size()) + " argument(s)");
-          for (size_t i = 0; i < r.args.size() && i < a.params.size(); ++i)
-            check(r.args[i], a.params[i].var ? a.params[i].var->sort : nullptr);
+          for (size_t i = 0; i < r.args.size() && i < a.params.size(); ++i) {
+            Sort ps = a.params[i].var ? a.params[i].var->sort : nullptr;
+            Expr* arg = r.args[i];
+            // IOA tasks name actions with free variables ({send(m, j, right(j))}): they range over the parameter
+            if (arg->kind == ExprKind::Name && !lookupLocal(arg->name) && !globals_.count(arg->name) &&
+                !enumValues_.count(arg->name)) {
+              Var* v = declareLocal(arg->name, ps ? ps : model_->sorts.error(), VarKind::Bound, arg->range);
+              arg->op = Op::Var;
+              arg->var = v;
+              arg->sort = v->sort;
+              continue;
+            }
+            check(arg, ps);
+          }
         }
       if (!found) diags_.error(r.range, "task names unknown action '" + r.name + "'");
     }

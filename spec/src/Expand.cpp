@@ -38,14 +38,17 @@ FlatAutomaton* Checker::buildPrimitive(const AutomatonDecl* d) {
     fa.name = a.name;
     fa.kind = a.kind;
     fa.range = a.range;
-    for (const Param& p : a.params) {
+    for (size_t k = 0; k < a.params.size(); ++k) {
+      const Param& p = a.params[k];
       fa.params.push_back(p.var ? p.var->sort : model_->sorts.error());
-      fa.paramNames.push_back(p.name);
+      fa.paramNames.push_back(p.name.empty() ? "p" + std::to_string(k + 1) : p.name);
     }
     f->actions.push_back(fa);
   }
+  // Locally controlled actions: one flat transition per definition (a nondeterministic choice
+  // among the enabled ones).
   for (const TransitionDecl& t : d->transitions) {
-    if (t.actionIndex < 0) continue;
+    if (t.actionIndex < 0 || t.kind == ActionKind::Input) continue;
     const ActionDecl& a = d->signature[t.actionIndex];
     if (t.args.size() != a.params.size()) continue;
     FlatTransition ft;
@@ -56,12 +59,22 @@ FlatAutomaton* Checker::buildPrimitive(const AutomatonDecl* d) {
     for (size_t k = 0; k < t.args.size(); ++k) {
       Var* pv = k < t.argVars.size() ? t.argVars[k] : nullptr;
       if (!pv) {
-        pv = model_->newVar(a.params[k].name, a.params[k].var ? a.params[k].var->sort : model_->sorts.error(),
-                            VarKind::ActionParam, t.args[k]->range);
+        pv = model_->newVar(f->actions[t.actionIndex].paramNames[k],
+                            a.params[k].var ? a.params[k].var->sort : model_->sorts.error(), VarKind::ActionParam,
+                            t.args[k]->range);
         ft.bindings.push_back({static_cast<int>(k), t.args[k]});
       }
       ft.params.push_back(pv);
       if (a.params[k].var) sigSubst.vars[a.params[k].var] = build_.var(pv);
+    }
+    for (size_t k = 0; k < a.params.size(); ++k) {
+      if (!a.params[k].constTerm) continue;
+      // the transition may already pin this parameter to the same automaton parameter
+      bool same = false;
+      for (const ParamBinding& b : ft.bindings)
+        same = same || (b.param == static_cast<int>(k) && b.value->op == Op::Var &&
+                        a.params[k].constTerm->op == Op::Var && b.value->var == a.params[k].constTerm->var);
+      if (!same) ft.bindings.push_back({static_cast<int>(k), a.params[k].constTerm});
     }
     Expr* sigWhere = nullptr;
     if (a.where) {
@@ -72,6 +85,67 @@ FlatAutomaton* Checker::buildPrimitive(const AutomatonDecl* d) {
     ft.pre = t.pre;
     ft.eff = t.eff;
     ft.ensuring = t.ensuring;
+    f->transitions.push_back(ft);
+  }
+  // Inputs are always enabled: all definitions of an input become one flat transition whose
+  // effect runs the first definition whose patterns and `where` hold (none: a no-op). Only the
+  // signature (its `const` parameters and `where`) restricts the action itself.
+  for (size_t ai = 0; ai < d->signature.size(); ++ai) {
+    const ActionDecl& a = d->signature[ai];
+    if (a.kind != ActionKind::Input) continue;
+    std::vector<const TransitionDecl*> defs;
+    for (const TransitionDecl& t : d->transitions)
+      if (t.actionIndex == static_cast<int>(ai) && t.args.size() == a.params.size()) defs.push_back(&t);
+    if (defs.empty()) continue;
+    FlatTransition ft;
+    ft.action = static_cast<int>(ai);
+    ft.range = defs[0]->headerRange;
+    ft.label = "input " + a.name;
+    Subst sigSubst;
+    for (size_t k = 0; k < a.params.size(); ++k) {
+      Var* pv = model_->newVar(f->actions[ai].paramNames[k],
+                               a.params[k].var ? a.params[k].var->sort : model_->sorts.error(), VarKind::ActionParam,
+                               a.params[k].range);
+      ft.params.push_back(pv);
+      if (a.params[k].var) sigSubst.vars[a.params[k].var] = build_.var(pv);
+      if (a.params[k].constTerm) ft.bindings.push_back({static_cast<int>(k), a.params[k].constTerm});
+    }
+    if (a.where) {
+      Cloner cl(*model_, sigSubst);
+      ft.guard = cl.expr(a.where);
+    }
+    std::vector<Expr*> conds, ensures;
+    std::vector<Block> bodies;
+    for (const TransitionDecl* t : defs) {
+      Subst sub;
+      for (size_t k = 0; k < t->args.size(); ++k)
+        if (k < t->argVars.size() && t->argVars[k]) sub.vars[t->argVars[k]] = build_.var(ft.params[k]);
+      Cloner cl(*model_, sub);
+      std::vector<Expr*> cs;
+      for (size_t k = 0; k < t->args.size(); ++k) {
+        if (k < t->argVars.size() && t->argVars[k]) continue;
+        const Expr* pat = t->args[k];
+        const Expr* fixed = a.params[k].constTerm;
+        if (fixed && pat->op == Op::Var && fixed->op == Op::Var && pat->var == fixed->var) continue;  // the signature says so
+        cs.push_back(build_.eq(build_.var(ft.params[k]), cl.expr(pat)));
+      }
+      if (t->where) cs.push_back(cl.expr(t->where));
+      Expr* cond = build_.andE(cs);
+      conds.push_back(cond);
+      bodies.push_back(cl.block(t->eff));
+      if (t->ensuring) ensures.push_back(build_.implies(cond, cl.expr(t->ensuring)));
+    }
+    if (bodies.size() == 1 && conds[0]->op == Op::BoolConst && conds[0]->boolValue) {
+      ft.eff = bodies[0];
+    } else {
+      Stmt* ifs = model_->arena().stmt();
+      ifs->kind = StmtKind::If;
+      ifs->range = defs[0]->range;
+      ifs->conds = conds;
+      ifs->branches = bodies;
+      ft.eff = {ifs};
+    }
+    ft.ensuring = ensures.empty() ? nullptr : build_.andE(ensures);
     f->transitions.push_back(ft);
   }
   if (d->isLayer) {
@@ -525,6 +599,7 @@ void Checker::compose(FlatAutomaton* out, std::vector<Child>& children, const st
         if (used[bi]) continue;
         const ParamBinding& b = t.bindings[bi];
         Expr* v = cl.expr(b.value);
+        if (v->op == Op::Var && v->var == xs[b.param]) continue;  // `x = x` after binding an index through it
         if (owner && v->op == Op::Var && (v->var->kind == VarKind::AutParam || v->var->kind == VarKind::Bound))
           r.keep.push_back({b.param, v});
         else

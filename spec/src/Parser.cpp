@@ -335,6 +335,16 @@ class Parser {
         if (!allowConst) errorAt(curRange(), "'const' parameters are only allowed in action signatures");
         p.isConst = true;
         advance();
+        if (!(at(Tok::Ident) && peek().kind == Tok::Colon)) {
+          // `const left(i)`: fixed to a term over the automaton's parameters
+          if (pending) errorExpected("':' and a sort for parameter '" + out.back().name + "'");
+          p.constTerm = parseExpr();
+          p.range = from(start);
+          out.push_back(p);
+          if (accept(Tok::Comma)) continue;
+          expect(Tok::RParen, "',' or ')' in the parameter list");
+          return out;
+        }
       }
       p.name = expectIdent("a parameter name");
       p.range = from(start);
@@ -487,6 +497,23 @@ class Parser {
           f.pred = parseExpr();
           f.range = from(start);
           d->fastpaths.push_back(f);
+          return true;
+        }
+        if (cur().text == "assumes" && atLineStart()) {
+          // `assumes Trait(args)`: an LSL trait of the MIT toolset; declare its sorts,
+          // functions and axioms at the top level instead
+          SourceRange r = curRange();
+          advance();
+          expectIdent("a trait name after 'assumes'");
+          if (accept(Tok::LParen)) {
+            int depth = 1;
+            while (!at(Tok::Eof) && depth > 0) {
+              if (at(Tok::LParen)) ++depth;
+              if (at(Tok::RParen)) --depth;
+              advance();
+            }
+          }
+          diags_.warning(from(r), "'assumes' clause ignored: declare the trait's sorts, functions and axioms at the top level");
           return true;
         }
         if (!d->isLayer && (cur().text == "header" || cur().text == "fastpath") && atLineStart())

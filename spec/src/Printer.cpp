@@ -209,6 +209,10 @@ std::string params(const std::vector<Param>& ps) {
   for (size_t i = 0; i < ps.size(); ++i) {
     if (i) out += ", ";
     if (ps[i].isConst) out += "const ";
+    if (ps[i].constTerm && ps[i].name.empty()) {
+      printE(out, ps[i].constTerm, 0);
+      continue;
+    }
     out += ps[i].name + ": " + (ps[i].isType ? std::string("type") : sortText(ps[i].sort));
   }
   return out + ")";
@@ -579,6 +583,7 @@ struct Dumper {
     o << "(";
     for (const Param& p : ps) {
       o << (p.isConst ? "const " : "") << p.name << ":" << (p.isType ? "type" : "");
+      if (p.constTerm && p.name.empty()) expr(p.constTerm);
       sort(p.sort);
       o << ";";
     }

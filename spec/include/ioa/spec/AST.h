@@ -182,6 +182,7 @@ struct Param {
   SortExpr* sort = nullptr;  // null for a type parameter
   bool isType = false;
   bool isConst = false;      // `const` action parameter
+  Expr* constTerm = nullptr; // IOA's `const left(i)`: the parameter is fixed to this term (name is empty)
   SourceRange range;
   Var* var = nullptr;
   Sort typeSort = nullptr;   // type parameter: its Param sort
