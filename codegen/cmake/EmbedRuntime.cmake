@@ -1,0 +1,20 @@
+# Writes a C++ source holding the runtime headers as strings, so that `ioawb gen`
+# and `ioawb export` can ship them with generated code.
+#   cmake -DROOT=<codegen/runtime> -DOUT=<file.cpp> -P EmbedRuntime.cmake
+file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/*.h)
+list(SORT files)
+set(content "// Generated at build time from codegen/runtime by EmbedRuntime.cmake. Do not edit.\n")
+string(APPEND content "#include \"ioa/codegen/Generator.h\"\n\nnamespace ioa::codegen {\n\n")
+string(APPEND content "const std::vector<GeneratedFile>& runtimeFiles() {\n  static const std::vector<GeneratedFile> files = {\n")
+foreach(f ${files})
+  file(READ ${ROOT}/${f} text)
+  string(APPEND content "      {\"runtime/${f}\", R\"ioart(${text})ioart\"},\n")
+endforeach()
+string(APPEND content "  };\n  return files;\n}\n\n}  // namespace ioa::codegen\n")
+set(old "")
+if(EXISTS ${OUT})
+  file(READ ${OUT} old)
+endif()
+if(NOT old STREQUAL content)
+  file(WRITE ${OUT} "${content}")
+endif()
