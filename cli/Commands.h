@@ -19,5 +19,7 @@ struct Command {
   Runner run;
 };
 Command addCheckCommand(CLI::App& app);
+Command addGenCommand(CLI::App& app);
+Command addExportCommand(CLI::App& app);
 
 }  // namespace ioa::cli

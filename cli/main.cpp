@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "ioawb 0.1.0");
   std::vector<ioa::cli::Command> commands;
   commands.push_back(ioa::cli::addCheckCommand(app));
+  commands.push_back(ioa::cli::addGenCommand(app));
+  commands.push_back(ioa::cli::addExportCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
