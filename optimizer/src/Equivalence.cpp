@@ -1,0 +1,396 @@
+#include "ioa/optimizer/Equivalence.h"
+
+#include <clang/Basic/SourceManager.h>
+#include <clang/Frontend/ASTUnit.h>
+#include <clang/Frontend/TextDiagnosticBuffer.h>
+#include <clang/Tooling/Tooling.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+
+#include "SymExec.h"
+
+#ifndef IOAWB_CLANG_RESOURCE_DIR
+#define IOAWB_CLANG_RESOURCE_DIR "/usr/lib/llvm-14/lib/clang/14.0.6"
+#endif
+
+namespace ioa::opt {
+
+using namespace clang;
+
+const char* EquivalenceResult::statusName() const {
+  switch (status) {
+    case Proved: return "proved";
+    case Refuted: return "refuted";
+    case Unknown: return "unknown";
+    case Error: return "error";
+  }
+  return "error";
+}
+
+std::string clangResourceDir() { return IOAWB_CLANG_RESOURCE_DIR; }
+
+namespace {
+
+constexpr const char* kVirtualRoot = "/ioawb-virtual/";
+
+const FunctionDecl* findFunction(DeclContext* dc, const std::string& name) {
+  for (Decl* d : dc->decls()) {
+    if (auto* fd = dyn_cast<FunctionDecl>(d)) {
+      const FunctionDecl* def = nullptr;
+      if (fd->getQualifiedNameAsString() == name && fd->hasBody(def)) return def;
+    }
+    if (auto* ft = dyn_cast<FunctionTemplateDecl>(d)) (void)ft;
+    if (auto* inner = dyn_cast<DeclContext>(d))
+      if (isa<NamespaceDecl>(d) || isa<CXXRecordDecl>(d) || isa<LinkageSpecDecl>(d))
+        if (const FunctionDecl* f = findFunction(inner, name)) return f;
+  }
+  return nullptr;
+}
+
+// Replaces every scalar leaf by a fresh constant named after its path; pointers keep their value.
+void havoc(SymExec& X, SymVal& v, QualType t, const std::string& prefix, unsigned lift) {
+  QualType c = t.getCanonicalType();
+  if (v.kind == SymVal::Leaf) {
+    v = X.fresh(t, prefix, lift);
+    return;
+  }
+  if (v.kind != SymVal::Struct) return;
+  if (const auto* at = X.ast().getAsConstantArrayType(c)) {
+    havoc(X, v, at->getElementType(), prefix + "[]", lift + 1);
+    return;
+  }
+  const RecordDecl* rd = c->getAsRecordDecl();
+  if (!rd) return;
+  std::vector<QualType> ts = X.fieldTypes(c);
+  unsigned nb = 0;
+  if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) nb = cxx->getNumBases();
+  std::vector<const FieldDecl*> fs = X.fieldsOf(rd);
+  for (size_t i = 0; i < v.fields.size() && i < ts.size(); ++i)
+    havoc(X, v.fields[i], ts[i], i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString(), lift);
+}
+
+struct Leaf {
+  std::string path;  // with "[]" where an index goes
+  z3::expr before;   // initial value
+  z3::expr src, tgt; // final values
+  std::vector<uint64_t> extents;
+  bool isBool;
+};
+
+void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, QualType t, const std::string& prefix,
+             std::vector<uint64_t> extents, std::vector<Leaf>& out, std::vector<std::string>& ptrDiffs) {
+  QualType c = t.getCanonicalType();
+  if (a.kind == SymVal::Leaf && b.kind == SymVal::Leaf && init.kind == SymVal::Leaf) {
+    out.push_back({prefix, *init.leaf, *a.leaf, *b.leaf, extents, a.leaf->is_bool() || (a.leaf->is_array() && false)});
+    return;
+  }
+  if (a.kind == SymVal::Ptr || b.kind == SymVal::Ptr) {
+    bool same = a.ptr.has_value() == b.ptr.has_value();
+    if (same && a.ptr) {
+      same = a.ptr->root == b.ptr->root && a.ptr->steps.size() == b.ptr->steps.size();
+      for (size_t i = 0; same && i < a.ptr->steps.size(); ++i)
+        same = a.ptr->steps[i].kind == b.ptr->steps[i].kind &&
+               (a.ptr->steps[i].kind == Step::Field ? a.ptr->steps[i].field == b.ptr->steps[i].field
+                                                    : z3::eq(*a.ptr->steps[i].index, *b.ptr->steps[i].index));
+    }
+    if (!same) ptrDiffs.push_back(prefix);
+    return;
+  }
+  if (a.kind != SymVal::Struct) return;
+  if (const auto* at = X.ast().getAsConstantArrayType(c)) {
+    extents.push_back(at->getSize().getZExtValue());
+    collect(X, init, a, b, at->getElementType(), prefix + "[]", extents, out, ptrDiffs);
+    return;
+  }
+  const RecordDecl* rd = c->getAsRecordDecl();
+  if (!rd) return;
+  std::vector<QualType> ts = X.fieldTypes(c);
+  unsigned nb = 0;
+  if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) nb = cxx->getNumBases();
+  std::vector<const FieldDecl*> fs = X.fieldsOf(rd);
+  for (size_t i = 0; i < a.fields.size() && i < ts.size(); ++i)
+    collect(X, init.fields[i], a.fields[i], b.fields[i], ts[i],
+            i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString(), extents, out, ptrDiffs);
+}
+
+std::string valueText(const z3::expr& v) {
+  if (v.is_true()) return "true";
+  if (v.is_false()) return "false";
+  if (v.is_numeral()) return v.get_decimal_string(0);
+  return v.to_string();
+}
+
+std::string fillIndices(const std::string& path, const std::vector<uint64_t>& idx) {
+  std::string out;
+  size_t k = 0;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '[' && i + 1 < path.size() && path[i + 1] == ']' && k < idx.size()) {
+      out += "[" + std::to_string(idx[k++]) + "]";
+      ++i;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+// Enumerates the concrete elements of a (possibly nested) array leaf in a model.
+void enumerate(z3::model& m, const z3::expr& arr, const std::vector<uint64_t>& extents, size_t level,
+               std::vector<uint64_t>& idx, const std::function<void(const std::vector<uint64_t>&, const z3::expr&)>& f) {
+  if (level == extents.size()) {
+    f(idx, m.eval(arr, true));
+    return;
+  }
+  uint64_t n = std::min<uint64_t>(extents[level], 4096);
+  for (uint64_t i = 0; i < n; ++i) {
+    idx.push_back(i);
+    enumerate(m, z3::select(arr, arr.ctx().bv_val(i, 64)), extents, level + 1, idx, f);
+    idx.pop_back();
+  }
+}
+
+}  // namespace
+
+EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
+  auto t0 = std::chrono::steady_clock::now();
+  EquivalenceResult res;
+  auto finish = [&]() -> EquivalenceResult {
+    res.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+  };
+  // ---- parse
+  std::vector<std::string> args = {"-std=c++17", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
+                                    "-I" + std::string(kVirtualRoot)};
+  for (const std::string& d : q.includeDirs) args.push_back("-I" + d);
+  tooling::FileContentMappings mapped;
+  std::string mainText;
+  for (const CppFile& f : q.files) {
+    if (f.path == q.mainFile) mainText = f.text;
+    else mapped.emplace_back(std::string(kVirtualRoot) + f.path, f.text);
+  }
+  TextDiagnosticBuffer diagBuf;
+  std::unique_ptr<ASTUnit> unit = tooling::buildASTFromCodeWithArgs(
+      mainText, args, std::string(kVirtualRoot) + q.mainFile, "ioawb-optimize",
+      std::make_shared<PCHContainerOperations>(), tooling::getClangStripDependencyFileAdjuster(), mapped, &diagBuf);
+  if (!unit) {
+    res.message = "cannot parse " + q.mainFile;
+    return finish();
+  }
+  if (unit->getDiagnostics().hasErrorOccurred()) {
+    const SourceManager& sm = unit->getSourceManager();
+    for (auto it = diagBuf.err_begin(); it != diagBuf.err_end(); ++it) {
+      PresumedLoc p = sm.getPresumedLoc(it->first);
+      std::string where = p.isValid() ? std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" +
+                                            std::to_string(p.getColumn()) + ": "
+                                      : "";
+      res.message += where + "error: " + it->second + "\n";
+    }
+    return finish();
+  }
+  ASTContext& ast = unit->getASTContext();
+  TranslationUnitDecl* tu = ast.getTranslationUnitDecl();
+  const FunctionDecl* src = findFunction(tu, q.source);
+  const FunctionDecl* tgt = findFunction(tu, q.target);
+  const FunctionDecl* pre = q.precondition.empty() ? nullptr : findFunction(tu, q.precondition);
+  if (!src || !tgt || (!q.precondition.empty() && !pre)) {
+    res.message = "function '" + (!src ? q.source : !tgt ? q.target : q.precondition) + "' not found (with a body)";
+    return finish();
+  }
+  if (src->getNumParams() != tgt->getNumParams()) {
+    res.message = "'" + q.source + "' and '" + q.target + "' take different parameters";
+    return finish();
+  }
+  z3::context z;
+  try {
+    SymExec X(z, ast, ExecConfig{q.loopBound, 24});
+    // ---- initial state: one root per parameter (and `this`)
+    Store store;
+    std::vector<SymVal> argv;
+    std::vector<std::string> rootNames;
+    std::optional<Path> self;
+    auto makeRoot = [&](const std::string& name, QualType t) {
+      int r = static_cast<int>(store.size());
+      store.push_back({name, t, X.zero(t)});
+      store = X.construct(std::move(store), r);
+      havoc(X, store[r].value, t, name, 0);
+      rootNames.push_back(name);
+      Path p;
+      p.root = r;
+      p.type = t;
+      return p;
+    };
+    if (const auto* md = dyn_cast<CXXMethodDecl>(src); md && md->isInstance()) {
+      self = makeRoot("self", ast.getRecordType(md->getParent()));
+    }
+    for (unsigned i = 0; i < src->getNumParams(); ++i) {
+      const ParmVarDecl* p = src->getParamDecl(i);
+      QualType t = p->getType();
+      std::string name = p->getNameAsString().empty() ? "arg" + std::to_string(i) : p->getNameAsString();
+      if (t->isReferenceType() || t->isPointerType()) {
+        Path root = makeRoot(name, t->getPointeeType().getUnqualifiedType());
+        SymVal pv;
+        pv.kind = SymVal::Ptr;
+        pv.ptr = root;
+        pv.ptrOk = z.bool_val(true);
+        argv.push_back(pv);
+      } else {
+        Path root = makeRoot(name, t.getUnqualifiedType());
+        argv.push_back(store[root.root].value);
+      }
+    }
+    const Store initial = store;
+    z3::expr assume = z.bool_val(true);
+    if (pre) {
+      RunResult pr = X.call(pre, initial, argv, self);
+      if (!pr.ret || pr.ret->kind != SymVal::Leaf || !pr.ret->leaf->is_bool()) {
+        res.message = "precondition '" + q.precondition + "' must return bool";
+        return finish();
+      }
+      assume = *pr.ret->leaf && !pr.ub && !pr.incomplete;
+    }
+    // Specialise the initial state by the equalities the precondition fixes (x = 0 for an
+    // empty queue, flags known true): sound because the obligation only covers states where
+    // the precondition holds, and it keeps loops over those fields from being unrolled blindly.
+    Store specialized = initial;
+    std::vector<SymVal> sargv = argv;
+    {
+      z3::expr_vector from(z), to(z);
+      std::function<void(const z3::expr&)> scan = [&](const z3::expr& e) {
+        if (e.is_app() && e.decl().decl_kind() == Z3_OP_AND) {
+          for (unsigned i = 0; i < e.num_args(); ++i) scan(e.arg(i));
+          return;
+        }
+        auto isVar = [](const z3::expr& x) { return x.is_const() && !x.is_numeral() && !x.is_true() && !x.is_false(); };
+        auto isVal = [](const z3::expr& x) { return x.is_numeral() || x.is_true() || x.is_false(); };
+        if (e.is_app() && e.decl().decl_kind() == Z3_OP_EQ && e.num_args() == 2) {
+          if (isVar(e.arg(0)) && isVal(e.arg(1))) from.push_back(e.arg(0)), to.push_back(e.arg(1));
+          else if (isVar(e.arg(1)) && isVal(e.arg(0))) from.push_back(e.arg(1)), to.push_back(e.arg(0));
+        } else if (isVar(e) && e.is_bool()) {
+          from.push_back(e), to.push_back(z.bool_val(true));
+        } else if (e.is_app() && e.decl().decl_kind() == Z3_OP_NOT && isVar(e.arg(0))) {
+          from.push_back(e.arg(0)), to.push_back(z.bool_val(false));
+        }
+      };
+      scan(assume.simplify());
+      if (!from.empty()) {
+        std::function<void(SymVal&)> apply = [&](SymVal& v) {
+          if (v.kind == SymVal::Leaf) v.leaf = v.leaf->substitute(from, to).simplify();
+          for (SymVal& f : v.fields) apply(f);
+          if (v.ptr)
+            for (Step& st : v.ptr->steps)
+              if (st.index) st.index = st.index->substitute(from, to).simplify();
+        };
+        for (Root& r : specialized) apply(r.value);
+        for (SymVal& a : sargv) apply(a);
+      }
+    }
+    RunResult rs = X.call(src, specialized, sargv, self);
+    RunResult rt = X.call(tgt, specialized, sargv, self);
+
+    // ---- what must agree: every part of every parameter object, and the result
+    std::vector<Leaf> leaves;
+    std::vector<std::string> ptrDiffs;
+    for (size_t r = 0; r < rootNames.size(); ++r)
+      collect(X, initial[r].value, rs.store[r].value, rt.store[r].value, initial[r].type, rootNames[r], {}, leaves,
+              ptrDiffs);
+    if (!ptrDiffs.empty()) {
+      res.status = EquivalenceResult::Unknown;
+      res.message = "pointer fields may differ: " + ptrDiffs[0];
+      return finish();
+    }
+    auto ignored = [&](const std::string& path) {
+      for (const std::string& p : q.ignore)
+        if (path.rfind(p, 0) == 0) return true;
+      return false;
+    };
+    z3::expr differ = rt.ub;
+    std::vector<std::pair<std::string, z3::expr>> named;
+    for (const Leaf& l : leaves) {
+      if (ignored(l.path)) continue;
+      z3::expr d = l.src != l.tgt;
+      differ = differ || d;
+      named.emplace_back(l.path, d);
+    }
+    bool hasRet = rs.ret && rt.ret && rs.ret->kind == SymVal::Leaf && rt.ret->kind == SymVal::Leaf;
+    if (hasRet) differ = differ || (*rs.ret->leaf != *rt.ret->leaf);
+
+    z3::params prm(z);
+    prm.set("timeout", q.timeoutMs);
+    // ---- loops must not run past the unrolling bound where it matters
+    {
+      z3::solver s(z);
+      s.set(prm);
+      s.add(assume && !rs.ub && (rs.incomplete || rt.incomplete));
+      z3::check_result cr = s.check();
+      if (cr != z3::unsat) {
+        res.status = EquivalenceResult::Unknown;
+        res.message = cr == z3::sat ? "a loop may run more than " + std::to_string(q.loopBound) +
+                                          " iterations (raise the unrolling bound)"
+                                    : "solver gave up on the loop-bound check: " + s.reason_unknown();
+        return finish();
+      }
+    }
+    z3::solver s(z);
+    s.set(prm);
+    s.add(assume);
+    s.add(!rs.ub);
+    s.add(differ);
+    res.smt2 = s.to_smt2();
+    z3::check_result cr = s.check();
+    if (cr == z3::unsat) {
+      res.status = EquivalenceResult::Proved;
+      return finish();
+    }
+    if (cr == z3::unknown) {
+      res.status = EquivalenceResult::Unknown;
+      res.message = s.reason_unknown();
+      return finish();
+    }
+    res.status = EquivalenceResult::Refuted;
+    z3::model m = s.get_model();
+    if (m.eval(rt.ub, true).is_true()) res.differences.push_back("target has undefined behaviour where the source has none");
+    if (hasRet) {
+      z3::expr a = m.eval(*rs.ret->leaf, true), b = m.eval(*rt.ret->leaf, true);
+      if (!z3::eq(a, b)) res.differences.push_back("result: source " + valueText(a) + ", target " + valueText(b));
+    }
+    for (const Leaf& l : leaves) {
+      // inputs: the initial value of every leaf (arrays element by element)
+      std::vector<uint64_t> idx;
+      enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
+        res.inputs.push_back({fillIndices(l.path, at), valueText(v)});
+      });
+      if (ignored(l.path)) continue;
+      if (!m.eval(l.src != l.tgt, true).is_true()) continue;
+      if (l.extents.empty()) {
+        res.differences.push_back(l.path + ": source " + valueText(m.eval(l.src, true)) + ", target " +
+                                  valueText(m.eval(l.tgt, true)));
+        continue;
+      }
+      // first differing element
+      std::vector<uint64_t> i2;
+      bool reported = false;
+      enumerate(m, l.src != l.tgt, l.extents, 0, i2, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
+        if (reported || !v.is_true()) return;
+        z3::expr a = l.src, b = l.tgt;
+        for (uint64_t k : at) {
+          a = z3::select(a, z.bv_val(k, 64));
+          b = z3::select(b, z.bv_val(k, 64));
+        }
+        res.differences.push_back(fillIndices(l.path, at) + ": source " + valueText(m.eval(a, true)) + ", target " +
+                                  valueText(m.eval(b, true)));
+        reported = true;
+      });
+    }
+  } catch (const TranslationError& e) {
+    res.status = EquivalenceResult::Error;
+    res.message = describeLoc(ast, e.loc) + ": unsupported C++ construct: " + e.message;
+  } catch (const z3::exception& e) {
+    res.status = EquivalenceResult::Error;
+    res.message = std::string("solver error: ") + e.msg();
+  }
+  return finish();
+}
+
+}  // namespace ioa::opt

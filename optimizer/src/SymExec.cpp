@@ -1,0 +1,1416 @@
+#include "SymExec.h"
+
+#include <clang/AST/RecordLayout.h>
+#include <clang/Basic/Builtins.h>
+#include <clang/Basic/SourceManager.h>
+
+#include <functional>
+#include <set>
+
+namespace ioa::opt {
+
+using namespace clang;
+
+std::string describeLoc(const ASTContext& ast, SourceLocation loc) {
+  if (loc.isInvalid()) return "<unknown>";
+  const SourceManager& sm = ast.getSourceManager();
+  PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(loc));
+  if (p.isInvalid()) return "<unknown>";
+  return std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn());
+}
+
+[[noreturn]] static void unsupported(const std::string& what, SourceLocation loc) {
+  throw TranslationError{what, loc};
+}
+
+// ------------------------------------------------------------------ types
+
+unsigned SymExec::widthOf(QualType t) const {
+  t = t.getCanonicalType();
+  if (const auto* et = t->getAs<EnumType>()) t = et->getDecl()->getIntegerType();
+  return static_cast<unsigned>(ast_.getTypeSize(t));
+}
+
+bool SymExec::isSigned(QualType t) const {
+  t = t.getCanonicalType();
+  if (const auto* et = t->getAs<EnumType>()) t = et->getDecl()->getIntegerType();
+  return t->isSignedIntegerType();
+}
+
+static bool isBool(QualType t) { return t.getCanonicalType()->isBooleanType(); }
+static bool isScalarInt(QualType t) {
+  QualType c = t.getCanonicalType();
+  return c->isIntegerType() || c->isEnumeralType();
+}
+
+std::vector<const FieldDecl*> SymExec::fieldsOf(const RecordDecl* rd) const {
+  std::vector<const FieldDecl*> out;
+  for (const FieldDecl* f : rd->fields()) out.push_back(f);
+  return out;
+}
+
+// Children of a record value: non-virtual bases first, then fields.
+std::vector<QualType> SymExec::fieldTypes(QualType t) const {
+  std::vector<QualType> out;
+  const RecordDecl* rd = t.getCanonicalType()->getAsRecordDecl();
+  if (!rd) return out;
+  if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) {
+    if (cxx->getNumVBases()) unsupported("virtual base classes", cxx->getLocation());
+    for (const CXXBaseSpecifier& b : cxx->bases()) out.push_back(b.getType());
+  }
+  for (const FieldDecl* f : rd->fields()) {
+    if (f->isBitField()) unsupported("bit-fields", f->getLocation());
+    out.push_back(f->getType());
+  }
+  return out;
+}
+
+static unsigned numBases(const RecordDecl* rd) {
+  if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) return cxx->getNumBases();
+  return 0;
+}
+
+static z3::sort liftSort(z3::context& z, z3::sort s, unsigned depth) {
+  for (unsigned i = 0; i < depth; ++i) s = z.array_sort(z.bv_sort(64), s);
+  return s;
+}
+
+SymVal SymExec::fresh(QualType t, const std::string& prefix, unsigned lift) {
+  QualType c = t.getCanonicalType();
+  if (c->isReferenceType()) unsupported("reference member '" + prefix + "'", {});
+  if (isBool(c)) return SymVal::ofLeaf(z_.constant(prefix.c_str(), liftSort(z_, z_.bool_sort(), lift)));
+  if (isScalarInt(c)) return SymVal::ofLeaf(z_.constant(prefix.c_str(), liftSort(z_, z_.bv_sort(widthOf(c)), lift)));
+  if (c->isPointerType()) {
+    SymVal v;
+    v.kind = SymVal::Ptr;
+    v.ptrOk = z_.bool_val(false);  // pointers in fresh state are unset until a constructor wires them
+    return v;
+  }
+  if (const auto* at = ast_.getAsConstantArrayType(c)) return fresh(at->getElementType(), prefix, lift + 1);
+  if (const RecordDecl* rd = c->getAsRecordDecl()) {
+    SymVal v;
+    v.kind = SymVal::Struct;
+    std::vector<QualType> ts = fieldTypes(c);
+    unsigned nb = numBases(rd);
+    std::vector<const FieldDecl*> fs = fieldsOf(rd);
+    for (size_t i = 0; i < ts.size(); ++i) {
+      std::string name = i < nb ? prefix + ".<base" + std::to_string(i) + ">" : prefix + "." + fs[i - nb]->getNameAsString();
+      v.fields.push_back(fresh(ts[i], name, lift));
+    }
+    return v;
+  }
+  unsupported("values of type '" + t.getAsString() + "'", {});
+}
+
+SymVal SymExec::zero(QualType t, unsigned lift) {
+  QualType c = t.getCanonicalType();
+  auto liftConst = [&](z3::expr e) {
+    for (unsigned i = 0; i < lift; ++i) e = z3::const_array(z_.bv_sort(64), e);
+    return e;
+  };
+  if (isBool(c)) return SymVal::ofLeaf(liftConst(z_.bool_val(false)));
+  if (isScalarInt(c)) return SymVal::ofLeaf(liftConst(z_.bv_val(0, widthOf(c))));
+  if (c->isPointerType()) {
+    SymVal v;
+    v.kind = SymVal::Ptr;
+    v.ptrOk = z_.bool_val(false);
+    return v;
+  }
+  if (const auto* at = ast_.getAsConstantArrayType(c)) return zero(at->getElementType(), lift + 1);
+  if (c->getAsRecordDecl()) {
+    SymVal v;
+    v.kind = SymVal::Struct;
+    for (QualType ft : fieldTypes(c)) v.fields.push_back(zero(ft, lift));
+    return v;
+  }
+  unsupported("values of type '" + t.getAsString() + "'", {});
+}
+
+void SymExec::leaves(const SymVal& v, QualType t, const std::string& prefix,
+                     std::vector<std::pair<std::string, z3::expr>>& out) const {
+  QualType c = t.getCanonicalType();
+  if (v.kind == SymVal::Leaf) {
+    out.emplace_back(prefix, *v.leaf);
+    return;
+  }
+  if (v.kind != SymVal::Struct) return;
+  if (const auto* at = ast_.getAsConstantArrayType(c)) {
+    leaves(v, at->getElementType(), prefix + "[]", out);
+    return;
+  }
+  const RecordDecl* rd = c->getAsRecordDecl();
+  if (!rd) return;
+  std::vector<QualType> ts = fieldTypes(c);
+  unsigned nb = numBases(rd);
+  std::vector<const FieldDecl*> fs = fieldsOf(rd);
+  for (size_t i = 0; i < v.fields.size() && i < ts.size(); ++i) {
+    std::string name = i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString();
+    leaves(v.fields[i], ts[i], name, out);
+  }
+}
+
+// ------------------------------------------------------------------ value helpers
+
+static bool sameExpr(const z3::expr& a, const z3::expr& b) { return z3::eq(a, b); }
+
+static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, const SymVal& b) {
+  if (a.kind == SymVal::None) return b;
+  if (b.kind == SymVal::None) return a;
+  z3::expr c = cond.simplify();
+  if (c.is_true()) return a;
+  if (c.is_false()) return b;
+  SymVal r;
+  r.kind = a.kind;
+  switch (a.kind) {
+    case SymVal::Leaf:
+      r.leaf = sameExpr(*a.leaf, *b.leaf) ? *a.leaf : z3::ite(c, *a.leaf, *b.leaf);
+      return r;
+    case SymVal::Struct:
+      for (size_t i = 0; i < a.fields.size() && i < b.fields.size(); ++i) r.fields.push_back(iteVal(z, c, a.fields[i], b.fields[i]));
+      return r;
+    case SymVal::Ptr: {
+      z3::expr okA = a.ptrOk ? *a.ptrOk : z.bool_val(false);
+      z3::expr okB = b.ptrOk ? *b.ptrOk : z.bool_val(false);
+      r.ptrOk = sameExpr(okA, okB) ? okA : z3::ite(c, okA, okB);
+      if (!a.ptr) {
+        r.ptr = b.ptr;
+        return r;
+      }
+      if (!b.ptr) {
+        r.ptr = a.ptr;
+        return r;
+      }
+      const Path& pa = *a.ptr;
+      const Path& pb = *b.ptr;
+      bool same = pa.root == pb.root && pa.steps.size() == pb.steps.size();
+      Path merged = pa;
+      for (size_t i = 0; same && i < pa.steps.size(); ++i) {
+        if (pa.steps[i].kind != pb.steps[i].kind) same = false;
+        else if (pa.steps[i].kind == Step::Field) same = pa.steps[i].field == pb.steps[i].field;
+        else if (!sameExpr(*pa.steps[i].index, *pb.steps[i].index))
+          merged.steps[i].index = z3::ite(c, *pa.steps[i].index, *pb.steps[i].index);
+      }
+      if (!same) throw TranslationError{"a pointer that may point to different objects on different paths", {}};
+      r.ptr = merged;
+      return r;
+    }
+    case SymVal::None: return r;
+  }
+  return r;
+}
+
+static Store iteStore(z3::context& z, const z3::expr& cond, const Store& a, const Store& b) {
+  z3::expr c = cond.simplify();
+  if (c.is_true() && a.size() >= b.size()) return a;
+  if (c.is_false() && b.size() >= a.size()) return b;
+  Store r = a.size() >= b.size() ? a : b;
+  size_t n = std::min(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) r[i].value = iteVal(z, c, a[i].value, b[i].value);
+  return r;
+}
+
+static z3::expr nestedSelect(z3::expr a, const std::vector<z3::expr>& idx) {
+  for (const z3::expr& i : idx) a = z3::select(a, i);
+  return a;
+}
+
+static z3::expr nestedStore(const z3::expr& a, const std::vector<z3::expr>& idx, size_t k, const z3::expr& v) {
+  if (k == idx.size()) return v;
+  return z3::store(a, idx[k], nestedStore(z3::select(a, idx[k]), idx, k + 1, v));
+}
+
+static SymVal selectAll(const SymVal& v, const std::vector<z3::expr>& idx) {
+  if (idx.empty()) return v;
+  SymVal r = v;
+  if (v.kind == SymVal::Leaf) r.leaf = nestedSelect(*v.leaf, idx);
+  else if (v.kind == SymVal::Struct)
+    for (SymVal& f : r.fields) f = selectAll(f, idx);
+  else if (v.kind == SymVal::Ptr)
+    throw TranslationError{"pointers stored in arrays", {}};
+  return r;
+}
+
+static void storeAll(SymVal& target, const std::vector<z3::expr>& idx, const SymVal& v) {
+  if (idx.empty()) {
+    target = v;
+    return;
+  }
+  if (target.kind == SymVal::Leaf) {
+    target.leaf = nestedStore(*target.leaf, idx, 0, *v.leaf);
+  } else if (target.kind == SymVal::Struct) {
+    for (size_t i = 0; i < target.fields.size(); ++i) storeAll(target.fields[i], idx, v.fields[i]);
+  } else if (target.kind == SymVal::Ptr) {
+    throw TranslationError{"pointers stored in arrays", {}};
+  }
+}
+
+// ------------------------------------------------------------------ execution frame
+
+struct Exit {
+  std::optional<Store> store;
+  std::optional<SymVal> value;
+  z3::expr cond;
+  explicit Exit(z3::context& z) : cond(z.bool_val(false)) {}
+};
+
+struct LValue {
+  Path path;
+};
+
+struct SymExec::Frame {
+  SymExec& X;
+  z3::context& z;
+  Store S;
+  z3::expr live;
+  z3::expr ub;
+  z3::expr incomplete;
+  Exit ret;
+  std::vector<Exit*> breaks, continues;
+  std::map<const VarDecl*, Path> locals;
+  std::optional<Path> thisPath;
+  const FunctionDecl* fn = nullptr;
+
+  Frame(SymExec& x, Store s, z3::expr liveCond)
+      : X(x), z(x.z_), S(std::move(s)), live(liveCond), ub(z.bool_val(false)), incomplete(z.bool_val(false)), ret(z) {}
+
+  ASTContext& ast() { return X.ast_; }
+
+  void addUB(const z3::expr& cond) { ub = ub || (live && cond); }
+
+  static bool isFalse(const z3::expr& e) { return e.is_false(); }
+  z3::expr simp(const z3::expr& e) { return e.simplify(); }
+
+  void mergeExit(Exit& ex, const std::optional<SymVal>& v) {
+    z3::expr c = live;
+    if (isFalse(simp(c))) return;
+    if (!ex.store) {
+      ex.store = S;
+      ex.value = v;
+    } else {
+      ex.store = iteStore(z, c, S, *ex.store);
+      if (v && ex.value) ex.value = iteVal(z, c, *v, *ex.value);
+      else if (v) ex.value = v;
+    }
+    ex.cond = ex.cond || c;
+  }
+
+  // Joins an exit back into the running state (after a loop or switch).
+  void joinExit(Exit& ex) {
+    if (!ex.store) return;
+    S = iteStore(z, ex.cond, *ex.store, S);
+    live = live || ex.cond;
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  Path rootPath(int root) {
+    Path p;
+    p.root = root;
+    p.type = S[root].type;
+    return p;
+  }
+
+  int newRoot(const std::string& name, QualType t, SymVal v) {
+    S.push_back({name, t, std::move(v)});
+    return static_cast<int>(S.size()) - 1;
+  }
+
+  // Steps from a record of dynamic type `from` to the subobject declaring field `f`.
+  bool baseSteps(QualType from, const RecordDecl* target, std::vector<Step>& out) {
+    const RecordDecl* rd = from.getCanonicalType()->getAsRecordDecl();
+    if (!rd) return false;
+    if (rd->getCanonicalDecl() == target->getCanonicalDecl()) return true;
+    const auto* cxx = dyn_cast<CXXRecordDecl>(rd);
+    if (!cxx) return false;
+    unsigned i = 0;
+    for (const CXXBaseSpecifier& b : cxx->bases()) {
+      Step s;
+      s.kind = Step::Field;
+      s.field = i++;
+      out.push_back(s);
+      if (baseSteps(b.getType(), target, out)) return true;
+      out.pop_back();
+    }
+    return false;
+  }
+
+  Path fieldPath(Path base, const FieldDecl* f, SourceLocation loc) {
+    const RecordDecl* owner = f->getParent();
+    std::vector<Step> bs;
+    if (!baseSteps(base.type, owner, bs))
+      unsupported("member access through a type the translator cannot place", loc);
+    for (Step& s : bs) base.steps.push_back(s);
+    Step s;
+    s.kind = Step::Field;
+    s.field = numBases(owner) + f->getFieldIndex();
+    base.steps.push_back(s);
+    base.type = f->getType();
+    return base;
+  }
+
+  // Navigates to the value designated by a path: the subtree and the pending array indices.
+  SymVal* navigate(const Path& p, std::vector<z3::expr>& idx, SourceLocation loc) {
+    if (p.root < 0) unsupported("dereferencing a null pointer", loc);
+    SymVal* v = &S[p.root].value;
+    for (const Step& s : p.steps) {
+      if (s.kind == Step::Index) {
+        idx.push_back(*s.index);
+        continue;
+      }
+      if (v->kind != SymVal::Struct || s.field >= v->fields.size()) unsupported("malformed object path", loc);
+      v = &v->fields[s.field];
+    }
+    return v;
+  }
+
+  void checkBounds(const Path& p, bool allowOnePast) {
+    for (const Step& s : p.steps)
+      if (s.kind == Step::Index && s.extent) {
+        z3::expr lim = z.bv_val(static_cast<uint64_t>(s.extent), 64);
+        addUB(allowOnePast ? z3::ugt(*s.index, lim) : z3::uge(*s.index, lim));
+      }
+  }
+
+  SymVal read(const Path& p, SourceLocation loc) {
+    checkBounds(p, false);
+    std::vector<z3::expr> idx;
+    SymVal* v = navigate(p, idx, loc);
+    return selectAll(*v, idx);
+  }
+
+  void write(const Path& p, const SymVal& v, SourceLocation loc) {
+    checkBounds(p, false);
+    std::vector<z3::expr> idx;
+    SymVal* t = navigate(p, idx, loc);
+    // writes happen only on live paths
+    SymVal old = selectAll(*t, idx);
+    SymVal nv = isFalse(simp(live)) ? old : iteVal(z, live, v, old);
+    storeAll(*t, idx, nv);
+  }
+
+  // ---------------------------------------------------------------- integer conversions
+
+  z3::expr toWidth(const z3::expr& e, bool fromSigned, unsigned w) {
+    unsigned ew = e.get_sort().bv_size();
+    if (ew == w) return e;
+    if (ew > w) return e.extract(w - 1, 0);
+    return fromSigned ? z3::sext(e, w - ew) : z3::zext(e, w - ew);
+  }
+
+  z3::expr asBool(const SymVal& v, QualType t, SourceLocation loc) {
+    if (v.kind == SymVal::Ptr) return v.ptrOk ? (*v.ptrOk && z.bool_val(v.ptr && v.ptr->root >= 0)) : z.bool_val(false);
+    if (v.kind != SymVal::Leaf) unsupported("a condition of type '" + t.getAsString() + "'", loc);
+    if (v.leaf->is_bool()) return *v.leaf;
+    return *v.leaf != z.bv_val(0, v.leaf->get_sort().bv_size());
+  }
+
+  z3::expr asBv(const SymVal& v, SourceLocation loc) {
+    if (v.kind != SymVal::Leaf) unsupported("a non-scalar value used as a number", loc);
+    if (v.leaf->is_bool()) return z3::ite(*v.leaf, z.bv_val(1, 8), z.bv_val(0, 8));
+    return *v.leaf;
+  }
+
+  z3::expr intOf(const Expr* e) {
+    SymVal v = rval(e);
+    z3::expr b = asBv(v, e->getExprLoc());
+    bool sgn = X.isSigned(e->getType());
+    return toWidth(b, sgn, 64);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  Path lval(const Expr* e) {
+    e = e->IgnoreParens();
+    if (const auto* d = dyn_cast<DeclRefExpr>(e)) {
+      const auto* vd = dyn_cast<VarDecl>(d->getDecl());
+      if (!vd) unsupported("a reference to '" + d->getDecl()->getNameAsString() + "'", e->getExprLoc());
+      auto it = locals.find(vd);
+      if (it != locals.end()) return it->second;
+      unsupported("global variable '" + vd->getNameAsString() + "'", e->getExprLoc());
+    }
+    if (const auto* m = dyn_cast<MemberExpr>(e)) {
+      const auto* f = dyn_cast<FieldDecl>(m->getMemberDecl());
+      if (!f) unsupported("member '" + m->getMemberDecl()->getNameAsString() + "' used as an object", e->getExprLoc());
+      Path base;
+      if (m->isArrow()) {
+        SymVal p = rval(m->getBase());
+        base = derefPath(p, m->getBase()->getExprLoc());
+      } else {
+        base = lval(m->getBase());
+      }
+      return fieldPath(base, f, e->getExprLoc());
+    }
+    if (const auto* a = dyn_cast<ArraySubscriptExpr>(e)) {
+      SymVal p = rval(a->getBase());
+      Path base = derefPath(p, a->getBase()->getExprLoc());
+      z3::expr i = intOf(a->getIdx());
+      return offsetPath(base, i, e->getExprLoc());
+    }
+    if (const auto* u = dyn_cast<UnaryOperator>(e)) {
+      if (u->getOpcode() == UO_Deref) return derefPath(rval(u->getSubExpr()), e->getExprLoc());
+      if (u->getOpcode() == UO_PreInc || u->getOpcode() == UO_PreDec) {
+        rval(e);
+        return lval(u->getSubExpr());
+      }
+    }
+    if (const auto* c = dyn_cast<ImplicitCastExpr>(e)) {
+      if (c->getCastKind() == CK_NoOp || c->getCastKind() == CK_LValueBitCast) return lval(c->getSubExpr());
+      if (c->getCastKind() == CK_UncheckedDerivedToBase || c->getCastKind() == CK_DerivedToBase) {
+        Path p = lval(c->getSubExpr());
+        return p;  // keep the complete object: members are placed by their declaring class
+      }
+    }
+    if (const auto* b = dyn_cast<BinaryOperator>(e)) {
+      if (b->isAssignmentOp()) {
+        rval(e);
+        return lval(b->getLHS());
+      }
+      if (b->getOpcode() == BO_Comma) {
+        rval(b->getLHS());
+        return lval(b->getRHS());
+      }
+    }
+    if (const auto* t = dyn_cast<MaterializeTemporaryExpr>(e)) {
+      SymVal v = rval(t->getSubExpr());
+      int r = newRoot("<temporary>", t->getType(), v);
+      return rootPath(r);
+    }
+    if (isa<CXXThisExpr>(e)) {
+      if (!thisPath) unsupported("'this' outside a member function", e->getExprLoc());
+      return *thisPath;
+    }
+    if (const auto* cl = dyn_cast<ExprWithCleanups>(e)) return lval(cl->getSubExpr());
+    if (const auto* ce = dyn_cast<CallExpr>(e)) {
+      // a call returning a reference
+      std::optional<SymVal> v = callExpr(ce);
+      if (!v || v->kind != SymVal::Ptr) unsupported("a call used as an object", e->getExprLoc());
+      return derefPath(*v, e->getExprLoc());
+    }
+    if (const auto* co = dyn_cast<ConditionalOperator>(e)) {
+      SymVal v = rval(co);  // only for scalars: fall back to an rvalue temporary
+      int r = newRoot("<temporary>", co->getType(), v);
+      return rootPath(r);
+    }
+    unsupported(std::string("expression '") + e->getStmtClassName() + "' used as an object", e->getExprLoc());
+  }
+
+  Path derefPath(const SymVal& p, SourceLocation loc) {
+    if (p.kind != SymVal::Ptr) unsupported("dereferencing a non-pointer", loc);
+    if (!p.ptr || p.ptr->root < 0) unsupported("dereferencing a pointer the translator cannot resolve", loc);
+    addUB(p.ptrOk ? !*p.ptrOk : z.bool_val(true));
+    return *p.ptr;
+  }
+
+  Path offsetPath(Path base, const z3::expr& i, SourceLocation loc) {
+    if (!base.steps.empty() && base.steps.back().kind == Step::Index) {
+      base.steps.back().index = *base.steps.back().index + i;
+      return base;
+    }
+    // indexing a pointer to a single object: only index 0 is defined
+    addUB(i != z.bv_val(0, 64));
+    return base;
+  }
+
+  SymVal ptrTo(const Path& p) {
+    SymVal v;
+    v.kind = SymVal::Ptr;
+    v.ptr = p;
+    v.ptrOk = z.bool_val(true);
+    return v;
+  }
+
+  SymVal leaf(const z3::expr& e) { return SymVal::ofLeaf(e); }
+
+  SymVal castTo(const SymVal& v, QualType from, QualType to, SourceLocation loc) {
+    if (isBool(to)) return leaf(asBool(v, from, loc));
+    if (isScalarInt(to)) {
+      z3::expr b = asBv(v, loc);
+      bool sgn = v.leaf->is_bool() ? false : X.isSigned(from);
+      return leaf(toWidth(b, sgn, X.widthOf(to)));
+    }
+    return v;
+  }
+
+  SymVal rval(const Expr* e) {
+    e = e->IgnoreParens();
+    SourceLocation loc = e->getExprLoc();
+    // integer constant expressions (enumerators, constexpr, sizeof) fold to their value
+    if (!e->isValueDependent() && (isScalarInt(e->getType()) || isBool(e->getType())) && !isa<DeclRefExpr>(e) &&
+        !e->HasSideEffects(ast())) {
+      Expr::EvalResult r;
+      if (!isa<IntegerLiteral>(e) && e->EvaluateAsInt(r, ast()) && r.Val.isInt()) {
+        const llvm::APSInt& v = r.Val.getInt();
+        if (isBool(e->getType())) return leaf(z.bool_val(v.getBoolValue()));
+        return leaf(z.bv_val(static_cast<uint64_t>(v.getZExtValue()), X.widthOf(e->getType())));
+      }
+    }
+    if (const auto* i = dyn_cast<IntegerLiteral>(e)) {
+      llvm::APInt v = i->getValue();
+      return leaf(z.bv_val(static_cast<uint64_t>(v.getZExtValue()), X.widthOf(e->getType())));
+    }
+    if (const auto* b = dyn_cast<CXXBoolLiteralExpr>(e)) return leaf(z.bool_val(b->getValue()));
+    if (const auto* c = dyn_cast<CharacterLiteral>(e)) return leaf(z.bv_val(c->getValue(), X.widthOf(e->getType())));
+    if (isa<CXXNullPtrLiteralExpr>(e) || isa<GNUNullExpr>(e)) {
+      SymVal v;
+      v.kind = SymVal::Ptr;
+      Path p;
+      p.root = -1;
+      v.ptr = p;
+      v.ptrOk = z.bool_val(true);
+      return v;
+    }
+    if (const auto* d = dyn_cast<DeclRefExpr>(e)) {
+      if (const auto* ec = dyn_cast<EnumConstantDecl>(d->getDecl()))
+        return leaf(z.bv_val(static_cast<uint64_t>(ec->getInitVal().getExtValue()), X.widthOf(e->getType())));
+      if (const auto* vd = dyn_cast<VarDecl>(d->getDecl())) {
+        if (!locals.count(vd)) {
+          // constants: static const / constexpr with a constant initialiser
+          if (vd->getType().isConstQualified() && vd->hasInit()) {
+            const Expr* init = vd->getInit();
+            Expr::EvalResult r;
+            if (init->EvaluateAsInt(r, ast()) && r.Val.isInt()) {
+              if (isBool(vd->getType())) return leaf(z.bool_val(r.Val.getInt().getBoolValue()));
+              return leaf(z.bv_val(static_cast<uint64_t>(r.Val.getInt().getExtValue()), X.widthOf(vd->getType())));
+            }
+          }
+          unsupported("global variable '" + vd->getNameAsString() + "'", loc);
+        }
+        if (vd->getType()->isReferenceType()) return read(locals[vd], loc);
+        return read(locals[vd], loc);
+      }
+      unsupported("a reference to '" + d->getDecl()->getNameAsString() + "'", loc);
+    }
+    if (isa<MemberExpr>(e) || isa<ArraySubscriptExpr>(e)) return read(lval(e), loc);
+    if (isa<CXXThisExpr>(e)) {
+      if (!thisPath) unsupported("'this' outside a member function", loc);
+      return ptrTo(*thisPath);
+    }
+    if (const auto* c = dyn_cast<CastExpr>(e)) return castExpr(c);
+    if (const auto* u = dyn_cast<UnaryOperator>(e)) return unary(u);
+    if (const auto* b = dyn_cast<BinaryOperator>(e)) return binary(b);
+    if (const auto* co = dyn_cast<ConditionalOperator>(e)) {
+      z3::expr c = asBool(rval(co->getCond()), co->getCond()->getType(), loc);
+      Store before = S;
+      z3::expr liveBefore = live;
+      live = liveBefore && c;
+      SymVal a = rval(co->getTrueExpr());
+      Store sa = S;
+      S = before;
+      live = liveBefore && !c;
+      SymVal bv = rval(co->getFalseExpr());
+      S = iteStore(z, c, sa, S);
+      live = liveBefore;
+      return iteVal(z, c, a, bv);
+    }
+    if (const auto* ce = dyn_cast<CallExpr>(e)) {
+      std::optional<SymVal> v = callExpr(ce);
+      if (!v) return SymVal();
+      if (ce->getCallReturnType(ast())->isReferenceType()) return read(derefPath(*v, loc), loc);
+      return *v;
+    }
+    if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) return rval(m->getSubExpr());
+    if (const auto* f = dyn_cast<FullExpr>(e)) return rval(f->getSubExpr());
+    if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) return rval(bt->getSubExpr());
+    if (const auto* da = dyn_cast<CXXDefaultArgExpr>(e)) return rval(da->getExpr());
+    if (const auto* di = dyn_cast<CXXDefaultInitExpr>(e)) return rval(di->getExpr());
+    if (const auto* ctor = dyn_cast<CXXConstructExpr>(e)) return construct(ctor);
+    if (const auto* il = dyn_cast<InitListExpr>(e)) return initList(il);
+    if (isa<ImplicitValueInitExpr>(e) || isa<CXXScalarValueInitExpr>(e)) return X.zero(e->getType());
+    if (const auto* t = dyn_cast<UnaryExprOrTypeTraitExpr>(e)) {
+      Expr::EvalResult r;
+      if (t->EvaluateAsInt(r, ast())) return leaf(z.bv_val(static_cast<uint64_t>(r.Val.getInt().getZExtValue()), X.widthOf(e->getType())));
+    }
+    unsupported(std::string("expression '") + e->getStmtClassName() + "'", loc);
+  }
+
+  SymVal castExpr(const CastExpr* c) {
+    SourceLocation loc = c->getExprLoc();
+    const Expr* sub = c->getSubExpr();
+    switch (c->getCastKind()) {
+      case CK_LValueToRValue: return read(lval(sub), loc);
+      case CK_NoOp:
+      case CK_ToVoid:
+      case CK_ConstructorConversion:
+      case CK_UserDefinedConversion:
+        if (c->getCastKind() == CK_ToVoid) {
+          rval(sub);
+          return SymVal();
+        }
+        return rval(sub);
+      case CK_IntegralCast:
+      case CK_IntegralToBoolean:
+      case CK_BooleanToSignedIntegral: {
+        SymVal v = rval(sub);
+        if (c->getCastKind() == CK_BooleanToSignedIntegral)
+          return leaf(z3::ite(asBool(v, sub->getType(), loc), z.bv_val(static_cast<uint64_t>(~0ull), X.widthOf(c->getType())),
+                              z.bv_val(0, X.widthOf(c->getType()))));
+        return castTo(v, sub->getType(), c->getType(), loc);
+      }
+      case CK_PointerToBoolean: return leaf(asBool(rval(sub), sub->getType(), loc));
+      case CK_ArrayToPointerDecay: {
+        Path p = lval(sub);
+        Step s;
+        s.kind = Step::Index;
+        s.index = z.bv_val(0, 64);
+        if (const auto* at = ast().getAsConstantArrayType(sub->getType())) s.extent = at->getSize().getZExtValue();
+        p.steps.push_back(s);
+        p.type = ast().getAsArrayType(sub->getType())->getElementType();
+        return ptrTo(p);
+      }
+      case CK_NullToPointer: return rvalNull();
+      case CK_DerivedToBase:
+      case CK_UncheckedDerivedToBase:
+        if (c->getType()->isPointerType()) return rval(sub);  // the pointer keeps the complete object
+        return rval(sub);
+      case CK_BitCast:
+        if (c->getType()->isPointerType()) {
+          SymVal v = rval(sub);
+          QualType pointee = c->getType()->getPointeeType().getCanonicalType();
+          // to void* and back keeps the designated object (memcpy, memset arguments)
+          if (pointee->isVoidType()) return v;
+          if (v.ptr && pointee.getUnqualifiedType() == v.ptr->type.getCanonicalType().getUnqualifiedType()) return v;
+        }
+        unsupported("a pointer cast between unrelated types", loc);
+      case CK_FunctionToPointerDecay: return rval(sub);
+      default: unsupported(std::string("cast '") + c->getCastKindName() + "'", loc);
+    }
+  }
+
+  SymVal rvalNull() {
+    SymVal v;
+    v.kind = SymVal::Ptr;
+    Path p;
+    p.root = -1;
+    v.ptr = p;
+    v.ptrOk = z.bool_val(true);
+    return v;
+  }
+
+  SymVal incDec(const UnaryOperator* u) {
+    SourceLocation loc = u->getExprLoc();
+    Path p = lval(u->getSubExpr());
+    SymVal old = read(p, loc);
+    QualType t = u->getSubExpr()->getType();
+    SymVal nv;
+    bool inc = u->isIncrementOp();
+    if (t->isPointerType()) {
+      if (!old.ptr) unsupported("incrementing an unresolved pointer", loc);
+      Path np = offsetPath(*old.ptr, z.bv_val(static_cast<uint64_t>(inc ? 1 : ~0ull), 64), loc);
+      nv = ptrTo(np);
+    } else if (isBool(t)) {
+      unsupported("++ on bool", loc);
+    } else {
+      z3::expr a = *old.leaf;
+      z3::expr one = z.bv_val(1, a.get_sort().bv_size());
+      if (X.isSigned(t)) addUB(inc ? !z3::bvadd_no_overflow(a, one, true) : !z3::bvsub_no_underflow(a, one, true));
+      nv = leaf(inc ? a + one : a - one);
+    }
+    write(p, nv, loc);
+    return u->isPrefix() ? nv : old;
+  }
+
+  SymVal unary(const UnaryOperator* u) {
+    SourceLocation loc = u->getExprLoc();
+    switch (u->getOpcode()) {
+      case UO_AddrOf: return ptrTo(lval(u->getSubExpr()));
+      case UO_Deref: return read(derefPath(rval(u->getSubExpr()), loc), loc);
+      case UO_Plus: return rval(u->getSubExpr());
+      case UO_Minus: {
+        z3::expr a = asBv(rval(u->getSubExpr()), loc);
+        if (X.isSigned(u->getType())) addUB(a == z.bv_val(static_cast<uint64_t>(1) << (a.get_sort().bv_size() - 1), a.get_sort().bv_size()));
+        return leaf(-a);
+      }
+      case UO_Not: return leaf(~asBv(rval(u->getSubExpr()), loc));
+      case UO_LNot: return leaf(!asBool(rval(u->getSubExpr()), u->getSubExpr()->getType(), loc));
+      case UO_PreInc:
+      case UO_PreDec:
+      case UO_PostInc:
+      case UO_PostDec: return incDec(u);
+      case UO_Extension: return rval(u->getSubExpr());
+      default: unsupported("unary operator", loc);
+    }
+  }
+
+  z3::expr arith(BinaryOperatorKind op, const z3::expr& a, const z3::expr& b, bool sgn, SourceLocation loc) {
+    unsigned w = a.get_sort().bv_size();
+    switch (op) {
+      case BO_Add:
+        if (sgn) addUB(!z3::bvadd_no_overflow(a, b, true) || !z3::bvadd_no_underflow(a, b));
+        return a + b;
+      case BO_Sub:
+        if (sgn) addUB(!z3::bvsub_no_overflow(a, b) || !z3::bvsub_no_underflow(a, b, true));
+        return a - b;
+      case BO_Mul:
+        if (sgn) addUB(!z3::bvmul_no_overflow(a, b, true) || !z3::bvmul_no_underflow(a, b));
+        return a * b;
+      case BO_Div:
+      case BO_Rem: {
+        addUB(b == z.bv_val(0, w));
+        if (sgn) addUB(a == z.bv_val(static_cast<uint64_t>(1) << (w - 1), w) && b == z.bv_val(static_cast<uint64_t>(~0ull), w));
+        if (op == BO_Div) return sgn ? a / b : z3::udiv(a, b);
+        return sgn ? z3::srem(a, b) : z3::urem(a, b);
+      }
+      case BO_Shl:
+      case BO_Shr: {
+        z3::expr bb = toWidth(b, false, w);
+        addUB(z3::uge(toWidth(b, false, 64), z.bv_val(w, 64)));
+        if (op == BO_Shl) return z3::shl(a, bb);
+        return sgn ? z3::ashr(a, bb) : z3::lshr(a, bb);
+      }
+      case BO_And: return a & b;
+      case BO_Or: return a | b;
+      case BO_Xor: return a ^ b;
+      default: unsupported("arithmetic operator", loc);
+    }
+  }
+
+  static BinaryOperatorKind baseOp(BinaryOperatorKind op) {
+    switch (op) {
+      case BO_AddAssign: return BO_Add;
+      case BO_SubAssign: return BO_Sub;
+      case BO_MulAssign: return BO_Mul;
+      case BO_DivAssign: return BO_Div;
+      case BO_RemAssign: return BO_Rem;
+      case BO_ShlAssign: return BO_Shl;
+      case BO_ShrAssign: return BO_Shr;
+      case BO_AndAssign: return BO_And;
+      case BO_OrAssign: return BO_Or;
+      case BO_XorAssign: return BO_Xor;
+      default: return op;
+    }
+  }
+
+  SymVal binary(const BinaryOperator* b) {
+    SourceLocation loc = b->getExprLoc();
+    BinaryOperatorKind op = b->getOpcode();
+    if (op == BO_Comma) {
+      rval(b->getLHS());
+      return rval(b->getRHS());
+    }
+    if (op == BO_LAnd || op == BO_LOr) {
+      z3::expr l = asBool(rval(b->getLHS()), b->getLHS()->getType(), loc);
+      Store before = S;
+      z3::expr liveBefore = live;
+      z3::expr evalRhs = op == BO_LAnd ? l : !l;
+      live = liveBefore && evalRhs;
+      z3::expr r = asBool(rval(b->getRHS()), b->getRHS()->getType(), loc);
+      S = iteStore(z, evalRhs, S, before);
+      live = liveBefore;
+      return leaf(op == BO_LAnd ? (l && r) : (l || r));
+    }
+    if (op == BO_Assign) {
+      SymVal v = rval(b->getRHS());
+      Path p = lval(b->getLHS());
+      write(p, v, loc);
+      return v;
+    }
+    if (b->isCompoundAssignmentOp()) {
+      const auto* cao = cast<CompoundAssignOperator>(b);
+      Path p = lval(b->getLHS());
+      SymVal old = read(p, loc);
+      SymVal rhs = rval(b->getRHS());
+      QualType ct = cao->getComputationLHSType();
+      if (b->getLHS()->getType()->isPointerType()) {
+        if (!old.ptr) unsupported("arithmetic on an unresolved pointer", loc);
+        z3::expr k = toWidth(asBv(rhs, loc), X.isSigned(b->getRHS()->getType()), 64);
+        SymVal np = ptrTo(offsetPath(*old.ptr, op == BO_AddAssign ? k : -k, loc));
+        write(p, np, loc);
+        return np;
+      }
+      z3::expr a = toWidth(asBv(old, loc), X.isSigned(b->getLHS()->getType()), X.widthOf(ct));
+      z3::expr r = toWidth(asBv(rhs, loc), X.isSigned(b->getRHS()->getType()), X.widthOf(ct));
+      z3::expr res = arith(baseOp(op), a, r, X.isSigned(ct), loc);
+      SymVal nv = castTo(leaf(res), ct, b->getLHS()->getType(), loc);
+      write(p, nv, loc);
+      return nv;
+    }
+    QualType lt = b->getLHS()->getType();
+    QualType rt = b->getRHS()->getType();
+    if (lt->isPointerType() || rt->isPointerType()) return pointerBinary(b);
+    SymVal lv = rval(b->getLHS());
+    SymVal rv = rval(b->getRHS());
+    if (b->isComparisonOp()) {
+      if (isBool(lt) && isBool(rt)) {
+        z3::expr l = *lv.leaf, r = *rv.leaf;
+        if (op == BO_EQ) return leaf(l == r);
+        if (op == BO_NE) return leaf(l != r);
+      }
+      z3::expr l = asBv(lv, loc), r = asBv(rv, loc);
+      bool sgn = X.isSigned(lt);
+      switch (op) {
+        case BO_EQ: return leaf(l == r);
+        case BO_NE: return leaf(l != r);
+        case BO_LT: return leaf(sgn ? l < r : z3::ult(l, r));
+        case BO_LE: return leaf(sgn ? l <= r : z3::ule(l, r));
+        case BO_GT: return leaf(sgn ? l > r : z3::ugt(l, r));
+        case BO_GE: return leaf(sgn ? l >= r : z3::uge(l, r));
+        default: break;
+      }
+    }
+    z3::expr l = asBv(lv, loc), r = asBv(rv, loc);
+    if (op == BO_Shl || op == BO_Shr) r = toWidth(r, X.isSigned(rt), l.get_sort().bv_size());
+    if (op == BO_Shl || op == BO_Shr) {
+      // a negative shift amount is undefined too
+      if (X.isSigned(rt)) addUB(toWidth(asBv(rv, loc), true, 64) < z.bv_val(0, 64));
+    }
+    return leaf(arith(op, l, r, X.isSigned(b->getType()), loc));
+  }
+
+  SymVal pointerBinary(const BinaryOperator* b) {
+    SourceLocation loc = b->getExprLoc();
+    BinaryOperatorKind op = b->getOpcode();
+    SymVal lv = rval(b->getLHS());
+    SymVal rv = rval(b->getRHS());
+    if (op == BO_Add || op == BO_Sub) {
+      bool lptr = b->getLHS()->getType()->isPointerType();
+      const SymVal& p = lptr ? lv : rv;
+      const Expr* ie = lptr ? b->getRHS() : b->getLHS();
+      if (b->getRHS()->getType()->isPointerType() && lptr && op == BO_Sub) {
+        // difference of two pointers into the same array
+        if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->steps.empty())
+          unsupported("difference of unrelated pointers", loc);
+        z3::expr d = *lv.ptr->steps.back().index - *rv.ptr->steps.back().index;
+        return leaf(toWidth(d, true, X.widthOf(b->getType())));
+      }
+      if (!p.ptr) unsupported("arithmetic on an unresolved pointer", loc);
+      z3::expr k = toWidth(asBv(lptr ? rv : lv, loc), X.isSigned(ie->getType()), 64);
+      return ptrTo(offsetPath(*p.ptr, op == BO_Add ? k : -k, loc));
+    }
+    if (op == BO_EQ || op == BO_NE) {
+      z3::expr eq = z.bool_val(false);
+      if (lv.ptr && rv.ptr) {
+        const Path& a = *lv.ptr;
+        const Path& c = *rv.ptr;
+        if (a.root == c.root && a.steps.size() == c.steps.size()) {
+          eq = z.bool_val(true);
+          for (size_t i = 0; i < a.steps.size(); ++i) {
+            if (a.steps[i].kind != c.steps[i].kind) {
+              eq = z.bool_val(false);
+              break;
+            }
+            if (a.steps[i].kind == Step::Field) {
+              if (a.steps[i].field != c.steps[i].field) {
+                eq = z.bool_val(false);
+                break;
+              }
+            } else {
+              eq = eq && (*a.steps[i].index == *c.steps[i].index);
+            }
+          }
+        }
+      }
+      return leaf(op == BO_EQ ? eq : !eq);
+    }
+    if (op == BO_LT || op == BO_LE || op == BO_GT || op == BO_GE) {
+      if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->steps.empty() || rv.ptr->steps.empty())
+        unsupported("ordering unrelated pointers", loc);
+      z3::expr a = *lv.ptr->steps.back().index, c = *rv.ptr->steps.back().index;
+      switch (op) {
+        case BO_LT: return leaf(z3::ult(a, c));
+        case BO_LE: return leaf(z3::ule(a, c));
+        case BO_GT: return leaf(z3::ugt(a, c));
+        default: return leaf(z3::uge(a, c));
+      }
+    }
+    unsupported("pointer operator", loc);
+  }
+
+  SymVal initList(const InitListExpr* il) {
+    QualType t = il->getType();
+    if (il->isTransparent()) return rval(il->getInit(0));
+    if (const auto* at = ast().getAsConstantArrayType(t)) {
+      SymVal v = X.zero(t);
+      uint64_t n = at->getSize().getZExtValue();
+      for (unsigned i = 0; i < il->getNumInits() && i < n; ++i) {
+        SymVal e = rval(il->getInit(i));
+        storeAll(v, {z.bv_val(i, 64)}, e);
+      }
+      return v;
+    }
+    if (t->getAsRecordDecl()) {
+      SymVal v = X.zero(t);
+      std::vector<QualType> ts = X.fieldTypes(t);
+      for (unsigned i = 0; i < il->getNumInits() && i < v.fields.size(); ++i) v.fields[i] = rval(il->getInit(i));
+      return v;
+    }
+    if (il->getNumInits() == 1) return castTo(rval(il->getInit(0)), il->getInit(0)->getType(), t, il->getExprLoc());
+    if (il->getNumInits() == 0) return X.zero(t);
+    unsupported("initializer list", il->getExprLoc());
+  }
+
+  SymVal construct(const CXXConstructExpr* ce) {
+    const CXXConstructorDecl* ctor = ce->getConstructor();
+    QualType t = ce->getType();
+    if (ctor->isCopyOrMoveConstructor() && ctor->isTrivial()) return rval(ce->getArg(0));
+    if (ctor->isDefaultConstructor() && ctor->isTrivial()) return X.zero(t);
+    // run the constructor on a temporary
+    int r = newRoot("<object>", t, X.zero(t));
+    Path p = rootPath(r);
+    std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+    runCtor(ctor, p, args, ce->getExprLoc());
+    return S[r].value;
+  }
+
+  void runCtor(const CXXConstructorDecl* ctor, const Path& self, const std::vector<const Expr*>& args,
+               SourceLocation loc) {
+    if (ctor->isCopyOrMoveConstructor() && (ctor->isDefaulted() || ctor->isTrivial())) {
+      write(self, rval(args[0]), loc);
+      return;
+    }
+    const FunctionDecl* def = nullptr;
+    if (!ctor->hasBody(def) && !ctor->isDefaulted()) unsupported("constructor without a body", loc);
+    std::vector<SymVal> argv;
+    for (const Expr* a : args) argv.push_back(argValue(a, ctor->getParamDecl(static_cast<unsigned>(&a - &args[0]))));
+    inlineCall(def ? def : ctor, argv, self, loc);
+  }
+
+  SymVal argValue(const Expr* a, const ParmVarDecl* p) {
+    if (p->getType()->isReferenceType()) return ptrTo(lval(a));
+    return rval(a);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  std::optional<SymVal> callExpr(const CallExpr* ce) {
+    SourceLocation loc = ce->getExprLoc();
+    const FunctionDecl* callee = ce->getDirectCallee();
+    if (!callee) unsupported("an indirect call", loc);
+    std::string name = callee->getQualifiedNameAsString();
+    unsigned builtin = callee->getBuiltinID();
+    if (builtin == Builtin::BI__builtin_expect) return rval(ce->getArg(0));
+    if (builtin == Builtin::BI__builtin_unreachable) {
+      addUB(z.bool_val(true));
+      live = z.bool_val(false);
+      return std::nullopt;
+    }
+    if (name == "memcpy" || name == "std::memcpy" || name == "memmove" || name == "std::memmove" ||
+        builtin == Builtin::BImemcpy || builtin == Builtin::BI__builtin_memcpy || builtin == Builtin::BImemmove ||
+        builtin == Builtin::BI__builtin_memmove)
+      return memcpyModel(ce);
+    if (name == "memset" || name == "std::memset" || builtin == Builtin::BImemset || builtin == Builtin::BI__builtin_memset)
+      return memsetModel(ce);
+    std::optional<Path> self;
+    std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(ce)) {
+      const Expr* obj = mc->getImplicitObjectArgument();
+      if (obj->getType()->isPointerType()) self = derefPath(rval(obj), loc);
+      else self = lval(obj);
+      const auto* md = dyn_cast<CXXMethodDecl>(callee);
+      const auto* me = dyn_cast<MemberExpr>(mc->getCallee()->IgnoreParens());
+      if (md && md->isVirtual() && !(me && me->hasQualifier())) callee = devirtualize(md, *self, loc);
+    } else if (const auto* oc = dyn_cast<CXXOperatorCallExpr>(ce)) {
+      if (const auto* md = dyn_cast<CXXMethodDecl>(callee); md && !md->isStatic()) {
+        const Expr* obj = oc->getArg(0);
+        self = lval(obj);
+        args.erase(args.begin());
+        if (md->isVirtual()) callee = devirtualize(md, *self, loc);
+      }
+    }
+    std::vector<SymVal> argv;
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (i >= callee->getNumParams()) unsupported("variadic call", loc);
+      argv.push_back(argValue(args[i], callee->getParamDecl(static_cast<unsigned>(i))));
+    }
+    return inlineCall(callee, argv, self, loc);
+  }
+
+  const FunctionDecl* devirtualize(const CXXMethodDecl* md, const Path& self, SourceLocation loc) {
+    const CXXRecordDecl* dyn = self.type.getCanonicalType()->getAsCXXRecordDecl();
+    if (!dyn) unsupported("virtual call on an object of unknown type", loc);
+    const CXXMethodDecl* over = md->getCorrespondingMethodInClass(dyn, false);
+    if (!over) over = md->getCorrespondingMethodDeclaredInClass(dyn, false);
+    if (!over || over->isPure()) unsupported("virtual call the translator cannot resolve", loc);
+    return over;
+  }
+
+  std::optional<SymVal> inlineCall(const FunctionDecl* callee, const std::vector<SymVal>& argv, std::optional<Path> self,
+                                   SourceLocation loc) {
+    const FunctionDecl* def = nullptr;
+    const auto* ctor = dyn_cast<CXXConstructorDecl>(callee);
+    if (!callee->hasBody(def)) {
+      if (!(ctor && ctor->isDefaulted()))
+        unsupported("call to '" + callee->getQualifiedNameAsString() + "', which has no body here", loc);
+    }
+    if (X.depth_ >= X.cfg_.inlineDepth)
+      unsupported("calls nested deeper than " + std::to_string(X.cfg_.inlineDepth) + " (recursion?)", loc);
+    ++X.depth_;
+    Frame f(X, std::move(S), live);
+    f.fn = def ? def : callee;
+    f.thisPath = self;
+    const FunctionDecl* body = def ? def : callee;
+    for (unsigned i = 0; i < body->getNumParams() && i < argv.size(); ++i) {
+      const ParmVarDecl* p = body->getParamDecl(i);
+      if (p->getType()->isReferenceType()) {
+        if (argv[i].kind != SymVal::Ptr || !argv[i].ptr) unsupported("reference argument", loc);
+        f.locals[p] = *argv[i].ptr;
+      } else {
+        int r = f.newRoot(p->getNameAsString(), p->getType(), argv[i]);
+        f.locals[p] = f.rootPath(r);
+      }
+    }
+    if (ctor) f.ctorInits(cast<CXXConstructorDecl>(body), loc);
+    if (body->getBody()) f.stmt(body->getBody());
+    // the function's final state: returned on some paths, fell off the end on others
+    std::optional<SymVal> result;
+    if (f.ret.store) {
+      Store fallOff = f.S;
+      f.S = iteStore(z, f.ret.cond, *f.ret.store, fallOff);
+      result = f.ret.value;
+    }
+    --X.depth_;
+    S = std::move(f.S);
+    ub = ub || f.ub;
+    incomplete = incomplete || f.incomplete;
+    // locals of the callee stay in the store (harmless: unreachable), keeping root indices stable
+    return result;
+  }
+
+  void ctorInits(const CXXConstructorDecl* ctor, SourceLocation loc) {
+    const CXXRecordDecl* rd = ctor->getParent();
+    // members without an explicit initialiser get their default member initialiser
+    std::set<const FieldDecl*> explicitInit;
+    for (const CXXCtorInitializer* init : ctor->inits()) {
+      if (init->isBaseInitializer()) {
+        const Expr* e = init->getInit();
+        if (const auto* ce = dyn_cast<CXXConstructExpr>(e->IgnoreImplicit())) {
+          if (!ce->getConstructor()->isTrivial()) {
+            std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+            runCtor(ce->getConstructor(), *thisPath, args, loc);
+          }
+        }
+        continue;
+      }
+      if (!init->isMemberInitializer()) unsupported("delegating or indirect constructor initialiser", loc);
+      const FieldDecl* f = init->getMember();
+      explicitInit.insert(f);
+      Path fp = fieldPath(*thisPath, f, loc);
+      const Expr* e = init->getInit();
+      if (const auto* ce = dyn_cast<CXXConstructExpr>(e->IgnoreImplicit()); ce && !ce->getConstructor()->isTrivial()) {
+        std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+        runCtor(ce->getConstructor(), fp, args, loc);
+      } else {
+        write(fp, rval(e), loc);
+      }
+    }
+    (void)rd;
+  }
+
+  std::optional<SymVal> memcpyModel(const CallExpr* ce) {
+    SourceLocation loc = ce->getExprLoc();
+    SymVal d = rval(ce->getArg(0));
+    SymVal s = rval(ce->getArg(1));
+    z3::expr n = intOf(ce->getArg(2));
+    if (!d.ptr || !s.ptr || d.ptr->steps.empty() || s.ptr->steps.empty() ||
+        d.ptr->steps.back().kind != Step::Index || s.ptr->steps.back().kind != Step::Index)
+      unsupported("memcpy between objects that are not byte arrays", loc);
+    unsigned ew = X.widthOf(d.ptr->type);
+    if (ew != 8 || X.widthOf(s.ptr->type) != 8) unsupported("memcpy of non-byte elements", loc);
+    addUB(d.ptrOk ? !*d.ptrOk : z.bool_val(true));
+    addUB(s.ptrOk ? !*s.ptrOk : z.bool_val(true));
+    // bounds: [off, off+n) within each array
+    z3::expr od = *d.ptr->steps.back().index, os = *s.ptr->steps.back().index;
+    uint64_t ed = d.ptr->steps.back().extent, es = s.ptr->steps.back().extent;
+    if (ed) addUB(z3::ugt(od + n, z.bv_val(ed, 64)) || z3::ult(od + n, od));
+    if (es) addUB(z3::ugt(os + n, z.bv_val(es, 64)) || z3::ult(os + n, os));
+    // the whole source array, and the destination array, as Z3 arrays
+    Path sa = *s.ptr, da = *d.ptr;
+    sa.steps.pop_back();
+    da.steps.pop_back();
+    std::vector<z3::expr> sidx, didx;
+    SymVal* sv = navigate(sa, sidx, loc);
+    SymVal* dv = navigate(da, didx, loc);
+    z3::expr src = nestedSelect(*sv->leaf, sidx);
+    z3::expr dst = nestedSelect(*dv->leaf, didx);
+    z3::expr i = z.bv_const("memcpy_i", 64);
+    z3::expr inRange = z3::uge(i, od) && z3::ult(i - od, n);
+    z3::expr copied = z3::lambda(i, z3::ite(inRange, z3::select(src, i - od + os), z3::select(dst, i)));
+    SymVal nv = SymVal::ofLeaf(z3::ite(live, copied, dst));
+    storeAll(*dv, didx, nv);
+    return d;
+  }
+
+  std::optional<SymVal> memsetModel(const CallExpr* ce) {
+    SourceLocation loc = ce->getExprLoc();
+    SymVal d = rval(ce->getArg(0));
+    z3::expr byte = toWidth(intOf(ce->getArg(1)), false, 8);
+    z3::expr n = intOf(ce->getArg(2));
+    if (!d.ptr || d.ptr->steps.empty() || d.ptr->steps.back().kind != Step::Index || X.widthOf(d.ptr->type) != 8)
+      unsupported("memset of something other than a byte array", loc);
+    z3::expr od = *d.ptr->steps.back().index;
+    uint64_t ed = d.ptr->steps.back().extent;
+    if (ed) addUB(z3::ugt(od + n, z.bv_val(ed, 64)) || z3::ult(od + n, od));
+    Path da = *d.ptr;
+    da.steps.pop_back();
+    std::vector<z3::expr> didx;
+    SymVal* dv = navigate(da, didx, loc);
+    z3::expr dst = nestedSelect(*dv->leaf, didx);
+    z3::expr i = z.bv_const("memset_i", 64);
+    z3::expr set = z3::lambda(i, z3::ite(z3::uge(i, od) && z3::ult(i - od, n), byte, z3::select(dst, i)));
+    storeAll(*dv, didx, SymVal::ofLeaf(z3::ite(live, set, dst)));
+    return d;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  void stmt(const Stmt* s) {
+    if (!s) return;
+    if (simp(live).is_false()) return;  // unreachable
+    SourceLocation loc = s->getBeginLoc();
+    if (const auto* cs = dyn_cast<CompoundStmt>(s)) {
+      for (const Stmt* c : cs->body()) stmt(c);
+      return;
+    }
+    if (isa<NullStmt>(s)) return;
+    if (const auto* e = dyn_cast<Expr>(s)) {
+      rval(e);
+      return;
+    }
+    if (const auto* ds = dyn_cast<DeclStmt>(s)) {
+      for (const Decl* d : ds->decls()) declare(d, loc);
+      return;
+    }
+    if (const auto* rs = dyn_cast<ReturnStmt>(s)) {
+      std::optional<SymVal> v;
+      if (const Expr* e = rs->getRetValue()) {
+        if (fn && fn->getReturnType()->isReferenceType()) v = ptrTo(lval(e));
+        else v = rval(e);
+      }
+      mergeExit(ret, v);
+      live = z.bool_val(false);
+      return;
+    }
+    if (const auto* is = dyn_cast<IfStmt>(s)) {
+      if (is->getInit()) stmt(is->getInit());
+      if (is->getConditionVariableDeclStmt()) stmt(is->getConditionVariableDeclStmt());
+      if (is->isConstexpr()) {
+        Expr::EvalResult r;
+        if (!is->getCond()->EvaluateAsInt(r, ast())) unsupported("if constexpr condition", loc);
+        stmt(r.Val.getInt().getBoolValue() ? is->getThen() : is->getElse());
+        return;
+      }
+      z3::expr c = simp(asBool(rval(is->getCond()), is->getCond()->getType(), loc));
+      branch(c, is->getThen(), is->getElse());
+      return;
+    }
+    if (const auto* ws = dyn_cast<WhileStmt>(s)) {
+      loop(nullptr, ws->getCond(), nullptr, ws->getBody(), false, loc);
+      return;
+    }
+    if (const auto* fs = dyn_cast<ForStmt>(s)) {
+      if (fs->getInit()) stmt(fs->getInit());
+      loop(nullptr, fs->getCond(), fs->getInc(), fs->getBody(), false, loc);
+      return;
+    }
+    if (const auto* ds = dyn_cast<DoStmt>(s)) {
+      loop(nullptr, ds->getCond(), nullptr, ds->getBody(), true, loc);
+      return;
+    }
+    if (const auto* rf = dyn_cast<CXXForRangeStmt>(s)) {
+      if (rf->getInit()) stmt(rf->getInit());
+      stmt(rf->getRangeStmt());
+      stmt(rf->getBeginStmt());
+      stmt(rf->getEndStmt());
+      loop(rf->getLoopVarStmt(), rf->getCond(), rf->getInc(), rf->getBody(), false, loc);
+      return;
+    }
+    if (isa<BreakStmt>(s)) {
+      if (breaks.empty()) unsupported("break outside a loop or switch", loc);
+      mergeExit(*breaks.back(), std::nullopt);
+      live = z.bool_val(false);
+      return;
+    }
+    if (isa<ContinueStmt>(s)) {
+      if (continues.empty()) unsupported("continue outside a loop", loc);
+      mergeExit(*continues.back(), std::nullopt);
+      live = z.bool_val(false);
+      return;
+    }
+    if (const auto* sw = dyn_cast<SwitchStmt>(s)) {
+      switchStmt(sw);
+      return;
+    }
+    if (const auto* as = dyn_cast<AttributedStmt>(s)) {
+      stmt(as->getSubStmt());
+      return;
+    }
+    unsupported(std::string("statement '") + s->getStmtClassName() + "'", loc);
+  }
+
+  void declare(const Decl* d, SourceLocation loc) {
+    const auto* vd = dyn_cast<VarDecl>(d);
+    if (!vd) {
+      if (isa<TypedefNameDecl>(d) || isa<StaticAssertDecl>(d) || isa<UsingDecl>(d)) return;
+      unsupported("local declaration", loc);
+    }
+    if (vd->isStaticLocal()) unsupported("static local variable '" + vd->getNameAsString() + "'", loc);
+    QualType t = vd->getType();
+    if (t->isReferenceType()) {
+      if (!vd->getInit()) unsupported("reference without initialiser", loc);
+      locals[vd] = lval(vd->getInit());
+      return;
+    }
+    int r = newRoot(vd->getNameAsString(), t, X.zero(t));
+    locals[vd] = rootPath(r);
+    if (const Expr* init = vd->getInit()) {
+      if (const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()); ce && !ce->getConstructor()->isTrivial()) {
+        std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+        runCtor(ce->getConstructor(), rootPath(r), args, loc);
+      } else {
+        write(rootPath(r), castTo(rval(init), init->getType(), t, loc), loc);
+      }
+    } else if (t->isScalarType() && !t->isPointerType()) {
+      // an uninitialised scalar: any value
+      S[r].value = X.fresh(t, "uninit." + vd->getNameAsString() + "." + std::to_string(r));
+    }
+  }
+
+  void branch(const z3::expr& c, const Stmt* thenS, const Stmt* elseS) {
+    if (c.is_true()) {
+      stmt(thenS);
+      return;
+    }
+    if (c.is_false()) {
+      stmt(elseS);
+      return;
+    }
+    Store before = S;
+    z3::expr liveBefore = live;
+    live = liveBefore && c;
+    stmt(thenS);
+    Store st = std::move(S);
+    z3::expr lt = live;
+    S = before;
+    live = liveBefore && !c;
+    stmt(elseS);
+    S = iteStore(z, c, st, S);
+    live = simp(z3::ite(c, lt, live));
+  }
+
+  void loop(const Stmt* perIter, const Expr* cond, const Expr* inc, const Stmt* body, bool doWhile, SourceLocation loc) {
+    Exit brk(z);
+    breaks.push_back(&brk);
+    for (unsigned k = 0;; ++k) {
+      if (simp(live).is_false()) break;
+      if (!(doWhile && k == 0) && cond) {
+        z3::expr c = simp(asBool(rval(cond), cond->getType(), loc));
+        z3::expr stay = live && c;
+        // leave the loop where the condition is false
+        z3::expr leaving = live && !c;
+        if (!simp(leaving).is_false()) {
+          z3::expr saved = live;
+          live = leaving;
+          mergeExit(brk, std::nullopt);
+          live = saved;
+        }
+        live = simp(stay);
+        if (live.is_false()) break;
+      }
+      if (k >= X.cfg_.loopBound) {
+        incomplete = incomplete || live;
+        live = z.bool_val(false);
+        break;
+      }
+      Exit cont(z);
+      continues.push_back(&cont);
+      if (perIter) stmt(perIter);
+      stmt(body);
+      continues.pop_back();
+      joinExit(cont);
+      if (inc && !simp(live).is_false()) rval(inc);
+    }
+    breaks.pop_back();
+    // after the loop: whatever left through the condition or a break
+    live = z.bool_val(false);
+    joinExit(brk);
+  }
+
+  void switchStmt(const SwitchStmt* sw) {
+    SourceLocation loc = sw->getBeginLoc();
+    if (sw->getInit()) stmt(sw->getInit());
+    if (sw->getConditionVariableDeclStmt()) stmt(sw->getConditionVariableDeclStmt());
+    z3::expr v = asBv(rval(sw->getCond()), loc);
+    const auto* body = dyn_cast<CompoundStmt>(sw->getBody());
+    if (!body) unsupported("switch without a block body", loc);
+    // the values of all case labels, to know when `default` is taken
+    std::vector<z3::expr> caseVals;
+    std::function<void(const Stmt*)> collect = [&](const Stmt* st) {
+      if (const auto* cs = dyn_cast<CaseStmt>(st)) {
+        if (cs->getRHS()) unsupported("case ranges", cs->getBeginLoc());
+        caseVals.push_back(toWidth(asBv(rval(cs->getLHS()), loc), X.isSigned(cs->getLHS()->getType()),
+                                   v.get_sort().bv_size()));
+        collect(cs->getSubStmt());
+      } else if (const auto* ds = dyn_cast<DefaultStmt>(st)) {
+        collect(ds->getSubStmt());
+      }
+    };
+    for (const Stmt* st : body->body()) collect(st);
+    z3::expr noCase = z.bool_val(true);
+    for (const z3::expr& cv : caseVals) noCase = noCase && v != cv;
+    Store entry = S;
+    z3::expr entryLive = live;
+    live = z.bool_val(false);
+    Exit brk(z);
+    breaks.push_back(&brk);
+    bool hasDefault = false;
+    std::function<void(const Stmt*)> run = [&](const Stmt* st) {
+      if (const auto* cs = dyn_cast<CaseStmt>(st)) {
+        z3::expr cv = toWidth(asBv(rval(cs->getLHS()), loc), X.isSigned(cs->getLHS()->getType()), v.get_sort().bv_size());
+        z3::expr jump = simp(entryLive && v == cv);
+        S = iteStore(z, jump, entry, S);
+        live = simp(live || jump);
+        run(cs->getSubStmt());
+        return;
+      }
+      if (const auto* ds = dyn_cast<DefaultStmt>(st)) {
+        hasDefault = true;
+        z3::expr jump = simp(entryLive && noCase);
+        S = iteStore(z, jump, entry, S);
+        live = simp(live || jump);
+        run(ds->getSubStmt());
+        return;
+      }
+      stmt(st);
+    };
+    for (const Stmt* st : body->body()) run(st);
+    breaks.pop_back();
+    if (!hasDefault) {
+      // no label matched: continue after the switch with the entry state
+      z3::expr skip = simp(entryLive && noCase);
+      S = iteStore(z, skip, entry, S);
+      live = simp(live || skip);
+    }
+    joinExit(brk);
+  }
+};
+
+
+// ------------------------------------------------------------------ SymExec API
+
+SymExec::SymExec(z3::context& z, ASTContext& ast, ExecConfig cfg) : z_(z), ast_(ast), cfg_(cfg) {}
+
+RunResult SymExec::call(const FunctionDecl* fn, Store store, const std::vector<SymVal>& args, std::optional<Path> thisObj) {
+  Frame f(*this, std::move(store), z_.bool_val(true));
+  std::optional<SymVal> r = f.inlineCall(fn, args, thisObj, fn->getLocation());
+  RunResult out(z_);
+  out.store = std::move(f.S);
+  out.ret = r;
+  out.ub = f.ub;
+  out.incomplete = f.incomplete;
+  return out;
+}
+
+Store SymExec::construct(Store store, int root) {
+  QualType t = store[root].type;
+  const CXXRecordDecl* rd = t.getCanonicalType()->getAsCXXRecordDecl();
+  if (!rd) return store;
+  const CXXConstructorDecl* ctor = nullptr;
+  for (const CXXConstructorDecl* c : rd->ctors())
+    if (c->isDefaultConstructor()) ctor = c;
+  if (!ctor) return store;
+  Frame f(*this, std::move(store), z_.bool_val(true));
+  Path p = f.rootPath(root);
+  f.inlineCall(ctor, {}, p, rd->getLocation());
+  return std::move(f.S);
+}
+
+}  // namespace ioa::opt

@@ -1,0 +1,122 @@
+// Internal: symbolic execution of a C++ subset, from the Clang AST to Z3
+// terms with bit-vector semantics. Undefined behaviour (signed overflow,
+// shifts out of range, division by zero, out-of-bounds indexing, reading an
+// uninitialised pointer) is collected as an explicit condition rather than
+// given a value, as in Alive2's refinement check.
+//
+// Values follow the C++ type: a struct is a node with one child per field
+// (bases first); a scalar is a leaf (Z3 bit-vector or Bool); arrays lift the
+// leaves of their element type into Z3 arrays indexed by 64-bit vectors, so an
+// array of structs is a struct of arrays. Pointers and references are paths
+// from a root object through field and index steps.
+#pragma once
+
+#include <z3++.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Decl.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/Stmt.h>
+
+namespace ioa::opt {
+
+// An unsupported construct or another reason the translation cannot continue.
+struct TranslationError {
+  std::string message;
+  clang::SourceLocation loc;
+};
+
+struct Step {
+  enum Kind { Field, Index } kind = Field;
+  unsigned field = 0;
+  std::optional<z3::expr> index;  // 64-bit
+  uint64_t extent = 0;            // array length, for bounds checks
+};
+
+struct Path {
+  int root = -1;  // -1: null pointer
+  std::vector<Step> steps;
+  clang::QualType type;  // type of the object designated
+};
+
+struct SymVal {
+  enum Kind { Leaf, Struct, Ptr, None } kind = None;
+  std::optional<z3::expr> leaf;
+  std::vector<SymVal> fields;
+  std::optional<Path> ptr;         // Ptr with a known target
+  std::optional<z3::expr> ptrOk;   // false when the pointer may be unset
+  static SymVal ofLeaf(z3::expr e) {
+    SymVal v;
+    v.kind = Leaf;
+    v.leaf = e;
+    return v;
+  }
+};
+
+struct Root {
+  std::string name;
+  clang::QualType type;
+  SymVal value;
+};
+
+using Store = std::vector<Root>;
+
+struct ExecConfig {
+  unsigned loopBound = 64;
+  unsigned inlineDepth = 24;
+};
+
+// A run of one function: final store, return value, conditions.
+struct RunResult {
+  Store store;
+  std::optional<SymVal> ret;
+  z3::expr ub;          // some execution path has undefined behaviour
+  z3::expr incomplete;  // some loop ran past the unrolling bound
+  explicit RunResult(z3::context& c) : ub(c.bool_val(false)), incomplete(c.bool_val(false)) {}
+};
+
+class SymExec {
+ public:
+  SymExec(z3::context& z, clang::ASTContext& ast, ExecConfig cfg = {});
+
+  // Fresh symbolic value of a type, leaves named after `prefix` (e.g. "st.seqno.send_seq").
+  SymVal fresh(clang::QualType t, const std::string& prefix, unsigned liftDepth = 0);
+  // Default-initialised value (zero for scalars, unset pointers).
+  SymVal zero(clang::QualType t, unsigned liftDepth = 0);
+
+  // Runs `fn` with the given arguments. References and pointers are passed as paths into `store`.
+  RunResult call(const clang::FunctionDecl* fn, Store store, const std::vector<SymVal>& args,
+                 std::optional<Path> thisObj = std::nullopt);
+  // Runs the default constructor of a record type on a root (for wiring pointers between members).
+  Store construct(Store store, int root);
+
+  z3::context& z() { return z_; }
+  clang::ASTContext& ast() { return ast_; }
+  unsigned widthOf(clang::QualType t) const;
+  bool isSigned(clang::QualType t) const;
+  // Leaves of a value with their dotted paths (for decoding models and comparing states).
+  void leaves(const SymVal& v, clang::QualType t, const std::string& prefix,
+              std::vector<std::pair<std::string, z3::expr>>& out) const;
+  std::vector<const clang::FieldDecl*> fieldsOf(const clang::RecordDecl* rd) const;
+  std::vector<clang::QualType> fieldTypes(clang::QualType t) const;
+
+ private:
+  struct Frame;
+  friend struct Frame;
+  z3::context& z_;
+  clang::ASTContext& ast_;
+  ExecConfig cfg_;
+  unsigned depth_ = 0;
+};
+
+std::string describeLoc(const clang::ASTContext& ast, clang::SourceLocation loc);
+
+}  // namespace ioa::opt
