@@ -1,0 +1,140 @@
+#include "Screenshot.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDeadlineTimer>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QPixmap>
+#include <QTextStream>
+#include <QThread>
+
+#include "CheckModels.h"
+#include "CodePanel.h"
+#include "MainWindow.h"
+#include "ProofModel.h"
+#include "ProofRunner.h"
+#include "ProofsPanel.h"
+#include "SpecDocument.h"
+
+namespace ioa::gui {
+
+namespace {
+QTextStream& err() {
+  static QTextStream s(stderr);
+  return s;
+}
+}  // namespace
+
+void ScreenshotOptions::addTo(QCommandLineParser& cli) {
+  cli.addOption({QStringLiteral("screenshot"),
+                 QStringLiteral("Open the specs, run the checks and proofs to completion, write the window to "
+                                "<png> and exit (non-zero if anything failed)."),
+                 QStringLiteral("png")});
+  cli.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1600x1000)."),
+                 QStringLiteral("WxH")});
+  cli.addOption({QStringLiteral("show"),
+                 QStringLiteral("Panel to show for --screenshot: proofs (default), problems, counterexample, code, "
+                                "optimizer, outline."),
+                 QStringLiteral("panel")});
+  cli.addOption({QStringLiteral("allow-errors"), QStringLiteral("--screenshot: a spec with errors is not a failure.")});
+  cli.addOption({QStringLiteral("no-prove"), QStringLiteral("--screenshot: do not run the proofs.")});
+}
+
+std::optional<ScreenshotOptions> ScreenshotOptions::from(const QCommandLineParser& cli) {
+  if (!cli.isSet(QStringLiteral("screenshot"))) return std::nullopt;
+  ScreenshotOptions o;
+  o.output = cli.value(QStringLiteral("screenshot"));
+  if (cli.isSet(QStringLiteral("size"))) {
+    const QStringList wh = cli.value(QStringLiteral("size")).split(QLatin1Char('x'));
+    if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0) o.size = QSize(wh[0].toInt(), wh[1].toInt());
+  }
+  o.show = cli.value(QStringLiteral("show"));
+  o.allowErrors = cli.isSet(QStringLiteral("allow-errors"));
+  o.prove = !cli.isSet(QStringLiteral("no-prove"));
+  return o;
+}
+
+bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
+  QDeadlineTimer deadline(timeoutMs);
+  while (!done()) {
+    if (deadline.hasExpired()) return false;
+    QApplication::processEvents(QEventLoop::AllEvents, 20);
+    QThread::msleep(5);
+  }
+  return true;
+}
+
+int runScreenshot(const ScreenshotOptions& o, const QStringList& files) {
+  MainWindow w(false);
+  w.resize(o.size);
+  w.show();
+  bool failed = false;
+  for (const QString& f : files)
+    if (!w.openFile(f)) {
+      err() << "cannot open " << f << "\n";
+      failed = true;
+    }
+  if (w.documents().isEmpty()) w.newDocument();
+  SpecDocument* d = w.currentDocument();
+  const int budget = o.timeoutSeconds * 1000;
+  if (!waitUntil([d] { return d->checkIsCurrent(); }, budget)) {
+    err() << "the check did not finish\n";
+    return 3;
+  }
+  const int errors = d->problems()->count(QStringLiteral("error"));
+  if (errors && !o.allowErrors) {
+    err() << d->displayName() << ": " << errors << " error(s) in the spec\n";
+    failed = true;
+  }
+  if (o.prove && errors == 0) {
+    bool failedToStart = false;
+    QObject::connect(d->proofs(), &ProofRunner::failed, &w, [&](const QString& m) {
+      err() << "proofs: " << m << "\n";
+      failedToStart = true;
+    });
+    w.proveAll();
+    if (!waitUntil([&] { return failedToStart || !d->proofs()->isRunning(); }, budget)) {
+      err() << "the proofs did not finish within " << o.timeoutSeconds << " s\n";
+      d->proofs()->cancel();
+      return 3;
+    }
+    const ProofModel::Counts c = d->proofModel()->counts();
+    err() << d->displayName() << ": " << c.total << " obligations, " << c.proved + c.cached << " proved, " << c.refuted
+          << " refuted, " << c.unknown << " unknown, " << c.error << " errors\n";
+    if (failedToStart || c.error > 0) failed = true;
+  }
+  if (o.show == QLatin1String("problems")) w.showDock(QStringLiteral("problemsDock"));
+  if (o.show == QLatin1String("code")) {
+    w.showDock(QStringLiteral("codeDock"));
+    CodePanel* code = w.codePanel();
+    if (!waitUntil([code] { return code->result() && !code->isBusy(); }, budget) || !code->result()->ok()) {
+      err() << "code generation failed\n";
+      failed = true;
+    }
+  }
+  if (o.show == QLatin1String("optimizer")) w.showDock(QStringLiteral("optimizerDock"));
+  if (o.show == QLatin1String("counterexample")) {
+    const QModelIndex refuted = d->proofModel()->firstInState(ProofState::Refuted);
+    if (!refuted.isValid()) {
+      err() << "no refuted obligation to show\n";
+      failed = true;
+    } else {
+      w.proofsPanel()->select(refuted.data(ProofModel::IdRole).toString());
+      w.showDock(QStringLiteral("counterexampleDock"));
+    }
+  }
+  // Let the layout settle (docks, fonts, lazily styled text) before rendering.
+  waitUntil([] { return false; }, 300);
+  const QPixmap shot = w.grab();
+  if (shot.isNull() || !shot.save(o.output, "PNG")) {
+    err() << "cannot write " << o.output << "\n";
+    return 4;
+  }
+  err() << "wrote " << QFileInfo(o.output).absoluteFilePath() << " (" << shot.width() << "x" << shot.height()
+        << ")\n";
+  return failed ? 1 : 0;
+}
+
+}  // namespace ioa::gui
