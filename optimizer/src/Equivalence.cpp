@@ -82,6 +82,11 @@ struct Leaf {
 void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, QualType t, const std::string& prefix,
              std::vector<uint64_t> extents, std::vector<Leaf>& out, std::vector<std::string>& ptrDiffs) {
   QualType c = t.getCanonicalType();
+  if (const auto* at = X.ast().getAsConstantArrayType(c)) {
+    extents.push_back(at->getSize().getZExtValue());
+    collect(X, init, a, b, at->getElementType(), prefix + "[]", extents, out, ptrDiffs);
+    return;
+  }
   if (a.kind == SymVal::Leaf && b.kind == SymVal::Leaf && init.kind == SymVal::Leaf) {
     out.push_back({prefix, *init.leaf, *a.leaf, *b.leaf, extents, a.leaf->is_bool() || (a.leaf->is_array() && false)});
     return;
@@ -99,11 +104,6 @@ void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, Q
     return;
   }
   if (a.kind != SymVal::Struct) return;
-  if (const auto* at = X.ast().getAsConstantArrayType(c)) {
-    extents.push_back(at->getSize().getZExtValue());
-    collect(X, init, a, b, at->getElementType(), prefix + "[]", extents, out, ptrDiffs);
-    return;
-  }
   const RecordDecl* rd = c->getAsRecordDecl();
   if (!rd) return;
   std::vector<QualType> ts = X.fieldTypes(c);
