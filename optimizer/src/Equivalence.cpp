@@ -371,15 +371,13 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
       // first differing element
       std::vector<uint64_t> i2;
       bool reported = false;
-      enumerate(m, l.src != l.tgt, l.extents, 0, i2, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
-        if (reported || !v.is_true()) return;
-        z3::expr a = l.src, b = l.tgt;
-        for (uint64_t k : at) {
-          a = z3::select(a, z.bv_val(k, 64));
-          b = z3::select(b, z.bv_val(k, 64));
-        }
-        res.differences.push_back(fillIndices(l.path, at) + ": source " + valueText(m.eval(a, true)) + ", target " +
-                                  valueText(m.eval(b, true)));
+      enumerate(m, l.src, l.extents, 0, i2, [&](const std::vector<uint64_t>& at, const z3::expr& sv) {
+        if (reported) return;
+        z3::expr b = l.tgt;
+        for (uint64_t k : at) b = z3::select(b, z.bv_val(k, 64));
+        z3::expr tv = m.eval(b, true);
+        if (z3::eq(sv, tv)) return;
+        res.differences.push_back(fillIndices(l.path, at) + ": source " + valueText(sv) + ", target " + valueText(tv));
         reported = true;
       });
     }
