@@ -517,6 +517,18 @@ std::string ExprGen::assign(const Stmt* s, const std::string& ind) {
     if (rhs->op == Op::Tail && exprEqual(rhs->args[0], lhs)) return ind + "rt::seq_pop_front(" + lv + ");\n";
     if (rhs->op == Op::Init && exprEqual(rhs->args[0], lhs)) return ind + "rt::seq_pop_back(" + lv + ");\n";
     if (rhs->op == Op::SeqEmpty) return ind + lv + ".clear();\n";
+    if (rhs->op == Op::SeqLit) {  // q := [a, b]: the elements first (they may read q), then refill in place
+      std::string out = ind + "{\n";
+      std::vector<std::string> tmps;
+      for (const Expr* x : rhs->args) {
+        tmps.push_back(fresh("elem"));
+        out += ind + "  " + types_.storage(target->elem(), x->range) + " " + tmps.back() + " = " +
+               coerce(x, target->elem()) + ";\n";
+      }
+      out += ind + "  " + lv + ".clear();\n";
+      for (const std::string& t : tmps) out += ind + "  " + lv + ".push_back(std::move(" + t + "));\n";
+      return out + ind + "}\n";
+    }
   }
   return ind + lv + " = " + coerce(rhs, target) + ";\n";
 }

@@ -449,8 +449,8 @@ void TypeMap::defineHeader(Sort h, SourceRange at) {
   out += "inline rt::Msg pop_" + name + "(const rt::Msg& m) {\n  rt::Msg r(m);\n";
   out += "  if (!hashdr_" + name + "(m)) {\n    rt::raise(rt::Fault::Header);\n    return r;\n  }\n";
   out += "  r.pop_front(" + size + ");\n  return r;\n}\n";
-  out += "inline rt::Msg push_" + name + "(const rt::Msg& m, const " + type + "& h) {\n  rt::Msg r(m);\n";
-  out += "  uint8_t* p = r.push_front(" + size + ");\n";
+  out += "inline rt::Msg push_" + name + "(const rt::Msg& m, const " + type + "& h) {\n";
+  out += "  uint8_t* p = nullptr;\n  rt::Msg r = rt::Msg::pushed(m, " + size + ", p);\n";
   out += "  p[0] = " + tag + ";\n";
   out += marshal(rh, "h", "p", 1, 0);
   out += "  return r;\n}\n\n";

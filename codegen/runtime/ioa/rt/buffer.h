@@ -7,14 +7,15 @@
 // only when a class runs dry, and counts it). Buffers are reference counted,
 // so values share bytes instead of copying them.
 //
-// Headroom and the no-copy rule: a message is laid out as
+// Headroom and the no-copy rule: a message is normally laid out as
 //     [ headroom | header stack (top header first) | payload ]
 // `push` writes a header into the headroom in front of the header stack. Two
 // values may share a buffer (a layer keeps `m` for retransmission and sends
 // `push(m, h)` down); writing in front of a value is allowed in place only
 // when no other value can see those bytes: the buffer has one owner, or the
 // value starts at the buffer's lowest written byte ("claim"). Otherwise push
-// copies the message into a fresh buffer first (counted in `copies`).
+// moves the header stack (a few bytes) into a fresh buffer; the payload is
+// never copied.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@
 #include <new>
 #include <vector>
 
+#include "ioa/rt/checksum.h"
 #include "ioa/rt/core.h"
 
 namespace ioa::rt {
@@ -49,7 +51,9 @@ class BufferPool {
   static constexpr uint32_t kPerSlab[kClasses] = {256, 64, 16, 4};
 
   struct Stats {
-    uint64_t allocs = 0, releases = 0, grows = 0, copies = 0, live = 0;
+    uint64_t allocs = 0, releases = 0, grows = 0, live = 0;
+    uint64_t copies = 0;        // payload bytes copied (only for frames cut in an odd place)
+    uint64_t header_moves = 0;  // header stacks moved to a fresh buffer because the headroom was shared
   };
 
   BufferPool() = default;
@@ -196,28 +200,41 @@ class Bytes {
 
 // ---------------------------------------------------------------- Msg
 
+// A message: its header stack and its payload, each a range of bytes in a
+// buffer. Normally both lie in one buffer, the headers right in front of the
+// payload, pushed into its headroom. When the bytes in front of the header
+// stack may be seen by another value, `push` moves the (small) header stack
+// into a fresh buffer instead of writing there: the payload is never copied.
 class Msg {
  public:
   Msg() = default;
-  Msg(const Msg& o) : b_(o.b_), begin_(o.begin_), pay_(o.pay_), end_(o.end_) { buf_retain(b_); }
-  Msg(Msg&& o) noexcept : b_(o.b_), begin_(o.begin_), pay_(o.pay_), end_(o.end_) { o.reset_fields(); }
+  Msg(const Msg& o)
+      : hb_(o.hb_), hbegin_(o.hbegin_), hend_(o.hend_), pb_(o.pb_), pbegin_(o.pbegin_), pend_(o.pend_) {
+    buf_retain(hb_);
+    buf_retain(pb_);
+  }
+  Msg(Msg&& o) noexcept
+      : hb_(o.hb_), hbegin_(o.hbegin_), hend_(o.hend_), pb_(o.pb_), pbegin_(o.pbegin_), pend_(o.pend_) {
+    o.reset_fields();
+  }
   Msg& operator=(const Msg& o) {
     if (this != &o) {
-      buf_retain(o.b_);
-      buf_release(b_);
-      b_ = o.b_, begin_ = o.begin_, pay_ = o.pay_, end_ = o.end_;
+      buf_retain(o.hb_);
+      buf_retain(o.pb_);
+      release();
+      assign_fields(o);
     }
     return *this;
   }
   Msg& operator=(Msg&& o) noexcept {
     if (this != &o) {
-      buf_release(b_);
-      b_ = o.b_, begin_ = o.begin_, pay_ = o.pay_, end_ = o.end_;
+      release();
+      assign_fields(o);
       o.reset_fields();
     }
     return *this;
   }
-  ~Msg() { buf_release(b_); }
+  ~Msg() { release(); }
 
   // A message with no headers and an uninitialised payload of `n` bytes, with
   // `headroom` bytes free in front for the headers the stack will push.
@@ -230,149 +247,187 @@ class Msg {
       return m;
     }
     b->claim = headroom;
-    m.b_ = b, m.begin_ = m.pay_ = headroom, m.end_ = headroom + n;
+    buf_retain(b);  // one reference for each part
+    m.hb_ = m.pb_ = b;
+    m.hbegin_ = m.hend_ = m.pbegin_ = headroom;
+    m.pend_ = headroom + n;
     return m;
   }
   static Msg copy(const uint8_t* p, uint32_t n, uint32_t headroom = kHeadroom) {
     Msg m = alloc(n, headroom);
-    if (n && m.b_) std::memcpy(m.payload_data(), p, n);
+    if (n && m.pb_) std::memcpy(m.payload_data(), p, n);
     return m;
   }
-  // msg(b): a message with payload `b` and no headers; shares b's bytes.
+  // msg(b): a message with payload `b` and no headers; shares b's bytes, and
+  // pushes go into the headroom in front of them when nobody else can see it.
   static Msg make(const Bytes& b) {
     Msg m;
     if (b.b_) {
       buf_retain(b.b_);
-      m.b_ = b.b_, m.begin_ = m.pay_ = b.begin_, m.end_ = b.end_;
+      buf_retain(b.b_);
+      m.hb_ = m.pb_ = b.b_;
+      m.hbegin_ = m.hend_ = m.pbegin_ = b.begin_;
+      m.pend_ = b.end_;
     }
     return m;
   }
 
-  bool null() const { return b_ == nullptr; }
-  uint32_t header_len() const { return pay_ - begin_; }
-  const uint8_t* header_data() const { return b_ ? b_->data() + begin_ : nullptr; }
-  uint32_t payload_len() const { return end_ - pay_; }
-  const uint8_t* payload_data() const { return b_ ? b_->data() + pay_ : nullptr; }
-  uint8_t* payload_data() { return b_ ? b_->data() + pay_ : nullptr; }  // for filling a fresh message
+  bool null() const { return !hb_ && !pb_; }
+  uint32_t header_len() const { return hend_ - hbegin_; }
+  const uint8_t* header_data() const { return hb_ ? hb_->data() + hbegin_ : nullptr; }
+  uint32_t payload_len() const { return pend_ - pbegin_; }
+  const uint8_t* payload_data() const { return pb_ ? pb_->data() + pbegin_ : nullptr; }
+  uint8_t* payload_data() { return pb_ ? pb_->data() + pbegin_ : nullptr; }  // for filling a fresh message
   Bytes payload() const {
     Bytes r;
-    if (b_ && end_ > pay_) {
-      buf_retain(b_);
-      r.b_ = b_, r.begin_ = pay_, r.end_ = end_;
+    if (pb_ && pend_ > pbegin_) {
+      buf_retain(pb_);
+      r.b_ = pb_, r.begin_ = pbegin_, r.end_ = pend_;
     }
     return r;
   }
-  // Header stack and payload together: what goes on the wire after the envelope.
-  uint32_t size() const { return end_ - begin_; }
-  const uint8_t* data() const { return header_data(); }
+  // Header stack and payload together: the bytes that follow the envelope on the wire.
+  uint32_t size() const { return header_len() + payload_len(); }
+  bool contiguous() const { return header_len() == 0 || payload_len() == 0 || (hb_ == pb_ && hend_ == pbegin_); }
+  void copy_to(uint8_t* dst) const {
+    if (header_len()) std::memcpy(dst, header_data(), header_len());
+    if (payload_len()) std::memcpy(dst + header_len(), payload_data(), payload_len());
+  }
 
   // Room for `k` more header bytes in front of the header stack; returns where
-  // to write them. Copies the message first when the bytes in front are
-  // shared or the headroom is too small (see the no-copy rule above).
+  // to write them (see the class comment).
   uint8_t* push_front(uint32_t k) {
-    if (!b_ || begin_ < k || (b_->refs != 1 && begin_ != b_->claim)) relocate(k);
-    if (!b_) return scratch();
-    begin_ -= k;
-    if (begin_ < b_->claim) b_->claim = begin_;
-    return b_->data() + begin_;
+    if (!writable_front(k, own_refs())) move_headers(k);
+    return claim_front(k);
+  }
+  // push(m, h) as a new value: `m` with `k` more header bytes in front, `where`
+  // the place to write them. In place when no value but `m` can see the bytes
+  // in front of m's header stack (m holds the buffer alone, or its header
+  // stack starts at the lowest byte written there).
+  static Msg pushed(const Msg& m, uint32_t k, uint8_t*& where) {
+    bool inPlace = m.writable_front(k, m.own_refs());
+    Msg r(m);
+    if (!inPlace) r.move_headers(k);
+    where = r.claim_front(k);
+    return r;
   }
   // Keeps the first `n` payload bytes (n <= payload_len()).
   void trim(uint32_t n) {
-    if (n < payload_len()) end_ = pay_ + n;
+    if (n < payload_len()) pend_ = pbegin_ + n;
   }
   // Drops `k` header bytes (the caller has checked k <= header_len()).
-  void pop_front(uint32_t k) { begin_ += k; }
+  void pop_front(uint32_t k) { hbegin_ += k; }
 
-  // Builds a message from a received frame: `frame`'s payload holds the bytes;
-  // the first `hdr_len` of them are the header stack.
-  static Msg split(const Msg& frame, uint32_t skip, uint32_t hdr_len) {
-    Msg m(frame);
-    m.begin_ = frame.pay_ + skip;
-    m.pay_ = m.begin_ + hdr_len;
-    return m;
-  }
-  // The whole message (headers and payload) as a raw frame (no header stack).
-  Msg as_frame() const {
-    Msg m(*this);
-    m.pay_ = m.begin_;
-    return m;
+  // The message whose bytes are those of `m` from offset `from` on, the first
+  // `hdr_len` of them its header stack (for decoding frames). Shares m's
+  // buffers when the split falls on them; copies only a frame whose parts are
+  // cut in an odd place. False if the bytes run out.
+  static bool carve(const Msg& m, uint32_t from, uint32_t hdr_len, Msg& out) {
+    uint32_t hl = m.header_len(), total = m.size();
+    if (from > total || hdr_len > total - from) return false;
+    if (from + hdr_len == hl) {
+      // headers inside m's header part, payload = m's payload part
+      Msg r(m);
+      r.hbegin_ += from;
+      out = std::move(r);
+      return true;
+    }
+    if (from >= hl) {
+      // everything inside m's payload part: both parts view it
+      uint32_t at = m.pbegin_ + (from - hl);
+      Msg r;
+      if (m.pb_) {
+        buf_retain(m.pb_);
+        buf_retain(m.pb_);
+      }
+      r.hb_ = r.pb_ = m.pb_;
+      r.hbegin_ = at;
+      r.hend_ = r.pbegin_ = at + hdr_len;
+      r.pend_ = m.pend_;
+      out = std::move(r);
+      return true;
+    }
+    std::vector<uint8_t> flat(total);
+    m.copy_to(flat.data());
+    Msg whole = copy(flat.data(), total, 0);
+    if (whole.pb_) ++pool().stats().copies;
+    return carve(whole, from, hdr_len, out);
   }
 
   friend bool operator==(const Msg& a, const Msg& b) {
-    if (a.header_len() != b.header_len() || a.size() != b.size()) return false;
-    if (a.size() == 0 || (a.b_ == b.b_ && a.begin_ == b.begin_)) return true;
-    return std::memcmp(a.data(), b.data(), a.size()) == 0;
+    if (a.header_len() != b.header_len() || a.payload_len() != b.payload_len()) return false;
+    bool sameH = a.header_len() == 0 || (a.hb_ == b.hb_ && a.hbegin_ == b.hbegin_) ||
+                 std::memcmp(a.header_data(), b.header_data(), a.header_len()) == 0;
+    if (!sameH) return false;
+    return a.payload_len() == 0 || (a.pb_ == b.pb_ && a.pbegin_ == b.pbegin_) ||
+           std::memcmp(a.payload_data(), b.payload_data(), a.payload_len()) == 0;
   }
   friend int compare(const Msg& a, const Msg& b) {
     if (a.header_len() != b.header_len()) return a.header_len() < b.header_len() ? -1 : 1;
-    size_t n = a.size() < b.size() ? a.size() : b.size();
-    int c = n ? std::memcmp(a.data(), b.data(), n) : 0;
-    if (c) return c < 0 ? -1 : 1;
-    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+    if (int c = a.header_len() ? std::memcmp(a.header_data(), b.header_data(), a.header_len()) : 0)
+      return c < 0 ? -1 : 1;
+    size_t n = a.payload_len() < b.payload_len() ? a.payload_len() : b.payload_len();
+    if (int c = n ? std::memcmp(a.payload_data(), b.payload_data(), n) : 0) return c < 0 ? -1 : 1;
+    return a.payload_len() < b.payload_len() ? -1 : a.payload_len() > b.payload_len() ? 1 : 0;
   }
   friend bool operator<(const Msg& a, const Msg& b) { return compare(a, b) < 0; }
 
  private:
+  void release() {
+    buf_release(hb_);
+    buf_release(pb_);
+  }
+  void assign_fields(const Msg& o) {
+    hb_ = o.hb_, hbegin_ = o.hbegin_, hend_ = o.hend_;
+    pb_ = o.pb_, pbegin_ = o.pbegin_, pend_ = o.pend_;
+  }
   void reset_fields() {
-    b_ = nullptr;
-    begin_ = pay_ = end_ = 0;
+    hb_ = pb_ = nullptr;
+    hbegin_ = hend_ = pbegin_ = pend_ = 0;
+  }
+  uint32_t own_refs() const { return hb_ == pb_ ? 2 : 1; }
+  bool writable_front(uint32_t k, uint32_t mine) const {
+    return hb_ && hbegin_ >= k && (hb_->refs == mine || hbegin_ == hb_->claim);
+  }
+  uint8_t* claim_front(uint32_t k) {
+    if (!hb_) return scratch();
+    hbegin_ -= k;
+    if (hbegin_ < hb_->claim) hb_->claim = hbegin_;
+    return hb_->data() + hbegin_;
   }
   static uint8_t* scratch() {
     thread_local uint8_t s[256];
     return s;
   }
-  void relocate(uint32_t k) {
-    uint32_t n = size();
+  // Moves the header stack into a fresh small buffer with room for `k` more in front.
+  void move_headers(uint32_t k) {
+    uint32_t hl = header_len();
     uint32_t room = k > kHeadroom ? k + kHeadroom : kHeadroom;
-    Buf* nb = pool().alloc(room + n);
+    Buf* nb = pool().alloc(room + hl);
     if (!nb) {
       raise(Fault::Capacity);
-      buf_release(b_);
-      reset_fields();
+      buf_release(hb_);
+      hb_ = nullptr;
+      hbegin_ = hend_ = 0;
       return;
     }
-    if (n) std::memcpy(nb->data() + room, data(), n);
+    if (hl) std::memcpy(nb->data() + room, header_data(), hl);
     nb->claim = room;
-    uint32_t hl = header_len();
-    if (b_) ++pool().stats().copies;
-    buf_release(b_);
-    b_ = nb;
-    begin_ = room;
-    pay_ = room + hl;
-    end_ = room + n;
+    if (hl) ++pool().stats().header_moves;
+    buf_release(hb_);
+    hb_ = nb;
+    hbegin_ = room;
+    hend_ = room + hl;
   }
 
-  Buf* b_ = nullptr;
-  uint32_t begin_ = 0, pay_ = 0, end_ = 0;
+  Buf* hb_ = nullptr;
+  uint32_t hbegin_ = 0, hend_ = 0;
+  Buf* pb_ = nullptr;
+  uint32_t pbegin_ = 0, pend_ = 0;
 };
 
-// ---------------------------------------------------------------- checksum16
+// ---------------------------------------------------------------- checksum16 of Bytes
 
-// RFC 1071: the ones' complement of the ones' complement sum of the data as
-// big-endian 16-bit words (an odd last byte is padded with zero).
-// Sums 32-bit big-endian words into a 64-bit accumulator, then folds.
-inline uint16_t checksum16(const uint8_t* p, size_t n) {
-  uint64_t sum = 0;
-  while (n >= 32) {
-    for (int k = 0; k < 32; k += 4)
-      sum += (uint64_t(p[k]) << 24) | (uint64_t(p[k + 1]) << 16) | (uint64_t(p[k + 2]) << 8) | uint64_t(p[k + 3]);
-    p += 32;
-    n -= 32;
-  }
-  while (n >= 4) {
-    sum += (uint64_t(p[0]) << 24) | (uint64_t(p[1]) << 16) | (uint64_t(p[2]) << 8) | uint64_t(p[3]);
-    p += 4;
-    n -= 4;
-  }
-  if (n >= 2) {
-    sum += (uint64_t(p[0]) << 8) | p[1];
-    p += 2;
-    n -= 2;
-  }
-  if (n) sum += uint64_t(p[0]) << 8;
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<uint16_t>(~sum & 0xFFFF);
-}
 inline uint16_t checksum16(const Bytes& b) { return checksum16(b.data(), b.size()); }
 
 }  // namespace ioa::rt

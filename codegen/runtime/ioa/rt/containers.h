@@ -34,14 +34,9 @@ class Seq {
   }
   Seq& operator=(const Seq& o) {
     if (this == &o) return *this;
-    uint32_t old = size_;
-    uint32_t oh = head_;
-    // copy first (o may alias an element of ours only through values, never storage)
-    Seq tmp(o);
-    for (uint32_t i = 0; i < old; ++i) items_[(oh + i) % N] = T{};
-    head_ = 0;
-    size_ = tmp.size_;
-    for (uint32_t i = 0; i < size_; ++i) items_[i] = std::move(tmp.items_[i]);
+    clear();
+    size_ = o.size_;
+    for (uint32_t i = 0; i < size_; ++i) items_[i] = o.at(i);
     return *this;
   }
   static Seq of(std::initializer_list<T> xs) {

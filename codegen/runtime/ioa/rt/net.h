@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -131,11 +132,18 @@ class UdpSocket {
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
     if (::inet_pton(AF_INET, host, &sa.sin_addr) != 1) return false;
-    ssize_t n = ::sendto(fd_, frame.payload_data(), frame.payload_len(), 0, reinterpret_cast<sockaddr*>(&sa),
-                         sizeof sa);
-    return n == static_cast<ssize_t>(frame.payload_len());
+    iovec iov[2] = {{const_cast<uint8_t*>(frame.header_data()), frame.header_len()},
+                    {const_cast<uint8_t*>(frame.payload_data()), frame.payload_len()}};
+    msghdr mh{};
+    mh.msg_name = &sa;
+    mh.msg_namelen = sizeof sa;
+    mh.msg_iov = iov;
+    mh.msg_iovlen = 2;
+    ssize_t n = ::sendmsg(fd_, &mh, 0);
+    return n == static_cast<ssize_t>(frame.size());
   }
-  // Waits up to `timeout_ms` for a datagram; its bytes become the payload of `frame`.
+  // Waits up to `timeout_ms` for a datagram; its bytes become the payload of `frame`
+  // (a frame with an empty header part).
   bool recv(Msg& frame, int timeout_ms) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, timeout_ms) <= 0) return false;

@@ -55,27 +55,30 @@ inline uint64_t get_uN(const uint8_t* p, unsigned bytes) {
 
 inline constexpr uint32_t kEnvelope = 2;
 
-// The frame for a message: the envelope is written into the headroom (no copy
-// unless the bytes in front are shared). The result's payload is the frame.
+// The frame for a message: the envelope is pushed in front of the header
+// stack like a header. The frame is a Msg whose bytes, header part then
+// payload part, are the bytes on the wire.
 inline Msg wire_encode(const Msg& m) {
   uint32_t h = m.header_len();
-  Msg f(m);
-  uint8_t* p = f.push_front(kEnvelope);
+  uint8_t* p = nullptr;
+  Msg f = Msg::pushed(m, kEnvelope, p);
   put_u16(p, static_cast<uint16_t>(h > 0xFFFF ? 0xFFFF : h));
-  return f.as_frame();
+  return f;
 }
 
-// The message carried by a frame (whose payload holds the received bytes);
-// false for a frame too short for its envelope or whose header stack would run
-// past its end. Shares the frame's buffer.
+// The message carried by a frame; false for a frame too short for its
+// envelope or whose header stack would run past its end. Reads nothing
+// outside the frame; shares the frame's buffers.
 inline bool wire_decode(const Msg& frame, Msg& out) {
-  uint32_t n = frame.payload_len();
-  const uint8_t* p = frame.payload_data();
-  if (n < kEnvelope || !p) return false;
-  uint32_t h = get_u16(p);
+  uint32_t n = frame.size();
+  if (n < kEnvelope) return false;
+  uint8_t env[kEnvelope];
+  uint32_t hl = frame.header_len();
+  for (uint32_t k = 0; k < kEnvelope; ++k)
+    env[k] = k < hl ? frame.header_data()[k] : frame.payload_data()[k - hl];
+  uint32_t h = get_u16(env);
   if (h > n - kEnvelope) return false;
-  out = Msg::split(frame, kEnvelope, h);
-  return true;
+  return Msg::carve(frame, kEnvelope, h, out);
 }
 
 }  // namespace ioa::rt
