@@ -142,7 +142,11 @@ void CodePanel::setDocument(SpecDocument* d) {
   status_->setText(d ? tr("Not generated yet.") : tr("No spec open."));
   if (!d) return;
   checkedConnection_ = connect(d, &SpecDocument::checked, this, [this] {
-    if (wanted()) regenerate();
+    if (wanted())
+      regenerate();
+    else if (doc_ && doc_->lastCheck() && !doc_->lastCheck()->ok() && result_ && result_->ok())
+      status_->setText(tr("<span style='color:#a86200'>The spec has errors now; the code below is from the last "
+                          "version that checked.</span>"));
   });
   if (wanted()) regenerate();
 }
@@ -266,6 +270,8 @@ void CodePanel::fill() {
     if (!first.isEmpty()) showFile(first);
   }
 }
+
+QString CodePanel::statusText() const { return status_->text(); }
 
 bool CodePanel::showFile(const QString& path) {
   if (!result_) return false;

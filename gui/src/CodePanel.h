@@ -46,6 +46,7 @@ class CodePanel : public QWidget {
   // Shows a generated file by its relative path; false when there is none.
   bool showFile(const QString& path);
   QString shownFile() const { return shown_; }
+  QString statusText() const;
   // The last generation (null before the first).
   std::shared_ptr<const engine::GenerateResult> result() const { return result_; }
 

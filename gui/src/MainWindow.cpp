@@ -605,12 +605,7 @@ void MainWindow::autosave() {
   }
 }
 
-void MainWindow::offerRecovery() {
-  const QVector<RecoveryStore::Entry> entries = recovery_.orphans();
-  if (entries.isEmpty()) {
-    recovery_.discardOrphans();
-    return;
-  }
+bool MainWindow::askToRecover(const QVector<RecoveryStore::Entry>& entries) {
   QStringList names;
   for (const auto& e : entries)
     names << QStringLiteral("%1 (%2)").arg(e.originalPath.isEmpty() ? e.displayName
@@ -625,7 +620,16 @@ void MainWindow::offerRecovery() {
   box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
   box.setDefaultButton(recover);
   box.exec();
-  if (box.clickedButton() == static_cast<QAbstractButton*>(recover)) {
+  return box.clickedButton() == static_cast<QAbstractButton*>(recover);
+}
+
+void MainWindow::offerRecovery() {
+  const QVector<RecoveryStore::Entry> entries = recovery_.orphans();
+  if (entries.isEmpty()) {
+    recovery_.discardOrphans();
+    return;
+  }
+  if (askToRecover(entries)) {
     for (const auto& e : entries) {
       SpecDocument* d = nullptr;
       if (!e.originalPath.isEmpty() && QFileInfo::exists(e.originalPath)) d = openFile(e.originalPath);

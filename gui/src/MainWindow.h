@@ -90,6 +90,8 @@ class MainWindow : public QMainWindow {
   void dropEvent(QDropEvent* e) override;
   // How the user answers "save changes?"; tests override it.
   virtual QMessageBox::StandardButton askToSave(SpecDocument* d);
+  // Whether to bring back documents a crashed session left; tests override it.
+  virtual bool askToRecover(const QVector<RecoveryStore::Entry>& entries);
 
  private:
   void buildActions();

@@ -47,6 +47,7 @@ class SpecEditor : public QsciScintilla {
 
   void setFontSize(int points);
   IoaLexer* ioaLexer() const { return lexer_; }
+  QsciAPIs* completionApis() const { return apis_; }
 
  signals:
   // The message of the diagnostic under the caret (empty when none).

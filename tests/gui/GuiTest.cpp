@@ -1,0 +1,628 @@
+// The workbench driven the way a user drives it, offscreen: real windows,
+// real engine calls (check, prove, generate, export), no stand-ins.
+#include <QApplication>
+#include <QDir>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QRegularExpression>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QProcess>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+
+#include <Qsci/qsciapis.h>
+
+#include "CheckModels.h"
+#include "CodePanel.h"
+#include "CounterexampleView.h"
+#include "IoaLexer.h"
+#include "MainWindow.h"
+#include "OutlinePane.h"
+#include "ProofModel.h"
+#include "ProofRunner.h"
+#include "ProofsPanel.h"
+#include "Recovery.h"
+#include "SpecDocument.h"
+#include "SpecEditor.h"
+
+using namespace ioa::gui;
+
+namespace {
+
+const QString kSamples = QStringLiteral(IOAWB_SAMPLES_DIR);
+const QString kData = QStringLiteral(IOAWB_GUI_TEST_DATA);
+
+// A window whose questions are answered by the test.
+class TestWindow : public MainWindow {
+ public:
+  TestWindow() : MainWindow(false) {}
+  QMessageBox::StandardButton saveAnswer = QMessageBox::Cancel;
+  bool recoverAnswer = true;
+  int asked = 0;
+
+ protected:
+  QMessageBox::StandardButton askToSave(SpecDocument*) override {
+    ++asked;
+    return saveAnswer;
+  }
+  bool askToRecover(const QVector<RecoveryStore::Entry>&) override {
+    ++asked;
+    return recoverAnswer;
+  }
+};
+
+bool waitChecked(SpecDocument* d, int ms = 10000) {
+  return QTest::qWaitFor([d] { return d->checkIsCurrent(); }, ms);
+}
+
+bool waitProved(SpecDocument* d, int ms = 120000) {
+  return QTest::qWaitFor([d] { return !d->proofs()->isRunning(); }, ms);
+}
+
+// Fast settings for tests: short timeouts, the result cache in the test's own home.
+void fastSettings(MainWindow& w, int timeoutSeconds = 5) {
+  WorkbenchSettings s = w.settings();
+  s.timeoutSeconds = timeoutSeconds;
+  s.jobs = 2;
+  s.bmcDepth = 4;
+  w.applySettings(s);
+}
+
+QByteArray readLock(const QString& sessionDir) {
+  QFile f(sessionDir + QStringLiteral("/session.lock"));
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// The lock a crashed session leaves: as written, but naming a process that is gone.
+void writeDeadLock(const QString& sessionDir, const QByteArray& lockText) {
+  QByteArray text = lockText;
+  text.replace(0, text.indexOf('\n'), "999999");
+  QFile f(sessionDir + QStringLiteral("/session.lock"));
+  QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  f.write(text);
+}
+
+int styleAt(SpecEditor* e, int line, int col) {
+  return static_cast<int>(
+      e->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(e->bytePosition(line, col))));
+}
+
+}  // namespace
+
+class GuiTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir home_;
+
+ private Q_SLOTS:
+  void initTestCase() {
+    // Settings, recovery files and the prover's cache go to a fresh home.
+    QVERIFY(home_.isValid());
+    for (const char* var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"})
+      qputenv(var, QDir(home_.path()).filePath(QString::fromLatin1(var)).toUtf8());
+    qunsetenv("IOAWB_CACHE_DIR");
+    QCoreApplication::setOrganizationName(QStringLiteral("IOA Workbench Tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("ioawb-gui-tests"));
+  }
+
+  // Keywords, comments, numbers, operators and sorts get their own styles;
+  // blocks fold by indentation.
+  void lexerHighlightsAndFolds() {
+    TestWindow w;
+    SpecDocument* d = w.newDocument();
+    d->setText(QStringLiteral("% a comment\n"
+                              "automaton Counter\n"
+                              "  states\n"
+                              "    count: Nat := 42\n"
+                              "  transitions\n"
+                              "    internal tick\n"
+                              "      pre count > 0 /\\ true\n"));
+    SpecEditor* e = d->editor();
+    e->SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0, -1);
+    QCOMPARE(styleAt(e, 1, 3), int(IoaLexer::Comment));
+    QCOMPARE(styleAt(e, 2, 1), int(IoaLexer::Declaration));
+    QCOMPARE(styleAt(e, 4, 12), int(IoaLexer::Sort));       // Nat
+    QCOMPARE(styleAt(e, 4, 19), int(IoaLexer::Number));     // 42
+    QCOMPARE(styleAt(e, 7, 7), int(IoaLexer::Keyword));     // pre
+    QCOMPARE(styleAt(e, 7, 21), int(IoaLexer::Operator));   // /\ .
+    QCOMPARE(styleAt(e, 7, 24), int(IoaLexer::Constant));   // true
+    QVERIFY(waitChecked(d));
+    // Declared automata are coloured as sorts once the engine has seen them.
+    e->SendScintilla(QsciScintillaBase::SCI_COLOURISE, 0, -1);
+    QCOMPARE(styleAt(e, 2, 11), int(IoaLexer::Sort));  // Counter
+    const auto level = [e](int line) {
+      return static_cast<int>(e->SendScintilla(QsciScintillaBase::SCI_GETFOLDLEVEL, static_cast<unsigned long>(line)));
+    };
+    QVERIFY(level(1) & QsciScintillaBase::SC_FOLDLEVELHEADERFLAG);   // automaton
+    QVERIFY(level(2) & QsciScintillaBase::SC_FOLDLEVELHEADERFLAG);   // states
+    QVERIFY(!(level(3) & QsciScintillaBase::SC_FOLDLEVELHEADERFLAG));
+  }
+
+  // Opening a sample checks it and lists its declarations; clicking an entry
+  // moves the caret to it.
+  void openSampleShowsOutline() {
+    TestWindow w;
+    w.show();
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d);
+    QVERIFY(waitChecked(d));
+    QCOMPARE(d->problems()->count(QStringLiteral("error")), 0);
+    QCOMPARE(w.problemsView()->model()->rowCount(), 0);
+    OutlineModel* outline = d->outline();
+    QVERIFY(outline->find(QStringLiteral("layer"), QStringLiteral("Seqno")).isValid());
+    QVERIFY(outline->find(QStringLiteral("stack"), QStringLiteral("Reliable")).isValid());
+    QVERIFY(outline->find(QStringLiteral("simulation"), QStringLiteral("ReliableSystem -> Channel")).isValid());
+    const QModelIndex retransmit = outline->find(QStringLiteral("action"), QStringLiteral("retransmit"));
+    QVERIFY(retransmit.isValid());
+    QCOMPARE(retransmit.siblingAtColumn(OutlineModel::DetailColumn).data().toString(), QStringLiteral("internal"));
+    QVERIFY(outline->rowCount(retransmit) >= 1);  // its transition
+
+    OutlinePane* pane = w.outlinePane(d);
+    QVERIFY(pane);
+    QSignalSpy jumps(pane, &OutlinePane::jumpRequested);
+    auto* proxy = pane->view()->model();
+    QModelIndex seqno;
+    for (int g = 0; g < proxy->rowCount() && !seqno.isValid(); ++g)
+      for (int r = 0; r < proxy->rowCount(proxy->index(g, 0)); ++r)
+        if (proxy->index(r, 0, proxy->index(g, 0)).data().toString() == QLatin1String("Seqno"))
+          seqno = proxy->index(r, 0, proxy->index(g, 0));
+    QVERIFY(seqno.isValid());
+    pane->view()->scrollTo(seqno);
+    QTest::mouseClick(pane->view()->viewport(), Qt::LeftButton, {}, pane->view()->visualRect(seqno).center());
+    QCOMPARE(jumps.count(), 1);
+    int line = 0, index = 0;
+    d->editor()->getCursorPosition(&line, &index);
+    QCOMPARE(line + 1, seqno.data(LineRole).toInt());
+    QVERIFY(d->editor()->selectedText().contains(QStringLiteral("Seqno")));
+
+    // The filter keeps matching declarations and their groups.
+    pane->filter()->setText(QStringLiteral("Checks"));
+    QCOMPARE(proxy->rowCount(), 1);
+    QCOMPARE(proxy->index(0, 0, proxy->index(0, 0)).data().toString(), QStringLiteral("Checksum"));
+  }
+
+  // An error typed into the spec shows as a margin marker, an underline and a
+  // row in the problems list; clicking the row selects the place; undo clears it.
+  void injectedErrorShowsDiagnostic() {
+    TestWindow w;
+    w.show();
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
+    QVERIFY(d && waitChecked(d));
+    QCOMPARE(d->problems()->rowCount(), 0);
+    SpecEditor* e = d->editor();
+    // `buffer := buffer |- m` becomes `buffer := bufer |- m`: an unknown name on line 13.
+    const int line = 13;
+    QVERIFY(e->text(line - 1).contains(QStringLiteral("buffer |- m")));
+    const int col = static_cast<int>(e->text(line - 1).indexOf(QStringLiteral("buffer |- m"))) + 1;
+    e->setCursorPosition(line - 1, col + 2);
+    QTest::keyClick(e, Qt::Key_Delete);  // removes one 'f'
+    QVERIFY(QTest::qWaitFor([d] { return d->checkIsCurrent() && d->problems()->count(QStringLiteral("error")) > 0; },
+                            10000));
+    QVERIFY(d->isModified());
+    QVERIFY(d->lastLatencyMs() > 0);
+    const QModelIndex first = d->problems()->index(0, 0);
+    QCOMPARE(first.data(KindRole).toString(), QStringLiteral("error"));
+    QCOMPARE(first.data(LineRole).toInt(), line);
+    QVERIFY(first.data().toString().contains(QStringLiteral("bufer")));
+    QVERIFY(e->markedLines(QStringLiteral("error")).contains(line - 1));
+    QVERIFY(e->underlined(QStringLiteral("error"), line, first.data(ColumnRole).toInt()));
+    QVERIFY(!e->underlined(QStringLiteral("error"), 1, 1));
+    QVERIFY(w.dock(QStringLiteral("problemsDock"))->windowTitle().contains(QStringLiteral("1")));
+
+    // The problems view is the window's, showing this document; a click jumps.
+    QTreeView* view = w.problemsView();
+    QCOMPARE(view->model(), d->problems());
+    e->setCursorPosition(0, 0);
+    view->scrollTo(first);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(first).center());
+    int caretLine = 0, caretIndex = 0;
+    e->getCursorPosition(&caretLine, &caretIndex);
+    QCOMPARE(caretLine + 1, line);
+    QVERIFY(e->selectedText().contains(QStringLiteral("bufer")));
+
+    e->undo();
+    QVERIFY(QTest::qWaitFor([d] { return d->checkIsCurrent() && d->problems()->rowCount() == 0; }, 10000));
+    QVERIFY(e->markedLines(QStringLiteral("error")).isEmpty());
+  }
+
+  // Completion offers the language's words and the spec's declared names.
+  void completionOffersDeclaredNames() {
+    TestWindow w;
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d && waitChecked(d));
+    QsciAPIs* apis = d->editor()->completionApis();
+    auto complete = [apis](const QString& prefix) {
+      QStringList raw, out;
+      apis->updateAutoCompletionList({prefix}, raw);
+      for (const QString& w : raw) out << w.trimmed();
+      return out;
+    };
+    // The word list is prepared in the background once the check has named the declarations.
+    QVERIFY2(QTest::qWaitFor([&] { return complete(QStringLiteral("Seq")).contains(QStringLiteral("Seqno")); }, 10000),
+             qPrintable(complete(QStringLiteral("Seq")).join('|')));                   // a layer
+    QVERIFY(complete(QStringLiteral("Seq")).contains(QStringLiteral("Seq")));         // a sort
+    QVERIFY(complete(QStringLiteral("retr")).contains(QStringLiteral("retransmit")));  // an action
+    QVERIFY(complete(QStringLiteral("transi")).contains(QStringLiteral("transitions")));  // a keyword
+    QVERIFY(!complete(QStringLiteral("Seq")).contains(QStringLiteral("transitions")));
+  }
+
+  // Proving a sample: every obligation shows up, results arrive while the run
+  // goes on, groups summarise, and a second run takes unchanged results from
+  // the cache.
+  void runProofsShowsStatuses() {
+    TestWindow w;
+    w.show();
+    fastSettings(w, 20);
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
+    QVERIFY(d && waitChecked(d));
+    QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
+    QSignalSpy finished(d->proofs(), &ProofRunner::finished);
+    w.proveAll();
+    QVERIFY(d->proofs()->isRunning());
+    QVERIFY(waitProved(d));
+    QCOMPARE(finished.count(), 1);
+    ProofModel* m = d->proofModel();
+    const ProofModel::Counts c = m->counts();
+    QVERIFY(c.total > 0);
+    QCOMPARE(results.count(), c.total);  // one at a time, one per obligation
+    QCOMPARE(c.proved + c.cached, c.total);
+    // Grouped: automaton, then invariant / well-definedness, then obligations.
+    const QModelIndex channel = m->index(0, 0);
+    QVERIFY(channel.data().toString().startsWith(QStringLiteral("Channel")));
+    QVERIFY(!m->isObligation(channel));
+    QStringList sections;
+    for (int r = 0; r < m->rowCount(channel); ++r) sections << m->index(r, 0, channel).data().toString();
+    QVERIFY2(sections.contains(QStringLiteral("Invariant ChannelOrder")), qPrintable(sections.join(", ")));
+    QVERIFY(sections.contains(QStringLiteral("Well-definedness")));
+    QCOMPARE(ProofState(channel.data(ProofModel::StateRole).toInt()), ProofState::Proved);
+    QVERIFY(channel.siblingAtColumn(ProofModel::StatusColumn).data().toString().contains(QStringLiteral("proved")));
+    // The panel shows the same model through its filter, with the progress at the end.
+    ProofsPanel* panel = w.proofsPanel();
+    QVERIFY(panel->view()->model()->rowCount() > 0);
+    QCOMPARE(panel->progress()->value(), c.total);
+    panel->stateFilter()->setCurrentIndex(1);  // failed only
+    QCOMPARE(panel->view()->model()->rowCount(), 0);
+    panel->stateFilter()->setCurrentIndex(0);
+
+    // Again: nothing changed, so results come from the cache.
+    w.proveAll();
+    QVERIFY(waitProved(d));
+    QVERIFY(m->counts().cached > c.cached);
+    QCOMPARE(m->counts().proved + m->counts().cached, c.total);
+    const int cachedNow = m->counts().cached;
+    QCOMPARE(ProofState(m->firstInState(ProofState::Cached).data(ProofModel::StateRole).toInt()), ProofState::Cached);
+
+    // Re-running one obligation proves it again, without the cache, and leaves the others alone.
+    const QModelIndex one = m->firstInState(ProofState::Cached);
+    const QString id = one.data(ProofModel::IdRole).toString();
+    QVERIFY(panel->select(id));
+    w.rerun({id});
+    QVERIFY(waitProved(d));
+    QCOMPARE(ProofState(m->indexOf(id).data(ProofModel::StateRole).toInt()), ProofState::Proved);
+    QCOMPARE(m->counts().cached, cachedNow - 1);
+
+    // An edit makes the results stale until the next run.
+    d->editor()->append(QStringLiteral("\n"));
+    QVERIFY(d->proofsStale());
+  }
+
+  // A bug: the refuted obligation is selected, its counterexample shows the
+  // changed value, and clicking the step selects the transition in the spec.
+  void bugShowsCounterexample() {
+    TestWindow w;
+    w.show();
+    fastSettings(w);
+    SpecDocument* d = w.openFile(kData + QStringLiteral("/counter_bug.ioa"));
+    QVERIFY(d && waitChecked(d));
+    w.proveAll();
+    QVERIFY(waitProved(d));
+    ProofModel* m = d->proofModel();
+    QCOMPARE(m->counts().refuted, 1);
+    const QModelIndex refuted = m->firstInState(ProofState::Refuted);
+    QCOMPARE(refuted.data().toString(), QStringLiteral("preserved by tick"));
+    // The window points at it by itself.
+    QCOMPARE(w.proofsPanel()->selectedId(), refuted.data(ProofModel::IdRole).toString());
+    CounterexampleView* cex = w.counterexampleView();
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY(!w.dock(QStringLiteral("counterexampleDock"))->visibleRegion().isEmpty());
+    TraceModel* t = cex->traceModel();
+    QCOMPARE(t->columnCount(), 2);  // pre-state, post-state
+    QCOMPARE(t->data(t->index(0, 1)).toString(), QStringLiteral("tick(n = 1)"));
+    int sentRow = -1;
+    for (int r = 0; r < t->rowCount(); ++r)
+      if (t->variableAt(r) == QLatin1String("sent")) sentRow = r;
+    QVERIFY(sentRow > 0);
+    QVERIFY(t->changedAt(sentRow, 1));
+    QCOMPARE(t->valueAt(sentRow, 1).toInt(), t->valueAt(sentRow, 0).toInt() + 2);
+    QVERIFY(!cex->chartVisible());  // not a composition
+
+    // Clicking the post-state column selects the transition `output tick(n)`.
+    d->editor()->setCursorPosition(0, 0);
+    QTableView* table = cex->table();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(t->index(0, 1)).center());
+    int line = 0, index = 0;
+    d->editor()->getCursorPosition(&line, &index);
+    QVERIFY2(d->editor()->text(line).contains(QStringLiteral("output tick(n)")), qPrintable(d->editor()->text(line)));
+
+    // A counterexample to induction offers the search for a real trace, which finds one.
+    w.boundedSearch();
+    QVERIFY(waitProved(d));
+    QModelIndex bmc;
+    for (QString id : m->idsUnder({}))
+      if (id.startsWith(QLatin1String("bmc-invariants"))) bmc = m->indexOf(id);
+    QVERIFY(bmc.isValid());
+    QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
+    QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY(cex->traceModel()->columnCount() >= 3);  // start, inc, tick
+  }
+
+  // A composition's trace becomes a sequence chart with the components as lifelines.
+  void compositionTraceHasSequenceChart() {
+    TestWindow w;
+    w.show();
+    fastSettings(w, 2);
+    SpecDocument* d = w.openFile(kData + QStringLiteral("/relay_bug.ioa"));
+    QVERIFY(d && waitChecked(d));
+    w.boundedSearch();
+    QVERIFY(waitProved(d, 180000));
+    ProofModel* m = d->proofModel();
+    QModelIndex bmc;
+    for (QString id : m->idsUnder({}))
+      if (id.startsWith(QLatin1String("bmc-simulation"))) bmc = m->indexOf(id);
+    QVERIFY(bmc.isValid());
+    QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
+    QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
+    CounterexampleView* cex = w.counterexampleView();
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY(cex->chartVisible());
+    SequenceChart* chart = cex->chart();
+    QVERIFY(chart->lifelines().contains(QStringLiteral("A")));
+    QVERIFY(chart->lifelines().contains(QStringLiteral("B")));
+    const QStringList arrows = chart->describe();
+    QVERIFY2(arrows.filter(QRegularExpression(QStringLiteral("^A -> B: pass\\("))).size() >= 1, qPrintable(arrows.join('\n')));
+    QVERIFY(arrows.filter(QRegularExpression(QStringLiteral("^environment -> A: send\\("))).size() >= 1);
+    // The abstract channel's state stands in its own rows beside the concrete ones.
+    TraceModel* t = cex->traceModel();
+    bool abstractSection = false;
+    for (int r = 0; r < t->rowCount(); ++r)
+      abstractSection = abstractSection || (t->rowKind(r) == TraceModel::SectionRow &&
+                                            t->headerData(r, Qt::Vertical).toString().contains(QStringLiteral("Channel")));
+    QVERIFY(abstractSection);
+    QTemporaryDir out;
+    QVERIFY(chart->saveSvg(out.filePath(QStringLiteral("trace.svg"))));
+    QFile svg(out.filePath(QStringLiteral("trace.svg")));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    QVERIFY(svg.readAll().contains("pass("));
+  }
+
+  // The generated C++ of each layer and of the stack, read-only.
+  void generatedCodeView() {
+    TestWindow w;
+    w.show();
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d && waitChecked(d));
+    w.showDock(QStringLiteral("codeDock"));
+    CodePanel* code = w.codePanel();
+    QVERIFY(QTest::qWaitFor([code] { return code->result() && !code->isBusy(); }, 60000));
+    QVERIFY(code->result()->ok());
+    QVERIFY(code->codeView()->isReadOnly());
+    QVERIFY2(code->codeView()->text().contains(QStringLiteral("class Reliable")), qPrintable(code->shownFile()));
+    QStringList groups;
+    for (int r = 0; r < code->units()->rowCount(); ++r) groups << code->units()->index(r, 0).data().toString();
+    QCOMPARE(groups.value(0), QStringLiteral("Stacks"));
+    QVERIFY(groups.contains(QStringLiteral("Layers")));
+    // Another layer's file.
+    QString seqnoHeader;
+    for (const auto& u : code->result()->units)
+      if (u.automaton == "Seqno") seqnoHeader = QString::fromStdString(u.header);
+    QVERIFY(!seqnoHeader.isEmpty());
+    QVERIFY(code->showFile(seqnoHeader));
+    QVERIFY(code->codeView()->text().contains(QStringLiteral("Seqno")));
+    // An edit that breaks the spec leaves no stale code claiming to be current.
+    d->editor()->append(QStringLiteral("\nlayer Broken\n"));
+    QVERIFY(QTest::qWaitFor([d, code] { return d->checkIsCurrent() && !code->isBusy(); }, 10000));
+    QVERIFY(d->problems()->count(QStringLiteral("error")) > 0);
+    QVERIFY2(code->statusText().contains(QStringLiteral("errors")), qPrintable(code->statusText()));
+  }
+
+  // Export writes the standalone project into the chosen folder and says where.
+  void exportProjectIntoFolder() {
+    QTemporaryDir out;
+    ExportDialog dlg(kSamples + QStringLiteral("/stacks/reliable.ioa"), {QStringLiteral("Reliable")});
+    dlg.folderEdit()->setText(out.path());
+    QSignalSpy done(&dlg, &ExportDialog::finished);
+    dlg.startExport();
+    QVERIFY(done.wait(60000));
+    QVERIFY2(dlg.succeeded(), qPrintable(dlg.message()));
+    QVERIFY(dlg.message().contains(QDir::toNativeSeparators(out.path())));
+    QVERIFY(QFile::exists(out.filePath(QStringLiteral("CMakeLists.txt"))));
+    QVERIFY(dlg.writtenFiles().contains(QStringLiteral("CMakeLists.txt")));
+    QVERIFY(!dlg.writtenFiles().filter(QStringLiteral("gen/")).isEmpty());
+    for (const QString& f : dlg.writtenFiles()) QVERIFY2(QFile::exists(out.filePath(f)), qPrintable(f));
+
+    // A spec without a stack cannot be exported, and the dialog says so.
+    ExportDialog none(kSamples + QStringLiteral("/channel.ioa"), {});
+    QVERIFY(none.stackBox()->count() == 0);
+  }
+
+  // Saving is atomic and clears the modified mark; closing asks about unsaved work.
+  void saveAndClosePrompt() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("spec.ioa"));
+    QVERIFY(QFile::copy(kSamples + QStringLiteral("/channel.ioa"), path));
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    TestWindow w;
+    w.show();
+    SpecDocument* d = w.openFile(path);
+    QVERIFY(d && waitChecked(d));
+    d->editor()->append(QStringLiteral("% edited\n"));
+    QVERIFY(d->isModified());
+    QVERIFY(w.windowTitle().contains(QStringLiteral("•")));
+    // Cancel keeps the window and the document.
+    w.saveAnswer = QMessageBox::Cancel;
+    QVERIFY(!w.close());
+    QCOMPARE(w.asked, 1);
+    QCOMPARE(w.documents().size(), 1);
+    // Save writes the file, then the window closes.
+    w.saveAnswer = QMessageBox::Save;
+    QVERIFY(w.close());
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY(f.readAll().endsWith("% edited\n"));
+    QVERIFY(QDir(dir.path()).entryList(QDir::Files).size() == 1);  // no temporary left behind
+  }
+
+  // Unsaved text survives a crash: a session that died leaves its recovery
+  // folder, and the next window offers its documents back.
+  void recoveryAfterCrash() {
+    QTemporaryDir root;
+    QString dead;
+    QByteArray lockText;
+    {
+      // A session's files, as the autosave writes them.
+      RecoveryStore crashed(root.path());
+      QVERIFY(crashed.begin());
+      QVERIFY(crashed.write(QStringLiteral("doc-1"), QString(), QStringLiteral("untitled-1.ioa"),
+                            QStringLiteral("automaton Lost\n")));
+      dead = crashed.sessionDir();
+      lockText = readLock(dead);
+      QVERIFY(!lockText.isEmpty());
+    }
+    // Destroying the store released the lock; a crash would have left it,
+    // naming a process that no longer runs.
+    writeDeadLock(dead, lockText);
+    RecoveryStore live(root.path());
+    QVERIFY(live.begin());
+    const QVector<RecoveryStore::Entry> orphans = live.orphans();
+    QCOMPARE(orphans.size(), 1);
+    QCOMPARE(orphans[0].text, QStringLiteral("automaton Lost\n"));
+    QCOMPARE(orphans[0].displayName, QStringLiteral("untitled-1.ioa"));
+    live.discardOrphans();
+    QVERIFY(!QDir(dead).exists());
+    QCOMPARE(live.orphans().size(), 0);
+    // A running session's folder is never taken for an orphan.
+    RecoveryStore other(root.path());
+    QVERIFY(other.begin());
+    QCOMPARE(other.orphans().size(), 0);
+    QCOMPARE(live.orphans().size(), 0);
+    other.end();
+    live.end();
+    QCOMPARE(QDir(root.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size(), 0);
+  }
+
+  // The window's own autosave and recovery, end to end.
+  void windowAutosaveAndRecover() {
+    QString sessionDir;
+    QByteArray lockText;
+    {
+      TestWindow first;
+      SpecDocument* d = first.newDocument();
+      d->editor()->append(QStringLiteral("automaton Unsaved\n"));
+      first.autosave();
+      sessionDir = first.recovery().sessionDir();
+      QVERIFY(!QDir(sessionDir).entryList({QStringLiteral("*.ioa")}, QDir::Files).isEmpty());
+      lockText = readLock(sessionDir);
+      // The window goes away without closing (no clean exit): its files stay.
+    }
+    QVERIFY(QDir(sessionDir).exists());
+    writeDeadLock(sessionDir, lockText);
+    TestWindow second;
+    second.recoverAnswer = true;
+    second.offerRecovery();
+    QCOMPARE(second.asked, 1);
+    bool found = false;
+    for (SpecDocument* d : second.documents())
+      if (d->text().contains(QStringLiteral("automaton Unsaved"))) {
+        found = true;
+        QVERIFY(d->isModified());
+      }
+    QVERIFY(found);
+    QVERIFY(!QDir(sessionDir).exists());
+    // Nothing is offered twice.
+    TestWindow third;
+    third.offerRecovery();
+    QCOMPARE(third.asked, 0);
+    second.recovery().end();
+  }
+
+  // Settings survive a restart.
+  void settingsPersist() {
+    WorkbenchSettings s;
+    s.timeoutSeconds = 33;
+    s.jobs = 3;
+    s.bmcDepth = 7;
+    s.useCache = false;
+    s.save();
+    const WorkbenchSettings back = WorkbenchSettings::load();
+    QCOMPARE(back.timeoutSeconds, 33);
+    QCOMPARE(back.jobs, 3);
+    QCOMPARE(back.bmcDepth, 7);
+    QCOMPARE(back.useCache, false);
+    WorkbenchSettings{}.save();
+  }
+
+  // `ioawb-gui --screenshot` renders the window after the check and proofs
+  // and reports failure in its exit code.
+  void screenshotMode() {
+    QTemporaryDir out;
+    const QString png = out.filePath(QStringLiteral("shot.png"));
+    QProcess p;
+    p.setProcessChannelMode(QProcess::ForwardedChannels);
+    p.start(QStringLiteral(IOAWB_GUI_BINARY), {QStringLiteral("--screenshot"), png, QStringLiteral("--size"),
+                                               QStringLiteral("1280x800"), kSamples + QStringLiteral("/channel.ioa")});
+    QVERIFY(p.waitForFinished(180000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 0);
+    const QImage shot(png);
+    QCOMPARE(shot.size(), QSize(1280, 800));
+
+    // A spec with errors is a failure unless the picture is about them.
+    const QString broken = out.filePath(QStringLiteral("broken.ioa"));
+    QFile f(broken);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("automaton Broken\n  states\n    x: Nat := true\n");
+    f.close();
+    p.start(QStringLiteral(IOAWB_GUI_BINARY), {QStringLiteral("--screenshot"), png, broken});
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY(p.exitCode() != 0);
+    p.start(QStringLiteral(IOAWB_GUI_BINARY),
+            {QStringLiteral("--screenshot"), png, QStringLiteral("--allow-errors"), QStringLiteral("--show"),
+             QStringLiteral("problems"), broken});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+  }
+
+  // Several files in tabs; the panels follow the current tab.
+  void tabsSwitchPanels() {
+    TestWindow w;
+    w.show();
+    SpecDocument* a = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
+    SpecDocument* b = w.openFile(kSamples + QStringLiteral("/abp.ioa"));
+    QVERIFY(a && b && a != b);
+    QCOMPARE(w.documents().size(), 2);
+    QCOMPARE(w.openFile(kSamples + QStringLiteral("/channel.ioa")), a);  // already open: its tab
+    QCOMPARE(w.currentDocument(), a);
+    QCOMPARE(w.problemsView()->model(), a->problems());
+    QCOMPARE(w.proofsPanel()->runner(), a->proofs());
+    w.setCurrentDocument(b);
+    QCOMPARE(w.problemsView()->model(), b->problems());
+    QCOMPARE(w.proofsPanel()->runner(), b->proofs());
+    QVERIFY(QSettings().value(QStringLiteral("recentFiles")).toStringList().contains(QFileInfo(a->filePath()).absoluteFilePath()));
+  }
+};
+
+QTEST_MAIN(GuiTest)
+#include "GuiTest.moc"
