@@ -50,15 +50,22 @@ const FunctionDecl* findFunction(DeclContext* dc, const std::string& name) {
 }
 
 // Replaces every scalar leaf by a fresh constant named after its path; pointers keep their value.
-void havoc(SymExec& X, SymVal& v, QualType t, const std::string& prefix, unsigned lift) {
+// The runtime's bounded sequences keep a representation invariant that the
+// state must satisfy too: unused slots hold T{}, an empty sequence starts at
+// slot 0. With it, equal sequences have equal representations.
+void havoc(SymExec& X, SymVal& v, QualType t, const std::string& prefix, unsigned lift, std::vector<z3::expr>& assume) {
   QualType c = t.getCanonicalType();
+  if (X.intrinsicOf(c) != SymExec::Intrinsic::None) {
+    v = X.fresh(c, prefix, lift);
+    return;
+  }
   if (v.kind == SymVal::Leaf) {
     v = X.fresh(t, prefix, lift);
     return;
   }
   if (v.kind != SymVal::Struct) return;
   if (const auto* at = X.ast().getAsConstantArrayType(c)) {
-    havoc(X, v, at->getElementType(), prefix + "[]", lift + 1);
+    havoc(X, v, at->getElementType(), prefix + "[]", lift + 1, assume);
     return;
   }
   const RecordDecl* rd = c->getAsRecordDecl();
@@ -68,7 +75,39 @@ void havoc(SymExec& X, SymVal& v, QualType t, const std::string& prefix, unsigne
   if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) nb = cxx->getNumBases();
   std::vector<const FieldDecl*> fs = X.fieldsOf(rd);
   for (size_t i = 0; i < v.fields.size() && i < ts.size(); ++i)
-    havoc(X, v.fields[i], ts[i], i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString(), lift);
+    havoc(X, v.fields[i], ts[i], i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString(), lift, assume);
+  if (rd->getQualifiedNameAsString() != "ioa::rt::Seq" || lift != 0) return;
+  int items = -1, head = -1, size = -1;
+  uint64_t n = 0;
+  for (size_t i = 0; i < fs.size(); ++i) {
+    std::string f = fs[i]->getNameAsString();
+    if (f == "items_") {
+      items = static_cast<int>(nb + i);
+      if (const auto* at = X.ast().getAsConstantArrayType(fs[i]->getType())) n = at->getSize().getZExtValue();
+    }
+    if (f == "head_") head = static_cast<int>(nb + i);
+    if (f == "size_") size = static_cast<int>(nb + i);
+  }
+  if (items < 0 || head < 0 || size < 0 || !n) return;
+  z3::context& z = X.z();
+  z3::expr h = *v.fields[head].leaf, sz = *v.fields[size].leaf;
+  unsigned w = h.get_sort().bv_size();
+  z3::expr nn = z.bv_val(n, w);
+  assume.push_back(z3::ule(sz, nn) && z3::ult(h, nn) && z3::implies(sz == z.bv_val(0, w), h == z.bv_val(0, w)));
+  // slot j is in use when (j - head) mod N < size
+  SymVal zero = X.zero(fs[items - nb]->getType());
+  std::function<void(SymVal&, const SymVal&)> restrict = [&](SymVal& x, const SymVal& zx) {
+    if (x.kind == SymVal::Leaf) {
+      z3::expr j = z.bv_const("slot_j", 64);
+      z3::expr j32 = j.extract(w - 1, 0);
+      z3::expr rel = z3::urem(j32 - h + nn, nn);
+      z3::expr used = z3::ult(j, z.bv_val(n, 64)) && z3::ult(rel, sz);
+      x.leaf = z3::lambda(j, z3::ite(used, z3::select(*x.leaf, j), z3::select(*zx.leaf, j)));
+      return;
+    }
+    for (size_t i = 0; i < x.fields.size(); ++i) restrict(x.fields[i], zx.fields[i]);
+  };
+  restrict(v.fields[items], zero);
 }
 
 struct Leaf {
@@ -85,6 +124,19 @@ void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, Q
   if (const auto* at = X.ast().getAsConstantArrayType(c)) {
     extents.push_back(at->getSize().getZExtValue());
     collect(X, init, a, b, at->getElementType(), prefix + "[]", extents, out, ptrDiffs);
+    return;
+  }
+  if (SymExec::Intrinsic k = X.intrinsicOf(c); k != SymExec::Intrinsic::None) {
+    // messages and byte strings: lengths and bytes (zero past the length, so arrays compare exactly)
+    static const char* msgParts[] = {".hdr", ".hlen", ".pay", ".plen"};
+    static const char* bytesParts[] = {".data", ".len"};
+    for (size_t i = 0; i < a.fields.size(); ++i) {
+      std::vector<uint64_t> ext = extents;
+      bool isBytes = a.fields[i].leaf->get_sort().is_array() && i % 2 == 0;
+      if (isBytes) ext.push_back(64);  // inputs show the first 64 bytes
+      std::string name = prefix + (k == SymExec::Intrinsic::Msg ? msgParts[i] : bytesParts[i]) + (isBytes ? "[]" : "");
+      out.push_back({name, *init.fields[i].leaf, *a.fields[i].leaf, *b.fields[i].leaf, ext, false});
+    }
     return;
   }
   if (a.kind == SymVal::Leaf && b.kind == SymVal::Leaf && init.kind == SymVal::Leaf) {
@@ -161,7 +213,7 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
     return res;
   };
   // ---- parse
-  std::vector<std::string> args = {"-std=c++17", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
+  std::vector<std::string> args = {"-std=c++20", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
                                     "-I" + std::string(kVirtualRoot)};
   for (const std::string& d : q.includeDirs) args.push_back("-I" + d);
   tooling::FileContentMappings mapped;
@@ -210,11 +262,12 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
     std::vector<SymVal> argv;
     std::vector<std::string> rootNames;
     std::optional<Path> self;
+    std::vector<z3::expr> invariants;  // representation invariants of the initial state
     auto makeRoot = [&](const std::string& name, QualType t) {
       int r = static_cast<int>(store.size());
       store.push_back({name, t, X.zero(t)});
       store = X.construct(std::move(store), r);
-      havoc(X, store[r].value, t, name, 0);
+      havoc(X, store[r].value, t, name, 0, invariants);
       rootNames.push_back(name);
       Path p;
       p.root = r;
@@ -242,6 +295,7 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
     }
     const Store initial = store;
     z3::expr assume = z.bool_val(true);
+    for (const z3::expr& inv : invariants) assume = assume && inv;
     if (pre) {
       RunResult pr = X.call(pre, initial, argv, self);
       if (!pr.ret || pr.ret->kind != SymVal::Leaf || !pr.ret->leaf->is_bool()) {
@@ -359,7 +413,10 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
       // inputs: the initial value of every leaf (arrays element by element)
       std::vector<uint64_t> idx;
       enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
-        res.inputs.push_back({fillIndices(l.path, at), valueText(v)});
+        std::string text = valueText(v);
+        // array elements that are zero are left out (the harness zero-fills arrays first)
+        if (!at.empty() && (text == "0" || text == "false")) return;
+        res.inputs.push_back({fillIndices(l.path, at), text});
       });
       if (ignored(l.path)) continue;
       if (!m.eval(l.src != l.tgt, true).is_true()) continue;

@@ -75,8 +75,51 @@ static z3::sort liftSort(z3::context& z, z3::sort s, unsigned depth) {
   return s;
 }
 
+SymExec::Intrinsic SymExec::intrinsicOf(QualType t) const {
+  const RecordDecl* rd = t.getCanonicalType()->getAsRecordDecl();
+  if (!rd) return Intrinsic::None;
+  std::string n = rd->getQualifiedNameAsString();
+  if (n == "ioa::rt::Msg") return Intrinsic::Msg;
+  if (n == "ioa::rt::Bytes") return Intrinsic::Bytes;
+  return Intrinsic::None;
+}
+
+SymVal SymExec::intrinsicValue(Intrinsic k, const std::string& prefix, unsigned lift, bool zeroed) {
+  z3::sort bytes = z_.array_sort(z_.bv_sort(64), z_.bv_sort(8));
+  auto mk = [&](const std::string& name, z3::sort so) {
+    if (!zeroed) return SymVal::ofLeaf(z_.constant((prefix + "." + name).c_str(), liftSort(z_, so, lift)));
+    (void)name;
+    z3::expr e = so.is_array() ? z3::const_array(z_.bv_sort(64), z_.bv_val(0, 8)) : z_.bv_val(0, 32);
+    for (unsigned i = 0; i < lift; ++i) e = z3::const_array(z_.bv_sort(64), e);
+    return SymVal::ofLeaf(e);
+  };
+  SymVal v;
+  v.kind = SymVal::Struct;
+  if (k == Intrinsic::Msg) {
+    v.fields = {mk("hdr", bytes), mk("hlen", z_.bv_sort(32)), mk("pay", bytes), mk("plen", z_.bv_sort(32))};
+  } else {
+    v.fields = {mk("data", bytes), mk("len", z_.bv_sort(32))};
+  }
+  if (!zeroed) {
+    // canonical padding: bytes past the length are zero (every operation keeps it so)
+    for (size_t f = 0; f + 1 < v.fields.size(); f += 2)
+      v.fields[f].leaf = padded(*v.fields[f].leaf, *v.fields[f + 1].leaf, lift);
+  }
+  return v;
+}
+
+z3::expr SymExec::padded(const z3::expr& arr, const z3::expr& len, unsigned lift) {
+  if (lift == 0) {
+    z3::expr i = z_.bv_const("pad_i", 64);
+    return z3::lambda(i, z3::ite(z3::ult(i, z3::zext(len, 32)), z3::select(arr, i), z_.bv_val(0, 8)));
+  }
+  z3::expr j = z_.bv_const(("pad_j" + std::to_string(lift)).c_str(), 64);
+  return z3::lambda(j, padded(z3::select(arr, j), z3::select(len, j), lift - 1));
+}
+
 SymVal SymExec::fresh(QualType t, const std::string& prefix, unsigned lift) {
   QualType c = t.getCanonicalType();
+  if (Intrinsic k = intrinsicOf(c); k != Intrinsic::None) return intrinsicValue(k, prefix, lift, false);
   if (c->isReferenceType()) unsupported("reference member '" + prefix + "'", {});
   if (isBool(c)) return SymVal::ofLeaf(z_.constant(prefix.c_str(), liftSort(z_, z_.bool_sort(), lift)));
   if (isScalarInt(c)) return SymVal::ofLeaf(z_.constant(prefix.c_str(), liftSort(z_, z_.bv_sort(widthOf(c)), lift)));
@@ -104,6 +147,7 @@ SymVal SymExec::fresh(QualType t, const std::string& prefix, unsigned lift) {
 
 SymVal SymExec::zero(QualType t, unsigned lift) {
   QualType c = t.getCanonicalType();
+  if (Intrinsic k = intrinsicOf(c); k != Intrinsic::None) return intrinsicValue(k, "", lift, true);
   auto liftConst = [&](z3::expr e) {
     for (unsigned i = 0; i < lift; ++i) e = z3::const_array(z_.bv_sort(64), e);
     return e;
@@ -357,18 +401,24 @@ struct SymExec::Frame {
         idx.push_back(*s.index);
         continue;
       }
-      if (v->kind != SymVal::Struct || s.field >= v->fields.size()) unsupported("malformed object path", loc);
+      if (v->kind != SymVal::Struct || s.field >= v->fields.size())
+        unsupported("malformed object path (" + S[p.root].name + ": field " + std::to_string(s.field) + " of a value with " +
+                        std::to_string(v->fields.size()) + " parts; type " + p.type.getAsString() + ")",
+                    loc);
       v = &v->fields[s.field];
     }
     return v;
   }
 
   void checkBounds(const Path& p, bool allowOnePast) {
-    for (const Step& s : p.steps)
-      if (s.kind == Step::Index && s.extent) {
+    for (const Step& s : p.steps) {
+      if (s.kind != Step::Index) continue;
+      if (s.extent) {
         z3::expr lim = z.bv_val(static_cast<uint64_t>(s.extent), 64);
         addUB(allowOnePast ? z3::ugt(*s.index, lim) : z3::uge(*s.index, lim));
       }
+      if (s.limit) addUB(allowOnePast ? z3::ugt(*s.index, *s.limit) : z3::uge(*s.index, *s.limit));
+    }
   }
 
   SymVal read(const Path& p, SourceLocation loc) {
@@ -453,7 +503,8 @@ struct SymExec::Frame {
         return lval(u->getSubExpr());
       }
     }
-    if (const auto* c = dyn_cast<ImplicitCastExpr>(e)) {
+    if (const auto* c = dyn_cast<CastExpr>(e)) {
+      // includes std::move / std::forward's static_cast<T&&>
       if (c->getCastKind() == CK_NoOp || c->getCastKind() == CK_LValueBitCast) return lval(c->getSubExpr());
       if (c->getCastKind() == CK_UncheckedDerivedToBase || c->getCastKind() == CK_DerivedToBase) {
         Path p = lval(c->getSubExpr());
@@ -941,6 +992,11 @@ struct SymExec::Frame {
   SymVal construct(const CXXConstructExpr* ce) {
     const CXXConstructorDecl* ctor = ce->getConstructor();
     QualType t = ce->getType();
+    if (X.intrinsicOf(t) != SymExec::Intrinsic::None) {
+      if (ctor->isCopyOrMoveConstructor()) return rval(ce->getArg(0));
+      if (ctor->isDefaultConstructor()) return X.zero(t);
+      unsupported("constructor of " + t.getAsString(), ce->getExprLoc());
+    }
     if (ctor->isCopyOrMoveConstructor() && ctor->isTrivial()) return rval(ce->getArg(0));
     if (ctor->isDefaultConstructor() && ctor->isTrivial()) return X.zero(t);
     // run the constructor on a temporary
@@ -953,6 +1009,10 @@ struct SymExec::Frame {
 
   void runCtor(const CXXConstructorDecl* ctor, const Path& self, const std::vector<const Expr*>& args,
                SourceLocation loc) {
+    if (X.intrinsicOf(ctor->getParent()->getTypeForDecl()->getCanonicalTypeInternal()) != SymExec::Intrinsic::None) {
+      write(self, ctor->isCopyOrMoveConstructor() ? rval(args[0]) : X.zero(self.type), loc);
+      return;
+    }
     if (ctor->isCopyOrMoveConstructor() && (ctor->isDefaulted() || ctor->isTrivial())) {
       write(self, rval(args[0]), loc);
       return;
@@ -969,6 +1029,206 @@ struct SymExec::Frame {
     return rval(a);
   }
 
+  // ---------------------------------------------------------------- the runtime's value types
+
+  z3::expr len64(const z3::expr& len32) { return z3::zext(len32, 32); }
+
+  z3::expr shiftDown(const z3::expr& arr, const z3::expr& k) {  // arr[i + k]
+    z3::expr i = z.bv_const("shift_i", 64);
+    return z3::lambda(i, z3::select(arr, i + k));
+  }
+  z3::expr maskTo(const z3::expr& arr, const z3::expr& n) {  // zero from index n on
+    z3::expr i = z.bv_const("mask_i", 64);
+    return z3::lambda(i, z3::ite(z3::ult(i, n), z3::select(arr, i), z.bv_val(0, 8)));
+  }
+  z3::expr shiftUp(const z3::expr& arr, const z3::expr& k) {  // k new bytes in front
+    z3::expr i = z.bv_const("shift_i", 64);
+    return z3::lambda(i, z3::ite(z3::ult(i, k), z.bv_val(0, 8), z3::select(arr, i - k)));
+  }
+  // The bytes a pointer designates from its index on, and that index.
+  std::pair<z3::expr, z3::expr> bytesFrom(const SymVal& p, SourceLocation loc) {
+    if (!p.ptr || p.ptr->steps.empty() || p.ptr->steps.back().kind != Step::Index)
+      unsupported("a byte pointer the translator cannot place", loc);
+    Path base = *p.ptr;
+    z3::expr off = *base.steps.back().index;
+    base.steps.pop_back();
+    std::vector<z3::expr> idx;
+    SymVal* v = navigate(base, idx, loc);
+    if (v->kind != SymVal::Leaf) unsupported("a byte pointer into a non-byte object", loc);
+    return {nestedSelect(*v->leaf, idx), off};
+  }
+  SymVal bytesPtr(const Path& obj, unsigned field, const z3::expr& limit) {
+    Path p = obj;
+    Step f;
+    f.kind = Step::Field;
+    f.field = field;
+    p.steps.push_back(f);
+    Step i;
+    i.kind = Step::Index;
+    i.index = z.bv_val(0, 64);
+    i.limit = limit;
+    p.steps.push_back(i);
+    p.type = ast().UnsignedCharTy;
+    return ptrTo(p);
+  }
+  z3::expr checksumOf(const z3::expr& arr, const z3::expr& off, const z3::expr& n) {
+    z3::func_decl ck = z.function("rt.checksum16", z.array_sort(z.bv_sort(64), z.bv_sort(8)), z.bv_sort(64), z.bv_sort(16));
+    z3::expr i = z.bv_const("ck_i", 64);
+    z3::expr window = z3::lambda(i, z3::ite(z3::ult(i, n), z3::select(arr, i + off), z.bv_val(0, 8)));
+    return ck(window, n);
+  }
+
+  // Calls into the runtime with a model instead of a body. Returns nullopt when `callee` is not one.
+  std::optional<std::optional<SymVal>> runtimeIntrinsic(const CallExpr* ce, const FunctionDecl* callee,
+                                                         const std::string& name) {
+    using IK = SymExec::Intrinsic;
+    SourceLocation loc = ce->getExprLoc();
+    if (name == "ioa::rt::raise") {
+      // a runtime fault (a full container, a missing header): outside the proved domain
+      addUB(z.bool_val(true));
+      return std::optional<SymVal>(std::nullopt);
+    }
+    if (name == "ioa::rt::checksum16") {
+      if (ce->getNumArgs() == 1) {
+        SymVal b = rval(ce->getArg(0));
+        return std::optional<SymVal>(leaf(checksumOf(*b.fields[0].leaf, z.bv_val(0, 64), len64(*b.fields[1].leaf))));
+      }
+      SymVal p = rval(ce->getArg(0));
+      z3::expr n = intOf(ce->getArg(1));
+      auto [arr, off] = bytesFrom(p, loc);
+      return std::optional<SymVal>(leaf(checksumOf(arr, off, n)));
+    }
+    const auto* md = dyn_cast<CXXMethodDecl>(callee);
+    IK kind = IK::None;
+    if (md) kind = X.intrinsicOf(ast().getRecordType(md->getParent()));
+    if (kind == IK::None && callee->isOverloadedOperator() && callee->getNumParams() == 2)
+      kind = X.intrinsicOf(callee->getParamDecl(0)->getType().getNonReferenceType());
+    if (kind == IK::None) return std::nullopt;
+    std::string m = callee->getNameAsString();
+    // the object of a member call
+    std::optional<Path> self;
+    std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(ce)) {
+      const Expr* obj = mc->getImplicitObjectArgument();
+      self = obj->getType()->isPointerType() ? derefPath(rval(obj), loc) : lval(obj);
+    } else if (isa<CXXOperatorCallExpr>(ce) && md && !md->isStatic()) {
+      self = lval(args[0]);
+      args.erase(args.begin());
+    }
+    auto selfVal = [&]() { return read(*self, loc); };
+    auto u32 = [&](const z3::expr& e) { return toWidth(e, false, 32); };
+    if (callee->isOverloadedOperator()) {
+      OverloadedOperatorKind op = callee->getOverloadedOperator();
+      if (op == OO_Equal && self) {
+        SymVal v = rval(args[0]);
+        write(*self, v, loc);
+        return std::optional<SymVal>(ptrTo(*self));
+      }
+      if ((op == OO_EqualEqual || op == OO_ExclaimEqual) && args.size() + (self ? 1 : 0) == 2) {
+        SymVal a = self ? selfVal() : rval(args[0]);
+        SymVal b = rval(args[self ? 0 : 1]);
+        z3::expr eq = z.bool_val(true);
+        for (size_t i = 0; i < a.fields.size(); ++i) eq = eq && *a.fields[i].leaf == *b.fields[i].leaf;
+        return std::optional<SymVal>(leaf(op == OO_EqualEqual ? eq : !eq));
+      }
+      unsupported("operator of " + std::string(kind == IK::Msg ? "rt::Msg" : "rt::Bytes"), loc);
+    }
+    if (kind == IK::Msg) {
+      if (m == "header_len") return std::optional<SymVal>(selfVal().fields[1]);
+      if (m == "payload_len") return std::optional<SymVal>(selfVal().fields[3]);
+      if (m == "size") {
+        SymVal v = selfVal();
+        return std::optional<SymVal>(leaf(*v.fields[1].leaf + *v.fields[3].leaf));
+      }
+      if (m == "null") {
+        SymVal v = selfVal();
+        return std::optional<SymVal>(leaf(*v.fields[1].leaf == z.bv_val(0, 32) && *v.fields[3].leaf == z.bv_val(0, 32)));
+      }
+      if (m == "header_data") return std::optional<SymVal>(bytesPtr(*self, 0, len64(*selfVal().fields[1].leaf)));
+      if (m == "payload_data") return std::optional<SymVal>(bytesPtr(*self, 2, len64(*selfVal().fields[3].leaf)));
+      if (m == "payload") {
+        SymVal v = selfVal();
+        SymVal b = X.intrinsicValue(IK::Bytes, "", 0, true);
+        b.fields[0] = v.fields[2];
+        b.fields[1] = v.fields[3];
+        return std::optional<SymVal>(b);
+      }
+      if (m == "push_front") {
+        z3::expr k = intOf(args[0]);
+        SymVal v = selfVal();
+        v.fields[0].leaf = shiftUp(*v.fields[0].leaf, k);
+        v.fields[1].leaf = *v.fields[1].leaf + u32(k);
+        addUB(z3::ult(*v.fields[1].leaf, u32(k)));  // the header stack would wrap
+        write(*self, v, loc);
+        return std::optional<SymVal>(bytesPtr(*self, 0, len64(*v.fields[1].leaf)));
+      }
+      if (m == "pop_front") {
+        z3::expr k = intOf(args[0]);
+        SymVal v = selfVal();
+        addUB(z3::ugt(u32(k), *v.fields[1].leaf));
+        // bytes past the end stay zero, so equal messages have equal arrays
+        v.fields[0].leaf = maskTo(shiftDown(*v.fields[0].leaf, k), len64(*v.fields[1].leaf - u32(k)));
+        v.fields[1].leaf = *v.fields[1].leaf - u32(k);
+        write(*self, v, loc);
+        return std::optional<SymVal>(std::nullopt);
+      }
+      if (m == "trim") {
+        z3::expr n = u32(intOf(args[0]));
+        SymVal v = selfVal();
+        v.fields[3].leaf = z3::ite(z3::ult(n, *v.fields[3].leaf), n, *v.fields[3].leaf);
+        v.fields[2].leaf = maskTo(*v.fields[2].leaf, len64(*v.fields[3].leaf));
+        write(*self, v, loc);
+        return std::optional<SymVal>(std::nullopt);
+      }
+      if (m == "make") {
+        SymVal b = rval(args[0]);
+        SymVal v = X.intrinsicValue(IK::Msg, "", 0, true);
+        v.fields[2] = b.fields[0];
+        v.fields[3] = b.fields[1];
+        return std::optional<SymVal>(v);
+      }
+      if (m == "copy") {
+        SymVal p = rval(args[0]);
+        z3::expr n = intOf(args[1]);
+        auto [arr, off] = bytesFrom(p, loc);
+        SymVal v = X.intrinsicValue(IK::Msg, "", 0, true);
+        v.fields[2].leaf = maskTo(shiftDown(arr, off), n);
+        v.fields[3].leaf = u32(n);
+        return std::optional<SymVal>(v);
+      }
+      if (m == "Msg" || m == "~Msg") return std::optional<SymVal>(std::nullopt);
+      unsupported("rt::Msg::" + m + " (no model)", loc);
+    }
+    // Bytes
+    if (m == "size") return std::optional<SymVal>(leaf(len64(*selfVal().fields[1].leaf)));
+    if (m == "empty") return std::optional<SymVal>(leaf(*selfVal().fields[1].leaf == z.bv_val(0, 32)));
+    if (m == "data") return std::optional<SymVal>(bytesPtr(*self, 0, len64(*selfVal().fields[1].leaf)));
+    if (m == "at") {
+      SymVal v = selfVal();
+      z3::expr i = intOf(args[0]);
+      addUB(z3::uge(i, len64(*v.fields[1].leaf)));
+      return std::optional<SymVal>(leaf(z3::select(*v.fields[0].leaf, i)));
+    }
+    if (m == "slice") {
+      SymVal v = selfVal();
+      z3::expr from = intOf(args[0]), n = intOf(args[1]);
+      addUB(z3::ugt(from + n, len64(*v.fields[1].leaf)));
+      v.fields[0].leaf = maskTo(shiftDown(*v.fields[0].leaf, from), n);
+      v.fields[1].leaf = u32(n);
+      return std::optional<SymVal>(v);
+    }
+    if (m == "copy") {
+      SymVal p = rval(args[0]);
+      z3::expr n = intOf(args[1]);
+      auto [arr, off] = bytesFrom(p, loc);
+      SymVal v = X.intrinsicValue(IK::Bytes, "", 0, true);
+      v.fields[0].leaf = maskTo(shiftDown(arr, off), n);
+      v.fields[1].leaf = u32(n);
+      return std::optional<SymVal>(v);
+    }
+    unsupported("rt::Bytes::" + m + " (no model)", loc);
+  }
+
   // ---------------------------------------------------------------- calls
 
   std::optional<SymVal> callExpr(const CallExpr* ce) {
@@ -977,6 +1237,7 @@ struct SymExec::Frame {
     if (!callee) unsupported("an indirect call", loc);
     std::string name = callee->getQualifiedNameAsString();
     unsigned builtin = callee->getBuiltinID();
+    if (std::optional<std::optional<SymVal>> r = runtimeIntrinsic(ce, callee, name)) return *r;
     if (builtin == Builtin::BI__builtin_expect) return rval(ce->getArg(0));
     if (builtin == Builtin::BI__builtin_unreachable) {
       addUB(z.bool_val(true));
@@ -1401,6 +1662,7 @@ RunResult SymExec::call(const FunctionDecl* fn, Store store, const std::vector<S
 
 Store SymExec::construct(Store store, int root) {
   QualType t = store[root].type;
+  if (intrinsicOf(t) != Intrinsic::None) return store;
   const CXXRecordDecl* rd = t.getCanonicalType()->getAsCXXRecordDecl();
   if (!rd) return store;
   const CXXConstructorDecl* ctor = nullptr;

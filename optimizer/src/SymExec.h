@@ -39,6 +39,7 @@ struct Step {
   unsigned field = 0;
   std::optional<z3::expr> index;  // 64-bit
   uint64_t extent = 0;            // array length, for bounds checks
+  std::optional<z3::expr> limit;  // dynamic length (bytes of a message), 64-bit
 };
 
 struct Path {
@@ -107,6 +108,16 @@ class SymExec {
               std::vector<std::pair<std::string, z3::expr>>& out) const;
   std::vector<const clang::FieldDecl*> fieldsOf(const clang::RecordDecl* rd) const;
   std::vector<clang::QualType> fieldTypes(clang::QualType t) const;
+
+  // The runtime's value types are modelled, not executed (their buffers are
+  // pooled and reference counted): a message is its header bytes and payload
+  // bytes, `Bytes` is bytes and a length. Children: Msg = {hdr, hlen, pay, plen},
+  // Bytes = {data, len}; byte arrays are (Array BV64 BV8), lengths BV32.
+  enum class Intrinsic { None, Msg, Bytes };
+  Intrinsic intrinsicOf(clang::QualType t) const;
+  SymVal intrinsicValue(Intrinsic k, const std::string& prefix, unsigned lift, bool zeroed);
+  z3::expr padded(const z3::expr& arr, const z3::expr& len, unsigned lift);
+
 
  private:
   struct Frame;
