@@ -205,43 +205,79 @@ void enumerate(z3::model& m, const z3::expr& arr, const std::vector<uint64_t>& e
 
 }  // namespace
 
+struct CppUnit::Impl {
+  std::unique_ptr<ASTUnit> unit;
+};
+
+CppUnit::CppUnit() : impl_(std::make_unique<Impl>()) {}
+CppUnit::~CppUnit() = default;
+
+std::unique_ptr<CppUnit> CppUnit::parse(const std::vector<CppFile>& files, const std::string& mainFile,
+                                        const std::vector<std::string>& includeDirs, std::string& errors) {
+  std::vector<std::string> args = {"-std=c++20", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
+                                    "-DIOA_TRACE=0", "-I" + std::string(kVirtualRoot)};
+  for (const std::string& d : includeDirs) args.push_back("-I" + d);
+  tooling::FileContentMappings mapped;
+  std::string mainText;
+  bool found = false;
+  for (const CppFile& f : files) {
+    if (f.path == mainFile) {
+      mainText = f.text;
+      found = true;
+    } else {
+      mapped.emplace_back(std::string(kVirtualRoot) + f.path, f.text);
+    }
+  }
+  if (!found) {
+    errors = "main file '" + mainFile + "' is not among the sources";
+    return nullptr;
+  }
+  TextDiagnosticBuffer diagBuf;
+  auto u = std::unique_ptr<CppUnit>(new CppUnit());
+  u->impl_->unit = tooling::buildASTFromCodeWithArgs(
+      mainText, args, std::string(kVirtualRoot) + mainFile, "ioawb-optimize", std::make_shared<PCHContainerOperations>(),
+      tooling::getClangStripDependencyFileAdjuster(), mapped, &diagBuf);
+  if (!u->impl_->unit) {
+    errors = "cannot parse " + mainFile;
+    return nullptr;
+  }
+  if (u->impl_->unit->getDiagnostics().hasErrorOccurred()) {
+    const SourceManager& sm = u->impl_->unit->getSourceManager();
+    for (auto it = diagBuf.err_begin(); it != diagBuf.err_end(); ++it) {
+      PresumedLoc p = sm.getPresumedLoc(it->first);
+      std::string where = p.isValid() ? std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" +
+                                            std::to_string(p.getColumn()) + ": "
+                                      : "";
+      errors += where + "error: " + it->second + "\n";
+    }
+    return nullptr;
+  }
+  return u;
+}
+
 EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::string errors;
+  std::unique_ptr<CppUnit> unit = CppUnit::parse(q.files, q.mainFile, q.includeDirs, errors);
+  if (!unit) {
+    EquivalenceResult res;
+    res.message = errors;
+    res.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+  }
+  EquivalenceResult r = unit->check(q);
+  r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
   auto t0 = std::chrono::steady_clock::now();
   EquivalenceResult res;
   auto finish = [&]() -> EquivalenceResult {
     res.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return res;
   };
-  // ---- parse
-  std::vector<std::string> args = {"-std=c++20", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
-                                    "-I" + std::string(kVirtualRoot)};
-  for (const std::string& d : q.includeDirs) args.push_back("-I" + d);
-  tooling::FileContentMappings mapped;
-  std::string mainText;
-  for (const CppFile& f : q.files) {
-    if (f.path == q.mainFile) mainText = f.text;
-    else mapped.emplace_back(std::string(kVirtualRoot) + f.path, f.text);
-  }
-  TextDiagnosticBuffer diagBuf;
-  std::unique_ptr<ASTUnit> unit = tooling::buildASTFromCodeWithArgs(
-      mainText, args, std::string(kVirtualRoot) + q.mainFile, "ioawb-optimize",
-      std::make_shared<PCHContainerOperations>(), tooling::getClangStripDependencyFileAdjuster(), mapped, &diagBuf);
-  if (!unit) {
-    res.message = "cannot parse " + q.mainFile;
-    return finish();
-  }
-  if (unit->getDiagnostics().hasErrorOccurred()) {
-    const SourceManager& sm = unit->getSourceManager();
-    for (auto it = diagBuf.err_begin(); it != diagBuf.err_end(); ++it) {
-      PresumedLoc p = sm.getPresumedLoc(it->first);
-      std::string where = p.isValid() ? std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" +
-                                            std::to_string(p.getColumn()) + ": "
-                                      : "";
-      res.message += where + "error: " + it->second + "\n";
-    }
-    return finish();
-  }
-  ASTContext& ast = unit->getASTContext();
+  ASTContext& ast = impl_->unit->getASTContext();
   TranslationUnitDecl* tu = ast.getTranslationUnitDecl();
   const FunctionDecl* src = findFunction(tu, q.source);
   const FunctionDecl* tgt = findFunction(tu, q.target);

@@ -323,10 +323,32 @@ struct SymExec::Frame {
 
   static bool isFalse(const z3::expr& e) { return e.is_false(); }
   z3::expr simp(const z3::expr& e) { return e.simplify(); }
+  // Conjunction and disjunction that fold constants syntactically, so `live`
+  // stays cheap to test without simplifying ever larger terms.
+  z3::expr andE(const z3::expr& a, const z3::expr& b) {
+    if (a.is_false() || b.is_false()) return z.bool_val(false);
+    if (a.is_true()) return b;
+    if (b.is_true()) return a;
+    return a && b;
+  }
+  z3::expr orE(const z3::expr& a, const z3::expr& b) {
+    if (a.is_true() || b.is_true()) return z.bool_val(true);
+    if (a.is_false()) return b;
+    if (b.is_false()) return a;
+    return a || b;
+  }
+  z3::expr iteB(const z3::expr& c, const z3::expr& a, const z3::expr& b) {
+    if (c.is_true()) return a;
+    if (c.is_false()) return b;
+    if (a.is_false() && b.is_false()) return z.bool_val(false);
+    if (a.is_true() && b.is_true()) return z.bool_val(true);
+    if (z3::eq(a, b)) return a;
+    return z3::ite(c, a, b);
+  }
 
   void mergeExit(Exit& ex, const std::optional<SymVal>& v) {
     z3::expr c = live;
-    if (isFalse(simp(c))) return;
+    if (c.is_false()) return;
     if (!ex.store) {
       ex.store = S;
       ex.value = v;
@@ -335,14 +357,14 @@ struct SymExec::Frame {
       if (v && ex.value) ex.value = iteVal(z, c, *v, *ex.value);
       else if (v) ex.value = v;
     }
-    ex.cond = ex.cond || c;
+    ex.cond = orE(ex.cond, c);
   }
 
   // Joins an exit back into the running state (after a loop or switch).
   void joinExit(Exit& ex) {
     if (!ex.store) return;
     S = iteStore(z, ex.cond, *ex.store, S);
-    live = live || ex.cond;
+    live = orE(live, ex.cond);
   }
 
   // ---------------------------------------------------------------- paths
@@ -434,7 +456,7 @@ struct SymExec::Frame {
     SymVal* t = navigate(p, idx, loc);
     // writes happen only on live paths
     SymVal old = selectAll(*t, idx);
-    SymVal nv = isFalse(simp(live)) ? old : iteVal(z, live, v, old);
+    SymVal nv = live.is_false() ? old : iteVal(z, live, v, old);
     storeAll(*t, idx, nv);
   }
 
@@ -1415,7 +1437,7 @@ struct SymExec::Frame {
 
   void stmt(const Stmt* s) {
     if (!s) return;
-    if (simp(live).is_false()) return;  // unreachable
+    if (live.is_false()) return;  // unreachable
     SourceLocation loc = s->getBeginLoc();
     if (const auto* cs = dyn_cast<CompoundStmt>(s)) {
       for (const Stmt* c : cs->body()) stmt(c);
@@ -1536,34 +1558,34 @@ struct SymExec::Frame {
     }
     Store before = S;
     z3::expr liveBefore = live;
-    live = liveBefore && c;
+    live = andE(liveBefore, c);
     stmt(thenS);
     Store st = std::move(S);
     z3::expr lt = live;
     S = before;
-    live = liveBefore && !c;
+    live = andE(liveBefore, !c);
     stmt(elseS);
     S = iteStore(z, c, st, S);
-    live = simp(z3::ite(c, lt, live));
+    live = iteB(c, lt, live);
   }
 
   void loop(const Stmt* perIter, const Expr* cond, const Expr* inc, const Stmt* body, bool doWhile, SourceLocation loc) {
     Exit brk(z);
     breaks.push_back(&brk);
     for (unsigned k = 0;; ++k) {
-      if (simp(live).is_false()) break;
+      if (live.is_false()) break;
       if (!(doWhile && k == 0) && cond) {
         z3::expr c = simp(asBool(rval(cond), cond->getType(), loc));
-        z3::expr stay = live && c;
+        z3::expr stay = andE(live, c);
         // leave the loop where the condition is false
-        z3::expr leaving = live && !c;
-        if (!simp(leaving).is_false()) {
+        z3::expr leaving = andE(live, c.is_true() ? z.bool_val(false) : c.is_false() ? z.bool_val(true) : !c);
+        if (!leaving.is_false()) {
           z3::expr saved = live;
           live = leaving;
           mergeExit(brk, std::nullopt);
           live = saved;
         }
-        live = simp(stay);
+        live = stay;
         if (live.is_false()) break;
       }
       if (k >= X.cfg_.loopBound) {
@@ -1577,7 +1599,7 @@ struct SymExec::Frame {
       stmt(body);
       continues.pop_back();
       joinExit(cont);
-      if (inc && !simp(live).is_false()) rval(inc);
+      if (inc && !live.is_false()) rval(inc);
     }
     breaks.pop_back();
     // after the loop: whatever left through the condition or a break
@@ -1616,17 +1638,17 @@ struct SymExec::Frame {
     std::function<void(const Stmt*)> run = [&](const Stmt* st) {
       if (const auto* cs = dyn_cast<CaseStmt>(st)) {
         z3::expr cv = toWidth(asBv(rval(cs->getLHS()), loc), X.isSigned(cs->getLHS()->getType()), v.get_sort().bv_size());
-        z3::expr jump = simp(entryLive && v == cv);
+        z3::expr jump = andE(entryLive, simp(v == cv));
         S = iteStore(z, jump, entry, S);
-        live = simp(live || jump);
+        live = orE(live, jump);
         run(cs->getSubStmt());
         return;
       }
       if (const auto* ds = dyn_cast<DefaultStmt>(st)) {
         hasDefault = true;
-        z3::expr jump = simp(entryLive && noCase);
+        z3::expr jump = andE(entryLive, simp(noCase));
         S = iteStore(z, jump, entry, S);
-        live = simp(live || jump);
+        live = orE(live, jump);
         run(ds->getSubStmt());
         return;
       }
@@ -1636,9 +1658,9 @@ struct SymExec::Frame {
     breaks.pop_back();
     if (!hasDefault) {
       // no label matched: continue after the switch with the entry state
-      z3::expr skip = simp(entryLive && noCase);
+      z3::expr skip = andE(entryLive, simp(noCase));
       S = iteStore(z, skip, entry, S);
-      live = simp(live || skip);
+      live = orE(live, skip);
     }
     joinExit(brk);
   }

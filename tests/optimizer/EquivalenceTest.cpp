@@ -73,6 +73,7 @@ void bypass(S& s, uint32_t v) { s.q[0] = v; s.sent += v; }
   q.source = "layered";
   q.target = "bypass";
   q.loopBound = 10;
+  q.timeoutMs = 3000;
   auto r = checkEquivalence(q);
   EXPECT_TRUE(r.status == EquivalenceResult::Refuted || r.status == EquivalenceResult::Unknown) << r.statusName();
   // with a precondition that bounds the queue, the difference is a real counterexample

@@ -5,6 +5,7 @@
 // source, never less (Alive2's refinement). No Z3 or Clang types here.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,21 @@ struct EquivalenceResult {
   const char* statusName() const;
 };
 
+// Parses the sources once for several queries (the flagship's obligations share one unit).
+class CppUnit {
+ public:
+  static std::unique_ptr<CppUnit> parse(const std::vector<CppFile>& files, const std::string& mainFile,
+                                        const std::vector<std::string>& includeDirs, std::string& errors);
+  ~CppUnit();
+  EquivalenceResult check(const EquivalenceQuery& q);  // q.files, q.mainFile and q.includeDirs are not used
+
+ private:
+  CppUnit();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses q's sources and checks the one query.
 EquivalenceResult checkEquivalence(const EquivalenceQuery& q);
 
 // The clang resource directory (builtin headers); from `clang-14 -print-resource-dir` at build time.
