@@ -21,5 +21,6 @@ struct Command {
 Command addCheckCommand(CLI::App& app);
 Command addGenCommand(CLI::App& app);
 Command addExportCommand(CLI::App& app);
+Command addProveCommand(CLI::App& app);
 
 }  // namespace ioa::cli

@@ -1,0 +1,198 @@
+// ioawb prove FILE : discharge every proof obligation of a spec with Z3.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+
+#include "Commands.h"
+#include "ioa/engine/Prove.h"
+
+namespace ioa::cli {
+
+namespace {
+
+std::string xmlEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') o += ' ';
+        else o += c;
+    }
+  }
+  return o;
+}
+
+std::string ms(double t) {
+  char b[32];
+  if (t < 10) std::snprintf(b, sizeof b, "%.1f ms", t);
+  else std::snprintf(b, sizeof b, "%.0f ms", t);
+  return b;
+}
+
+std::string where(const engine::ObligationInfo& i) {
+  std::string f = i.file;
+  size_t slash = f.rfind('/');
+  if (slash != std::string::npos) f = f.substr(slash + 1);
+  return f + ":" + std::to_string(i.line) + ":" + std::to_string(i.col);
+}
+
+std::string statusWord(const engine::ObligationResult& r) {
+  if (r.status == "proved") return r.info.bounded ? "bounded" : "proved ";
+  if (r.status == "refuted") return "REFUTED";
+  if (r.status == "unknown") return "UNKNOWN";
+  return "ERROR  ";
+}
+
+std::string cexText(const engine::CounterexampleView& c, const std::string& indent) {
+  std::string out = indent + c.note + "\n";
+  std::map<std::string, std::string> last;
+  bool anyState = false;
+  for (const engine::CexStepView& s : c.steps) {
+    if (s.kind == "action") {
+      out += indent + s.label + ": " + s.action + "(";
+      for (size_t i = 0; i < s.values.size(); ++i) out += (i ? ", " : "") + s.values[i].name + " = " + s.values[i].value;
+      out += ")\n";
+      continue;
+    }
+    std::string body;
+    size_t shown = 0;
+    for (const engine::NamedValueView& v : s.values) {
+      auto it = last.find(v.name);
+      bool changed = it == last.end() || it->second != v.value;
+      last[v.name] = v.value;
+      if (anyState && !changed) continue;
+      body += indent + "  " + v.name + " = " + v.value + "\n";
+      ++shown;
+    }
+    if (!anyState || shown == s.values.size()) out += indent + s.label + ":\n" + body;
+    else if (shown == 0) out += indent + s.label + ": (unchanged)\n";
+    else out += indent + s.label + " (changed):\n" + body;
+    anyState = true;
+  }
+  for (const engine::FailedView& f : c.failed) {
+    out += indent + (f.kind == "goal" ? "fails: " : "fails (" + f.kind + "): ") + f.text;
+    if (f.line) out += "   [line " + std::to_string(f.line) + "]";
+    out += "\n";
+  }
+  return out;
+}
+
+std::string lineOf(const engine::ObligationResult& r) {
+  std::string s = "  " + statusWord(r) + "  " + where(r.info) + "  " + r.info.description;
+  s += "  (" + (r.cached ? std::string("cached") : ms(r.timeMs)) + ")";
+  if (r.status == "unknown" || r.status == "error") s += "\n      " + (r.reason.empty() ? r.status : r.reason);
+  return s;
+}
+
+std::string junit(const std::string& file, const std::vector<engine::ObligationResult>& rs, const engine::ProveSummary& s) {
+  char t[32];
+  std::snprintf(t, sizeof t, "%.3f", s.wallMs / 1000.0);
+  std::string head = "tests=\"" + std::to_string(rs.size()) + "\" failures=\"" + std::to_string(s.refuted) +
+                     "\" errors=\"" + std::to_string(s.error) + "\" skipped=\"" + std::to_string(s.unknown) +
+                     "\" time=\"" + t + "\"";
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ioawb prove\" " + head + ">\n";
+  out += "  <testsuite name=\"" + xmlEscape(file) + "\" " + head + ">\n";
+  for (const engine::ObligationResult& r : rs) {
+    char tt[32];
+    std::snprintf(tt, sizeof tt, "%.3f", r.timeMs / 1000.0);
+    out += "    <testcase classname=\"" + xmlEscape(r.info.automaton + "." + r.info.kind) + "\" name=\"" +
+           xmlEscape(r.info.id) + "\" file=\"" + xmlEscape(r.info.file) + "\" line=\"" + std::to_string(r.info.line) +
+           "\" time=\"" + tt + "\"";
+    if (r.status == "proved") {
+      out += "/>\n";
+      continue;
+    }
+    out += ">\n";
+    if (r.status == "refuted") {
+      out += "      <failure type=\"refuted\" message=\"" + xmlEscape(r.info.description) + " is refuted\">" +
+             xmlEscape(r.counterexample ? cexText(*r.counterexample, "") : std::string()) + "</failure>\n";
+    } else if (r.status == "unknown") {
+      out += "      <skipped message=\"unknown: " + xmlEscape(r.reason) + "\"/>\n";
+    } else {
+      out += "      <error type=\"error\" message=\"" + xmlEscape(r.reason) + "\"/>\n";
+    }
+    out += "    </testcase>\n";
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace
+
+Command addProveCommand(CLI::App& app) {
+  auto* cmd = app.add_subcommand("prove", "Prove invariants, well-definedness and simulations of a spec with Z3");
+  struct Opts {
+    std::string file;
+    unsigned jobs = 0;
+    unsigned timeout = 10000;
+    unsigned bmc = 0;
+    std::string format = "text";
+    std::string smt2;
+    std::string cacheDir;
+    bool noCache = false;
+    bool quiet = false;
+  };
+  auto o = std::make_shared<Opts>();
+  cmd->add_option("file", o->file, "spec file (.ioa)")->required();
+  cmd->add_option("--jobs,-j", o->jobs, "parallel solver threads (default: one per core)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 10000)")
+      ->check(CLI::Range(1u, 86400000u));
+  cmd->add_option("--bmc", o->bmc, "also search for violations up to K steps from a start state")
+      ->check(CLI::Range(1u, 1000u));
+  cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json", "junit"}));
+  cmd->add_option("--emit-smt2", o->smt2, "write every query to DIR/<id>.smt2 (z3 -smt2 reproduces the result)");
+  cmd->add_option("--cache-dir", o->cacheDir, "result cache directory (default: $IOAWB_CACHE_DIR, "
+                                              "$XDG_CACHE_HOME/ioawb or ~/.cache/ioawb)");
+  cmd->add_flag("--no-cache", o->noCache, "do not read or write the result cache");
+  cmd->add_flag("--quiet,-q", o->quiet, "text format: print only what is not proved, and the summary");
+  return {cmd, [o]() {
+    engine::ProveOptions po;
+    po.jobs = o->jobs;
+    po.timeoutMs = o->timeout;
+    po.bmcDepth = o->bmc;
+    po.useCache = !o->noCache;
+    po.cacheDir = o->cacheDir;
+    po.smt2Dir = o->smt2;
+    bool text = o->format == "text";
+    std::mutex outMutex;
+    engine::ProveRun run = engine::proveFile(o->file, po, [&](const engine::ObligationResult& r) {
+      if (!text) return;
+      if (o->quiet && r.status == "proved") return;
+      std::lock_guard<std::mutex> g(outMutex);
+      std::cout << lineOf(r) << "\n";
+      if (r.counterexample) std::cout << cexText(*r.counterexample, "      ") << std::flush;
+    });
+    if (!run.compilation || !run.compilation->ok()) {
+      if (!run.compilation) {
+        std::cerr << "ioawb: error: " << run.error << "\n";
+      } else {
+        std::cerr << run.compilation->diags.renderAllText();
+        std::cerr << "ioawb: " << o->file << " has errors; nothing was proved\n";
+      }
+      if (o->format == "json") std::cout << "{\"obligations\":[],\"summary\":{\"proved\":0,\"refuted\":0,\"unknown\":0,\"error\":0}}\n";
+      return int(kUsage);
+    }
+    const engine::ProveSummary& s = run.summary;
+    if (o->format == "json") {
+      std::cout << engine::proveResultsToJson(run.results, s) << "\n";
+    } else if (o->format == "junit") {
+      std::cout << junit(o->file, run.results, s);
+    } else {
+      char wall[32];
+      std::snprintf(wall, sizeof wall, "%.2f s", s.wallMs / 1000.0);
+      std::cout << o->file << ": " << s.total << " obligations: " << s.proved << " proved, " << s.refuted
+                << " refuted, " << s.unknown << " unknown, " << s.error << " errors (" << s.cacheHits << " cached, "
+                << s.solved << " solved) in " << wall << "\n";
+      if (s.refuted == 0 && s.unknown == 0 && s.error == 0) std::cout << "all obligations proved\n";
+    }
+    return engine::proveExitCode(s);
+  }};
+}
+
+}  // namespace ioa::cli

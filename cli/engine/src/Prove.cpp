@@ -1,0 +1,279 @@
+#include "ioa/engine/Prove.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "ioa/prover/Discharger.h"
+#include "ioa/refine/Obligations.h"
+
+namespace ioa::engine {
+
+namespace {
+
+std::string fileOf(const Compilation& c, SourceRange r) {
+  if (!r.valid() || r.file > c.sources.fileCount()) return "";
+  return c.sources.file(r.file).path();
+}
+
+ObligationInfo infoOf(const Compilation& c, const prover::Obligation& ob, size_t index) {
+  ObligationInfo i;
+  i.index = index;
+  i.id = ob.id;
+  i.kind = ob.kind;
+  i.automaton = ob.automaton;
+  i.subject = ob.subject;
+  i.transition = ob.transition;
+  i.description = ob.description;
+  i.file = fileOf(c, ob.range);
+  if (ob.range.valid()) {
+    LineCol lc = c.sources.lineCol(ob.range);
+    i.line = lc.line;
+    i.col = lc.col;
+  }
+  i.bounded = ob.bounded;
+  i.depth = ob.depth;
+  return i;
+}
+
+CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
+  CounterexampleView v;
+  v.depth = cx.depth;
+  if (ob.bounded) {
+    v.kind = "trace";
+    v.note = "a run from a start state (" + std::to_string(cx.depth) + " step" + (cx.depth == 1 ? "" : "s") +
+             ") that ends in a violation";
+  } else if (ob.inductive) {
+    v.kind = "induction";
+    v.note = "counterexample to induction: the pre-state satisfies every invariant but may be unreachable; "
+             "strengthen the invariants, or run with --bmc K to search for a real trace from a start state";
+  } else {
+    v.kind = "model";
+    v.note = "a state that violates the obligation";
+  }
+  for (const prover::CexEntry& e : cx.entries) {
+    CexStepView s;
+    s.kind = e.kind == prover::CexEntry::Kind::Action ? "action" : "state";
+    s.label = e.label;
+    s.action = e.action;
+    for (const prover::NamedValue& nv : e.values) s.values.push_back({nv.name, nv.value.toString()});
+    v.steps.push_back(std::move(s));
+  }
+  for (const prover::FailedGoal& f : cx.failed) {
+    FailedView fv;
+    fv.text = f.text;
+    fv.kind = f.kind;
+    fv.file = fileOf(c, f.range);
+    if (f.range.valid()) {
+      LineCol lc = c.sources.lineCol(f.range);
+      fv.line = lc.line;
+      fv.col = lc.col;
+    }
+    v.failed.push_back(std::move(fv));
+  }
+  return v;
+}
+
+void count(ProveSummary& s, const ObligationResult& r) {
+  if (r.status == "proved") ++s.proved;
+  else if (r.status == "refuted") ++s.refuted;
+  else if (r.status == "unknown") ++s.unknown;
+  else ++s.error;
+  if (r.cached) ++s.cacheHits;
+  else if (r.status != "error" && r.reason != "cancelled") ++s.solved;
+}
+
+std::string jsonStr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }
+
+}  // namespace
+
+struct ProveSession::Impl {
+  std::shared_ptr<Compilation> compilation;
+  std::vector<prover::Obligation> obligations;
+  std::vector<ObligationInfo> infos;
+  std::unique_ptr<prover::Discharger> discharger;
+  ResultCallback onResult;
+  DoneCallback onDone;
+  mutable std::mutex mutex;
+  std::condition_variable doneCv;
+  std::vector<std::optional<ObligationResult>> results;
+  ProveSummary summary;
+  bool done = false;
+  std::thread thread;
+  std::chrono::steady_clock::time_point t0;
+};
+
+ProveSession::ProveSession() : impl_(std::make_unique<Impl>()) {}
+
+ProveSession::~ProveSession() {
+  if (!impl_) return;
+  cancel();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c, const ProveOptions& opts,
+                                                  ResultCallback onResult, DoneCallback onDone, std::string* error) {
+  if (!c || !c->ok() || !c->model) {
+    if (error) *error = "the spec has errors; fix them before proving";
+    return nullptr;
+  }
+  std::unique_ptr<ProveSession> s(new ProveSession());
+  Impl& im = *s->impl_;
+  im.compilation = std::move(c);
+  refine::Options ro;
+  ro.bmcDepth = opts.bmcDepth;
+  ro.sources = &im.compilation->sources;
+  im.obligations = refine::generateObligations(*im.compilation->model, ro);
+  for (size_t i = 0; i < im.obligations.size(); ++i) im.infos.push_back(infoOf(*im.compilation, im.obligations[i], i));
+  im.results.resize(im.obligations.size());
+  im.summary.total = im.obligations.size();
+  im.onResult = std::move(onResult);
+  im.onDone = std::move(onDone);
+  prover::DischargeOptions dop;
+  dop.jobs = opts.jobs;
+  dop.timeoutMs = opts.timeoutMs;
+  dop.useCache = opts.useCache;
+  dop.cacheDir = opts.cacheDir;
+  dop.smt2Dir = opts.smt2Dir;
+  im.discharger = std::make_unique<prover::Discharger>(*im.compilation->model, dop);
+  im.t0 = std::chrono::steady_clock::now();
+  im.thread = std::thread([&im] {
+    im.discharger->run(im.obligations, [&im](size_t i, const prover::Result& r) {
+      ObligationResult out;
+      out.info = im.infos[i];
+      out.status = prover::statusName(r.status);
+      out.reason = r.reason;
+      out.timeMs = r.timeMs;
+      out.cached = r.cached;
+      out.hash = r.hash;
+      if (r.counterexample) out.counterexample = viewOf(*im.compilation, im.obligations[i], *r.counterexample);
+      {
+        std::lock_guard<std::mutex> g(im.mutex);
+        count(im.summary, out);
+        im.results[i] = out;
+      }
+      if (im.onResult) im.onResult(out);
+    });
+    ProveSummary final;
+    {
+      std::lock_guard<std::mutex> g(im.mutex);
+      im.summary.wallMs =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - im.t0).count();
+      im.summary.cancelled = im.discharger->cancelled();
+      final = im.summary;
+    }
+    if (im.onDone) im.onDone(final);
+    {
+      std::lock_guard<std::mutex> g(im.mutex);
+      im.done = true;
+    }
+    im.doneCv.notify_all();
+  });
+  return s;
+}
+
+const std::vector<ObligationInfo>& ProveSession::obligations() const { return impl_->infos; }
+
+void ProveSession::cancel() {
+  if (impl_->discharger) impl_->discharger->cancel();
+}
+
+void ProveSession::wait() {
+  std::unique_lock<std::mutex> g(impl_->mutex);
+  impl_->doneCv.wait(g, [&] { return impl_->done; });
+}
+
+bool ProveSession::finished() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  return impl_->done;
+}
+
+ProveSummary ProveSession::summary() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  return impl_->summary;
+}
+
+std::vector<ObligationResult> ProveSession::results() const {
+  std::lock_guard<std::mutex> g(impl_->mutex);
+  std::vector<ObligationResult> out;
+  for (const auto& r : impl_->results)
+    if (r) out.push_back(*r);
+  return out;
+}
+
+ProveRun proveFile(const std::string& path, const ProveOptions& opts, ProveSession::ResultCallback onResult) {
+  ProveRun run;
+  CheckResult chk = checkFile(path);
+  run.problems = chk.problems;
+  if (!chk.compilation) {
+    run.error = chk.ioError;
+    return run;
+  }
+  run.compilation = std::shared_ptr<Compilation>(std::move(chk.compilation));
+  if (!run.compilation->ok()) {
+    run.error = "the spec has errors";
+    return run;
+  }
+  std::string err;
+  auto session = ProveSession::start(run.compilation, opts, std::move(onResult), {}, &err);
+  if (!session) {
+    run.error = err;
+    return run;
+  }
+  session->wait();
+  run.results = session->results();
+  run.summary = session->summary();
+  return run;
+}
+
+std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const ProveSummary& s) {
+  std::string out = "{\"obligations\":[";
+  for (size_t i = 0; i < rs.size(); ++i) {
+    const ObligationResult& r = rs[i];
+    if (i) out += ",";
+    char t[32];
+    std::snprintf(t, sizeof t, "%.3f", r.timeMs);
+    out += "{\"id\":" + jsonStr(r.info.id) + ",\"kind\":" + jsonStr(r.info.kind) +
+           ",\"automaton\":" + jsonStr(r.info.automaton) + ",\"transition\":" + jsonStr(r.info.transition) +
+           ",\"line\":" + std::to_string(r.info.line) + ",\"col\":" + std::to_string(r.info.col) +
+           ",\"status\":" + jsonStr(r.status) + ",\"time_ms\":" + t + ",\"cached\":" + (r.cached ? "true" : "false") +
+           ",\"counterexample\":";
+    if (!r.counterexample) {
+      out += "null}";
+      continue;
+    }
+    const CounterexampleView& c = *r.counterexample;
+    out += "{\"kind\":" + jsonStr(c.kind) + ",\"note\":" + jsonStr(c.note) + ",\"depth\":" + std::to_string(c.depth) +
+           ",\"steps\":[";
+    for (size_t k = 0; k < c.steps.size(); ++k) {
+      const CexStepView& st = c.steps[k];
+      if (k) out += ",";
+      out += "{\"kind\":" + jsonStr(st.kind) + ",\"label\":" + jsonStr(st.label) + ",\"action\":" + jsonStr(st.action) +
+             ",\"values\":[";
+      for (size_t v = 0; v < st.values.size(); ++v)
+        out += std::string(v ? "," : "") + "{\"name\":" + jsonStr(st.values[v].name) +
+               ",\"value\":" + jsonStr(st.values[v].value) + "}";
+      out += "]}";
+    }
+    out += "],\"failed\":[";
+    for (size_t k = 0; k < c.failed.size(); ++k) {
+      const FailedView& f = c.failed[k];
+      if (k) out += ",";
+      out += "{\"text\":" + jsonStr(f.text) + ",\"kind\":" + jsonStr(f.kind) + ",\"line\":" + std::to_string(f.line) +
+             ",\"col\":" + std::to_string(f.col) + "}";
+    }
+    out += "]}}";
+  }
+  out += "],\"summary\":{\"proved\":" + std::to_string(s.proved) + ",\"refuted\":" + std::to_string(s.refuted) +
+         ",\"unknown\":" + std::to_string(s.unknown) + ",\"error\":" + std::to_string(s.error) + "}}";
+  return out;
+}
+
+int proveExitCode(const ProveSummary& s) {
+  if (s.refuted > 0) return 1;
+  if (s.unknown > 0 || s.error > 0) return 3;
+  return 0;
+}
+
+}  // namespace ioa::engine

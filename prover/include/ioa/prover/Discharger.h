@@ -1,0 +1,75 @@
+// The discharge engine: a pool of worker threads, each with its own Z3
+// context, takes obligations one by one, encodes them, looks them up in the
+// on-disk cache by the hash of their SMT-LIB text, and otherwise solves them
+// with a per-obligation timeout. Results go to a callback as they come.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ioa/prover/Query.h"
+#include "ioa/prover/Result.h"
+#include "ioa/spec/Model.h"
+
+namespace ioa::prover {
+
+struct DischargeOptions {
+  unsigned jobs = 0;          // 0: one per core
+  unsigned timeoutMs = 10000; // per obligation (per checkpoint for bounded model checking)
+  bool useCache = true;
+  std::string cacheDir;       // empty: defaultCacheDir()
+  std::string smt2Dir;        // non-empty: write <dir>/<id>.smt2 for every obligation
+};
+
+struct DischargeStats {
+  size_t solved = 0;     // obligations that went to Z3
+  size_t cacheHits = 0;
+  size_t proved = 0, refuted = 0, unknown = 0, error = 0;
+};
+
+// $IOAWB_CACHE_DIR, else $XDG_CACHE_HOME/ioawb, else ~/.cache/ioawb.
+std::string defaultCacheDir();
+
+class Discharger {
+ public:
+  // `model` must outlive the discharger and must not change while it runs.
+  Discharger(const Model& model, DischargeOptions opts);
+  ~Discharger();
+  Discharger(const Discharger&) = delete;
+  Discharger& operator=(const Discharger&) = delete;
+
+  // Called once per obligation, from worker threads, never concurrently.
+  using Callback = std::function<void(size_t index, const Result& r)>;
+
+  // Discharges every obligation; returns when all are done or after cancel().
+  // Obligations not started before cancel() are reported as unknown ("cancelled").
+  void run(const std::vector<Obligation>& obligations, const Callback& onResult);
+
+  // Thread-safe: stops running solvers and skips the rest.
+  void cancel();
+  bool cancelled() const;
+
+  DischargeStats stats() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// One obligation in the calling thread (tests, tools).
+Result dischargeOne(const Model& model, const Obligation& ob, const DischargeOptions& opts);
+
+// The SMT-LIB 2 script of an obligation, exactly as hashed, solved and emitted.
+std::string queryToSmt2(const Model& model, const Obligation& ob);
+
+// Independent check of a refutation: a fresh Z3 context, every free symbol of
+// the query fixed to the counterexample's decoded value. Confirmed when the
+// assumptions are satisfiable with those values and the failed checkpoint's
+// goals are then unsatisfiable (false for these values, whatever the solver
+// picks for anything left). `why` explains a failure.
+bool recheckCounterexample(const Model& model, const Obligation& ob, const Counterexample& cex, std::string* why);
+
+}  // namespace ioa::prover

@@ -1,0 +1,136 @@
+// A proof query as data: a short program of steps over the checked model
+// (havoc state, assume predicates, run transitions and effect programs, state
+// goals). The prover turns it into SMT in a worker's own Z3 context; callers
+// (refine, tests) build queries without seeing any solver type.
+//
+// A query is valid when, for every interpretation of its free symbols that
+// satisfies the assumptions, all goals hold. Goals are checked at checkpoints
+// (the end of the query is an implicit checkpoint); bounded model checking puts
+// one checkpoint after every step so the first violation ends the search.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ioa/spec/Model.h"
+
+namespace ioa::prover {
+
+// Side conditions met while encoding terms and programs.
+enum class SideKind : uint8_t {
+  Partial,    // a partial operation applied inside its domain (head of a non-empty sequence, ...)
+  Narrowing,  // an Int flowing into Nat or a range fits
+  Choose,     // a `choose` in an effect has a witness
+  Enabled,    // a fired action is enabled (its precondition holds)
+  Trace,      // a fired fragment shows the expected external action
+};
+const char* sideKindName(SideKind k);
+
+enum class SideMode : uint8_t { Ignore, Assume, Prove };
+
+struct SidePolicy {
+  SideMode partial = SideMode::Assume;
+  SideMode narrowing = SideMode::Assume;
+  SideMode choose = SideMode::Ignore;
+  SideMode enabled = SideMode::Prove;
+  SideMode trace = SideMode::Prove;
+  // everything proved: the well-definedness obligations
+  static SidePolicy proveAll() { return {SideMode::Prove, SideMode::Prove, SideMode::Prove, SideMode::Prove, SideMode::Prove}; }
+  // nothing: predicates assumed or proved whose definedness has its own obligation
+  static SidePolicy ignoreAll() { return {SideMode::Ignore, SideMode::Ignore, SideMode::Ignore, SideMode::Ignore, SideMode::Ignore}; }
+};
+
+// The external action a fragment must show (simulation steps): `none` = the
+// fragment must be invisible; otherwise exactly one external action named
+// `action`, whose arguments equal `args` where their sorts agree.
+struct ExpectedTrace {
+  bool active = false;
+  bool none = true;
+  std::string action;
+  std::vector<const Expr*> args;
+};
+
+// The abstract fragment run alongside one concrete transition in bounded
+// model checking of a simulation.
+struct Fragment {
+  std::vector<std::pair<const Var*, int>> bindParams;  // fragment variable := concrete parameter k
+  const Block* body = nullptr;                         // null: no abstract action
+  ExpectedTrace expect;
+};
+
+struct Step {
+  enum class Kind : uint8_t {
+    Havoc,          // fresh symbols for `vars` (named tag.name), well-formedness assumed
+    Start,          // `aut`'s state takes start values (nondeterministic parts fresh and constrained)
+    StartGoal,      // `aut`'s state must be some start state: goals, existentials for unconstrained parts;
+                    // `block` = proof witness; `useCurrent` = values already bound (refinement mappings)
+    Bind,           // `var` := value of `expr`
+    Assume,         // `expr` holds
+    Goal,           // `expr` must hold (one goal; split conjuncts with several steps)
+    WdGoal,         // the side conditions of `expr` must hold (well-definedness)
+    Action,         // transition `transition` of `aut` happens: parameters fresh, where/pre assumed
+    Effect,         // the effect of that transition runs; `assumeEnsuring` adds its ensuring clause
+    EnsuringGoal,   // the ensuring clause of the last transition must hold (two-state)
+    Exec,           // run `block` (statements over `aut` when it fires actions)
+    AnyTransition,  // bounded model checking: some enabled transition of `aut` happens (fragments for `abstractAut`)
+    Snapshot,       // record `vars` under `label` for the counterexample
+    Checkpoint,     // check the goals stated since the last checkpoint
+  };
+  Kind kind = Kind::Assume;
+  const FlatAutomaton* aut = nullptr;
+  const FlatAutomaton* abstractAut = nullptr;
+  std::vector<const Var*> vars;
+  std::vector<std::string> names;  // display names for Snapshot (defaults to var names)
+  std::string tag;
+  std::string label;
+  const Var* var = nullptr;
+  const Expr* expr = nullptr;
+  const Block* block = nullptr;
+  int transition = -1;
+  SidePolicy policy;
+  SourceRange range;
+  bool useCurrent = false;
+  bool assumeEnsuring = false;
+  ExpectedTrace expect;
+  std::vector<Fragment> fragments;  // AnyTransition with abstractAut: one per concrete transition
+};
+
+struct Query {
+  std::vector<Step> steps;
+
+  Query& havoc(std::vector<const Var*> vars, std::string tag);
+  Query& start(const FlatAutomaton* a, SidePolicy p = {});
+  Query& startGoal(const FlatAutomaton* a, const Block* witness, bool useCurrent);
+  Query& bind(const Var* v, const Expr* e);
+  // Side conditions of assumed and proved predicates are ignored by default:
+  // their well-definedness is an obligation of its own.
+  Query& assume(const Expr* e, std::string label = {}, SidePolicy p = SidePolicy::ignoreAll());
+  Query& goal(const Expr* e, std::string label, SourceRange r, SidePolicy p = SidePolicy::ignoreAll());
+  Query& wdGoal(const Expr* e, std::string label);
+  Query& action(const FlatAutomaton* a, int transition, SidePolicy p = {});
+  Query& effect(const FlatAutomaton* a, int transition, SidePolicy p = {}, bool assumeEnsuring = true);
+  Query& ensuringGoal(const FlatAutomaton* a, int transition);
+  Query& exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect = {});
+  Query& anyTransition(const FlatAutomaton* a, const FlatAutomaton* abstractAut = nullptr,
+                       std::vector<Fragment> fragments = {});
+  Query& snapshot(std::string label, std::vector<const Var*> vars, std::vector<std::string> names = {});
+  Query& checkpoint();
+};
+
+// A proof obligation: a query with the facts a user needs to find it.
+struct Obligation {
+  std::string id;          // stable across runs: kind, automaton, subject and transition
+  std::string kind;        // vocabulary of the caller (refine): "invariant-step", "simulation-start", ...
+  std::string automaton;
+  std::string subject;     // the invariant or simulation it belongs to
+  std::string transition;  // transition label, or "" for start conditions
+  std::string description; // one line for humans
+  SourceRange range;       // where to point in the spec
+  bool inductive = false;  // a failure is a counterexample to induction (pre-state may be unreachable)
+  bool bounded = false;    // bounded model checking: proved means "no violation within `depth` steps"
+  unsigned depth = 0;
+  Query query;
+};
+
+}  // namespace ioa::prover

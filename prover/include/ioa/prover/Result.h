@@ -1,0 +1,57 @@
+// What discharging an obligation gives back, in spec terms: a status, the
+// solver's reason when it could not decide, and for a refutation the decoded
+// counterexample (states, actions with arguments, the failed conjuncts).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ioa/spec/Source.h"
+#include "ioa/spec/Value.h"
+
+namespace ioa::prover {
+
+enum class Status : uint8_t { Proved, Refuted, Unknown, Error };
+const char* statusName(Status s);
+
+struct NamedValue {
+  std::string name;
+  Value value;
+};
+
+// One entry of a counterexample: a state (snapshot) or an action with its arguments.
+struct CexEntry {
+  enum class Kind : uint8_t { State, Action } kind = Kind::State;
+  std::string label;  // "pre-state", "abstract post-state", "step 3"
+  std::string action; // Action: the action's name
+  std::vector<NamedValue> values;  // State: variables; Action: arguments
+};
+
+struct FailedGoal {
+  std::string text;   // the conjunct or side condition, as written
+  std::string kind;   // "goal" or a side condition kind ("partial", "narrowing", "enabled", ...)
+  SourceRange range;
+};
+
+struct Counterexample {
+  std::vector<CexEntry> entries;
+  std::vector<FailedGoal> failed;
+  std::vector<NamedValue> inputs;  // every free symbol (for re-checking the counterexample)
+  int depth = -1;                  // bounded model checking: steps from the start state
+};
+
+struct Result {
+  Status status = Status::Unknown;
+  std::string reason;  // unknown: the solver's reason; error: what went wrong
+  double timeMs = 0;
+  bool cached = false;
+  std::string hash;    // SHA-256 of the SMT-LIB text of the query
+  std::optional<Counterexample> counterexample;
+};
+
+// Renders a counterexample for a terminal: one block per state, one line per action.
+std::string counterexampleToText(const Counterexample& c, const std::string& indent = "    ");
+
+}  // namespace ioa::prover

@@ -1,0 +1,307 @@
+#include "Cache.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace ioa::prover::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr const char* kMagic = "ioawb-result 1";
+
+void enc(const Value& v, const SortCatalog& cat, std::string& out) {
+  auto tok = [&](const std::string& t) {
+    if (!out.empty()) out += ' ';
+    out += t;
+  };
+  switch (v.kind()) {
+    case Value::Kind::Bool: tok(v.asBool() ? "b1" : "b0"); return;
+    case Value::Kind::Int: tok("i" + std::to_string(v.asInt())); return;
+    case Value::Kind::UInt: tok("u" + std::to_string(v.asUInt())); return;
+    case Value::Kind::Enum: tok("e" + std::to_string(v.index())); return;
+    case Value::Kind::Opaque: tok("o" + std::to_string(v.asInt())); return;
+    case Value::Kind::Tuple:
+      tok("t" + std::to_string(v.elems().size()));
+      for (const Value& f : v.elems()) enc(f, cat, out);
+      return;
+    case Value::Kind::Union:
+      tok("n" + std::to_string(v.index()));
+      enc(v.elems().at(0), cat, out);
+      return;
+    case Value::Kind::Seq:
+    case Value::Kind::Set:
+      tok((v.kind() == Value::Kind::Seq ? "s" : "z") + std::to_string(v.elems().size()));
+      for (const Value& f : v.elems()) enc(f, cat, out);
+      return;
+    case Value::Kind::Mset:
+      tok("m" + std::to_string(v.entries().size()));
+      for (const auto& [e, n] : v.entries()) {
+        enc(e, cat, out);
+        enc(n, cat, out);
+      }
+      return;
+    case Value::Kind::Map:
+      tok("p" + std::to_string(v.entries().size()));
+      for (const auto& [k, x] : v.entries()) {
+        enc(k, cat, out);
+        enc(x, cat, out);
+      }
+      if (!v.mapDefault()) {
+        tok("d0");
+      } else {
+        tok(v.defaultDefined() ? "d1" : "d2");
+        enc(*v.mapDefault(), cat, out);
+      }
+      return;
+    case Value::Kind::Msg:
+      tok("g" + std::to_string(v.payload().size()));
+      for (uint8_t b : v.payload()) tok(std::to_string(b));
+      tok("h" + std::to_string(v.headers().size()));
+      for (const auto& [hs, hv] : v.headers()) {
+        tok(std::to_string(cat.headerIndex(hs)));
+        enc(hv, cat, out);
+      }
+      return;
+  }
+}
+
+class Reader {
+ public:
+  Reader(std::string_view t, const SortCatalog& cat) : t_(t), cat_(cat) {}
+  bool value(Sort s, Value& out);
+  bool done() {
+    skip();
+    return p_ >= t_.size();
+  }
+
+ private:
+  void skip() {
+    while (p_ < t_.size() && t_[p_] == ' ') ++p_;
+  }
+  bool token(std::string& out) {
+    skip();
+    if (p_ >= t_.size()) return false;
+    size_t q = t_.find(' ', p_);
+    if (q == std::string_view::npos) q = t_.size();
+    out = std::string(t_.substr(p_, q - p_));
+    p_ = q;
+    return true;
+  }
+  bool tagged(char tag, std::string& rest) {
+    std::string t;
+    if (!token(t) || t.empty() || t[0] != tag) return false;
+    rest = t.substr(1);
+    return true;
+  }
+  bool count(char tag, int64_t& n) {
+    std::string r;
+    if (!tagged(tag, r) || r.empty()) return false;
+    n = std::strtoll(r.c_str(), nullptr, 10);
+    return n >= 0;
+  }
+  std::string_view t_;
+  const SortCatalog& cat_;
+  size_t p_ = 0;
+};
+
+bool Reader::value(Sort s, Value& out) {
+  std::string r;
+  int64_t n = 0;
+  if (!s || s->kind == SortKind::Int || s->kind == SortKind::Nat || s->kind == SortKind::Range) {
+    if (!tagged('i', r)) return false;
+    out = Value::integer(std::strtoll(r.c_str(), nullptr, 10));
+    return true;
+  }
+  switch (s->kind) {
+    case SortKind::Bool:
+      if (!tagged('b', r)) return false;
+      out = Value::boolean(r == "1");
+      return true;
+    case SortKind::UInt:
+      if (!tagged('u', r)) return false;
+      out = Value::uinteger(std::strtoull(r.c_str(), nullptr, 10), s->width);
+      return true;
+    case SortKind::Enum:
+      if (!tagged('e', r)) return false;
+      out = Value::enumeration(s, static_cast<int>(std::strtol(r.c_str(), nullptr, 10)));
+      return true;
+    case SortKind::Uninterp:
+    case SortKind::Param:
+      if (!tagged('o', r)) return false;
+      out = Value::opaque(s, std::strtoll(r.c_str(), nullptr, 10));
+      return true;
+    case SortKind::Tuple: {
+      if (!count('t', n) || n != static_cast<int64_t>(s->def->fields.size())) return false;
+      std::vector<Value> fs(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i)
+        if (!value(s->def->fields[static_cast<size_t>(i)].sort, fs[static_cast<size_t>(i)])) return false;
+      out = Value::tuple(s, fs);
+      return true;
+    }
+    case SortKind::Union: {
+      if (!count('n', n)) return false;
+      Sort vs = nullptr;
+      if (s->def) {
+        if (n >= static_cast<int64_t>(s->def->fields.size())) return false;
+        vs = s->def->fields[static_cast<size_t>(n)].sort;
+      } else {
+        if (n >= static_cast<int64_t>(cat_.headers().size())) return false;
+        vs = cat_.headers()[static_cast<size_t>(n)];
+      }
+      Value x;
+      if (!value(vs, x)) return false;
+      out = Value::unionOf(s, static_cast<int>(n), x);
+      return true;
+    }
+    case SortKind::Seq:
+    case SortKind::Set: {
+      if (!count(s->kind == SortKind::Seq ? 's' : 'z', n)) return false;
+      std::vector<Value> xs(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i)
+        if (!value(s->elem(), xs[static_cast<size_t>(i)])) return false;
+      out = s->kind == SortKind::Seq ? Value::seq(xs) : Value::set(xs);
+      return true;
+    }
+    case SortKind::Mset: {
+      if (!count('m', n)) return false;
+      std::vector<std::pair<Value, int64_t>> cs;
+      for (int64_t i = 0; i < n; ++i) {
+        Value e, c;
+        if (!value(s->elem(), e) || !value(nullptr, c)) return false;
+        cs.emplace_back(e, c.asInt());
+      }
+      out = Value::mset(cs);
+      return true;
+    }
+    case SortKind::Map:
+    case SortKind::Array: {
+      if (!count('p', n)) return false;
+      std::vector<std::pair<Value, Value>> es;
+      for (int64_t i = 0; i < n; ++i) {
+        Value k, x;
+        if (!value(s->key(), k) || !value(s->value(), x)) return false;
+        es.emplace_back(k, x);
+      }
+      if (!tagged('d', r)) return false;
+      std::unique_ptr<Value> d;
+      if (r != "0") {
+        d = std::make_unique<Value>();
+        if (!value(s->value(), *d)) return false;
+      }
+      out = Value::map(es, std::move(d), r == "1");
+      return true;
+    }
+    case SortKind::Msg: {
+      if (!count('g', n)) return false;
+      std::vector<uint8_t> bytes;
+      for (int64_t i = 0; i < n; ++i) {
+        std::string b;
+        if (!token(b)) return false;
+        bytes.push_back(static_cast<uint8_t>(std::strtoul(b.c_str(), nullptr, 10)));
+      }
+      int64_t h = 0;
+      if (!count('h', h)) return false;
+      std::vector<std::pair<Sort, Value>> hs;
+      for (int64_t i = 0; i < h; ++i) {
+        std::string idx;
+        if (!token(idx)) return false;
+        long k = std::strtol(idx.c_str(), nullptr, 10);
+        if (k < 0 || k >= static_cast<long>(cat_.headers().size())) return false;
+        Sort hsort = cat_.headers()[static_cast<size_t>(k)];
+        Value hv;
+        if (!value(hsort, hv)) return false;
+        hs.emplace_back(hsort, hv);
+      }
+      out = Value::msg(bytes, hs);
+      return true;
+    }
+    default: return false;
+  }
+}
+}  // namespace
+
+std::string encodeValue(const Value& v, const SortCatalog& cat) {
+  std::string out;
+  enc(v, cat, out);
+  return out;
+}
+
+bool decodeValue(Sort s, std::string_view text, Value& out, const SortCatalog& cat) {
+  Reader r(text, cat);
+  return r.value(s, out) && r.done();
+}
+
+std::string ObligationCache::path(const std::string& hash) const {
+  return (fs::path(dir_) / hash.substr(0, 2) / (hash + ".res")).string();
+}
+
+bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
+  std::ifstream in(path(hash));
+  if (!in) return false;
+  std::string line;
+  if (!std::getline(in, line) || line != kMagic) return false;
+  std::string key;
+  r = CacheRecord{};
+  size_t nvalues = 0;
+  while (in >> key) {
+    if (key == "status") {
+      std::string s;
+      in >> s;
+      r.status = s == "proved" ? Status::Proved : s == "refuted" ? Status::Refuted : Status::Unknown;
+    } else if (key == "segment") {
+      in >> r.segment;
+    } else if (key == "failed") {
+      size_t n = 0;
+      in >> n;
+      for (size_t i = 0; i < n; ++i) {
+        int f = 0;
+        in >> f;
+        r.failed.push_back(f);
+      }
+    } else if (key == "phases") {
+      in >> r.phases;
+      if (r.phases == "-") r.phases.clear();
+    } else if (key == "values") {
+      in >> nvalues;
+      std::getline(in, line);
+      for (size_t i = 0; i < nvalues && std::getline(in, line); ++i) r.values.push_back(line);
+      break;
+    } else {
+      return false;
+    }
+  }
+  if (r.values.size() != nvalues) return false;
+  return r.status == Status::Proved || r.status == Status::Refuted;
+}
+
+void ObligationCache::store(const std::string& hash, const CacheRecord& r) const {
+  if (r.status != Status::Proved && r.status != Status::Refuted) return;
+  std::error_code ec;
+  fs::path p(path(hash));
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return;
+  std::ostringstream tmpName;
+  tmpName << p.string() << ".tmp." << std::hash<std::thread::id>{}(std::this_thread::get_id());
+  {
+    std::ofstream out(tmpName.str(), std::ios::trunc);
+    if (!out) return;
+    out << kMagic << "\n";
+    out << "status " << (r.status == Status::Proved ? "proved" : "refuted") << "\n";
+    out << "segment " << r.segment << "\n";
+    out << "failed " << r.failed.size();
+    for (int f : r.failed) out << " " << f;
+    out << "\n";
+    out << "phases " << (r.phases.empty() ? "-" : r.phases) << "\n";
+    out << "values " << r.values.size() << "\n";
+    for (const std::string& v : r.values) out << v << "\n";
+    if (!out) return;
+  }
+  fs::rename(tmpName.str(), p, ec);
+  if (ec) fs::remove(tmpName.str(), ec);
+}
+
+}  // namespace ioa::prover::detail

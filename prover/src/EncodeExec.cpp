@@ -1,0 +1,276 @@
+// Effect programs as state transformers: sequential assignment (also to
+// x[i] and x.f), if/elseif/else as a merge of branch states, `for` unrolled
+// over finite domains and literal collections, `choose` as a fresh value
+// constrained by its `where`, `fire` (proof blocks) as the chosen abstract
+// transition with its enabledness as a side condition.
+#include <functional>
+
+#include "Encoder.h"
+#include "ioa/spec/Printer.h"
+
+namespace ioa::prover::detail {
+
+namespace {
+constexpr int64_t kMaxUnroll = 256;
+
+using CondFn = std::function<z3::expr()>;
+using BodyFn = std::function<void()>;
+}  // namespace
+
+// Runs `if c1 then b1 elseif c2 then b2 ... else be fi` and merges the states.
+static void runArms(Encoder& en, const std::vector<CondFn>& conds, const std::vector<BodyFn>& bodies,
+                    const BodyFn* elseBody) {
+  z3::context& c = en.ctx();
+  Env base = en.env;
+  z3::expr savedPc = en.pc;
+  std::vector<z3::expr> cs;
+  std::vector<Env> outs;
+  z3::expr notPrev = c.bool_val(true);
+  for (size_t i = 0; i < conds.size(); ++i) {
+    en.env = base;
+    en.pc = mkAnd(c, {savedPc, notPrev});
+    z3::expr ci = conds[i]();
+    en.pc = mkAnd(c, {savedPc, notPrev, ci});
+    bodies[i]();
+    outs.push_back(en.env);
+    cs.push_back(ci);
+    notPrev = mkAnd(c, {notPrev, !ci});
+  }
+  en.env = base;
+  en.pc = mkAnd(c, {savedPc, notPrev});
+  if (elseBody) (*elseBody)();
+  outs.push_back(en.env);
+  en.pc = savedPc;
+  // merge, in a deterministic variable order
+  std::vector<const Var*> order;
+  std::set<const Var*> seen;
+  for (const auto& [v, _] : base.items())
+    if (seen.insert(v).second) order.push_back(v);
+  for (const Env& o : outs)
+    for (const auto& [v, _] : o.items())
+      if (seen.insert(v).second) order.push_back(v);
+  Env merged = base;
+  for (const Var* v : order) {
+    const z3::expr* bv = base.find(v);
+    std::vector<z3::expr> vals;
+    const z3::expr* any = nullptr;
+    for (const Env& o : outs)
+      if (const z3::expr* p = o.find(v)) any = any ? any : p;
+    for (const Env& o : outs) {
+      const z3::expr* p = o.find(v);
+      vals.push_back(p ? *p : bv ? *bv : *any);
+    }
+    bool same = true;
+    for (const z3::expr& x : vals) same = same && z3::eq(x, vals[0]);
+    if (same) {
+      if (!bv || !z3::eq(*bv, vals[0])) merged.set(v, vals[0]);
+      continue;
+    }
+    z3::expr r = vals.back();
+    for (size_t i = cs.size(); i-- > 0;) r = z3::ite(cs[i], vals[i], r);
+    merged.set(v, r);
+  }
+  en.env = merged;
+}
+
+void Encoder::exec(const Block& b) {
+  for (const Stmt* s : b) execStmt(s);
+}
+
+void Encoder::assign(const Expr* lhs, const z3::expr& v) {
+  switch (lhs->op) {
+    case Op::Var: env.set(lhs->var, v); return;
+    case Op::MapGet: {
+      const Expr* base = lhs->args[0];
+      Sort M = base->sort;
+      z3::expr m = term(base);
+      z3::expr k = narrow(term(lhs->args[1]), M->key(), lhs->args[1]);
+      if (M->kind == SortKind::Map) {
+        assign(base, cc_.datatype(M).ctors[0](z3::store(field(M, 0, 0, m), k, v),
+                                              z3::store(field(M, 0, 1, m), k, ctx().bool_val(true))));
+        return;
+      }
+      assign(base, arraySet(M, m, k, v));
+      return;
+    }
+    case Op::SeqIndex: {
+      const Expr* base = lhs->args[0];
+      z3::expr s = term(base);
+      z3::expr i = term(lhs->args[1]);
+      side(SideKind::Partial, i >= 0 && i < seqLen(s), label(lhs) + " := ...: index " + label(lhs->args[1]) + " is in range",
+           lhs->range);
+      assign(base, mkSeq(base->sort, z3::store(seqArr(s), i, v), seqLen(s)));
+      return;
+    }
+    case Op::TupleGet: {
+      const Expr* base = lhs->args[0];
+      Sort T = base->sort;
+      z3::expr t = term(base);
+      z3::expr_vector fs(ctx());
+      for (size_t i = 0; i < T->def->fields.size(); ++i)
+        fs.push_back(static_cast<int>(i) == lhs->index ? v : field(T, 0, static_cast<int>(i), t));
+      assign(base, cc_.datatype(T).ctors[0](fs));
+      return;
+    }
+    default: break;
+  }
+  throw Unsupported("cannot assign to " + label(lhs));
+}
+
+void Encoder::execStmt(const Stmt* s) {
+  z3::context& c = ctx();
+  switch (s->kind) {
+    case StmtKind::Assign: {
+      if (s->rhs->op == Op::Choose) {
+        const Expr* ch = s->rhs;
+        const Var* bv = ch->binders.at(0).var;
+        std::vector<z3::expr> facts;
+        z3::expr y = fresh("choose." + bv->name, bv->sort, facts);
+        if (hyps)
+          for (const z3::expr& f : facts) hyps->push_back(f);
+        if (!ch->args.empty()) {
+          // feasibility: some value satisfies the `where`
+          if (sides) {
+            z3::expr x = boundConst(bv->name, bv->sort);
+            env.set(bv, x);
+            auto* savedSides = sides;
+            sides = nullptr;
+            z3::expr w = term(ch->args[0]);
+            sides = savedSides;
+            side(SideKind::Choose, quantified(false, x, mkAnd(c, {wf(bv->sort, x), w}), "choose." + bv->name),
+                 label(ch) + " has a witness",
+                 ch->range);
+          }
+          env.set(bv, y);
+          z3::expr w = term(ch->args[0]);
+          if (hyps) hyps->push_back(mkImplies(pc, w));
+        }
+        assign(s->lhs, narrow(y, s->lhs->sort, s->rhs));
+        return;
+      }
+      z3::expr v = narrow(term(s->rhs), s->lhs->sort, s->rhs);
+      assign(s->lhs, v);
+      return;
+    }
+    case StmtKind::If: {
+      std::vector<CondFn> conds;
+      std::vector<BodyFn> bodies;
+      for (size_t i = 0; i < s->conds.size(); ++i) {
+        const Expr* ce = s->conds[i];
+        const Block* bb = &s->branches[i];
+        conds.push_back([this, ce] { return term(ce); });
+        bodies.push_back([this, bb] { exec(*bb); });
+      }
+      BodyFn els = [this, s] { exec(s->elseBranch); };
+      runArms(*this, conds, bodies, s->hasElse ? &els : nullptr);
+      return;
+    }
+    case StmtKind::For: {
+      const Var* x = s->binder.var;
+      std::vector<z3::expr> values;
+      if (!s->domain) {
+        Sort t = x->sort;
+        if (cc_.isSmallFinite(t)) {
+          for (int64_t i = 0; i < cc_.finiteSize(t); ++i) values.push_back(cc_.finiteValue(t, i));
+        } else if (t->kind == SortKind::Range && t->hi - t->lo + 1 <= kMaxUnroll) {
+          for (int64_t v = t->lo; v <= t->hi; ++v) values.push_back(c.int_val(static_cast<int64_t>(v)));
+        } else if (t->kind == SortKind::UInt && t->width <= 8) {
+          for (uint64_t v = 0; v < (uint64_t(1) << t->width); ++v) values.push_back(c.bv_val(v, t->width));
+        } else {
+          throw Unsupported("'for " + x->name + ": " + sortName(t) + "' ranges over too many values to unroll");
+        }
+      } else {
+        const Expr* d = s->domain;
+        bool literal = d->op == Op::SeqLit || d->op == Op::SeqEmpty || d->op == Op::SetEmpty || d->op == Op::MsetEmpty;
+        if (d->op == Op::SetLit) {
+          // a set literal runs once per distinct element: only when the elements are distinct constants
+          literal = true;
+          std::set<std::string> keys;
+          for (const Expr* a : d->args) {
+            if (a->op != Op::IntConst && a->op != Op::EnumConst && a->op != Op::BoolConst) literal = false;
+            std::string k = std::to_string(static_cast<int>(a->op)) + ":" + std::to_string(a->intValue) + ":" +
+                            std::to_string(a->index) + ":" + std::to_string(a->boolValue);
+            if (!keys.insert(k).second) literal = false;
+          }
+        }
+        if (!literal)
+          throw Unsupported("'for " + x->name + " in " + label(d) +
+                            "' over a symbolic collection is not supported by the prover (loops must have a finite, "
+                            "known domain)");
+        for (const Expr* a : d->args) values.push_back(term(a));
+      }
+      for (const z3::expr& v : values) {
+        env.set(x, v);
+        if (s->filter) {
+          const Expr* f = s->filter;
+          const Block* body = &s->body;
+          runArms(*this, {[this, f] { return term(f); }}, {[this, body] { exec(*body); }}, nullptr);
+        } else {
+          exec(s->body);
+        }
+      }
+      return;
+    }
+    case StmtKind::Fire: fire(s); return;
+    case StmtKind::Ignore: return;
+  }
+}
+
+void Encoder::fire(const Stmt* s) {
+  z3::context& c = ctx();
+  const FlatAutomaton* A = fireTarget;
+  if (!A || s->fireActionIndex < 0 || static_cast<size_t>(s->fireActionIndex) >= A->actions.size())
+    throw Unsupported("'fire' outside a simulation proof");
+  const FlatAction& act = A->actions[static_cast<size_t>(s->fireActionIndex)];
+  std::vector<z3::expr> args;
+  for (size_t k = 0; k < s->fireArgs.size(); ++k) args.push_back(narrow(term(s->fireArgs[k]), act.params[k], s->fireArgs[k]));
+  std::string call = act.name + "(";
+  for (size_t k = 0; k < s->fireArgs.size(); ++k) call += (k ? ", " : "") + label(s->fireArgs[k]);
+  call += ")";
+  std::vector<CondFn> conds;
+  std::vector<BodyFn> bodies;
+  std::vector<z3::expr> enabled;
+  for (const FlatTransition& t : A->transitions) {
+    if (t.action != s->fireActionIndex) continue;
+    const FlatTransition* tp = &t;
+    conds.push_back([this, tp, &args, &enabled, &c] {
+      for (size_t k = 0; k < tp->params.size() && k < args.size(); ++k) env.set(tp->params[k], args[k]);
+      std::vector<z3::expr> parts;
+      for (const ParamBinding& b : tp->bindings) parts.push_back(args.at(static_cast<size_t>(b.param)) == term(b.value));
+      parts.push_back(term(tp->guard));
+      z3::expr m = mkAnd(c, parts);
+      z3::expr savedPc = pc;
+      pc = mkAnd(c, {pc, m});
+      z3::expr p = tp->pre ? term(tp->pre) : c.bool_val(true);
+      pc = savedPc;
+      z3::expr en = mkAnd(c, {m, p});
+      enabled.push_back(en);
+      return en;
+    });
+    bodies.push_back([this, tp] { exec(tp->eff); });
+  }
+  runArms(*this, conds, bodies, nullptr);
+  if (act.kind != ActionKind::Input)
+    side(SideKind::Enabled, mkOr(c, enabled), "abstract action " + call + " is enabled", s->range);
+  if (act.kind != ActionKind::Internal && fired) fired->push_back({pc, act.name, act.kind, args, act.params});
+}
+
+void Encoder::startState(const FlatAutomaton& a, const std::string& prefix, std::vector<z3::expr>& facts) {
+  for (size_t k = 0; k < a.state.size(); ++k) {
+    const Var* v = a.state[k];
+    const Expr* init = k < a.init.size() ? a.init[k] : nullptr;
+    if (!init) {
+      env.set(v, fresh(prefix + v->name, v->sort, facts));
+    } else if (init->op == Op::Choose) {
+      z3::expr y = fresh(prefix + v->name, v->sort, facts);
+      env.set(init->binders.at(0).var, y);
+      if (!init->args.empty()) facts.push_back(term(init->args[0]));
+      env.set(v, y);
+    } else {
+      env.set(v, narrow(term(init), v->sort, init));
+    }
+  }
+  if (a.initially) facts.push_back(term(a.initially));
+}
+
+}  // namespace ioa::prover::detail

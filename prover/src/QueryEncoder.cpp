@@ -1,0 +1,514 @@
+#include "QueryEncoder.h"
+
+#include <algorithm>
+#include <set>
+
+#include "ioa/spec/Printer.h"
+
+namespace ioa::prover::detail {
+
+namespace {
+
+SideMode modeFor(const SidePolicy& p, SideKind k) {
+  switch (k) {
+    case SideKind::Partial: return p.partial;
+    case SideKind::Narrowing: return p.narrowing;
+    case SideKind::Choose: return p.choose;
+    case SideKind::Enabled: return p.enabled;
+    case SideKind::Trace: return p.trace;
+  }
+  return SideMode::Ignore;
+}
+
+std::string sanitize(std::string s) {
+  for (char& c : s)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) c = '_';
+  return s;
+}
+
+class QueryEncoder {
+ public:
+  QueryEncoder(Encoder& en) : en_(en), c_(en.ctx()) { out_.segments.emplace_back(); }
+
+  EncodedQuery run(const Query& q) {
+    for (const Step& s : q.steps) step(s);
+    out_.global = en_.globalFacts;
+    for (const z3::expr& f : en_.opaqueFacts) out_.global.push_back(f);
+    return std::move(out_);
+  }
+
+ private:
+  Segment& seg() { return out_.segments.back(); }
+  int segIndex() const { return static_cast<int>(out_.segments.size()) - 1; }
+
+  void absorb(std::vector<SideCond>& sides, const SidePolicy& p) {
+    for (SideCond& s : sides) {
+      switch (modeFor(p, s.kind)) {
+        case SideMode::Assume: seg().hyps.push_back(s.cond); break;
+        case SideMode::Prove: seg().goals.push_back({s.cond, s.label, sideKindName(s.kind), s.range}); break;
+        case SideMode::Ignore: break;
+      }
+    }
+    sides.clear();
+  }
+
+  // Encodes with side conditions collected under a fresh path condition.
+  z3::expr termWithSides(const Expr* e, std::vector<SideCond>& sides) {
+    auto* saved = en_.sides;
+    z3::expr savedPc = en_.pc;
+    en_.sides = &sides;
+    en_.pc = c_.bool_val(true);
+    z3::expr r = en_.term(e);
+    en_.sides = saved;
+    en_.pc = savedPc;
+    return r;
+  }
+
+  void plan(PlanItem it) {
+    it.segment = segIndex();
+    out_.plan.push_back(std::move(it));
+  }
+
+  void step(const Step& s) {
+    std::vector<SideCond> sides;
+    switch (s.kind) {
+      case Step::Kind::Havoc:
+        for (const Var* v : s.vars) en_.env.set(v, en_.fresh(s.tag + "." + v->name, v->sort, seg().hyps));
+        return;
+      case Step::Kind::Start: {
+        en_.sides = &sides;
+        en_.pc = c_.bool_val(true);
+        en_.startState(*s.aut, s.tag.empty() ? std::string("start.") : s.tag + ".", seg().hyps);
+        en_.sides = nullptr;
+        absorb(sides, s.policy);
+        return;
+      }
+      case Step::Kind::StartGoal: startGoal(s); return;
+      case Step::Kind::Bind: {
+        z3::expr v = termWithSides(s.expr, sides);
+        absorb(sides, s.policy);
+        en_.env.set(s.var, v);
+        return;
+      }
+      case Step::Kind::Assume: {
+        z3::expr v = termWithSides(s.expr, sides);
+        absorb(sides, s.policy);
+        seg().hyps.push_back(v);
+        return;
+      }
+      case Step::Kind::Goal: {
+        z3::expr v = termWithSides(s.expr, sides);
+        absorb(sides, s.policy);
+        seg().goals.push_back({v, s.label.empty() ? exprToString(s.expr) : s.label, "goal",
+                               s.range.valid() ? s.range : s.expr->range});
+        return;
+      }
+      case Step::Kind::WdGoal: {
+        termWithSides(s.expr, sides);
+        absorb(sides, SidePolicy::proveAll());
+        return;
+      }
+      case Step::Kind::Action: action(s); return;
+      case Step::Kind::Effect: effect(s); return;
+      case Step::Kind::EnsuringGoal: {
+        const FlatTransition& t = s.aut->transitions.at(static_cast<size_t>(s.transition));
+        if (!t.ensuring) return;
+        z3::expr v = twoState(t.ensuring, sides);
+        absorb(sides, s.policy);
+        seg().goals.push_back({v, "ensuring " + exprToString(t.ensuring), "goal", t.ensuring->range});
+        return;
+      }
+      case Step::Kind::Exec: {
+        std::vector<Fired> fired;
+        std::vector<z3::expr> expected;
+        for (const Expr* a : s.expect.args) expected.push_back(termWithSides(a, sides));
+        sides.clear();
+        en_.sides = &sides;
+        en_.pc = c_.bool_val(true);
+        en_.fired = &fired;
+        en_.fireTarget = s.aut;
+        en_.hyps = &seg().hyps;
+        en_.exec(*s.block);
+        en_.sides = nullptr;
+        en_.fired = nullptr;
+        en_.hyps = nullptr;
+        traceSides(s.expect, expected, s.expect.args, fired, sides, s.range);
+        absorb(sides, s.policy);
+        return;
+      }
+      case Step::Kind::AnyTransition: anyTransition(s); return;
+      case Step::Kind::Snapshot: {
+        PlanItem it;
+        it.kind = PlanItem::Kind::State;
+        it.label = s.label;
+        for (size_t i = 0; i < s.vars.size(); ++i) {
+          const z3::expr* v = en_.env.find(s.vars[i]);
+          if (!v) continue;
+          it.values.names.push_back(i < s.names.size() ? s.names[i] : s.vars[i]->name);
+          it.values.sorts.push_back(s.vars[i]->sort);
+          it.values.terms.push_back(*v);
+        }
+        plan(std::move(it));
+        return;
+      }
+      case Step::Kind::Checkpoint: {
+        int depth = seg().depth;
+        out_.segments.emplace_back();
+        seg().depth = depth;
+        return;
+      }
+    }
+  }
+
+  z3::expr twoState(const Expr* e, std::vector<SideCond>& sides) {
+    Env post = en_.env;
+    en_.env = lastPre_;
+    en_.postEnv = &post;
+    z3::expr v = termWithSides(e, sides);
+    en_.postEnv = nullptr;
+    en_.env = post;
+    return v;
+  }
+
+  void action(const Step& s) {
+    const FlatTransition& t = s.aut->transitions.at(static_cast<size_t>(s.transition));
+    const FlatAction& act = s.aut->actions.at(static_cast<size_t>(t.action));
+    std::string tag = s.tag.empty() ? std::string("arg") : s.tag;
+    PlanItem it;
+    it.kind = PlanItem::Kind::Action;
+    it.label = s.label.empty() ? "action" : s.label;
+    it.values.action = act.name;
+    for (size_t k = 0; k < t.params.size(); ++k) {
+      const Var* p = t.params[k];
+      z3::expr x = en_.fresh(tag + "." + p->name, p->sort, seg().hyps);
+      en_.env.set(p, x);
+      it.values.names.push_back(k < act.paramNames.size() ? act.paramNames[k] : p->name);
+      it.values.sorts.push_back(p->sort);
+      it.values.terms.push_back(x);
+    }
+    plan(std::move(it));
+    std::vector<SideCond> sides;
+    std::vector<z3::expr> enabled;
+    for (const ParamBinding& b : t.bindings)
+      enabled.push_back(*en_.env.find(t.params.at(static_cast<size_t>(b.param))) == termWithSides(b.value, sides));
+    if (t.guard) enabled.push_back(termWithSides(t.guard, sides));
+    if (t.pre) {
+      auto* saved = en_.sides;
+      en_.sides = &sides;
+      en_.pc = mkAnd(c_, enabled);
+      enabled.push_back(en_.term(t.pre));
+      en_.sides = saved;
+      en_.pc = c_.bool_val(true);
+    }
+    absorb(sides, s.policy);
+    for (const z3::expr& e : enabled) seg().hyps.push_back(e);
+    lastPre_ = en_.env;
+  }
+
+  void effect(const Step& s) {
+    const FlatTransition& t = s.aut->transitions.at(static_cast<size_t>(s.transition));
+    std::vector<SideCond> sides;
+    en_.sides = &sides;
+    en_.pc = c_.bool_val(true);
+    en_.hyps = &seg().hyps;
+    en_.fireTarget = nullptr;
+    en_.exec(t.eff);
+    en_.sides = nullptr;
+    en_.hyps = nullptr;
+    absorb(sides, s.policy);
+    if (s.assumeEnsuring && t.ensuring) {
+      std::vector<SideCond> es;
+      z3::expr v = twoState(t.ensuring, es);
+      seg().hyps.push_back(v);
+    }
+  }
+
+  void traceSides(const ExpectedTrace& ex, const std::vector<z3::expr>& expected, const std::vector<const Expr*>& exArgs,
+                  const std::vector<Fired>& fired, std::vector<SideCond>& sides, SourceRange at) {
+    if (!ex.active) return;
+    if (ex.none) {
+      for (const Fired& f : fired)
+        sides.push_back({SideKind::Trace, mkImplies(f.pc, c_.bool_val(false)),
+                         "the fragment of an internal step shows no external action, but fires " + f.action, at});
+      return;
+    }
+    z3::expr_vector count(c_);
+    for (const Fired& f : fired) count.push_back(z3::ite(f.pc, c_.int_val(1), c_.int_val(0)));
+    z3::expr n = count.empty() ? c_.int_val(0) : z3::sum(count);
+    sides.push_back({SideKind::Trace, n == 1, "the fragment shows exactly one external action, " + ex.action, at});
+    for (const Fired& f : fired) {
+      if (f.action != ex.action) {
+        sides.push_back({SideKind::Trace, mkImplies(f.pc, c_.bool_val(false)),
+                         "the fragment shows " + ex.action + ", not " + f.action, at});
+        continue;
+      }
+      for (size_t k = 0; k < f.args.size() && k < expected.size(); ++k) {
+        if (!exArgs[k] || !f.sorts[k] || exArgs[k]->sort != f.sorts[k]) {
+          // sorts differ (a user mapping between signatures): the proof entry decides the argument
+          if (!(exArgs[k] && isIntLike(exArgs[k]->sort) && isIntLike(f.sorts[k]))) continue;
+        }
+        sides.push_back({SideKind::Trace, mkImplies(f.pc, f.args[k] == expected[k]),
+                         "the abstract " + ex.action + " has the same argument " + std::to_string(k + 1) + " (" +
+                             exprToString(exArgs[k]) + ")",
+                         at});
+      }
+    }
+  }
+
+  void startGoal(const Step& s) {
+    const FlatAutomaton& a = *s.aut;
+    Segment& sg = seg();
+    std::vector<SideCond> sides;
+    std::vector<std::optional<z3::expr>> before(a.state.size());
+    for (size_t k = 0; k < a.state.size(); ++k) {
+      const Var* v = a.state[k];
+      const Expr* init = k < a.init.size() ? a.init[k] : nullptr;
+      if (s.useCurrent) {
+        const z3::expr* cur = en_.env.find(v);
+        if (!cur) throw Unsupported("internal: abstract variable " + v->name + " has no value");
+        continue;
+      }
+      if (init && init->op != Op::Choose) {
+        z3::expr x = termWithSides(init, sides);
+        en_.env.set(v, x);
+        before[k] = x;
+      } else {
+        z3::expr x = en_.boundConst(v->name, v->sort);
+        sg.existentials.push_back(x);
+        en_.env.set(v, x);
+        sg.goals.push_back({en_.wf(v->sort, x), v->name + " is a value of " + sortName(v->sort), "goal", v->range});
+      }
+    }
+    if (s.block) {
+      en_.sides = &sides;
+      en_.pc = c_.bool_val(true);
+      en_.hyps = &sg.hyps;
+      en_.fireTarget = nullptr;
+      en_.exec(*s.block);
+      en_.sides = nullptr;
+      en_.hyps = nullptr;
+    }
+    absorb(sides, s.policy);
+    for (size_t k = 0; k < a.state.size(); ++k) {
+      const Var* v = a.state[k];
+      const Expr* init = k < a.init.size() ? a.init[k] : nullptr;
+      if (!init) continue;
+      const z3::expr cur = *en_.env.find(v);
+      if (init->op == Op::Choose) {
+        if (init->args.empty()) continue;
+        en_.env.set(init->binders.at(0).var, cur);
+        z3::expr w = termWithSides(init->args[0], sides);
+        sg.goals.push_back({w, "start condition of " + a.name + "." + v->name + ": " + exprToString(init->args[0]), "goal",
+                            init->range});
+        continue;
+      }
+      if (before[k] && z3::eq(*before[k], cur)) continue;  // its initial value, untouched
+      z3::expr iv = termWithSides(init, sides);
+      sg.goals.push_back({cur == iv, "start value " + a.name + "." + v->name + " = " + exprToString(init), "goal",
+                          init->range});
+    }
+    if (a.initially)
+      sg.goals.push_back({termWithSides(a.initially, sides), "initially " + exprToString(a.initially), "goal",
+                          a.initially->range});
+    absorb(sides, s.policy);
+  }
+
+  void anyTransition(const Step& s) {
+    const FlatAutomaton& a = *s.aut;
+    int k = ++bmcSteps_;
+    seg().depth = k;
+    std::string pre = "step" + std::to_string(k);
+    size_t T = a.transitions.size();
+    if (T == 0) return;
+    z3::expr choice = en_.fresh(pre + ".choice", en_.cache().model().sorts.integer(), seg().hyps);
+    seg().hyps.push_back(choice >= 0 && choice < c_.int_val(static_cast<int64_t>(T)));
+    Env base = en_.env;
+    std::vector<const Var*> tracked(a.state.begin(), a.state.end());
+    if (s.abstractAut) tracked.insert(tracked.end(), s.abstractAut->state.begin(), s.abstractAut->state.end());
+    std::vector<Env> outs;
+    PlanItem it;
+    it.kind = PlanItem::Kind::Choice;
+    it.label = "step " + std::to_string(k);
+    it.choice.push_back(choice);
+    for (size_t j = 0; j < T; ++j) {
+      const FlatTransition& t = a.transitions[j];
+      const FlatAction& act = a.actions.at(static_cast<size_t>(t.action));
+      en_.env = base;
+      PlanValues opt;
+      opt.action = act.name;
+      for (size_t p = 0; p < t.params.size(); ++p) {
+        const Var* pv = t.params[p];
+        z3::expr x = en_.fresh(pre + "." + sanitize(act.name) + "." + pv->name, pv->sort, seg().hyps);
+        en_.env.set(pv, x);
+        opt.names.push_back(p < act.paramNames.size() ? act.paramNames[p] : pv->name);
+        opt.sorts.push_back(pv->sort);
+        opt.terms.push_back(x);
+      }
+      it.options.push_back(opt);
+      // enabled: bindings, guard, precondition, and every partial operation of the step defined
+      std::vector<SideCond> sides;
+      std::vector<z3::expr> enabled;
+      for (const ParamBinding& b : t.bindings)
+        enabled.push_back(*en_.env.find(t.params.at(static_cast<size_t>(b.param))) == termWithSides(b.value, sides));
+      if (t.guard) enabled.push_back(termWithSides(t.guard, sides));
+      if (t.pre) enabled.push_back(termWithSides(t.pre, sides));
+      z3::expr isJ = choice == c_.int_val(static_cast<int64_t>(j));
+      // the abstract fragment runs from the abstract pre-state, reading the concrete pre-state
+      std::vector<SideCond> fragSides;
+      if (s.abstractAut && j < s.fragments.size()) {
+        const Fragment& fr = s.fragments[j];
+        for (const auto& [fv, pi] : fr.bindParams) en_.env.set(fv, *en_.env.find(t.params.at(static_cast<size_t>(pi))));
+        std::vector<z3::expr> expected;
+        for (const Expr* e : fr.expect.args) expected.push_back(termWithSides(e, sides));
+        std::vector<Fired> fired;
+        if (fr.body) {
+          en_.sides = &fragSides;
+          en_.pc = c_.bool_val(true);
+          en_.fired = &fired;
+          en_.fireTarget = s.abstractAut;
+          std::vector<z3::expr> fh;
+          en_.hyps = &fh;
+          en_.exec(*fr.body);
+          en_.sides = nullptr;
+          en_.fired = nullptr;
+          en_.hyps = nullptr;
+          for (const z3::expr& h : fh) seg().hyps.push_back(mkImplies(isJ, h));
+        }
+        traceSides(fr.expect, expected, fr.expect.args, fired, fragSides, t.range);
+      }
+      std::vector<z3::expr> effHyps;
+      en_.sides = &sides;
+      en_.pc = c_.bool_val(true);
+      en_.hyps = &effHyps;
+      en_.fireTarget = nullptr;
+      en_.exec(t.eff);
+      en_.sides = nullptr;
+      en_.hyps = nullptr;
+      for (const SideCond& sc : sides)
+        if (sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing) enabled.push_back(sc.cond);
+      for (const z3::expr& h : effHyps) seg().hyps.push_back(mkImplies(isJ, h));
+      seg().hyps.push_back(mkImplies(isJ, mkAnd(c_, enabled)));
+      for (const SideCond& fs : fragSides)
+        if (fs.kind == SideKind::Enabled || fs.kind == SideKind::Trace)
+          seg().goals.push_back({mkImplies(isJ, fs.cond), fs.label + " (after " + act.name + ")", sideKindName(fs.kind),
+                                 fs.range});
+        else
+          seg().hyps.push_back(mkImplies(isJ, fs.cond));
+      outs.push_back(en_.env);
+    }
+    plan(std::move(it));
+    en_.env = base;
+    for (const Var* v : tracked) {
+      const z3::expr* bv = base.find(v);
+      if (!bv) continue;
+      bool same = true;
+      for (const Env& o : outs) {
+        const z3::expr* x = o.find(v);
+        same = same && x && z3::eq(*x, *bv);
+      }
+      if (same) continue;
+      z3::expr r = *outs.back().find(v);
+      for (size_t j = outs.size() - 1; j-- > 0;) {
+        const z3::expr* x = outs[j].find(v);
+        r = z3::ite(choice == c_.int_val(static_cast<int64_t>(j)), x ? *x : *bv, r);
+      }
+      std::string n = en_.uniqueName(pre + "." + v->name);
+      z3::expr sym = c_.constant(n.c_str(), en_.cache().sort(v->sort));
+      seg().hyps.push_back(sym == r);
+      en_.env.set(v, sym);
+    }
+    PlanItem st;
+    st.kind = PlanItem::Kind::State;
+    st.label = "state after step " + std::to_string(k);
+    for (const Var* v : tracked) {
+      st.values.names.push_back(s.abstractAut && v->sort && std::find(s.abstractAut->state.begin(), s.abstractAut->state.end(), v) !=
+                                                              s.abstractAut->state.end()
+                                    ? s.abstractAut->name + "." + v->name
+                                    : v->name);
+      st.values.sorts.push_back(v->sort);
+      st.values.terms.push_back(*en_.env.find(v));
+    }
+    plan(std::move(st));
+  }
+
+  Encoder& en_;
+  z3::context& c_;
+  EncodedQuery out_;
+  Env lastPre_;
+  int bmcSteps_ = 0;
+};
+
+}  // namespace
+
+int EncodedQuery::lastGoalSegment() const {
+  for (size_t i = segments.size(); i-- > 0;)
+    if (!segments[i].goals.empty()) return static_cast<int>(i);
+  return -1;
+}
+
+EncodedQuery encodeQuery(Encoder& en, const Query& q) { return QueryEncoder(en).run(q); }
+
+z3::expr segmentGoal(z3::context& c, const Segment& s) {
+  std::vector<z3::expr> gs;
+  for (const GoalItem& g : s.goals) gs.push_back(g.cond);
+  z3::expr g = mkAnd(c, gs);
+  if (s.existentials.empty()) return g;
+  z3::expr_vector xs(c);
+  for (const z3::expr& x : s.existentials) xs.push_back(x);
+  return quantified(false, xs, g, "start");
+}
+
+std::vector<Value> readPlan(const EncodedQuery& q, int lastSegment, const ValueSource& next) {
+  std::vector<Value> out;
+  for (const PlanItem& it : q.plan) {
+    if (it.segment > lastSegment) break;
+    if (it.kind == PlanItem::Kind::Choice) {
+      Value ch = next(nullptr, it.choice.at(0));
+      out.push_back(ch);
+      int64_t j = ch.asInt();
+      if (j < 0 || j >= static_cast<int64_t>(it.options.size())) j = 0;
+      const PlanValues& o = it.options[static_cast<size_t>(j)];
+      for (size_t i = 0; i < o.terms.size(); ++i) out.push_back(next(o.sorts[i], o.terms[i]));
+      continue;
+    }
+    for (size_t i = 0; i < it.values.terms.size(); ++i) out.push_back(next(it.values.sorts[i], it.values.terms[i]));
+  }
+  return out;
+}
+
+Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const std::vector<Value>& values,
+                                   const std::vector<int>& failed) {
+  Counterexample cx;
+  size_t k = 0;
+  auto take = [&]() { return k < values.size() ? values[k++] : Value(); };
+  for (const PlanItem& it : q.plan) {
+    if (it.segment > lastSegment) break;
+    CexEntry e;
+    e.label = it.label;
+    if (it.kind == PlanItem::Kind::Choice) {
+      int64_t j = take().asInt();
+      if (j < 0 || j >= static_cast<int64_t>(it.options.size())) j = 0;
+      const PlanValues& o = it.options[static_cast<size_t>(j)];
+      e.kind = CexEntry::Kind::Action;
+      e.action = o.action;
+      for (const std::string& n : o.names) e.values.push_back({n, take()});
+      cx.entries.push_back(std::move(e));
+      continue;
+    }
+    e.kind = it.kind == PlanItem::Kind::Action ? CexEntry::Kind::Action : CexEntry::Kind::State;
+    e.action = it.values.action;
+    for (const std::string& n : it.values.names) e.values.push_back({n, take()});
+    cx.entries.push_back(std::move(e));
+  }
+  if (lastSegment >= 0 && lastSegment < static_cast<int>(q.segments.size())) {
+    const Segment& s = q.segments[static_cast<size_t>(lastSegment)];
+    for (int i : failed)
+      if (i >= 0 && i < static_cast<int>(s.goals.size()))
+        cx.failed.push_back({s.goals[static_cast<size_t>(i)].label, s.goals[static_cast<size_t>(i)].kind,
+                             s.goals[static_cast<size_t>(i)].range});
+    cx.depth = s.depth;
+  }
+  return cx;
+}
+
+}  // namespace ioa::prover::detail

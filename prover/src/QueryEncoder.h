@@ -1,0 +1,64 @@
+// From a Query (steps over the model) to Z3 assertions grouped by checkpoint,
+// plus the plan of what a counterexample shows (private to the prover).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "Encoder.h"
+
+namespace ioa::prover::detail {
+
+struct GoalItem {
+  z3::expr cond;
+  std::string label;
+  std::string kind;  // "goal" or a side condition kind
+  SourceRange range;
+};
+
+// Assertions between two checkpoints, and the goals checked at the second.
+struct Segment {
+  std::vector<z3::expr> hyps;
+  std::vector<GoalItem> goals;
+  std::vector<z3::expr> existentials;  // goals hold for some value of these (abstract start states)
+  int depth = 0;                       // bounded model checking steps taken before this checkpoint
+};
+
+// What a counterexample shows, as terms to evaluate in the model.
+struct PlanValues {
+  std::string action;  // Action items and options
+  std::vector<std::string> names;
+  std::vector<Sort> sorts;
+  std::vector<z3::expr> terms;
+};
+
+struct PlanItem {
+  enum class Kind : uint8_t { State, Action, Choice } kind = Kind::State;
+  std::string label;
+  int segment = 0;
+  PlanValues values;                // State, Action
+  std::vector<z3::expr> choice;     // Choice: the choice symbol (0 or 1 element)
+  std::vector<PlanValues> options;  // Choice: one per transition
+};
+
+struct EncodedQuery {
+  std::vector<z3::expr> global;  // axioms, constants, function ranges (asserted first)
+  std::vector<Segment> segments;
+  std::vector<PlanItem> plan;
+  int lastGoalSegment() const;
+};
+
+EncodedQuery encodeQuery(Encoder& en, const Query& q);
+
+// The goal of a segment: the conjunction of its goals (under its existentials).
+z3::expr segmentGoal(z3::context& c, const Segment& s);
+
+// The values of the plan up to `lastSegment`, in order; `next` yields the value
+// of a term of a sort (from a model, or from a cache record).
+using ValueSource = std::function<Value(Sort, const z3::expr&)>;
+std::vector<Value> readPlan(const EncodedQuery& q, int lastSegment, const ValueSource& next);
+Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const std::vector<Value>& values,
+                                   const std::vector<int>& failed);
+
+}  // namespace ioa::prover::detail

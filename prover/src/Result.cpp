@@ -1,0 +1,54 @@
+#include "ioa/prover/Result.h"
+
+#include <map>
+
+namespace ioa::prover {
+
+const char* statusName(Status s) {
+  switch (s) {
+    case Status::Proved: return "proved";
+    case Status::Refuted: return "refuted";
+    case Status::Unknown: return "unknown";
+    case Status::Error: return "error";
+  }
+  return "?";
+}
+
+std::string counterexampleToText(const Counterexample& c, const std::string& indent) {
+  std::string out;
+  std::map<std::string, std::string> last;  // latest shown value per name
+  bool anyState = false;
+  for (const CexEntry& e : c.entries) {
+    if (e.kind == CexEntry::Kind::Action) {
+      out += indent + e.label + ": " + e.action + "(";
+      for (size_t i = 0; i < e.values.size(); ++i)
+        out += (i ? ", " : "") + e.values[i].name + " = " + e.values[i].value.toString();
+      out += ")\n";
+      continue;
+    }
+    std::string body;
+    size_t shown = 0;
+    for (const NamedValue& nv : e.values) {
+      std::string v = nv.value.toString();
+      auto it = last.find(nv.name);
+      bool changed = it == last.end() || it->second != v;
+      last[nv.name] = v;
+      if (anyState && !changed) continue;
+      body += indent + "  " + nv.name + " = " + v + "\n";
+      ++shown;
+    }
+    if (!anyState || shown == e.values.size()) {
+      out += indent + e.label + ":\n" + body;
+    } else if (shown == 0) {
+      out += indent + e.label + ": (unchanged)\n";
+    } else {
+      out += indent + e.label + " (changed variables):\n" + body;
+    }
+    anyState = true;
+  }
+  for (const FailedGoal& f : c.failed)
+    out += indent + (f.kind == "goal" ? "fails: " : "fails (" + f.kind + "): ") + f.text + "\n";
+  return out;
+}
+
+}  // namespace ioa::prover

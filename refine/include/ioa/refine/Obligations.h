@@ -1,0 +1,50 @@
+// Proof obligations of a checked model: invariants (initiation, consecution per
+// invariant and transition), well-definedness of partial operations, forward
+// simulations and refinement mappings (start and step per concrete
+// transition), and bounded model checking from start states. Each obligation
+// is a prover Query; the prover knows nothing of simulations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ioa/prover/Query.h"
+#include "ioa/spec/Model.h"
+#include "ioa/spec/Source.h"
+
+namespace ioa::refine {
+
+// The obligation kinds (Obligation::kind).
+namespace kinds {
+inline constexpr const char* InvariantInit = "invariant-init";
+inline constexpr const char* InvariantStep = "invariant-step";
+inline constexpr const char* WellDefined = "well-defined";
+inline constexpr const char* Ensuring = "ensuring";
+inline constexpr const char* SimulationStart = "simulation-start";
+inline constexpr const char* SimulationStep = "simulation-step";
+inline constexpr const char* RefinementStart = "refinement-start";
+inline constexpr const char* RefinementStep = "refinement-step";
+inline constexpr const char* BmcInvariants = "bmc-invariants";
+inline constexpr const char* BmcSimulation = "bmc-simulation";
+}  // namespace kinds
+
+struct Options {
+  unsigned bmcDepth = 0;           // > 0: add bounded model checking obligations of that depth
+  bool invariants = true;
+  bool wellDefinedness = true;
+  bool simulations = true;
+  const SourceManager* sources = nullptr;  // for labels in the spec's own words (else printed terms)
+};
+
+// Builds every obligation of the model. New terms and statements are created in
+// the model's arena, so the model must not be shared with a running prover.
+std::vector<prover::Obligation> generateObligations(Model& model, const Options& opts);
+
+// Automata whose transitions get well-definedness obligations: subjects of
+// invariants and simulations, and declared automata that are not components.
+std::vector<const FlatAutomaton*> rootAutomata(const Model& model);
+
+// "frame_rx", or "frame_rx#2" when an action has several transitions.
+std::string transitionName(const FlatAutomaton& a, size_t transition);
+
+}  // namespace ioa::refine

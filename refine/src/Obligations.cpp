@@ -1,0 +1,473 @@
+// Obligations as short sequences of named query steps (Alive2 style): each
+// reads like the textbook condition it checks.
+#include "ioa/refine/Obligations.h"
+
+#include <algorithm>
+#include <set>
+
+#include "ioa/spec/Build.h"
+#include "ioa/spec/Printer.h"
+
+namespace ioa::refine {
+
+using prover::ExpectedTrace;
+using prover::Fragment;
+using prover::Obligation;
+using prover::Query;
+using prover::SideMode;
+using prover::SidePolicy;
+
+std::string transitionName(const FlatAutomaton& a, size_t t) {
+  const FlatTransition& tr = a.transitions.at(t);
+  std::string name = tr.action >= 0 ? a.actions.at(static_cast<size_t>(tr.action)).name : "?";
+  int count = 0, ordinal = 0;
+  for (size_t i = 0; i < a.transitions.size(); ++i)
+    if (a.transitions[i].action == tr.action) {
+      ++count;
+      if (i == t) ordinal = count;
+    }
+  return count > 1 ? name + "#" + std::to_string(ordinal) : name;
+}
+
+std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
+  std::vector<const FlatAutomaton*> roots;
+  auto add = [&](const FlatAutomaton* a) {
+    if (a && std::find(roots.begin(), roots.end(), a) == roots.end()) roots.push_back(a);
+  };
+  std::set<const void*> componentDecls;
+  for (const FlatAutomaton* a : model.automata())
+    for (const FlatComponent& c : a->components)
+      if (c.automaton) {
+        componentDecls.insert(c.automaton->decl ? static_cast<const void*>(c.automaton->decl)
+                                                : static_cast<const void*>(c.automaton->stackDecl));
+      }
+  for (const FlatAutomaton* a : model.automata()) {
+    bool subject = false;
+    for (const Invariant& inv : model.invariants) subject = subject || inv.automaton == a;
+    for (const Simulation& s : model.simulations) subject = subject || s.from == a || s.to == a;
+    if (subject) {
+      add(a);
+      continue;
+    }
+    if (a->isLayer) continue;
+    const void* d = a->decl ? static_cast<const void*>(a->decl) : static_cast<const void*>(a->stackDecl);
+    if (componentDecls.count(d)) continue;
+    if (a->stackDecl) continue;  // a stack alone is checked through the systems that use it
+    add(a);
+  }
+  return roots;
+}
+
+namespace {
+
+std::vector<const Var*> vars(const std::vector<Var*>& vs) { return {vs.begin(), vs.end()}; }
+
+class Generator {
+ public:
+  Generator(Model& m, const Options& o) : m_(m), o_(o), b_(m.arena(), m.sorts) {}
+
+  std::vector<Obligation> run() {
+    std::vector<const FlatAutomaton*> roots = rootAutomata(m_);
+    if (o_.invariants)
+      for (const FlatAutomaton* a : roots) invariants(*a);
+    if (o_.wellDefinedness) {
+      for (const FlatAutomaton* a : roots) wellDefined(*a);
+      fastpaths();
+    }
+    if (o_.simulations)
+      for (const Simulation& s : m_.simulations) simulation(s);
+    if (o_.bmcDepth > 0) {
+      for (const FlatAutomaton* a : roots)
+        if (!invariantsOf(*a).empty()) bmcInvariants(*a);
+      for (const Simulation& s : m_.simulations) bmcSimulation(s);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  std::string text(const Expr* e) const {
+    if (o_.sources && e && e->range.valid() && e->range.end > e->range.begin) {
+      std::string t(o_.sources->textOf(e->range));
+      // one line: collapse the layout of multi-line conjuncts
+      std::string one;
+      bool space = false;
+      for (char c : t) {
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+          space = true;
+          continue;
+        }
+        if (space && !one.empty()) one += ' ';
+        space = false;
+        one += c;
+      }
+      if (!one.empty()) return one;
+    }
+    return e ? exprToString(e) : std::string();
+  }
+
+  std::vector<const Invariant*> invariantsOf(const FlatAutomaton& a) const {
+    std::vector<const Invariant*> r;
+    for (const Invariant& inv : m_.invariants)
+      if (inv.automaton == &a && inv.pred) r.push_back(&inv);
+    return r;
+  }
+
+  void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX) {
+    auto invs = invariantsOf(a);
+    for (size_t i = 0; i < invs.size() && i < upTo; ++i) q.assume(invs[i]->pred, invs[i]->name);
+  }
+
+  void goals(Query& q, Expr* pred, const std::string& prefix = {}) {
+    for (Expr* c : conjuncts(pred)) q.goal(c, prefix + text(c), c->range);
+  }
+
+  Obligation& add(std::string id, const char* kind, const FlatAutomaton& a, std::string subject, std::string transition,
+                  std::string description, SourceRange r) {
+    Obligation ob;
+    ob.id = std::move(id);
+    ob.kind = kind;
+    ob.automaton = a.name;
+    ob.subject = std::move(subject);
+    ob.transition = std::move(transition);
+    ob.description = std::move(description);
+    ob.range = r;
+    out_.push_back(std::move(ob));
+    return out_.back();
+  }
+
+  std::string actionCall(const FlatAutomaton& a, const FlatTransition& t) const {
+    const FlatAction& act = a.actions.at(static_cast<size_t>(t.action));
+    std::string s = std::string(actionKindName(act.kind)) + " " + act.name + "(";
+    for (size_t i = 0; i < t.params.size(); ++i) s += (i ? ", " : "") + t.params[i]->name;
+    return s + ")";
+  }
+
+  // ---------------------------------------------------------------- invariants
+
+  void invariants(const FlatAutomaton& a) {
+    for (const Invariant* inv : invariantsOf(a)) {
+      SourceRange r = inv->decl ? inv->decl->nameRange : inv->pred->range;
+      if (inv->decl && !inv->decl->nameRange.valid()) r = inv->decl->range;
+      Obligation& init = add("invariant-init:" + a.name + ":" + inv->name, kinds::InvariantInit, a, inv->name, "",
+                             "invariant " + inv->name + " holds in every start state of " + a.name, r);
+      init.query.start(&a).snapshot("start state", vars(a.state));
+      goals(init.query, inv->pred);
+      for (size_t t = 0; t < a.transitions.size(); ++t) {
+        const FlatTransition& tr = a.transitions[t];
+        std::string tn = transitionName(a, t);
+        Obligation& ob = add("invariant-step:" + a.name + ":" + inv->name + ":" + tn, kinds::InvariantStep, a, inv->name,
+                             tn, "invariant " + inv->name + " is preserved by " + actionCall(a, tr), tr.range);
+        ob.inductive = true;
+        Query& q = ob.query;
+        q.havoc(vars(a.state), "pre");
+        assumeInvariants(q, a);
+        q.snapshot("pre-state", vars(a.state));
+        q.action(&a, static_cast<int>(t));
+        q.effect(&a, static_cast<int>(t));
+        q.snapshot("post-state", vars(a.state));
+        goals(q, inv->pred);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- well-definedness
+
+  void wellDefined(const FlatAutomaton& a) {
+    SidePolicy all = SidePolicy::proveAll();
+    {
+      Obligation& ob = add("well-defined:" + a.name + ":start", kinds::WellDefined, a, "start", "",
+                           "the start state of " + a.name + " is well-defined", a.range);
+      ob.query.start(&a, all);
+    }
+    auto invs = invariantsOf(a);
+    for (size_t i = 0; i < invs.size(); ++i) {
+      Obligation& ob = add("well-defined:" + a.name + ":invariant " + invs[i]->name, kinds::WellDefined, a,
+                           invs[i]->name, "", "invariant " + invs[i]->name + " is well-defined",
+                           invs[i]->decl ? invs[i]->decl->range : invs[i]->pred->range);
+      ob.query.havoc(vars(a.state), "s");
+      assumeInvariants(ob.query, a, i);
+      ob.query.snapshot("state", vars(a.state));
+      ob.query.wdGoal(invs[i]->pred, invs[i]->name);
+    }
+    for (size_t t = 0; t < a.transitions.size(); ++t) {
+      const FlatTransition& tr = a.transitions[t];
+      std::string tn = transitionName(a, t);
+      Obligation& ob = add("well-defined:" + a.name + ":" + tn, kinds::WellDefined, a, "transition", tn,
+                           "every partial operation of " + actionCall(a, tr) + " is applied inside its domain",
+                           tr.range);
+      Query& q = ob.query;
+      q.havoc(vars(a.state), "pre");
+      assumeInvariants(q, a);
+      q.snapshot("pre-state", vars(a.state));
+      q.action(&a, static_cast<int>(t), all);
+      q.effect(&a, static_cast<int>(t), all, false);
+      if (tr.ensuring) {
+        Obligation& en = add("ensuring:" + a.name + ":" + tn, kinds::Ensuring, a, "ensuring", tn,
+                             actionCall(a, tr) + " establishes its ensuring clause", tr.ensuring->range);
+        en.inductive = true;
+        Query& e = en.query;
+        e.havoc(vars(a.state), "pre");
+        assumeInvariants(e, a);
+        e.snapshot("pre-state", vars(a.state));
+        e.action(&a, static_cast<int>(t));
+        e.effect(&a, static_cast<int>(t), {}, false);
+        e.snapshot("post-state", vars(a.state));
+        e.ensuringGoal(&a, static_cast<int>(t));
+      }
+    }
+  }
+
+  void fastpaths() {
+    std::set<const FlatAutomaton*> seen;
+    for (const Stack& st : m_.stacks)
+      for (const StackLayer& l : st.layers) {
+        const FlatAutomaton* a = l.layer;
+        if (!a || !seen.insert(a).second || !a->fastpathMsg) continue;
+        for (const auto& [path, pred] : {std::pair<const char*, Expr*>{"dn", a->fastpathDn}, {"up", a->fastpathUp}}) {
+          if (!pred) continue;
+          Obligation& ob = add("well-defined:" + a->name + ":fastpath " + path, kinds::WellDefined, *a, "fastpath", path,
+                               std::string("the ") + path + " fastpath predicate of " + a->name + " is well-defined",
+                               pred->range);
+          std::vector<const Var*> vs = vars(a->state);
+          vs.push_back(a->fastpathMsg);
+          ob.query.havoc(vs, "s");
+          ob.query.snapshot("state", vs);
+          ob.query.wdGoal(pred, std::string("fastpath ") + path);
+        }
+      }
+  }
+
+  // ---------------------------------------------------------------- simulations
+
+  const SimulationEntry* entryFor(const Simulation& s, int action) const {
+    for (const SimulationEntry& e : s.entries)
+      if (e.concreteAction == action) return &e;
+    return nullptr;
+  }
+
+  // The default fragment: the same-named abstract action with the same arguments
+  // for an external action, nothing for an internal one.
+  Block defaultFragment(const Simulation& s, const FlatTransition& t) {
+    const FlatAction& ca = s.from->actions.at(static_cast<size_t>(t.action));
+    if (ca.kind == ActionKind::Internal) return {};
+    int ai = s.to->findAction(ca.name);
+    if (ai < 0) return {};
+    Stmt* f = m_.arena().stmt();
+    f->kind = StmtKind::Fire;
+    f->fireKind = s.to->actions[static_cast<size_t>(ai)].kind;
+    f->fireAction = ca.name;
+    f->fireActionIndex = ai;
+    f->range = t.range;
+    for (Var* p : t.params) f->fireArgs.push_back(b_.var(p, t.range));
+    return {f};
+  }
+
+  // The fragment for concrete transition t: the proof entry (its parameters are
+  // bound separately), falling back to the default when its patterns do not match.
+  const Block* fragmentFor(const Simulation& s, const FlatTransition& t, std::vector<std::pair<const Var*, int>>& binds) {
+    const SimulationEntry* e = entryFor(s, t.action);
+    Block* blk = persistentBlock();
+    if (!e) {
+      *blk = defaultFragment(s, t);
+      return blk;
+    }
+    for (size_t k = 0; k < e->params.size(); ++k) binds.emplace_back(e->params[k], static_cast<int>(k));
+    Block body = e->ignore ? Block{} : e->body;
+    if (e->bindings.empty()) {
+      *blk = body;
+      return blk;
+    }
+    std::vector<Expr*> conds;
+    for (const ParamBinding& pb : e->bindings) conds.push_back(b_.eq(b_.var(e->params.at(static_cast<size_t>(pb.param))), pb.value));
+    Stmt* ifs = m_.arena().stmt();
+    ifs->kind = StmtKind::If;
+    ifs->range = e->range;
+    ifs->conds = {b_.andE(conds)};
+    ifs->branches = {body};
+    ifs->elseBranch = defaultFragment(s, t);
+    ifs->hasElse = true;
+    *blk = {ifs};
+    return blk;
+  }
+
+  ExpectedTrace expectFor(const Simulation& s, const FlatTransition& t) {
+    ExpectedTrace ex;
+    ex.active = true;
+    const FlatAction& ca = s.from->actions.at(static_cast<size_t>(t.action));
+    if (ca.kind == ActionKind::Internal) return ex;
+    ex.none = false;
+    ex.action = ca.name;
+    for (Var* p : t.params) ex.args.push_back(b_.var(p, t.range));
+    return ex;
+  }
+
+  std::vector<std::string> qualified(const FlatAutomaton& a) const {
+    std::vector<std::string> names;
+    for (const Var* v : a.state) names.push_back(a.name + "." + v->name);
+    return names;
+  }
+
+  // refinement mappings: abstract variable -> defining term
+  std::vector<std::pair<const Var*, Expr*>> mapping(const Simulation& s) const {
+    std::vector<std::pair<const Var*, Expr*>> out;
+    for (Expr* c : conjuncts(s.relation))
+      if (c->op == Op::Eq && c->args[0]->op == Op::Var)
+        for (const Var* av : s.to->state)
+          if (av == c->args[0]->var) out.emplace_back(av, c->args[1]);
+    return out;
+  }
+
+  void simulation(const Simulation& s) {
+    const FlatAutomaton& A = *s.from;
+    const FlatAutomaton& B = *s.to;
+    bool refinement = s.kind == SimulationKind::Refinement;
+    std::string simName = (refinement ? "refinement " : "simulation ") + A.name + " -> " + B.name;
+    SourceRange sr = s.decl ? s.decl->range : A.range;
+    const char* startKind = refinement ? kinds::RefinementStart : kinds::SimulationStart;
+    const char* stepKind = refinement ? kinds::RefinementStep : kinds::SimulationStep;
+    auto map = refinement ? mapping(s) : std::vector<std::pair<const Var*, Expr*>>{};
+    bool deterministicStart = true;
+    for (size_t k = 0; k < B.state.size(); ++k)
+      if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministicStart = false;
+    // well-definedness of the relation
+    if (o_.wellDefinedness) {
+      Obligation& ob = add(std::string(startKind) == kinds::RefinementStart ? "well-defined:" + simName + ":mapping"
+                                                                           : "well-defined:" + simName + ":relation",
+                           kinds::WellDefined, A, simName, "", "the relation of the " + simName + " is well-defined",
+                           s.relation->range);
+      ob.query.havoc(vars(A.state), "pre").havoc(vars(B.state), "abs");
+      assumeInvariants(ob.query, A);
+      assumeInvariants(ob.query, B);
+      ob.query.snapshot("state", vars(A.state)).snapshot("abstract state", vars(B.state), qualified(B));
+      ob.query.wdGoal(s.relation, "relation");
+    }
+    {
+      Obligation& ob = add(std::string(startKind) + ":" + simName, startKind, A, simName, "",
+                           "every start state of " + A.name + " is related to a start state of " + B.name, sr);
+      Query& q = ob.query;
+      q.start(&A);
+      assumeInvariants(q, A);
+      q.snapshot("concrete start state", vars(A.state));
+      if (refinement) {
+        for (const auto& [av, term] : map) q.bind(av, term);
+        q.startGoal(&B, nullptr, true);
+        q.snapshot("abstract start state (by the mapping)", vars(B.state), qualified(B));
+      } else {
+        bool witness = s.hasProof && !s.proofInit.empty();
+        q.startGoal(&B, witness ? &s.proofInit : nullptr, false);
+        if (deterministicStart) q.snapshot("abstract start state", vars(B.state), qualified(B));
+        goals(q, s.relation);
+      }
+    }
+    SidePolicy fragPolicy = SidePolicy::proveAll();
+    for (size_t t = 0; t < A.transitions.size(); ++t) {
+      const FlatTransition& tr = A.transitions[t];
+      std::string tn = transitionName(A, t);
+      Obligation& ob = add(std::string(stepKind) + ":" + simName + ":" + tn, stepKind, A, simName, tn,
+                           actionCall(A, tr) + " is matched by " + B.name + " (" + simName + ")", tr.range);
+      ob.inductive = true;
+      Query& q = ob.query;
+      q.havoc(vars(A.state), "pre");
+      assumeInvariants(q, A);
+      if (refinement) {
+        for (const auto& [av, term] : map) q.bind(av, term);
+      } else {
+        q.havoc(vars(B.state), "abs");
+        q.assume(s.relation, "relation");
+      }
+      assumeInvariants(q, B);
+      q.snapshot("pre-state", vars(A.state));
+      q.snapshot("abstract pre-state", vars(B.state), qualified(B));
+      q.action(&A, static_cast<int>(t));
+      std::vector<std::pair<const Var*, int>> binds;
+      const Block* frag = fragmentFor(s, tr, binds);
+      for (const auto& [v, k] : binds) q.bind(v, b_.var(tr.params.at(static_cast<size_t>(k))));
+      q.exec(frag, &B, fragPolicy, expectFor(s, tr));
+      q.effect(&A, static_cast<int>(t));
+      q.snapshot("post-state", vars(A.state));
+      q.snapshot("abstract post-state", vars(B.state), qualified(B));
+      goals(q, s.relation);
+    }
+  }
+
+  // ---------------------------------------------------------------- bounded model checking
+
+  void bmcInvariants(const FlatAutomaton& a) {
+    unsigned K = o_.bmcDepth;
+    Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
+                         "no invariant of " + a.name + " is violated within " + std::to_string(K) + " steps", a.range);
+    ob.bounded = true;
+    ob.depth = K;
+    Query& q = ob.query;
+    q.start(&a);
+    q.snapshot("start state", vars(a.state));
+    auto invs = invariantsOf(a);
+    for (unsigned k = 0; k <= K; ++k) {
+      if (k > 0) q.anyTransition(&a);
+      for (const Invariant* inv : invs) goals(q, inv->pred, inv->name + ": ");
+      q.checkpoint();
+    }
+  }
+
+  void bmcSimulation(const Simulation& s) {
+    const FlatAutomaton& A = *s.from;
+    const FlatAutomaton& B = *s.to;
+    bool refinement = s.kind == SimulationKind::Refinement;
+    unsigned K = o_.bmcDepth;
+    std::string simName = (refinement ? "refinement " : "simulation ") + A.name + " -> " + B.name;
+    bool deterministic = true;
+    for (size_t k = 0; k < B.state.size(); ++k)
+      if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministic = false;
+    for (const FlatAction& act : B.actions) deterministic = deterministic && act.kind != ActionKind::Internal;
+    Obligation& ob =
+        add("bmc-simulation:" + simName, kinds::BmcSimulation, A, simName, "",
+            deterministic ? "every trace of " + A.name + " within " + std::to_string(K) + " steps is a trace of " + B.name
+                          : "the " + simName + " can follow " + A.name + " for " + std::to_string(K) +
+                                " steps from a start state",
+            s.decl ? s.decl->range : A.range);
+    ob.bounded = true;
+    ob.depth = K;
+    Query& q = ob.query;
+    q.start(&A);
+    if (refinement) {
+      for (const auto& [av, term] : mapping(s)) q.bind(av, term);
+    } else {
+      q.start(&B);
+      if (s.hasProof && !s.proofInit.empty()) q.exec(&s.proofInit, nullptr, {});
+    }
+    q.snapshot("start state", vars(A.state));
+    q.snapshot("abstract start state", vars(B.state), qualified(B));
+    std::vector<Fragment> frags;
+    for (const FlatTransition& tr : A.transitions) {
+      Fragment f;
+      f.body = fragmentFor(s, tr, f.bindParams);
+      f.expect = expectFor(s, tr);
+      frags.push_back(std::move(f));
+    }
+    for (unsigned k = 1; k <= K; ++k) {
+      q.anyTransition(&A, &B, frags);
+      q.checkpoint();
+    }
+  }
+
+  // Blocks made here must live as long as the model: keep them in a holder
+  // statement of the model's arena.
+  Block* persistentBlock() {
+    Stmt* holder = m_.arena().stmt();
+    holder->kind = StmtKind::Ignore;
+    return &holder->body;
+  }
+
+  Model& m_;
+  const Options& o_;
+  ExprBuilder b_;
+  std::vector<Obligation> out_;
+};
+
+}  // namespace
+
+std::vector<Obligation> generateObligations(Model& model, const Options& opts) {
+  return Generator(model, opts).run();
+}
+
+}  // namespace ioa::refine
