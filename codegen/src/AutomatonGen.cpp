@@ -370,19 +370,18 @@ struct Emitter {
       for (size_t k = 0; k < t.params.size(); ++k) g.vars[t.params[k]] = "a_" + ac.members[k];
       std::string cond;
       for (const ParamBinding& b : t.bindings)
-        cond += std::string(cond.empty() ? "" : " && ") + "(a_" + ac.members[b.param] + " == " +
-                g.coerce(b.value, t.params[b.param]->sort) + ")";
+        cond += std::string(cond.empty() ? "" : " && ") + "(a_" + ac.members[b.param] + " == " + g.expr(b.value) + ")";
       if (t.guard) cond += std::string(cond.empty() ? "" : " && ") + g.expr(t.guard);
       if (cond.empty()) {
         cond = "true";
         unconditional = true;
       }
-      body += (cond == "true" ? std::string("  {\n") : "  if (" + cond + ") {\n") + g.block(t.eff, 4);
+      body += (cond == "true" ? std::string("  {\n") : "  if (" + bare(cond) + ") {\n") + g.block(t.eff, 4);
       traceStep(body, "    ", act.name, traceArgs);
       body += "    return;\n  }\n";
       ExprGen rg = gen();
       for (size_t k = 0; k < t.params.size(); ++k) rg.vars[t.params[k]] = "a_" + ac.members[k];
-      room += (cond == "true" ? std::string("  {\n") : "  if (" + cond + ") {\n") + roomChecks(rg, t.eff, 4) +
+      room += (cond == "true" ? std::string("  {\n") : "  if (" + bare(cond) + ") {\n") + roomChecks(rg, t.eff, 4) +
               "    return true;\n  }\n";
       if (unconditional) break;
     }
@@ -406,11 +405,11 @@ struct Emitter {
     for (const PlanStep& st : plan.steps) {
       switch (st.kind) {
         case PlanStep::Check:
-          code += ind() + "if (" + g.expr(st.e) + ") {\n";
+          code += ind() + "if (" + bare(g.expr(st.e)) + ") {\n";
           closes.push_back("}");
           break;
         case PlanStep::CheckEq:
-          code += ind() + "if (" + local[st.param] + " == " + g.coerce(st.e, t.params[st.param]->sort) + ") {\n";
+          code += ind() + "if (" + local[st.param] + " == " + g.expr(st.e) + ") {\n";
           closes.push_back("}");
           break;
         case PlanStep::Assign: {

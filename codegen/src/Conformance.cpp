@@ -59,10 +59,19 @@ bool toUInt(std::string_view t, uint64_t& v) {
 }
 
 // Enumerates the choices of the `choose` terms an effect evaluates, run after run.
+// A `choose` over a domain that cannot be enumerated is offered the values of
+// matching sort in the observed post-state (the evaluator checks its clause).
 class ChoiceSearch : public ChoiceOracle {
  public:
-  std::optional<Value> choose(const Expr*, const std::vector<Value>* cands) override {
+  ChoiceSearch(const FlatAutomaton& a, const std::vector<Value>& post) : a_(a), post_(post) {}
+  std::optional<Value> choose(const Expr* e, const std::vector<Value>* cands) override {
     size_t k = depth_++;
+    std::vector<Value> hints;
+    if (!cands && !e->binders.empty() && e->binders[0].var) {
+      for (size_t i = 0; i < a_.state.size() && i < post_.size(); ++i)
+        if (a_.state[i]->sort == e->binders[0].var->sort) hints.push_back(post_[i]);
+      cands = &hints;
+    }
     if (!cands || cands->empty()) return std::nullopt;
     if (k >= path_.size()) {
       path_.push_back(0);
@@ -86,6 +95,8 @@ class ChoiceSearch : public ChoiceOracle {
   }
 
  private:
+  const FlatAutomaton& a_;
+  const std::vector<Value>& post_;
   std::vector<size_t> path_, sizes_;
   size_t depth_ = 0;
 };
@@ -375,7 +386,7 @@ ConformanceReport checkTrace(Model& m, const FlatAutomaton& a, std::string_view 
         return fail(step + ": evaluating the precondition failed: " + ev.error().message);
       if (!en) continue;
       anyEnabled = true;
-      ChoiceSearch search;
+      ChoiceSearch search(a, post);
       ev.setOracle(&search);
       size_t runs = 0;
       bool more = true;

@@ -115,6 +115,8 @@ class ExprGen {
 };
 
 std::vector<const Expr*> conjunctsOf(const Expr* e);
+// `c` without one pair of enclosing parentheses (for `if (c)`: clang warns on `if ((a == b))`).
+std::string bare(const std::string& c);
 bool exprEqual(const Expr* a, const Expr* b);
 bool mentionsAny(const Expr* e, const std::set<const Var*>& vs);
 const Var* rootVar(const Expr* lv);

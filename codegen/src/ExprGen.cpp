@@ -23,6 +23,16 @@ std::vector<const Expr*> conjunctsOf(const Expr* e) {
   return out;
 }
 
+std::string bare(const std::string& c) {
+  if (c.size() < 2 || c.front() != '(' || c.back() != ')') return c;
+  int depth = 0;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c[i] == '(') ++depth;
+    else if (c[i] == ')' && --depth == 0 && i + 1 != c.size()) return c;  // the first '(' closes early
+  }
+  return c.substr(1, c.size() - 2);
+}
+
 bool exprEqual(const Expr* a, const Expr* b) {
   if (a == b) return true;
   if (!a || !b) return false;
@@ -441,7 +451,7 @@ std::string ExprGen::quant(const Expr* e) {
     }
     if (!progress) return unsupported(e, "cannot generate this quantifier: " + lastWhy);
   }
-  std::string test = forall ? "if (!(" + expr(body) + ")) return false;" : "if (" + expr(body) + ") return true;";
+  std::string test = forall ? "if (!(" + expr(body) + ")) return false;" : "if (" + bare(expr(body)) + ") return true;";
   return "[&]() -> bool { " + opens + test + " " + closes + "return " + (forall ? "true" : "false") + "; }()";
 }
 
@@ -456,7 +466,7 @@ std::string ExprGen::choose(const Expr* e) {
     return unsupported(e, "cannot generate this choose: " + why);
   }
   std::string n = vars[v];
-  return "[&]() -> " + t + " { " + open + " if (" + expr(pred) + ") return " + n + "; " + close +
+  return "[&]() -> " + t + " { " + open + " if (" + bare(expr(pred)) + ") return " + n + "; " + close +
          " rt::raise(rt::Fault::Choose); return " + t + "{}; }()";
 }
 
@@ -540,7 +550,7 @@ std::string ExprGen::stmt(const Stmt* s, int indent) {
     case StmtKind::If: {
       std::string out;
       for (size_t i = 0; i < s->conds.size(); ++i) {
-        out += (i == 0 ? ind + "if (" : " else if (") + expr(s->conds[i]) + ") {\n";
+        out += (i == 0 ? ind + "if (" : " else if (") + bare(expr(s->conds[i])) + ") {\n";
         out += block(s->branches[i], indent + 2) + ind + "}";
       }
       if (s->hasElse) out += " else {\n" + block(s->elseBranch, indent + 2) + ind + "}";

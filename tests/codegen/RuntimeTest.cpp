@@ -1,0 +1,196 @@
+// The runtime shipped with generated code (codegen/runtime/ioa/rt).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "ioa/rt/driver.h"
+#include "ioa/rt/runtime.h"
+#include "ioa/spec/Eval.h"
+
+namespace rt = ioa::rt;
+
+namespace {
+
+struct FaultScope {
+  FaultScope() { rt::faults().clear(); }
+  uint64_t total() const { return rt::faults().total; }
+  uint64_t of(rt::Fault f) const { return rt::faults().count[static_cast<size_t>(f)]; }
+};
+
+TEST(Runtime, IntegersFollowTheSpec) {
+  FaultScope f;
+  std::mt19937_64 g(3);
+  for (int i = 0; i < 20000; ++i) {
+    int64_t a = static_cast<int64_t>(g() % 2001) - 1000, b = static_cast<int64_t>(g() % 41) - 20;
+    if (b == 0) continue;
+    int64_t q = rt::div(a, b), r = rt::mod(a, b);
+    EXPECT_EQ(a, b * q + r);
+    EXPECT_GE(r, 0);
+    EXPECT_LT(r, b > 0 ? b : -b);
+  }
+  EXPECT_EQ(f.total(), 0u);
+  EXPECT_EQ(rt::add(INT64_MAX, 1), 0);
+  EXPECT_EQ(f.of(rt::Fault::Overflow), 1u);
+  EXPECT_EQ(rt::div(1, 0), 0);
+  EXPECT_EQ(f.of(rt::Fault::DivZero), 1u);
+  EXPECT_EQ(rt::to_nat(-1), 0);
+  EXPECT_EQ(f.of(rt::Fault::Narrow), 1u);
+  EXPECT_EQ(rt::wadd<uint8_t>(250, 10), 4);
+  EXPECT_EQ(rt::wmul<uint16_t>(65535, 65535), 1);  // computed without signed overflow
+  EXPECT_EQ(rt::shl<uint32_t>(1, 32), 0u);
+  EXPECT_EQ(rt::shr<uint64_t>(~0ull, 64), 0u);
+  EXPECT_EQ(rt::wneg<uint8_t>(1), 255);
+}
+
+TEST(Runtime, SeqIsABoundedRingWithValueSemantics) {
+  FaultScope f;
+  rt::Seq<int64_t, 4> s;
+  for (int round = 0; round < 10; ++round) {  // wraps around many times
+    EXPECT_TRUE(s.push_back(round));
+    EXPECT_TRUE(s.push_back(round + 100));
+    EXPECT_EQ(rt::seq_head(s), round);
+    s.pop_front();
+    EXPECT_EQ(rt::seq_head(s), round + 100);
+    s.pop_front();
+  }
+  for (int i = 0; i < 4; ++i) s.push_back(i);
+  EXPECT_FALSE(s.push_back(9));
+  EXPECT_EQ(f.of(rt::Fault::Capacity), 1u);
+  rt::Seq<int64_t, 4> t = rt::seq_tail(s);
+  EXPECT_EQ(s.size(), 4u);
+  EXPECT_EQ(t.size(), 3u);
+  EXPECT_EQ(rt::seq_index(t, 0), 1);
+  EXPECT_EQ(rt::seq_concat(rt::seq_sub(s, 0, 1), rt::seq_sub(s, 2, 2)), (rt::Seq<int64_t, 4>::of({0, 2, 3})));
+  EXPECT_TRUE(rt::seq_in(3, s));
+  EXPECT_EQ(rt::seq_index(s, 4), 0);
+  EXPECT_EQ(f.of(rt::Fault::Index), 1u);
+  rt::Seq<int64_t, 4> e;
+  EXPECT_EQ(rt::seq_head(e), 0);
+  EXPECT_EQ(f.of(rt::Fault::EmptySeq), 1u);
+}
+
+TEST(Runtime, BytesAreSharedViews) {
+  rt::Bytes b = rt::Bytes::of({1, 2, 3, 4});
+  rt::Bytes t = rt::seq_tail(b);
+  EXPECT_EQ(t.data(), b.data() + 1);  // a view, not a copy
+  EXPECT_EQ(rt::seq_len(t), 3);
+  EXPECT_EQ(rt::seq_concat(b, t).size(), 7u);
+  EXPECT_EQ(rt::seq_append(b, 5), rt::Bytes::of({1, 2, 3, 4, 5}));
+  EXPECT_EQ(rt::seq_update(b, 0, 9), rt::Bytes::of({9, 2, 3, 4}));
+  EXPECT_EQ(b, rt::Bytes::of({1, 2, 3, 4}));  // values never change
+}
+
+TEST(Runtime, HeadersGoIntoHeadroomAndThePayloadIsNeverCopied) {
+  rt::Msg app = rt::Msg::copy(reinterpret_cast<const uint8_t*>("payload!"), 8);
+  const uint8_t* pay = app.payload_data();
+  uint8_t* p = nullptr;
+  rt::Msg one = rt::Msg::pushed(app, 2, p);
+  EXPECT_EQ(p + 2, pay);  // in front of the payload, in the same buffer
+  EXPECT_EQ(one.payload_data(), pay);
+  p[0] = 1, p[1] = 2;
+  rt::Msg two = rt::Msg::pushed(one, 3, p);
+  EXPECT_EQ(p + 5, pay);
+  // `one` is still visible (a layer keeps it for retransmission): pushing another
+  // header in front of it must not overwrite the bytes `two` sees
+  uint8_t* q = nullptr;
+  rt::Msg again = rt::Msg::pushed(one, 3, q);
+  EXPECT_NE(q, p);
+  EXPECT_EQ(again.payload_data(), pay);  // the header stack moved, the payload did not
+  EXPECT_EQ(again.header_len(), 5u);
+  EXPECT_EQ(two.header_data()[3], 1);
+  EXPECT_EQ(again.header_data()[3], 1);
+  EXPECT_EQ(rt::pool().stats().copies, 0u);
+  // values stay what they were
+  EXPECT_EQ(app.header_len(), 0u);
+  EXPECT_EQ(one.header_len(), 2u);
+}
+
+TEST(Runtime, WireFramesRoundTripAndMalformedOnesAreRejected) {
+  rt::Msg m = rt::Msg::copy(reinterpret_cast<const uint8_t*>("abc"), 3);
+  uint8_t* p = nullptr;
+  m = rt::Msg::pushed(m, 4, p);
+  std::memcpy(p, "\x09\x08\x07\x06", 4);
+  rt::Msg frame = rt::wire_encode(m);
+  ASSERT_EQ(frame.size(), 2u + 4u + 3u);
+  rt::Msg back;
+  ASSERT_TRUE(rt::wire_decode(frame, back));
+  EXPECT_EQ(back, m);
+  // the same bytes received as one contiguous datagram
+  std::vector<uint8_t> bytes(frame.size());
+  frame.copy_to(bytes.data());
+  rt::Msg flat = rt::Msg::copy(bytes.data(), static_cast<uint32_t>(bytes.size()), 0);
+  ASSERT_TRUE(rt::wire_decode(flat, back));
+  EXPECT_EQ(back, m);
+  // truncations and lying envelopes
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    rt::Msg cut = rt::Msg::copy(bytes.data(), static_cast<uint32_t>(n), 0);
+    rt::Msg out;
+    bool ok = rt::wire_decode(cut, out);
+    EXPECT_EQ(ok, n >= 6) << n;  // envelope + 4 header bytes needed; the payload may be shorter
+  }
+  bytes[1] = 200;
+  EXPECT_FALSE(rt::wire_decode(rt::Msg::copy(bytes.data(), static_cast<uint32_t>(bytes.size()), 0), back));
+}
+
+TEST(Runtime, ChecksumAgreesWithTheInterpreter) {
+  std::mt19937_64 g(11);
+  for (int i = 0; i < 5000; ++i) {
+    size_t n = g() % 200;
+    std::vector<uint8_t> b(n + 7);
+    for (auto& x : b) x = i % 5 == 0 ? 0xFF : static_cast<uint8_t>(g());
+    size_t off = g() % 7;
+    ASSERT_EQ(rt::checksum16(b.data() + off, n), ioa::checksum16(b.data() + off, n)) << n;
+  }
+}
+
+TEST(Runtime, MapsOverFiniteAndInfiniteKeys) {
+  FaultScope f;
+  using Dense = rt::DenseMap<rt::RangeKey<0, 2>, int64_t, false>;
+  Dense d;
+  EXPECT_FALSE(d.defined(1));
+  EXPECT_EQ(rt::map_get(d, 1), 0);
+  EXPECT_EQ(f.of(rt::Fault::MapKey), 1u);
+  d.ref(1) = 5;
+  EXPECT_EQ(rt::map_get(d, 1), 5);
+  d.ref(7) = 1;  // outside the key sort
+  EXPECT_EQ(f.of(rt::Fault::MapKey), 2u);
+  using Sparse = rt::SparseMap<int64_t, int64_t, 4, true>;
+  Sparse s = Sparse::constant(3);
+  EXPECT_EQ(rt::map_get(s, 1000), 3);
+  Sparse t = rt::map_update(s, 1000, 4);
+  EXPECT_EQ(rt::map_get(t, 1000), 4);
+  EXPECT_FALSE(s == t);
+  EXPECT_TRUE(rt::map_update(t, 1000, 3) == s);  // equal as functions
+}
+
+TEST(Runtime, ThePoolStopsGrowingAfterWarmUp) {
+  rt::BufferPool& pool = rt::pool();
+  for (int i = 0; i < 100; ++i) rt::Msg m = rt::Msg::alloc(1000);
+  uint64_t grows = pool.stats().grows;
+  for (int i = 0; i < 100000; ++i) {
+    rt::Msg m = rt::Msg::alloc(1000);
+    rt::Msg n = m;
+  }
+  EXPECT_EQ(pool.stats().grows, grows);
+}
+
+TEST(Runtime, TheSimulatedNetworkIsDeterministicForASeed) {
+  auto trace = [](uint64_t seed) {
+    rt::SimNet net(seed, {30, 30, 50, 6});
+    std::vector<int> got;
+    for (int i = 0; i < 200; ++i) {
+      uint8_t b = static_cast<uint8_t>(i);
+      net.send(0, rt::Msg::copy(&b, 1));
+      net.advance();
+      rt::Msg f;
+      while (net.recv(0, f)) got.push_back(f.payload_data()[0]);
+    }
+    return got;
+  };
+  EXPECT_EQ(trace(5), trace(5));
+  EXPECT_NE(trace(5), trace(6));
+  std::vector<int> t = trace(5);
+  EXPECT_FALSE(std::is_sorted(t.begin(), t.end()));  // reordered
+}
+
+}  // namespace
