@@ -22,6 +22,40 @@ inline int cmp(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
+namespace detail {
+
+// The first index of sorted a[0..n) whose element is not less than x.
+template <class K>
+inline uint32_t lower_index(const K* a, uint32_t n, const K& x) {
+  uint32_t lo = 0, hi = n;
+  while (lo < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Element-wise equality and lexicographic order of two sequences read through accessors.
+template <class A, class B>
+inline bool same_elems(uint32_t an, uint32_t bn, A&& a, B&& b) {
+  if (an != bn) return false;
+  for (uint32_t i = 0; i < an; ++i)
+    if (!(a(i) == b(i))) return false;
+  return true;
+}
+template <class A, class B>
+inline bool lex_less(uint32_t an, uint32_t bn, A&& a, B&& b) {
+  uint32_t n = an < bn ? an : bn;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (a(i) < b(i)) return true;
+    if (b(i) < a(i)) return false;
+  }
+  return an < bn;
+}
+
+}  // namespace detail
+
 // ---------------------------------------------------------------- Seq: a ring buffer
 
 template <class T, uint32_t N>
@@ -87,18 +121,12 @@ class Seq {
   }
 
   friend bool operator==(const Seq& a, const Seq& b) {
-    if (a.size_ != b.size_) return false;
-    for (uint32_t i = 0; i < a.size_; ++i)
-      if (!(a.at(i) == b.at(i))) return false;
-    return true;
+    return detail::same_elems(a.size_, b.size_, [&](uint32_t i) -> const T& { return a.at(i); },
+                              [&](uint32_t i) -> const T& { return b.at(i); });
   }
   friend bool operator<(const Seq& a, const Seq& b) {
-    uint32_t n = a.size_ < b.size_ ? a.size_ : b.size_;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (a.at(i) < b.at(i)) return true;
-      if (b.at(i) < a.at(i)) return false;
-    }
-    return a.size_ < b.size_;
+    return detail::lex_less(a.size_, b.size_, [&](uint32_t i) -> const T& { return a.at(i); },
+                            [&](uint32_t i) -> const T& { return b.at(i); });
   }
 
  private:
@@ -347,30 +375,16 @@ class Set {
     return s;
   }
   friend bool operator==(const Set& a, const Set& b) {
-    if (a.size_ != b.size_) return false;
-    for (uint32_t i = 0; i < a.size_; ++i)
-      if (!(a.items_[i] == b.items_[i])) return false;
-    return true;
+    return detail::same_elems(a.size_, b.size_, [&](uint32_t i) -> const T& { return a.items_[i]; },
+                              [&](uint32_t i) -> const T& { return b.items_[i]; });
   }
   friend bool operator<(const Set& a, const Set& b) {
-    uint32_t n = a.size_ < b.size_ ? a.size_ : b.size_;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (a.items_[i] < b.items_[i]) return true;
-      if (b.items_[i] < a.items_[i]) return false;
-    }
-    return a.size_ < b.size_;
+    return detail::lex_less(a.size_, b.size_, [&](uint32_t i) -> const T& { return a.items_[i]; },
+                            [&](uint32_t i) -> const T& { return b.items_[i]; });
   }
 
  private:
-  uint32_t lower(const T& x) const {
-    uint32_t lo = 0, hi = size_;
-    while (lo < hi) {
-      uint32_t mid = (lo + hi) / 2;
-      if (items_[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+  uint32_t lower(const T& x) const { return detail::lower_index(items_, size_, x); }
   uint32_t find(const T& x) const {
     uint32_t i = lower(x);
     return i < size_ && items_[i] == x ? i : size_;
@@ -454,8 +468,7 @@ class Mset {
     return n;
   }
   void add(const T& x, int64_t n) {
-    uint32_t i = 0;
-    while (i < size_ && items_[i] < x) ++i;
+    uint32_t i = detail::lower_index(items_, size_, x);
     if (i < size_ && items_[i] == x) {
       counts_[i] += n;
       if (counts_[i] <= 0) remove_at(i);
@@ -480,22 +493,16 @@ class Mset {
     return s;
   }
   friend bool operator==(const Mset& a, const Mset& b) {
-    if (a.size_ != b.size_) return false;
-    for (uint32_t i = 0; i < a.size_; ++i)
-      if (!(a.items_[i] == b.items_[i]) || a.counts_[i] != b.counts_[i]) return false;
-    return true;
+    return detail::same_elems(a.size_, b.size_, [&](uint32_t i) { return a.entry(i); },
+                              [&](uint32_t i) { return b.entry(i); });
   }
   friend bool operator<(const Mset& a, const Mset& b) {
-    uint32_t n = a.size_ < b.size_ ? a.size_ : b.size_;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (a.items_[i] < b.items_[i]) return true;
-      if (b.items_[i] < a.items_[i]) return false;
-      if (a.counts_[i] != b.counts_[i]) return a.counts_[i] < b.counts_[i];
-    }
-    return a.size_ < b.size_;
+    return detail::lex_less(a.size_, b.size_, [&](uint32_t i) { return a.entry(i); },
+                            [&](uint32_t i) { return b.entry(i); });
   }
 
  private:
+  std::pair<const T&, int64_t> entry(uint32_t i) const { return {items_[i], counts_[i]}; }
   void remove_at(uint32_t i) {
     for (uint32_t k = i; k + 1 < size_; ++k) {
       items_[k] = std::move(items_[k + 1]);
@@ -714,15 +721,7 @@ class SparseMap {
   }
 
  private:
-  uint32_t lower(const K& k) const {
-    uint32_t lo = 0, hi = size_;
-    while (lo < hi) {
-      uint32_t mid = (lo + hi) / 2;
-      if (keys_[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
+  uint32_t lower(const K& k) const { return detail::lower_index(keys_, size_, k); }
   uint32_t find(const K& k) const {
     uint32_t i = lower(k);
     return i < size_ && keys_[i] == k ? i : size_;

@@ -79,31 +79,26 @@ class FaultMute {
 
 // ---- mathematical integers (Int, Nat, ranges) held in int64_t, checked
 
+// The result of a checked operation: `r`, or 0 with a fault when it overflowed.
+inline int64_t checked(bool overflowed, int64_t r) {
+  if (!overflowed) return r;
+  raise(Fault::Overflow);
+  return 0;
+}
 inline int64_t add(int64_t a, int64_t b) {
   int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) {
-    raise(Fault::Overflow);
-    return 0;
-  }
-  return r;
+  bool o = __builtin_add_overflow(a, b, &r);
+  return checked(o, r);
 }
-
 inline int64_t sub(int64_t a, int64_t b) {
   int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) {
-    raise(Fault::Overflow);
-    return 0;
-  }
-  return r;
+  bool o = __builtin_sub_overflow(a, b, &r);
+  return checked(o, r);
 }
-
 inline int64_t mul(int64_t a, int64_t b) {
   int64_t r;
-  if (__builtin_mul_overflow(a, b, &r)) {
-    raise(Fault::Overflow);
-    return 0;
-  }
-  return r;
+  bool o = __builtin_mul_overflow(a, b, &r);
+  return checked(o, r);
 }
 
 inline int64_t neg(int64_t a) {
