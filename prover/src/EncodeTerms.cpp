@@ -33,9 +33,44 @@ std::string Encoder::uniqueName(const std::string& base) {
   return n == 1 ? base : base + "!" + std::to_string(n);
 }
 
+// A free value of sort s built from free constants of its parts: sequences
+// as (array, length), tuples and small arrays field by field, maps as
+// (values, defined). Quantified facts then speak of plain array constants,
+// which both e-matching and model-based instantiation handle far better than
+// arrays reached through datatype accessors.
+z3::expr Encoder::freshParts(const std::string& n, Sort s) {
+  z3::context& c = ctx();
+  switch (s->kind) {
+    case SortKind::Seq:
+      return mkSeq(s, c.constant((n + ".arr").c_str(), c.array_sort(c.int_sort(), cc_.sort(s->elem()))),
+                   c.int_const((n + ".len").c_str()));
+    case SortKind::Tuple: {
+      z3::expr_vector fs(c);
+      for (const TypeField& f : s->def->fields) fs.push_back(freshParts(n + "." + f.name, f.sort));
+      return cc_.datatype(s).ctors[0](fs);
+    }
+    case SortKind::Array:
+      if (cc_.isFiniteArray(s)) {
+        z3::expr_vector fs(c);
+        for (int64_t i = 0; i < cc_.finiteSize(s->key()); ++i) fs.push_back(freshParts(n + "." + std::to_string(i), s->value()));
+        return cc_.datatype(s).ctors[0](fs);
+      }
+      break;
+    case SortKind::Map: {
+      z3::sort k = cc_.sort(s->key());
+      return cc_.datatype(s).ctors[0](c.constant((n + ".val").c_str(), c.array_sort(k, cc_.sort(s->value()))),
+                                      c.constant((n + ".def").c_str(), c.array_sort(k, c.bool_sort())));
+    }
+    case SortKind::Msg:
+      return cc_.datatype(s).ctors[0](freshParts(n + ".payload", bytesSort()), freshParts(n + ".hdrs", cc_.hdrSeqSort()));
+    default: break;
+  }
+  return c.constant(n.c_str(), cc_.sort(s));
+}
+
 z3::expr Encoder::fresh(const std::string& name, Sort s, std::vector<z3::expr>& facts) {
   std::string n = uniqueName(name);
-  z3::expr c = ctx().constant(n.c_str(), cc_.sort(s));
+  z3::expr c = freshParts(n, s);
   inputs_.push_back({n, s, c});
   if (pinned) {
     auto it = pinned->find(n);
@@ -87,17 +122,18 @@ z3::expr Encoder::wf(Sort s, const z3::expr& t) {
     case SortKind::Nat: return t >= 0;
     case SortKind::Range: return c.int_val(static_cast<int64_t>(s->lo)) <= t && t <= c.int_val(static_cast<int64_t>(s->hi));
     case SortKind::Seq: {
+      // one quantifier per sequence: well-formed elements inside, the default outside
       z3::expr a = seqArr(t), n = seqLen(t);
       z3::expr x = boundConst("i", cc_.model().sorts.integer());
-      std::vector<z3::expr> parts{
-          n >= 0, quantified(true, x, z3::implies(x < 0 || x >= n, z3::select(a, x) == cc_.dflt(s->elem())),
-                             "canon." + cc_.smtName(s))};
-      if (hasWf(s->elem())) {
-        z3::expr y = boundConst("i", cc_.model().sorts.integer());
-        parts.push_back(quantified(true, y, z3::implies(y >= 0 && y < n, wf(s->elem(), z3::select(a, y))),
-                                   "wf.elem." + cc_.smtName(s)));
+      z3::expr outside = z3::select(a, x) == cc_.dflt(s->elem());
+      if (!canonicity) {
+        if (!hasWf(s->elem())) return n >= 0;
+        return n >= 0 && quantified(true, x, z3::implies(x >= 0 && x < n, wf(s->elem(), z3::select(a, x))),
+                                    "wf.elem." + cc_.smtName(s));
       }
-      return mkAnd(c, parts);
+      z3::expr body = hasWf(s->elem()) ? z3::ite(x >= 0 && x < n, wf(s->elem(), z3::select(a, x)), outside)
+                                       : z3::implies(x < 0 || x >= n, outside);
+      return n >= 0 && quantified(true, x, body, "canon." + cc_.smtName(s));
     }
     case SortKind::Tuple: {
       std::vector<z3::expr> parts;
@@ -134,8 +170,10 @@ z3::expr Encoder::wf(Sort s, const z3::expr& t) {
     case SortKind::Map: {
       z3::expr val = field(s, 0, 0, t), def = field(s, 0, 1, t);
       z3::expr k = boundConst("k", s->key());
-      std::vector<z3::expr> parts{quantified(
-          true, k, z3::implies(!z3::select(def, k), z3::select(val, k) == cc_.dflt(s->value())), "canon." + cc_.smtName(s))};
+      std::vector<z3::expr> parts;
+      if (canonicity)
+        parts.push_back(quantified(true, k, z3::implies(!z3::select(def, k), z3::select(val, k) == cc_.dflt(s->value())),
+                                   "canon." + cc_.smtName(s)));
       if (hasWf(s->value())) {
         z3::expr k2 = boundConst("k", s->key());
         parts.push_back(quantified(true, k2, z3::implies(z3::select(def, k2), wf(s->value(), z3::select(val, k2))),

@@ -150,6 +150,11 @@ class Encoder {
   // Pinned values (re-checking): a fresh symbol whose name is pinned is fixed to that value.
   const std::map<std::string, Value>* pinned = nullptr;
 
+  // Canonical form facts (elements outside a sequence's length, values of
+  // undefined map keys). They only matter for proofs about whole sequences;
+  // model search goes better without them.
+  bool canonicity = true;
+
   // --- well-formedness of a free term of sort s (true when nothing to say)
   z3::expr wf(Sort s, const z3::expr& t);
   bool hasWf(Sort s);
@@ -187,6 +192,7 @@ class Encoder {
 
  private:
   z3::expr var(const Var* v);
+  z3::expr freshParts(const std::string& n, Sort s);
   z3::expr quant(const Expr* e);
   z3::expr lambdaTerm(const Expr* e);
   z3::expr call(const Expr* e);

@@ -1,0 +1,24 @@
+// Solving one obligation in a worker's context (private to the prover).
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "Cache.h"
+#include "Encoder.h"
+#include "ioa/prover/Discharger.h"
+
+namespace ioa::prover::detail {
+
+Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
+                       const std::atomic<bool>* cancelled = nullptr);
+
+// The SMT-LIB script that is hashed (and, with solver options, emitted).
+std::string obligationScript(ContextCache& cc, const Obligation& ob);
+
+// Re-checks a refutation in a fresh context with every free symbol fixed to
+// its decoded value (see recheckCounterexample).
+bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
+                           std::string* why);
+
+}  // namespace ioa::prover::detail
