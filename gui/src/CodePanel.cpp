@@ -27,6 +27,7 @@
 #include <Qsci/qsciscintilla.h>
 
 #include "Icons.h"
+#include "ProofModel.h"
 #include "SpecDocument.h"
 
 namespace ioa::gui {
@@ -66,7 +67,7 @@ QsciScintilla* makeCppView(QWidget* parent) {
   v->setMarginWidth(1, 0);
   v->setMarginsBackgroundColor(QColor(0xf3, 0xf4, 0xf6));
   v->setMarginsForegroundColor(QColor(0x80, 0x86, 0x8b));
-  v->setFolding(QsciScintilla::BoxedTreeFoldStyle, 2);
+  v->setFolding(QsciScintilla::BoxedFoldStyle, 2);
   v->setFoldMarginColors(QColor(0xf3, 0xf4, 0xf6), QColor(0xf3, 0xf4, 0xf6));
   v->setCaretLineVisible(true);
   v->setCaretLineBackgroundColor(QColor(0xf5, 0xf8, 0xff));
@@ -164,10 +165,12 @@ void CodePanel::showEvent(QShowEvent* e) {
 
 void CodePanel::regenerate() {
   if (!doc_) return;
-  if (watcher_.isRunning()) {
+  if (busy_) {
     pending_ = true;
     return;
   }
+  busy_ = true;
+  runningDoc_ = doc_;
   runningRevision_ = doc_->revision();
   status_->setText(tr("Generating…"));
   const std::string name = doc_->engineName().toStdString(), text = doc_->text().toStdString();
@@ -180,6 +183,13 @@ void CodePanel::regenerate() {
 }
 
 void CodePanel::finished() {
+  busy_ = false;
+  if (runningDoc_ != doc_) {
+    // Generated for a document that is no longer shown.
+    pending_ = false;
+    if (wanted()) regenerate();
+    return;
+  }
   result_ = watcher_.result();
   generatedRevision_ = runningRevision_;
   fill();
@@ -255,8 +265,9 @@ void CodePanel::fill() {
     group(tr("Shared files"), QStringLiteral("group"))->appendRow(file);
   }
   unitView_->expandToDepth(0);
-  status_->setText(tr("%n file(s), namespace <code>%1</code>", nullptr, static_cast<int>(r.files.size()))
-                       .arg(qs(r.cppNamespace).toHtmlEscaped()));
+  status_->setText(tr("%1, namespace <code>%2</code>")
+                       .arg(countOf(static_cast<int>(r.files.size()), tr("file"), tr("files")),
+                            qs(r.cppNamespace).toHtmlEscaped()));
   // Keep showing the same file after a regeneration; else the first stack, else the first unit.
   if (keep.isEmpty() || !showFile(keep)) {
     QString first;
@@ -357,9 +368,10 @@ ExportDialog::ExportDialog(const QString& specPath, const QStringList& stacks, Q
 }
 
 void ExportDialog::startExport() {
-  if (watcher_.isRunning() || stack_->currentText().isEmpty()) return;
+  if (busy_ || stack_->currentText().isEmpty()) return;
   const QString dir = QDir::cleanPath(folder_->text().trimmed());
   if (dir.isEmpty()) return;
+  busy_ = true;
   exportButton_->setEnabled(false);
   result_->setText(tr("Exporting…"));
   result_->show();
@@ -390,16 +402,16 @@ void ExportDialog::startExport() {
 }
 
 void ExportDialog::done() {
+  busy_ = false;
   const Outcome o = watcher_.result();
   ok_ = o.ok;
   written_ = o.files;
   exportButton_->setEnabled(true);
   const QString dir = QDir::toNativeSeparators(QDir::cleanPath(folder_->text().trimmed()));
   if (o.ok) {
-    message_ = tr("Wrote %n file(s) to %1", nullptr, static_cast<int>(o.files.size())).arg(dir);
-    result_->setText(tr("<p style='color:#188038'><b>%1</b></p><p>Build and test it with:<br>"
-                        "<code>cmake -S %2 -B %2/build &amp;&amp; cmake --build %2/build &amp;&amp; "
-                        "ctest --test-dir %2/build</code></p>")
+    message_ = tr("Wrote %1 to %2").arg(countOf(static_cast<int>(o.files.size()), tr("file"), tr("files")), dir);
+    result_->setText(tr("<p style='color:#188038'><b>%1</b></p><p>Build it and run its tests:</p>"
+                        "<pre>cmake -S %2 -B %2/build\ncmake --build %2/build\nctest --test-dir %2/build</pre>")
                          .arg(message_.toHtmlEscaped(), dir.toHtmlEscaped()));
     openFolder_->show();
   } else {
@@ -407,6 +419,7 @@ void ExportDialog::done() {
     result_->setText(QStringLiteral("<p style='color:#c5221f'><b>%1</b><br>%2</p>")
                          .arg(tr("Export failed"), o.message.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
   }
+  adjustSize();
   Q_EMIT finished(o.ok);
 }
 

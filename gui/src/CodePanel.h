@@ -38,7 +38,8 @@ class CodePanel : public QWidget {
   void setDocument(SpecDocument* d);
   // Generates now (in a worker); `generated()` follows.
   void regenerate();
-  bool isBusy() const { return watcher_.isRunning(); }
+  // True from regenerate() until its result is shown.
+  bool isBusy() const { return busy_; }
 
   QStandardItemModel* units() const { return units_; }
   QTreeView* unitView() const { return unitView_; }
@@ -62,13 +63,14 @@ class CodePanel : public QWidget {
   void fill();
   bool wanted() const;
 
-  QPointer<SpecDocument> doc_;
+  QPointer<SpecDocument> doc_, runningDoc_;
   QMetaObject::Connection checkedConnection_;
   quint64 generatedRevision_ = 0;
   bool pending_ = false;
   std::shared_ptr<const engine::GenerateResult> result_;
   QFutureWatcher<std::shared_ptr<const engine::GenerateResult>> watcher_;
   quint64 runningRevision_ = 0;
+  bool busy_ = false;
   QString shown_;
   QStandardItemModel* units_;
   QTreeView* unitView_;
@@ -88,7 +90,8 @@ class ExportDialog : public QDialog {
   QLineEdit* folderEdit() const { return folder_; }
   // Runs the export (in a worker); finished() follows.
   void startExport();
-  bool isBusy() const { return watcher_.isRunning(); }
+  // True from startExport() until finished().
+  bool isBusy() const { return busy_; }
   bool succeeded() const { return ok_; }
   QString message() const { return message_; }
   QStringList writtenFiles() const { return written_; }
@@ -110,7 +113,7 @@ class ExportDialog : public QDialog {
   QLabel* result_;
   QPushButton *exportButton_, *openFolder_;
   QFutureWatcher<Outcome> watcher_;
-  bool ok_ = false;
+  bool ok_ = false, busy_ = false;
   QString message_;
   QStringList written_;
 };

@@ -83,24 +83,34 @@ void TraceModel::setTrace(std::vector<TraceStep> steps, const TraceContext& ctx)
   beginResetModel();
   steps_ = std::move(steps);
   rows_.clear();
-  rows_.push_back({ActionRow, QStringLiteral("action"), false});
+  rows_.push_back({ActionRow, tr("action"), tr("action")});
   QStringList names;
   for (const TraceStep& s : steps_)
     for (const auto& [n, v] : s.values)
       if (!names.contains(n)) names << n;
   QStringList concrete, abstract;
   for (const QString& n : names) (ctx.isAbstractVariable(n.toStdString()) ? abstract : concrete) << n;
+  auto section = [this](const QString& title, const QStringList& vars, const QStringList& prefixes) {
+    rows_.push_back({SectionRow, title, title});
+    for (const QString& n : vars) {
+      QString shown = n;
+      for (const QString& p : prefixes)
+        if (n.startsWith(p)) {
+          shown = n.mid(p.size());
+          break;
+        }
+      rows_.push_back({VariableRow, n, shown});
+    }
+  };
   // Concrete variables by component when the automaton is a composition.
-  QStringList sections;
-  for (const std::string& c : ctx.components) sections << qs(c);
   QStringList placed;
-  for (const QString& sec : sections) {
+  for (const std::string& c : ctx.components) {
+    const QString prefix = qs(c) + QLatin1Char('.');
     QStringList mine;
     for (const QString& n : concrete)
-      if (n.startsWith(sec + QLatin1Char('.'))) mine << n;
+      if (n.startsWith(prefix)) mine << n;
     if (mine.isEmpty()) continue;
-    rows_.push_back({SectionRow, sec, false});
-    for (const QString& n : mine) rows_.push_back({VariableRow, n, false});
+    section(qs(c), mine, {prefix});
     placed << mine;
   }
   QStringList rest;
@@ -108,12 +118,14 @@ void TraceModel::setTrace(std::vector<TraceStep> steps, const TraceContext& ctx)
     if (!placed.contains(n)) rest << n;
   if (!rest.isEmpty()) {
     if (!placed.isEmpty() || !abstract.isEmpty())
-      rows_.push_back({SectionRow, abstract.isEmpty() ? tr("other") : tr("concrete"), false});
-    for (const QString& n : rest) rows_.push_back({VariableRow, n, false});
+      section(abstract.isEmpty() ? tr("other") : tr("concrete"), rest, {});
+    else
+      for (const QString& n : rest) rows_.push_back({VariableRow, n, n});
   }
   if (!abstract.isEmpty()) {
-    rows_.push_back({SectionRow, tr("abstract: %1").arg(qs(ctx.abstractAutomaton)), true});
-    for (const QString& n : abstract) rows_.push_back({VariableRow, n, true});
+    QStringList prefixes;
+    for (const std::string& p : ctx.abstractPrefixes) prefixes << qs(p);
+    section(tr("abstract: %1").arg(qs(ctx.abstractAutomaton)), abstract, prefixes);
   }
   endResetModel();
 }
@@ -199,16 +211,7 @@ QVariant TraceModel::headerData(int section, Qt::Orientation o, int role) const 
   if (section < 0 || section >= static_cast<int>(rows_.size())) return {};
   const Row& row = rows_[static_cast<size_t>(section)];
   switch (role) {
-    case Qt::DisplayRole: {
-      if (row.kind != VariableRow) return row.name;
-      // Inside a component's section the component prefix is implied.
-      for (int r = section - 1; r >= 0; --r)
-        if (rows_[static_cast<size_t>(r)].kind == SectionRow) {
-          const QString prefix = rows_[static_cast<size_t>(r)].name + QLatin1Char('.');
-          return row.name.startsWith(prefix) ? row.name.mid(prefix.size()) : row.name;
-        }
-      return row.name;
-    }
+    case Qt::DisplayRole: return row.display;
     case Qt::ToolTipRole: return row.name;
     case Qt::FontRole:
       if (row.kind == SectionRow) {

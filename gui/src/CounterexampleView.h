@@ -54,8 +54,8 @@ class TraceModel : public QAbstractTableModel {
  private:
   struct Row {
     RowKind kind;
-    QString name;  // variable name, or section title
-    bool abstract = false;
+    QString name;     // variable name, or section title
+    QString display;  // the variable's name without what its section already says
   };
   const QString* lookup(int column, const QString& name) const;
   std::vector<TraceStep> steps_;

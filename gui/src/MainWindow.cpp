@@ -104,8 +104,8 @@ MainWindow::MainWindow(bool restoreLayout, QWidget* parent) : QMainWindow(parent
   defaultLayout();
   if (restoreLayout) {
     QSettings q;
-    restoreGeometry(q.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(q.value(QStringLiteral("window/state")).toByteArray());
+    restored_ = restoreGeometry(q.value(QStringLiteral("window/geometry")).toByteArray()) &&
+                restoreState(q.value(QStringLiteral("window/state")).toByteArray());
   }
 
   recovery_.begin();
@@ -209,6 +209,20 @@ void MainWindow::buildMenus() {
   viewMenu_->addAction(zoomOutAct_);
   viewMenu_->addSeparator();
   for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu_->addAction(d->toggleViewAction());
+  viewMenu_->addSeparator();
+  viewMenu_->addAction(tr("&Reset Layout"), this, [this] {
+    for (QDockWidget* d : findChildren<QDockWidget*>()) {
+      d->setFloating(false);
+      addDockWidget(d->objectName() == QLatin1String("outlineDock")  ? Qt::LeftDockWidgetArea
+                    : d->objectName() == QLatin1String("proofsDock") ? Qt::RightDockWidgetArea
+                                                                     : Qt::BottomDockWidgetArea,
+                    d);
+    }
+    const QSize keep = size();
+    defaultLayout();
+    resize(keep);
+    sizeDocks();
+  });
 
   verifyMenu_ = menuBar()->addMenu(tr("&Verify"));
   verifyMenu_->addAction(checkAct_);
@@ -321,22 +335,37 @@ void MainWindow::showDock(const QString& objectName) {
 // tabbed problems, counterexample and code panels.
 void MainWindow::defaultLayout() {
   const QSize avail = screen() ? screen()->availableSize() : QSize(1600, 1000);
-  const int w = std::min(1600, avail.width()), h = std::min(1000, avail.height());
-  resize(w, h);
-  QList<QDockWidget*> bottom, right, left;
+  resize(std::min(1600, avail.width()), std::min(1000, avail.height()));
+  QList<QDockWidget*> bottom;
   for (QDockWidget* d : findChildren<QDockWidget*>()) {
     d->show();
+    if (dockWidgetArea(d) == Qt::BottomDockWidgetArea) bottom << d;
+  }
+  for (int i = 1; i < bottom.size(); ++i) tabifyDockWidget(bottom[0], bottom[i]);
+  if (!bottom.isEmpty()) bottom[0]->raise();
+}
+
+void MainWindow::showEvent(QShowEvent* e) {
+  QMainWindow::showEvent(e);
+  // Dock sizes are shares of the window, so they are set once its size is known.
+  if (!restored_ && !sized_) {
+    sized_ = true;
+    sizeDocks();
+  }
+}
+
+void MainWindow::sizeDocks() {
+  const int w = width(), h = height();
+  QList<QDockWidget*> bottom, right, left;
+  for (QDockWidget* d : findChildren<QDockWidget*>()) {
+    if (d->isFloating()) continue;
     switch (dockWidgetArea(d)) {
       case Qt::BottomDockWidgetArea: bottom << d; break;
       case Qt::RightDockWidgetArea: right << d; break;
       default: left << d; break;
     }
   }
-  for (int i = 1; i < bottom.size(); ++i) tabifyDockWidget(bottom[0], bottom[i]);
-  if (!bottom.isEmpty()) {
-    bottom[0]->raise();
-    resizeDocks({bottom[0]}, {h * 28 / 100}, Qt::Vertical);
-  }
+  if (!bottom.isEmpty()) resizeDocks({bottom[0]}, {h * 26 / 100}, Qt::Vertical);
   if (!left.isEmpty()) resizeDocks({left[0]}, {w * 17 / 100}, Qt::Horizontal);
   if (!right.isEmpty()) resizeDocks({right[0]}, {w * 33 / 100}, Qt::Horizontal);
 }
@@ -612,8 +641,8 @@ bool MainWindow::askToRecover(const QVector<RecoveryStore::Entry>& entries) {
                                                                     : QDir::toNativeSeparators(e.originalPath),
                                            QLocale().toString(e.savedAt, QLocale::ShortFormat));
   QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
-                  tr("IOA Workbench did not shut down cleanly. Unsaved changes to %n document(s) were kept:", nullptr,
-                     static_cast<int>(entries.size())),
+                  tr("IOA Workbench did not shut down cleanly. Unsaved changes to %1 were kept:")
+                      .arg(countOf(static_cast<int>(entries.size()), tr("document"), tr("documents"))),
                   QMessageBox::NoButton, this);
   box.setInformativeText(names.join(QLatin1Char('\n')));
   QPushButton* recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
@@ -688,8 +717,8 @@ void MainWindow::updateStatus() {
   const int errors = d->problems()->count(QStringLiteral("error"));
   const int warnings = d->problems()->count(QStringLiteral("warning"));
   QStringList parts;
-  if (errors) parts << tr("%n error(s)", nullptr, errors);
-  if (warnings) parts << tr("%n warning(s)", nullptr, warnings);
+  if (errors) parts << countOf(errors, tr("error"), tr("errors"));
+  if (warnings) parts << countOf(warnings, tr("warning"), tr("warnings"));
   const QString text = parts.isEmpty() ? tr("No problems") : parts.join(QStringLiteral(", "));
   checkLabel_->setText(tr("%1 · checked in %2 ms").arg(text).arg(d->lastCheckMs(), 0, 'f', 1));
   if (QDockWidget* p = dock(QStringLiteral("problemsDock")))
@@ -808,7 +837,16 @@ void MainWindow::showObligation(const QString& id) {
   const engine::ObligationResult* r =
       d && !id.isEmpty() ? d->proofModel()->resultAt(d->proofModel()->indexOf(id)) : nullptr;
   cexView_->setResult(r, d ? d->proofs()->provedCheck() : nullptr);
-  if (r && r->counterexample) showDock(QStringLiteral("counterexampleDock"));
+  if (r && r->counterexample) {
+    showDock(QStringLiteral("counterexampleDock"));
+    // The first counterexample of a session gets room to be read: a trace
+    // table and a sequence chart want more than the bottom strip.
+    QDockWidget* dock = this->dock(QStringLiteral("counterexampleDock"));
+    if (!grewForCounterexample_ && dock && !dock->isFloating() && dock->height() < height() * 2 / 5) {
+      grewForCounterexample_ = true;
+      resizeDocks({dock}, {height() * 9 / 20}, Qt::Vertical);
+    }
+  }
 }
 
 void MainWindow::updateProofActions() {

@@ -86,6 +86,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* e) override;
+  void showEvent(QShowEvent* e) override;
   void dragEnterEvent(QDragEnterEvent* e) override;
   void dropEvent(QDropEvent* e) override;
   // How the user answers "save changes?"; tests override it.
@@ -99,6 +100,7 @@ class MainWindow : public QMainWindow {
   void buildDocks();
   QDockWidget* addPanel(const QString& objectName, const QString& title, QWidget* w, Qt::DockWidgetArea area);
   void defaultLayout();
+  void sizeDocks();
   void updateTitle();
   void updateStatus();
   void currentTabChanged();
@@ -123,6 +125,7 @@ class MainWindow : public QMainWindow {
   QHash<SpecDocument*, QString> keys_;
   QHash<SpecDocument*, OutlinePane*> outlines_;
   QString lastFind_;
+  bool grewForCounterexample_ = false, restored_ = false, sized_ = false;
 
   QTabWidget* tabs_;
   QStackedWidget* outlineStack_;

@@ -16,6 +16,10 @@ QString formatMillis(double ms) {
   return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
 }
 
+QString countOf(int n, const QString& one, const QString& many) {
+  return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
 struct ProofModel::Node {
   QString title, key;
   Node* parent = nullptr;
@@ -70,11 +74,11 @@ QString labelOf(const engine::ObligationInfo& o) {
   const QString t = qs(o.transition);
   if (k == "invariant-init") return QStringLiteral("holds in every start state");
   if (k == "invariant-step") return QStringLiteral("preserved by %1").arg(t);
-  if (k == "simulation-start" || k == "refinement-start") return QStringLiteral("start states correspond");
+  if (k == "simulation-start" || k == "refinement-start") return QStringLiteral("start states");
   if (k == "simulation-step" || k == "refinement-step") return QStringLiteral("step %1").arg(t);
   if (k == "ensuring") return QStringLiteral("ensuring of %1").arg(t);
   if (k == "bmc-invariants" || k == "bmc-simulation")
-    return QStringLiteral("no violation within %1 steps").arg(o.depth);
+    return QStringLiteral("search, %1 steps").arg(o.depth);
   if (k == "well-defined") {
     if (o.subject == "start") return QStringLiteral("start state");
     if (o.subject == "transition") return QStringLiteral("transition %1").arg(t);
@@ -320,15 +324,17 @@ QVariant ProofModel::data(const QModelIndex& index, int role) const {
               return QStringLiteral("%1: %2").arg(proofStateName(state), qs(row->result->reason));
             return proofStateName(state);
           }
+          // A group names what needs attention; the tooltip has the full count.
           const Counts c = countsUnder(n);
           if (c.running) return QStringLiteral("%1 of %2 done").arg(c.done()).arg(c.total);
           QStringList parts;
-          if (c.proved + c.cached) parts << QStringLiteral("%1/%2 proved").arg(c.proved + c.cached).arg(c.total);
           if (c.refuted) parts << QStringLiteral("%1 refuted").arg(c.refuted);
           if (c.unknown) parts << QStringLiteral("%1 unknown").arg(c.unknown);
           if (c.error) parts << QStringLiteral("%1 errors").arg(c.error);
-          if (parts.isEmpty()) return QStringLiteral("%1 not run").arg(c.total);
-          return parts.join(QStringLiteral(", "));
+          if (c.cancelled) parts << QStringLiteral("%1 cancelled").arg(c.cancelled);
+          if (!parts.isEmpty()) return parts.join(QStringLiteral(", "));
+          if (c.proved + c.cached == c.total) return QStringLiteral("%1/%2 proved").arg(c.total).arg(c.total);
+          return QStringLiteral("%1 not run").arg(c.notRun);
         }
         case TimeColumn: {
           if (row) return row->result ? formatMillis(row->result->timeMs) : QVariant();
@@ -341,7 +347,16 @@ QVariant ProofModel::data(const QModelIndex& index, int role) const {
       if (index.column() == NameColumn) return proofStateIcon(state);
       return {};
     case Qt::ToolTipRole: {
-      if (!row) return n->title;
+      if (!row) {
+        const Counts c = countsUnder(n);
+        return QStringLiteral("%1: %2 obligations, %3 proved, %4 refuted, %5 unknown, %6 errors")
+            .arg(n->title)
+            .arg(c.total)
+            .arg(c.proved + c.cached)
+            .arg(c.refuted)
+            .arg(c.unknown)
+            .arg(c.error);
+      }
       QString tip = QStringLiteral("<p>%1</p><p>%2 — line %3</p>")
                         .arg(qs(row->info.description).toHtmlEscaped(), proofStateName(state))
                         .arg(row->info.line);

@@ -85,5 +85,7 @@ class ProofModel : public QAbstractItemModel {
 
 // A time for people: "18 ms", "1.24 s", "2 min 5 s".
 QString formatMillis(double ms);
+// "1 error", "3 errors".
+QString countOf(int n, const QString& one, const QString& many);
 
 }  // namespace ioa::gui

@@ -6,7 +6,9 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QPixmap>
+#include <QTemporaryDir>
 #include <QTextStream>
 #include <QThread>
 
@@ -36,10 +38,12 @@ void ScreenshotOptions::addTo(QCommandLineParser& cli) {
                  QStringLiteral("WxH")});
   cli.addOption({QStringLiteral("show"),
                  QStringLiteral("Panel to show for --screenshot: proofs (default), problems, counterexample, code, "
-                                "optimizer, outline."),
+                                "optimizer, or export (renders the export dialog after exporting to a scratch folder)."),
                  QStringLiteral("panel")});
   cli.addOption({QStringLiteral("allow-errors"), QStringLiteral("--screenshot: a spec with errors is not a failure.")});
   cli.addOption({QStringLiteral("no-prove"), QStringLiteral("--screenshot: do not run the proofs.")});
+  cli.addOption({QStringLiteral("bmc"),
+                 QStringLiteral("--screenshot: prove with bounded model checking (Search for Traces) to find runs.")});
 }
 
 std::optional<ScreenshotOptions> ScreenshotOptions::from(const QCommandLineParser& cli) {
@@ -53,6 +57,7 @@ std::optional<ScreenshotOptions> ScreenshotOptions::from(const QCommandLineParse
   o.show = cli.value(QStringLiteral("show"));
   o.allowErrors = cli.isSet(QStringLiteral("allow-errors"));
   o.prove = !cli.isSet(QStringLiteral("no-prove"));
+  o.bounded = cli.isSet(QStringLiteral("bmc"));
   return o;
 }
 
@@ -94,7 +99,10 @@ int runScreenshot(const ScreenshotOptions& o, const QStringList& files) {
       err() << "proofs: " << m << "\n";
       failedToStart = true;
     });
-    w.proveAll();
+    if (o.bounded)
+      w.boundedSearch();
+    else
+      w.proveAll();
     if (!waitUntil([&] { return failedToStart || !d->proofs()->isRunning(); }, budget)) {
       err() << "the proofs did not finish within " << o.timeoutSeconds << " s\n";
       d->proofs()->cancel();
@@ -115,8 +123,34 @@ int runScreenshot(const ScreenshotOptions& o, const QStringList& files) {
     }
   }
   if (o.show == QLatin1String("optimizer")) w.showDock(QStringLiteral("optimizerDock"));
+  if (o.show == QLatin1String("export")) {
+    // The export dialog over the window, after a real export into a scratch folder.
+    QTemporaryDir scratch;
+    ExportDialog dlg(d->filePath(), d->outline()->namesOfKind(QStringLiteral("stack")), &w);
+    dlg.folderEdit()->setText(scratch.filePath(QStringLiteral("reliable-export")));
+    dlg.show();
+    dlg.startExport();
+    if (!waitUntil([&dlg] { return !dlg.isBusy(); }, budget) || !dlg.succeeded()) {
+      err() << "export failed: " << dlg.message() << "\n";
+      return 1;
+    }
+    waitUntil([] { return false; }, 200);
+    const QPixmap pic = dlg.grab();
+    if (pic.isNull() || !pic.save(o.output, "PNG")) {
+      err() << "cannot write " << o.output << "\n";
+      return 4;
+    }
+    err() << dlg.message() << "\nwrote " << QFileInfo(o.output).absoluteFilePath() << "\n";
+    return failed ? 1 : 0;
+  }
   if (o.show == QLatin1String("counterexample")) {
-    const QModelIndex refuted = d->proofModel()->firstInState(ProofState::Refuted);
+    // A run from a start state tells more than a counterexample to induction.
+    QModelIndex refuted;
+    for (const QString& id : d->proofModel()->idsUnder({}))
+      if (id.startsWith(QLatin1String("bmc-")) &&
+          d->proofModel()->stateAt(d->proofModel()->indexOf(id)) == ProofState::Refuted)
+        refuted = d->proofModel()->indexOf(id);
+    if (!refuted.isValid()) refuted = d->proofModel()->firstInState(ProofState::Refuted);
     if (!refuted.isValid()) {
       err() << "no refuted obligation to show\n";
       failed = true;

@@ -20,6 +20,7 @@ struct ScreenshotOptions {
   QString show;              // which panel to bring forward (see --show)
   bool allowErrors = false;  // a spec with errors is the point of the picture
   bool prove = true;         // run the proofs before the picture
+  bool bounded = false;      // ... with bounded model checking (Verify > Search for Traces)
   int timeoutSeconds = 300;
 
   static void addTo(QCommandLineParser& cli);

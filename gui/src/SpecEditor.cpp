@@ -42,7 +42,7 @@ SpecEditor::SpecEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new IoaL
   setMarginMarkerMask(Symbols, (1 << ErrorMarker) | (1 << WarningMarker) | (1 << NoteMarker));
   setMarginsBackgroundColor(QColor(0xf3, 0xf4, 0xf6));
   setMarginsForegroundColor(QColor(0x80, 0x86, 0x8b));
-  setFolding(BoxedTreeFoldStyle, Folds);
+  setFolding(BoxedFoldStyle, Folds);
   setFoldMarginColors(QColor(0xf3, 0xf4, 0xf6), QColor(0xf3, 0xf4, 0xf6));
 
   for (const auto& [marker, severity] : {std::pair{ErrorMarker, "error"}, {WarningMarker, "warning"},
@@ -67,6 +67,7 @@ SpecEditor::SpecEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new IoaL
   setIndentationWidth(2);
   setAutoIndent(true);
   setIndentationGuides(true);
+  setIndentationGuidesForegroundColor(QColor(0xdd, 0xe1, 0xe6));
   setEdgeMode(EdgeNone);
   setWrapMode(WrapNone);
   setScrollWidthTracking(true);
