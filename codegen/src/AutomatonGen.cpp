@@ -328,7 +328,7 @@ struct Emitter {
       if (!init) continue;
       body += "  s." + stateMembers[k] + " = " + g.coerce(init, a.state[k]->sort) + ";\n";
     }
-    if (a.initially) body += "  if (!(" + g.expr(a.initially) + ")) rt::raise(rt::Fault::Choose);\n";
+    if (a.initially) body += "  if (!(" + g.expr(a.initially) + ")) rt::raise(rt::Fault::Start);\n";
     cpp += "void " + q(C, "reset") + "() {\n" + body + "}\n\n";
     cpp += "void " + q(C, "set_trace") + "(rt::TraceOut* t) {\n  trace_ = t;\n  if (!t) return;\n  t->begin_names();\n";
     for (const Var* v : a.state) cpp += "  t->name(" + cppString(v->name) + ");\n";

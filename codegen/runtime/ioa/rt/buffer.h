@@ -5,7 +5,9 @@
 // Memory: buffers come from a per-thread pool of fixed size classes; after a
 // warm-up the hot path never touches the heap (the pool grows by whole slabs
 // only when a class runs dry, and counts it). Buffers are reference counted,
-// so values share bytes instead of copying them.
+// so values share bytes instead of copying them. The pool belongs to a thread:
+// a buffer must be released on the thread that allocated it (one thread per
+// endpoint, as the drivers do).
 //
 // Headroom and the no-copy rule: a message is normally laid out as
 //     [ headroom | header stack (top header first) | payload ]

@@ -26,6 +26,7 @@ enum class Fault : uint8_t {
   Header,    // hdr/pop of a message whose top header is not of that sort
   Capacity,  // a bounded sequence, set or map is full
   Choose,    // no value satisfies a `choose`
+  Start,     // the initial values do not satisfy the automaton's `initially`
   Count
 };
 
@@ -41,6 +42,7 @@ inline const char* fault_name(Fault f) {
     case Fault::Header: return "missing header";
     case Fault::Capacity: return "capacity exceeded";
     case Fault::Choose: return "no value to choose";
+    case Fault::Start: return "start condition violated";
     case Fault::Count: break;
   }
   return "?";
