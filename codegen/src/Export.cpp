@@ -21,17 +21,22 @@ if(NOT CMAKE_BUILD_TYPE AND NOT CMAKE_CONFIGURATION_TYPES)
   set(CMAKE_BUILD_TYPE Release CACHE STRING "" FORCE)
 endif()
 option(IOA_FETCH_GTEST "Download GoogleTest when it is not installed" ON)
+option(IOA_WERROR "Treat compiler warnings as errors (the generated code is warning-free with -Wall -Wextra)" OFF)
+set(IOA_WARNINGS -Wall -Wextra)
+if(IOA_WERROR)
+  list(APPEND IOA_WARNINGS -Werror)
+endif()
 
 # The layered stack as generated: one class per layer, the stack passing
 # events between them through the generic layer interface.
 add_library(@STACK@_layered STATIC
 @SOURCES@)
 target_include_directories(@STACK@_layered PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/gen ${CMAKE_CURRENT_SOURCE_DIR}/gen/runtime)
-target_compile_options(@STACK@_layered PRIVATE -Wall -Wextra -Werror)
+target_compile_options(@STACK@_layered PRIVATE ${IOA_WARNINGS})
 
 add_executable(@STACK@_demo demo/main.cpp)
 target_link_libraries(@STACK@_demo PRIVATE @STACK@_layered)
-target_compile_options(@STACK@_demo PRIVATE -Wall -Wextra -Werror)
+target_compile_options(@STACK@_demo PRIVATE ${IOA_WARNINGS})
 
 # The optimizer's collapsed stack (`ioawb export --optimized`) goes into
 # optimized/ with its own CMakeLists.txt, built beside the layered one.
@@ -54,7 +59,7 @@ endif()
 if(GTest_FOUND)
   add_executable(@STACK@_tests tests/stack_test.cpp)
   target_link_libraries(@STACK@_tests PRIVATE @STACK@_layered GTest::gtest_main)
-  target_compile_options(@STACK@_tests PRIVATE -Wall -Wextra -Werror)
+  target_compile_options(@STACK@_tests PRIVATE ${IOA_WARNINGS})
   include(GoogleTest)
   gtest_discover_tests(@STACK@_tests)
 else()

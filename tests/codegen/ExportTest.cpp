@@ -45,7 +45,7 @@ TEST(Export, TheReliableStackBuildsAndPassesItsOwnTests) {
   auto e = test::run(ioawb() + " export " + test::samplesDir() + "/stacks/reliable.ioa --stack Reliable --out " + proj);
   ASSERT_EQ(e.status, 0) << e.output;
   bool ninja = test::run("ninja --version").status == 0;
-  auto conf = test::run("cmake -S " + proj + " -B " + proj + "/build -DIOA_FETCH_GTEST=OFF" +
+  auto conf = test::run("cmake -S " + proj + " -B " + proj + "/build -DIOA_FETCH_GTEST=OFF -DIOA_WERROR=ON" +
                         (ninja ? " -G Ninja" : ""));
   ASSERT_EQ(conf.status, 0) << conf.output;
   auto build = test::run("cmake --build " + proj + "/build -j2");

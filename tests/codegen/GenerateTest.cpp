@@ -214,6 +214,14 @@ TEST(Generate, WireTagsFollowTheLayerDeclarations) {
   EXPECT_EQ(w.headers()[3].tag, 4);
 }
 
+TEST(Generate, ASpecWithoutAutomataGivesOnlyTypes) {
+  auto r = gen("type Color = enumeration of red, green\nconst N: Nat = 3\n");
+  ASSERT_TRUE(r.ok()) << errors(r);
+  EXPECT_TRUE(r.units.empty());
+  EXPECT_TRUE(fileText(r, "spec_types.h"));
+  EXPECT_FALSE(fileText(r, "run_spec.cpp"));
+}
+
 TEST(Generate, OutputIsDeterministic) {
   auto c = compileFile(test::samplesDir() + "/gobackn.ioa");
   ASSERT_TRUE(c->ok());
