@@ -92,31 +92,10 @@ QVariant ProblemsModel::headerData(int section, Qt::Orientation o, int role) con
 
 // ---------------------------------------------------------------- outline
 
-struct OutlineModel::Node {
-  QString kind, name, detail, key;
-  int line = 0, col = 0;
-  Node* parent = nullptr;
-  int row = 0;
-  std::vector<std::unique_ptr<Node>> children;
-
-  Node* add(QString k, QString n, QString d, int l, int c) {
-    auto child = std::make_unique<Node>();
-    child->kind = std::move(k);
-    child->name = std::move(n);
-    child->detail = std::move(d);
-    child->line = l;
-    child->col = c;
-    child->parent = this;
-    child->row = static_cast<int>(children.size());
-    child->key = key + QLatin1Char('/') + child->kind + QLatin1Char(':') + child->name;
-    children.push_back(std::move(child));
-    return children.back().get();
-  }
-};
 
 namespace {
 
-using Node = OutlineModel::Node;
+using Node = OutlineNode;
 
 Node* addItem(Node* parent, const engine::OutlineItem& it) {
   return parent->add(qs(it.kind), qs(it.name), qs(it.detail), static_cast<int>(it.line), static_cast<int>(it.col));
@@ -200,7 +179,7 @@ void collectNames(const Node& n, bool typesOnly, QStringList& out) {
 
 }  // namespace
 
-OutlineModel::OutlineModel(QObject* parent) : QAbstractItemModel(parent), root_(std::make_unique<Node>()) {}
+OutlineModel::OutlineModel(QObject* parent) : TreeModel(parent) { root_ = std::make_unique<Node>(); }
 OutlineModel::~OutlineModel() = default;
 
 void OutlineModel::setOutline(const std::vector<engine::OutlineItem>& outline) {
@@ -243,7 +222,7 @@ QStringList OutlineModel::namesOfKind(const QString& kind) const {
 QModelIndex OutlineModel::find(const QString& kind, const QString& name, const QModelIndex& under) const {
   for (int r = 0; r < rowCount(under); ++r) {
     const QModelIndex i = index(r, 0, under);
-    const Node* n = static_cast<const Node*>(i.internalPointer());
+    const Node* n = nodeAt(i);
     if (n->kind == kind && n->name == name) return i;
     const QModelIndex deeper = find(kind, name, i);
     if (deeper.isValid()) return deeper;
@@ -251,30 +230,11 @@ QModelIndex OutlineModel::find(const QString& kind, const QString& name, const Q
   return {};
 }
 
-QModelIndex OutlineModel::index(int row, int column, const QModelIndex& parent) const {
-  if (!hasIndex(row, column, parent)) return {};
-  const Node* p = parent.isValid() ? static_cast<const Node*>(parent.internalPointer()) : root_.get();
-  return createIndex(row, column, p->children[row].get());
-}
-
-QModelIndex OutlineModel::parent(const QModelIndex& child) const {
-  if (!child.isValid()) return {};
-  const Node* n = static_cast<const Node*>(child.internalPointer());
-  if (!n->parent || n->parent == root_.get()) return {};
-  return createIndex(n->parent->row, 0, n->parent);
-}
-
-int OutlineModel::rowCount(const QModelIndex& parent) const {
-  if (parent.column() > 0) return 0;
-  const Node* p = parent.isValid() ? static_cast<const Node*>(parent.internalPointer()) : root_.get();
-  return static_cast<int>(p->children.size());
-}
-
 int OutlineModel::columnCount(const QModelIndex&) const { return ColumnCount; }
 
 QVariant OutlineModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
-  const Node* n = static_cast<const Node*>(index.internalPointer());
+  const Node* n = nodeAt(index);
   const bool group = n->kind == QLatin1String("group");
   switch (role) {
     case Qt::DisplayRole: return index.column() == NameColumn ? n->name : n->detail;

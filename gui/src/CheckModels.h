@@ -4,10 +4,12 @@
 
 #include <QAbstractItemModel>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <vector>
 
+#include "TreeModel.h"
 #include "ioa/engine/Check.h"
 
 namespace ioa::gui {
@@ -44,10 +46,33 @@ class ProblemsModel : public QAbstractItemModel {
   std::vector<engine::Problem> problems_;
 };
 
+// One row of the outline: a group, a declaration, an action or a transition.
+struct OutlineNode {
+  QString kind, name, detail, key;
+  int line = 0, col = 0;
+  OutlineNode* parent = nullptr;
+  int row = 0;
+  std::vector<std::unique_ptr<OutlineNode>> children;
+
+  OutlineNode* add(QString k, QString n, QString d, int l, int c) {
+    auto child = std::make_unique<OutlineNode>();
+    child->kind = std::move(k);
+    child->name = std::move(n);
+    child->detail = std::move(d);
+    child->line = l;
+    child->col = c;
+    child->parent = this;
+    child->row = static_cast<int>(children.size());
+    child->key = key + QLatin1Char('/') + child->kind + QLatin1Char(':') + child->name;
+    children.push_back(std::move(child));
+    return children.back().get();
+  }
+};
+
 // The outline: declarations grouped by kind (types and constants, automata,
 // stacks, invariants, simulations); automata list their actions, each with the
 // transitions that define it, and their components.
-class OutlineModel : public QAbstractItemModel {
+class OutlineModel : public TreeModel<OutlineNode> {
   Q_OBJECT
  public:
   enum Column { NameColumn = 0, DetailColumn, ColumnCount };
@@ -66,16 +91,10 @@ class OutlineModel : public QAbstractItemModel {
   // The row of the first item with this kind and name (depth-first), or invalid.
   QModelIndex find(const QString& kind, const QString& name, const QModelIndex& under = {}) const;
 
-  QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
-  QModelIndex parent(const QModelIndex& child) const override;
-  int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
-  struct Node;
-
  private:
-  std::unique_ptr<Node> root_;
   QString shape_;
 };
 

@@ -266,8 +266,9 @@ void SequenceChart::setTrace(const std::vector<TraceStep>& steps, const TraceCon
     if (a.to.empty() && ta->external && !ta->owner.empty()) a.to.push_back(lifeline(env));
     arrows_.push_back(std::move(a));
   }
+  // The scroll area stretches the chart to its viewport; it scrolls below this.
+  setMinimumSize(sizeHint());
   updateGeometry();
-  adjustSize();
   update();
 }
 
@@ -454,7 +455,7 @@ CounterexampleView::CounterexampleView(QWidget* parent) : QWidget(parent), model
   chart_ = new SequenceChart;
   chartScroll_ = new QScrollArea;
   chartScroll_->setWidget(chart_);
-  chartScroll_->setWidgetResizable(false);
+  chartScroll_->setWidgetResizable(true);
   chartScroll_->setBackgroundRole(QPalette::Base);
   connect(chart_, &SequenceChart::columnClicked, this, &CounterexampleView::selectColumn);
 

@@ -163,6 +163,8 @@ void MainWindow::buildActions() {
     if (auto* d = currentDocument(); d && !lastFind_.isEmpty()) d->editor()->findNext();
   });
   gotoAct_ = make(tr("&Go to Line…"), {}, QKeySequence(Qt::CTRL | Qt::Key_L), [this] { goToLine(); });
+  completeAct_ = make(tr("Co&mplete Word"), {}, QKeySequence(Qt::CTRL | Qt::Key_Space),
+                      editorCall(&QsciScintilla::autoCompleteFromAll));
   zoomInAct_ = make(tr("Zoom &In"), {}, QKeySequence::ZoomIn, editorCall(&QsciScintilla::zoomIn));
   zoomOutAct_ = make(tr("Zoom &Out"), {}, QKeySequence::ZoomOut, editorCall(&QsciScintilla::zoomOut));
   proveAct_ = make(tr("&Prove All"), QStringLiteral("prove"), QKeySequence(Qt::Key_F5), [this] { proveAll(); });
@@ -203,6 +205,8 @@ void MainWindow::buildMenus() {
   for (QAction* a : {cutAct_, copyAct_, pasteAct_}) editMenu_->addAction(a);
   editMenu_->addSeparator();
   for (QAction* a : {findAct_, findNextAct_, gotoAct_}) editMenu_->addAction(a);
+  editMenu_->addSeparator();
+  editMenu_->addAction(completeAct_);
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
   viewMenu_->addAction(zoomInAct_);
@@ -694,7 +698,7 @@ void MainWindow::currentTabChanged() {
     caretLabel_->clear();
   }
   for (QAction* a : {saveAct_, saveAsAct_, closeAct_, checkAct_, undoAct_, redoAct_, cutAct_, copyAct_, pasteAct_,
-                     findAct_, findNextAct_, gotoAct_, zoomInAct_, zoomOutAct_, exportAct_})
+                     findAct_, findNextAct_, gotoAct_, completeAct_, zoomInAct_, zoomOutAct_, exportAct_})
     a->setEnabled(d != nullptr);
   updateProofActions();
   updateTitle();

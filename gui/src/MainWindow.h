@@ -141,7 +141,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *closeAct_, *quitAct_, *checkAct_, *settingsAct_;
-  QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *findAct_, *findNextAct_, *gotoAct_;
+  QAction *undoAct_, *redoAct_, *cutAct_, *copyAct_, *pasteAct_, *findAct_, *findNextAct_, *gotoAct_, *completeAct_;
   QAction *zoomInAct_, *zoomOutAct_, *proveAct_, *bmcAct_, *cancelAct_, *exportAct_;
   QMenu *fileMenu_ = nullptr, *editMenu_ = nullptr, *verifyMenu_ = nullptr, *helpMenu_ = nullptr;
   QToolBar* toolbar_ = nullptr;

@@ -20,29 +20,10 @@ QString countOf(int n, const QString& one, const QString& many) {
   return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
 }
 
-struct ProofModel::Node {
-  QString title, key;
-  Node* parent = nullptr;
-  int row = 0;
-  int obligation = -1;  // index into rows_ for obligation rows
-  std::vector<std::unique_ptr<Node>> children;
-
-  Node* child(const QString& k, const QString& t) {
-    for (auto& c : children)
-      if (c->key == k) return c.get();
-    auto n = std::make_unique<Node>();
-    n->key = k;
-    n->title = t;
-    n->parent = this;
-    n->row = static_cast<int>(children.size());
-    children.push_back(std::move(n));
-    return children.back().get();
-  }
-};
 
 namespace {
 
-using Node = ProofModel::Node;
+using Node = ProofNode;
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 bool starts(const std::string& s, const char* p) { return s.rfind(p, 0) == 0; }
@@ -125,7 +106,7 @@ QColor stateColor(ProofState s) {
 
 }  // namespace
 
-ProofModel::ProofModel(QObject* parent) : QAbstractItemModel(parent), root_(std::make_unique<Node>()) {}
+ProofModel::ProofModel(QObject* parent) : TreeModel(parent) { root_ = std::make_unique<Node>(); }
 ProofModel::~ProofModel() = default;
 
 void ProofModel::rebuild(const std::vector<engine::ObligationInfo>& obligations) {
@@ -196,28 +177,28 @@ void ProofModel::clear() { rebuild({}); }
 
 void ProofModel::rowChanged(const Row& r) {
   for (const Node* n = r.node; n && n != root_.get(); n = n->parent) {
-    const QModelIndex first = createIndex(n->row, 0, const_cast<Node*>(n));
+    const QModelIndex first = indexOfNode(n);
     emit dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
   }
 }
 
 bool ProofModel::isObligation(const QModelIndex& i) const {
-  return i.isValid() && static_cast<const Node*>(i.internalPointer())->obligation >= 0;
+  return i.isValid() && nodeAt(i)->obligation >= 0;
 }
 
 const engine::ObligationInfo* ProofModel::infoAt(const QModelIndex& i) const {
   if (!isObligation(i)) return nullptr;
-  return &rows_[static_cast<size_t>(static_cast<const Node*>(i.internalPointer())->obligation)].info;
+  return &rows_[static_cast<size_t>(nodeAt(i)->obligation)].info;
 }
 
 const engine::ObligationResult* ProofModel::resultAt(const QModelIndex& i) const {
   if (!isObligation(i)) return nullptr;
-  const Row& r = rows_[static_cast<size_t>(static_cast<const Node*>(i.internalPointer())->obligation)];
+  const Row& r = rows_[static_cast<size_t>(nodeAt(i)->obligation)];
   return r.result ? &*r.result : nullptr;
 }
 
 ProofState ProofModel::stateAt(const QModelIndex& i) const {
-  return i.isValid() ? stateOf(static_cast<const Node*>(i.internalPointer())) : ProofState::NotRun;
+  return i.isValid() ? stateOf(nodeAt(i)) : ProofState::NotRun;
 }
 
 ProofState ProofModel::stateOf(const Node* n) const {
@@ -260,7 +241,7 @@ ProofModel::Counts ProofModel::counts() const { return countsUnder(root_.get());
 
 QModelIndex ProofModel::indexOf(const QString& id, int column) const {
   for (const Row& r : rows_)
-    if (qs(r.info.id) == id) return createIndex(r.node->row, column, r.node);
+    if (qs(r.info.id) == id) return indexOfNode(r.node, column);
   return {};
 }
 
@@ -283,34 +264,15 @@ QSet<QString> ProofModel::idsUnder(const QModelIndex& i) const {
     if (n->obligation >= 0) ids.insert(qs(rows_[static_cast<size_t>(n->obligation)].info.id));
     for (const auto& c : n->children) walk(c.get());
   };
-  walk(i.isValid() ? static_cast<const Node*>(i.internalPointer()) : root_.get());
+  walk(nodeAt(i));
   return ids;
-}
-
-QModelIndex ProofModel::index(int row, int column, const QModelIndex& parent) const {
-  if (!hasIndex(row, column, parent)) return {};
-  const Node* p = parent.isValid() ? static_cast<const Node*>(parent.internalPointer()) : root_.get();
-  return createIndex(row, column, p->children[static_cast<size_t>(row)].get());
-}
-
-QModelIndex ProofModel::parent(const QModelIndex& child) const {
-  if (!child.isValid()) return {};
-  const Node* n = static_cast<const Node*>(child.internalPointer());
-  if (!n->parent || n->parent == root_.get()) return {};
-  return createIndex(n->parent->row, 0, n->parent);
-}
-
-int ProofModel::rowCount(const QModelIndex& parent) const {
-  if (parent.column() > 0) return 0;
-  const Node* p = parent.isValid() ? static_cast<const Node*>(parent.internalPointer()) : root_.get();
-  return static_cast<int>(p->children.size());
 }
 
 int ProofModel::columnCount(const QModelIndex&) const { return ColumnCount; }
 
 QVariant ProofModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
-  const Node* n = static_cast<const Node*>(index.internalPointer());
+  const Node* n = nodeAt(index);
   const Row* row = n->obligation >= 0 ? &rows_[static_cast<size_t>(n->obligation)] : nullptr;
   const ProofState state = stateOf(n);
   switch (role) {

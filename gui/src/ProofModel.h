@@ -12,11 +12,33 @@
 #include <vector>
 
 #include "Icons.h"
+#include "TreeModel.h"
 #include "ioa/engine/Prove.h"
 
 namespace ioa::gui {
 
-class ProofModel : public QAbstractItemModel {
+// One row of the obligations tree: an automaton, a section or an obligation.
+struct ProofNode {
+  QString title, key;
+  ProofNode* parent = nullptr;
+  int row = 0;
+  int obligation = -1;  // index into rows_ for obligation rows
+  std::vector<std::unique_ptr<ProofNode>> children;
+
+  ProofNode* child(const QString& k, const QString& t) {
+    for (auto& c : children)
+      if (c->key == k) return c.get();
+    auto n = std::make_unique<ProofNode>();
+    n->key = k;
+    n->title = t;
+    n->parent = this;
+    n->row = static_cast<int>(children.size());
+    children.push_back(std::move(n));
+    return children.back().get();
+  }
+};
+
+class ProofModel : public TreeModel<ProofNode> {
   Q_OBJECT
  public:
   enum Column { NameColumn = 0, StatusColumn, TimeColumn, ColumnCount };
@@ -57,14 +79,9 @@ class ProofModel : public QAbstractItemModel {
   QSet<QString> idsUnder(const QModelIndex& i) const;
   Counts counts() const;
 
-  QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
-  QModelIndex parent(const QModelIndex& child) const override;
-  int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
   QVariant headerData(int section, Qt::Orientation o, int role = Qt::DisplayRole) const override;
-
-  struct Node;
 
  private:
   struct Row {
@@ -72,15 +89,14 @@ class ProofModel : public QAbstractItemModel {
     ProofState state = ProofState::NotRun;
     std::optional<engine::ObligationResult> result;
     bool inRun = false;
-    Node* node = nullptr;
+    ProofNode* node = nullptr;
   };
   void rebuild(const std::vector<engine::ObligationInfo>& obligations);
   void rowChanged(const Row& r);
-  ProofState stateOf(const Node* n) const;
-  Counts countsUnder(const Node* n) const;
+  ProofState stateOf(const ProofNode* n) const;
+  Counts countsUnder(const ProofNode* n) const;
 
   std::vector<Row> rows_;
-  std::unique_ptr<Node> root_;
 };
 
 // A time for people: "18 ms", "1.24 s", "2 min 5 s".

@@ -1,6 +1,9 @@
 #include "ProofsPanel.h"
 
+#include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
+#include <QMenu>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -139,6 +142,24 @@ ProofsPanel::ProofsPanel(QWidget* parent) : QWidget(parent) {
     auto* m = runner_ ? runner_->model() : nullptr;
     if (const auto* info = m ? m->infoAt(proxy_->mapToSource(i)) : nullptr)
       if (info->line) Q_EMIT jumpRequested(static_cast<int>(info->line), static_cast<int>(info->col));
+  });
+
+  view_->setContextMenuPolicy(Qt::CustomContextMenu);
+  connect(view_, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+    const QModelIndex i = view_->indexAt(at);
+    if (!i.isValid() || !runner_) return;
+    QMenu menu(this);
+    QAction* rerun = menu.addAction(commandIcon(QStringLiteral("rerun")), tr("Re-run"));
+    rerun->setEnabled(rerun_->isEnabled());
+    const auto* info = runner_->model()->infoAt(proxy_->mapToSource(i));
+    QAction* show = menu.addAction(tr("Show in Spec"));
+    show->setEnabled(info && info->line);
+    QAction* copy = menu.addAction(tr("Copy Obligation Id"));
+    copy->setEnabled(info != nullptr);
+    QAction* chosen = menu.exec(view_->viewport()->mapToGlobal(at));
+    if (chosen == rerun) rerun_->click();
+    if (chosen == show && info) Q_EMIT jumpRequested(static_cast<int>(info->line), static_cast<int>(info->col));
+    if (chosen == copy && info) QGuiApplication::clipboard()->setText(QString::fromStdString(info->id));
   });
 
   empty_ = new QLabel(tr("No proofs yet. Press <b>Prove all</b> (F5) to prove the invariants, well-definedness "

@@ -14,6 +14,7 @@
 
 #include "CheckModels.h"
 #include "CodePanel.h"
+#include "CounterexampleView.h"
 #include "MainWindow.h"
 #include "ProofModel.h"
 #include "ProofRunner.h"
@@ -157,6 +158,9 @@ int runScreenshot(const ScreenshotOptions& o, const QStringList& files) {
     } else {
       w.proofsPanel()->select(refuted.data(ProofModel::IdRole).toString());
       w.showDock(QStringLiteral("counterexampleDock"));
+      // The last step is where it fails: select it, which selects its transition in the spec.
+      CounterexampleView* cex = w.counterexampleView();
+      cex->selectColumn(cex->traceModel()->columnCount() - 1);
     }
   }
   // Let the layout settle (docks, fonts, lazily styled text) before rendering.

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
+#include <QLabel>
 #include <QRegularExpression>
 #include <QHeaderView>
 #include <QLineEdit>
@@ -318,6 +319,29 @@ class GuiTest : public QObject {
     QVERIFY(d->proofsStale());
   }
 
+  // Cancel stops a run: what finished keeps its result, the rest is marked cancelled.
+  void cancelStopsProofs() {
+    TestWindow w;
+    w.show();
+    fastSettings(w, 30);
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d && waitChecked(d));
+    QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
+    QSignalSpy finished(d->proofs(), &ProofRunner::finished);
+    w.proveAll();
+    QVERIFY(results.wait(120000));
+    QVERIFY(d->proofs()->isRunning());  // results come while the run goes on
+    w.cancelProofs();
+    QVERIFY(waitProved(d, 60000));
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(finished.at(0).at(0).toBool(), true);
+    const ProofModel::Counts c = d->proofModel()->counts();
+    QVERIFY(c.cancelled > 0);
+    QCOMPARE(c.running, 0);
+    QVERIFY(c.done() >= 1);
+    QVERIFY(w.proofsPanel()->summaryLabel()->text().contains(QStringLiteral("cancelled")));
+  }
+
   // A bug: the refuted obligation is selected, its counterexample shows the
   // changed value, and clicking the step selects the transition in the spec.
   void bugShowsCounterexample() {
@@ -603,6 +627,70 @@ class GuiTest : public QObject {
              QStringLiteral("problems"), broken});
     QVERIFY(p.waitForFinished(60000));
     QCOMPARE(p.exitCode(), 0);
+  }
+
+  // The user guide's walkthrough, from its own text: the spec it builds up
+  // checks, proves, fails as described with the bug, and exports; the
+  // pictures it shows exist.
+  void userGuideWalkthrough() {
+    QFile md(QStringLiteral(IOAWB_DOCS_DIR "/user-guide.md"));
+    QVERIFY(md.open(QIODevice::ReadOnly));
+    const QString guide = QString::fromUtf8(md.readAll());
+    QString spec;
+    const QRegularExpression block(QStringLiteral("```ioa\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
+    for (auto it = block.globalMatch(guide); it.hasNext();) spec += it.next().captured(1);
+    QVERIFY(spec.contains(QStringLiteral("stack Framed = Tag ; Seqno ; Length")));
+    const QRegularExpression picture(QStringLiteral("\\]\\((screenshots/[^)]+\\.png)\\)"));
+    int pictures = 0;
+    for (auto it = picture.globalMatch(guide); it.hasNext(); ++pictures) {
+      const QString png = it.next().captured(1);
+      QVERIFY2(QFile::exists(QStringLiteral(IOAWB_DOCS_DIR "/") + png), qPrintable(png));
+    }
+    QVERIFY(pictures >= 6);
+
+    QTemporaryDir dir;
+    TestWindow w;
+    w.show();
+    fastSettings(w, 30);
+    SpecDocument* d = w.newDocument();
+    d->setText(spec);
+    QString error;
+    QVERIFY2(d->saveAs(dir.filePath(QStringLiteral("fifo.ioa")), &error), qPrintable(error));
+    QVERIFY(waitChecked(d));
+    QCOMPARE(d->problems()->count(QStringLiteral("error")), 0);
+    QVERIFY(d->outline()->find(QStringLiteral("stack"), QStringLiteral("Framed")).isValid());
+    w.proveAll();
+    QVERIFY(waitProved(d));
+    ProofModel::Counts c = d->proofModel()->counts();
+    QVERIFY(c.total > 0);
+    QCOMPARE(c.proved + c.cached, c.total);
+
+    // Section 6: the bug, then the search for a trace through both stages.
+    QString buggy = spec;
+    buggy.replace(QStringLiteral("pre q ~= {} /\\ m = head(q)\n      eff q := tail(q)"),
+                  QStringLiteral("pre q ~= {} /\\ m = last(q)\n      eff q := init(q)"));
+    QVERIFY(buggy != spec);
+    d->setText(buggy);
+    QVERIFY(waitChecked(d));
+    w.boundedSearch();
+    QVERIFY(waitProved(d));
+    QModelIndex bmc;
+    for (const QString& id : d->proofModel()->idsUnder({}))
+      if (id.startsWith(QLatin1String("bmc-simulation"))) bmc = d->proofModel()->indexOf(id);
+    QVERIFY(bmc.isValid());
+    QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
+    QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
+    QVERIFY(w.counterexampleView()->chartVisible());
+
+    // Section 9: export the stack of the saved (correct) file.
+    ExportDialog dlg(d->filePath(), d->outline()->namesOfKind(QStringLiteral("stack")));
+    QCOMPARE(dlg.stackBox()->currentText(), QStringLiteral("Framed"));
+    dlg.folderEdit()->setText(dir.filePath(QStringLiteral("framed")));
+    QSignalSpy done(&dlg, &ExportDialog::finished);
+    dlg.startExport();
+    QVERIFY(done.wait(60000));
+    QVERIFY2(dlg.succeeded(), qPrintable(dlg.message()));
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("framed/CMakeLists.txt"))));
   }
 
   // Several files in tabs; the panels follow the current tab.
