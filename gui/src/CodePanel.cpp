@@ -441,7 +441,7 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent) {
          "here when the workbench is built with the optimizer's engine API "
          "(<code>ioa/engine/Optimize.h</code>). This build has none, so nothing is shown rather than "
          "something made up.</p>"
-         "<p>The layered code the optimizer starts from is in <b>Generated code</b>.</p>"));
+         "<p>The layered code the optimizer starts from is in <b>Generated Code</b>.</p>"));
   msg->setWordWrap(true);
   msg->setTextFormat(Qt::RichText);
   msg->setAlignment(Qt::AlignCenter);

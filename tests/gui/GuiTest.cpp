@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -340,6 +341,40 @@ class GuiTest : public QObject {
     QCOMPARE(c.running, 0);
     QVERIFY(c.done() >= 1);
     QVERIFY(w.proofsPanel()->summaryLabel()->text().contains(QStringLiteral("cancelled")));
+  }
+
+  // Editing and closing while the solver works: the run goes on with the text it
+  // started from, the results are marked out of date, and closing the tab
+  // mid-run neither blocks nor crashes.
+  void editAndCloseWhileProving() {
+    TestWindow w;
+    w.show();
+    fastSettings(w, 30);
+    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d && waitChecked(d));
+    QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
+    w.proveAll();
+    QVERIFY(results.wait(120000));
+    d->editor()->append(QStringLiteral("\n% edited while proving\n"));
+    QVERIFY(waitChecked(d));  // the check does not wait for the proofs
+    QVERIFY(d->proofs()->isRunning());
+    w.cancelProofs();
+    QVERIFY(waitProved(d, 60000));
+    QVERIFY(d->proofsStale());
+
+    w.proveAll();
+    QVERIFY(d->proofs()->isRunning());
+    w.saveAnswer = QMessageBox::Discard;
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(w.closeDocument(d));
+    QVERIFY(t.elapsed() < 2000);  // the session is cancelled and released off the UI thread
+    QVERIFY(QTest::qWaitFor([&w] { return w.documents().isEmpty(); }, 5000));
+    SpecDocument* again = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
+    QVERIFY(again && waitChecked(again));
+    w.proveAll();
+    QVERIFY(waitProved(again));
+    QVERIFY(again->proofModel()->counts().total > 0);
   }
 
   // A bug: the refuted obligation is selected, its counterexample shows the
