@@ -95,6 +95,15 @@ void writeDeadLock(const QString& sessionDir, const QByteArray& lockText) {
   f.write(text);
 }
 
+// Shows the window with fast settings, opens a spec and waits for its check;
+// null when that fails.
+SpecDocument* openChecked(MainWindow& w, const QString& path, int timeoutSeconds = 5) {
+  w.show();
+  fastSettings(w, timeoutSeconds);
+  SpecDocument* d = w.openFile(path);
+  return d && waitChecked(d) ? d : nullptr;
+}
+
 int styleAt(SpecEditor* e, int line, int col) {
   return static_cast<int>(
       e->SendScintilla(QsciScintillaBase::SCI_GETSTYLEAT, static_cast<unsigned long>(e->bytePosition(line, col))));
@@ -265,10 +274,8 @@ class GuiTest : public QObject {
   // the cache.
   void runProofsShowsStatuses() {
     TestWindow w;
-    w.show();
-    fastSettings(w, 20);
-    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
-    QVERIFY(d && waitChecked(d));
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/channel.ioa"), 20);
+    QVERIFY(d);
     QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
     QSignalSpy finished(d->proofs(), &ProofRunner::finished);
     w.proveAll();
@@ -323,10 +330,8 @@ class GuiTest : public QObject {
   // Cancel stops a run: what finished keeps its result, the rest is marked cancelled.
   void cancelStopsProofs() {
     TestWindow w;
-    w.show();
-    fastSettings(w, 30);
-    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
-    QVERIFY(d && waitChecked(d));
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"), 30);
+    QVERIFY(d);
     QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
     QSignalSpy finished(d->proofs(), &ProofRunner::finished);
     w.proveAll();
@@ -348,10 +353,8 @@ class GuiTest : public QObject {
   // mid-run neither blocks nor crashes.
   void editAndCloseWhileProving() {
     TestWindow w;
-    w.show();
-    fastSettings(w, 30);
-    SpecDocument* d = w.openFile(kSamples + QStringLiteral("/stacks/reliable.ioa"));
-    QVERIFY(d && waitChecked(d));
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"), 30);
+    QVERIFY(d);
     QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
     w.proveAll();
     QVERIFY(results.wait(120000));
@@ -381,10 +384,8 @@ class GuiTest : public QObject {
   // changed value, and clicking the step selects the transition in the spec.
   void bugShowsCounterexample() {
     TestWindow w;
-    w.show();
-    fastSettings(w);
-    SpecDocument* d = w.openFile(kData + QStringLiteral("/counter_bug.ioa"));
-    QVERIFY(d && waitChecked(d));
+    SpecDocument* d = openChecked(w, kData + QStringLiteral("/counter_bug.ioa"));
+    QVERIFY(d);
     w.proveAll();
     QVERIFY(waitProved(d));
     ProofModel* m = d->proofModel();
@@ -431,10 +432,8 @@ class GuiTest : public QObject {
   // A composition's trace becomes a sequence chart with the components as lifelines.
   void compositionTraceHasSequenceChart() {
     TestWindow w;
-    w.show();
-    fastSettings(w, 2);
-    SpecDocument* d = w.openFile(kData + QStringLiteral("/relay_bug.ioa"));
-    QVERIFY(d && waitChecked(d));
+    SpecDocument* d = openChecked(w, kData + QStringLiteral("/relay_bug.ioa"), 2);
+    QVERIFY(d);
     w.boundedSearch();
     QVERIFY(waitProved(d, 180000));
     ProofModel* m = d->proofModel();
