@@ -117,6 +117,8 @@ int runScreenshot(const ScreenshotOptions& o, const QStringList& files) {
   if (o.show == QLatin1String("problems")) w.showDock(QStringLiteral("problemsDock"));
   if (o.show == QLatin1String("code")) {
     w.showDock(QStringLiteral("codeDock"));
+    // Code wants height: give the bottom panels half the window for this picture.
+    w.resizeDocks({w.dock(QStringLiteral("codeDock"))}, {w.height() * 11 / 20}, Qt::Vertical);
     CodePanel* code = w.codePanel();
     if (!waitUntil([code] { return code->result() && !code->isBusy(); }, budget) || !code->result()->ok()) {
       err() << "code generation failed\n";
