@@ -457,7 +457,10 @@ SpecDocument* MainWindow::openFile(const QString& path) {
     SpecDocument* only = documents().front();
     if (only->isUntitled() && !only->isModified()) {
       recovery_.remove(recoveryKey(only));
-      outlineStack_->removeWidget(outlines_.take(only));
+      if (OutlinePane* pane = outlines_.take(only)) {
+        outlineStack_->removeWidget(pane);
+        pane->deleteLater();
+      }
       keys_.remove(only);
       tabs_->removeTab(tabs_->indexOf(only));
       only->deleteLater();
