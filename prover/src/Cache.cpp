@@ -252,6 +252,8 @@ bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
       std::string s;
       in >> s;
       r.status = s == "proved" ? Status::Proved : s == "refuted" ? Status::Refuted : Status::Unknown;
+    } else if (key == "case") {
+      in >> r.caseIndex;
     } else if (key == "segment") {
       in >> r.segment;
     } else if (key == "failed") {
@@ -264,7 +266,7 @@ bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
       }
     } else if (key == "phases") {
       in >> r.phases;
-      if (r.phases == "-") r.phases.clear();
+      if (r.phases == ".") r.phases.clear();
     } else if (key == "values") {
       in >> nvalues;
       std::getline(in, line);
@@ -291,11 +293,12 @@ void ObligationCache::store(const std::string& hash, const CacheRecord& r) const
     if (!out) return;
     out << kMagic << "\n";
     out << "status " << (r.status == Status::Proved ? "proved" : "refuted") << "\n";
+    out << "case " << r.caseIndex << "\n";
     out << "segment " << r.segment << "\n";
     out << "failed " << r.failed.size();
     for (int f : r.failed) out << " " << f;
     out << "\n";
-    out << "phases " << (r.phases.empty() ? "-" : r.phases) << "\n";
+    out << "phases " << (r.phases.empty() ? "." : r.phases) << "\n";
     out << "values " << r.values.size() << "\n";
     for (const std::string& v : r.values) out << v << "\n";
     if (!out) return;

@@ -12,6 +12,7 @@ namespace ioa::prover::detail {
 
 struct CacheRecord {
   Status status = Status::Unknown;
+  int64_t caseIndex = 0;  // which case of the finite-parameter split failed
   int segment = -1;
   std::vector<int> failed;
   std::string phases;               // which solver configuration decided each checkpoint

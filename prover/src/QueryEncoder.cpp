@@ -28,7 +28,10 @@ std::string sanitize(std::string s) {
 
 class QueryEncoder {
  public:
-  QueryEncoder(Encoder& en) : en_(en), c_(en.ctx()) { out_.segments.emplace_back(); }
+  QueryEncoder(Encoder& en, const std::vector<SplitVar>* split, const std::vector<int64_t>* fixed)
+      : en_(en), c_(en.ctx()), split_(split), fixed_(fixed) {
+    out_.segments.emplace_back();
+  }
 
   EncodedQuery run(const Query& q) {
     for (const Step& s : q.steps) step(s);
@@ -180,7 +183,11 @@ class QueryEncoder {
     it.values.action = act.name;
     for (size_t k = 0; k < t.params.size(); ++k) {
       const Var* p = t.params[k];
-      z3::expr x = en_.fresh(tag + "." + p->name, p->sort, seg().hyps);
+      std::optional<z3::expr> value;
+      if (split_ && fixed_)
+        for (size_t v = 0; v < split_->size(); ++v)
+          if ((*split_)[v].var == p) value = en_.cache().finiteValue(p->sort, (*fixed_)[v]);
+      z3::expr x = value ? *value : en_.fresh(tag + "." + p->name, p->sort, seg().hyps);
       en_.env.set(p, x);
       it.values.names.push_back(k < act.paramNames.size() ? act.paramNames[k] : p->name);
       it.values.sorts.push_back(p->sort);
@@ -433,6 +440,8 @@ class QueryEncoder {
 
   Encoder& en_;
   z3::context& c_;
+  const std::vector<SplitVar>* split_;
+  const std::vector<int64_t>* fixed_;
   EncodedQuery out_;
   Env lastPre_;
   int bmcSteps_ = 0;
@@ -446,7 +455,55 @@ int EncodedQuery::lastGoalSegment() const {
   return -1;
 }
 
-EncodedQuery encodeQuery(Encoder& en, const Query& q) { return QueryEncoder(en).run(q); }
+EncodedQuery encodeQuery(Encoder& en, const Query& q, const std::vector<SplitVar>* split,
+                         const std::vector<int64_t>* fixed) {
+  return QueryEncoder(en, split, fixed).run(q);
+}
+
+std::vector<SplitVar> splitVars(const Query& q, ContextCache& cc, int64_t maxCases) {
+  std::vector<SplitVar> out;
+  int64_t cases = 1;
+  for (const Step& s : q.steps) {
+    if (s.kind == Step::Kind::AnyTransition) return {};  // bounded model checking: the step is symbolic anyway
+    if (s.kind != Step::Kind::Action) continue;
+    const FlatTransition& t = s.aut->transitions.at(static_cast<size_t>(s.transition));
+    for (const Var* p : t.params)
+      if (cc.isSmallFinite(p->sort) && cases * cc.finiteSize(p->sort) <= maxCases) {
+        cases *= cc.finiteSize(p->sort);
+        out.push_back({p, p->sort});
+      }
+  }
+  return out;
+}
+
+int64_t caseCount(const std::vector<SplitVar>& vs, ContextCache& cc) {
+  int64_t n = 1;
+  for (const SplitVar& v : vs) n *= cc.finiteSize(v.sort);
+  return n;
+}
+
+std::vector<int64_t> caseValues(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex) {
+  std::vector<int64_t> out(vs.size(), 0);
+  for (size_t k = vs.size(); k-- > 0;) {
+    int64_t sz = cc.finiteSize(vs[k].sort);
+    out[k] = caseIndex % sz;
+    caseIndex /= sz;
+  }
+  return out;
+}
+
+std::string caseText(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex) {
+  std::vector<int64_t> vals = caseValues(vs, cc, caseIndex);
+  std::string out;
+  for (size_t k = 0; k < vs.size(); ++k) {
+    Sort s = vs[k].sort;
+    std::string v = s->kind == SortKind::Bool    ? (vals[k] ? "true" : "false")
+                    : s->kind == SortKind::Enum ? s->def->values[static_cast<size_t>(vals[k])]
+                                                 : std::to_string(s->lo + vals[k]);
+    out += (k ? ", " : "") + vs[k].var->name + " = " + v;
+  }
+  return out;
+}
 
 z3::expr segmentGoal(z3::context& c, const Segment& s) {
   std::vector<z3::expr> gs;

@@ -49,7 +49,21 @@ struct EncodedQuery {
   int lastGoalSegment() const;
 };
 
-EncodedQuery encodeQuery(Encoder& en, const Query& q);
+// Case splits: action parameters of small finite sorts (Bool, enumerations,
+// short ranges) are tried value by value, so each case is a smaller query
+// (arrays indexed by the parameter resolve to fields).
+struct SplitVar {
+  const Var* var;
+  Sort sort;
+};
+std::vector<SplitVar> splitVars(const Query& q, ContextCache& cc, int64_t maxCases);
+int64_t caseCount(const std::vector<SplitVar>& vs, ContextCache& cc);
+std::vector<int64_t> caseValues(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex);
+std::string caseText(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex);
+
+// `fixed`: values (indices into the finite sort) of split variables; others are free.
+EncodedQuery encodeQuery(Encoder& en, const Query& q, const std::vector<SplitVar>* split = nullptr,
+                         const std::vector<int64_t>* fixed = nullptr);
 
 // The goal of a segment: the conjunction of its goals (under its existentials).
 z3::expr segmentGoal(z3::context& c, const Segment& s);

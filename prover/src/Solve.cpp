@@ -2,6 +2,7 @@
 // configurations, decoding and confirming counterexamples, SMT-LIB export.
 #include "Solve.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -174,17 +175,26 @@ std::vector<std::string> segmentScripts(z3::context& c, const EncodedQuery& q) {
 
 namespace {
 
-// The portfolio. E-matching alone (no model-based instantiation) proves most
+// The portfolio, tried in order on fresh solvers until one decides. E-matching
+// alone (no model-based quantifier instantiation, MBQI) proves most
 // obligations quickly, first on Z3's plain SMT core, then with its
-// preprocessing tactics; its search is sensitive to the random seed, so the
-// attempts vary seeds under growing, deterministic resource budgets.
+// preprocessing tactics; its search is sensitive to the random seed, so
+// seeds vary under growing resource budgets (deterministic, unlike time).
+// MBQI on the query without canonical-form facts ("relaxed") finds models
+// (counterexamples, confirmed against the full query before being reported)
+// and also proves what needs witnesses for existentials; the full query with
+// MBQI comes last.
 struct Attempt {
   bool simple;      // Z3's SMT core without preprocessing tactics
+  bool mbqi;
+  bool relaxed;     // the query without canonical-form facts
   unsigned seed;
-  unsigned rlimit;  // resource budget (deterministic, unlike time)
+  unsigned rlimit;  // resource budget; 0 = the rest of the time
 };
-const std::vector<Attempt> kProofAttempts = {
-    {true, 0, 300000}, {false, 0, 2000000}, {true, 1, 600000}, {false, 1, 4000000}, {false, 2, 8000000}};
+const std::vector<Attempt> kAttempts = {
+    {true, false, false, 0, 300000},   {false, false, false, 0, 2000000}, {false, true, true, 0, 4000000},
+    {true, false, false, 1, 600000},   {false, false, false, 1, 4000000}, {false, false, false, 2, 8000000},
+    {false, true, true, 1, 0},         {false, true, false, 0, 0}};
 
 // Per checkpoint, how it was decided: '0'.. an e-matching attempt, 'r' model
 // search without canonical-form facts, 'm' model search on the full query,
@@ -196,12 +206,14 @@ std::string joinScripts(const std::vector<std::string>& full, const std::vector<
   for (size_t i = 0; i < full.size(); ++i) {
     if (i) out += "(reset)\n";
     char ph = i < phases.size() ? phases[i] : '-';
-    if (ph >= '0' && ph < static_cast<char>('0' + kProofAttempts.size())) {
-      out += "(set-option :smt.mbqi false)\n";
-      unsigned seed = kProofAttempts[static_cast<size_t>(ph - '0')].seed;
-      if (seed) out += "(set-option :smt.random_seed " + std::to_string(seed) + ")\n";
+    bool relaxedPhase = false;
+    if (ph >= '0' && ph < static_cast<char>('0' + kAttempts.size())) {
+      const Attempt& at = kAttempts[static_cast<size_t>(ph - '0')];
+      if (!at.mbqi) out += "(set-option :smt.mbqi false)\n";
+      if (at.seed) out += "(set-option :smt.random_seed " + std::to_string(at.seed) + ")\n";
+      relaxedPhase = at.relaxed;
     }
-    if (ph == 'r' && i < relaxed.size()) {
+    if (relaxedPhase && i < relaxed.size()) {
       out += "; model search without the canonical-form facts of sequences and maps; the model was\n"
              "; confirmed against the full query with its values fixed\n";
       out += relaxed[i];
@@ -216,6 +228,8 @@ double msSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
+constexpr int64_t kMaxCases = 64;
+
 class ObligationSolver {
  public:
   ObligationSolver(ContextCache& cc, const Model& model, const SortCatalog& cat, const Obligation& ob,
@@ -225,16 +239,20 @@ class ObligationSolver {
   Result run() {
     t0_ = std::chrono::steady_clock::now();
     try {
-      full_ = std::make_unique<Encoder>(cc_);
-      q_ = encodeQuery(*full_, ob_.query);
-      fullScripts_ = segmentScripts(c_, q_);
-      r_.hash = sha256Hex(std::string(kHashSalt) + joinScripts(fullScripts_, {}, ""));
-      if (!fromCache()) solve();
-      if (!o_.smt2Dir.empty()) {
-        std::vector<std::string> relaxedScripts;
-        if (phases_.find('r') != std::string::npos && relaxedQ_) relaxedScripts = segmentScripts(c_, *relaxedQ_);
-        writeSmt2(o_.smt2Dir, ob_, joinScripts(fullScripts_, relaxedScripts, phases_));
+      split_ = splitVars(ob_.query, cc_, kMaxCases);
+      int64_t n = caseCount(split_, cc_);
+      for (int64_t k = 0; k < n; ++k) {
+        auto cs = std::make_unique<Case>();
+        cs->index = k;
+        cs->values = caseValues(split_, cc_, k);
+        cs->en = std::make_unique<Encoder>(cc_);
+        cs->q = encodeQuery(*cs->en, ob_.query, &split_, &cs->values);
+        cs->scripts = segmentScripts(c_, cs->q);
+        cases_.push_back(std::move(cs));
       }
+      r_.hash = sha256Hex(std::string(kHashSalt) + script(false));
+      if (!fromCache()) solve();
+      if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
       r_.status = Status::Error;
       r_.reason = e.what();
@@ -243,13 +261,47 @@ class ObligationSolver {
       r_.reason = std::string("Z3: ") + e.msg();
     }
     r_.timeMs = msSince(t0_);
-    if (std::getenv("IOAWB_PROVER_PROFILE"))
-      std::fprintf(stderr, "[prover] %-70s %-8s %-6s %8.1f ms\n", ob_.id.c_str(), statusName(r_.status), phases_.c_str(),
-                   r_.timeMs);
+    if (std::getenv("IOAWB_PROVER_PROFILE")) {
+      std::string ph;
+      for (const auto& cs : cases_) ph += (ph.empty() ? "" : "|") + cs->phases;
+      std::fprintf(stderr, "[prover] %-70s %-8s %-10s %8.1f ms %10.0f rlimit\n", ob_.id.c_str(), statusName(r_.status),
+                   ph.c_str(), r_.timeMs, totalRlimit_);
+    }
     return r_;
   }
 
  private:
+  struct Case {
+    int64_t index = 0;
+    std::vector<int64_t> values;
+    std::unique_ptr<Encoder> en, relaxedEn;
+    EncodedQuery q;
+    std::optional<EncodedQuery> relaxedQ;
+    std::vector<std::string> scripts;
+    std::string phases;
+  };
+
+  // The whole script: one section per case. `withPhases`: as emitted (solver
+  // options of the attempt that decided each checkpoint), else as hashed.
+  std::string script(bool withPhases) {
+    if (cases_.size() == 1) {
+      Case& cs = *cases_[0];
+      std::vector<std::string> relaxed;
+      if (withPhases && cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
+      return joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "");
+    }
+    std::string out;
+    for (size_t k = 0; k < cases_.size(); ++k) {
+      Case& cs = *cases_[k];
+      std::vector<std::string> relaxed;
+      if (withPhases && cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
+      if (k) out += "(reset)\n";
+      out += "; case " + caseText(split_, cc_, cs.index) + "\n";
+      out += joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "");
+    }
+    return out;
+  }
+
   unsigned remaining() const {
     unsigned total = o_.timeoutMs == 0 ? 1u : o_.timeoutMs;
     auto used = static_cast<unsigned>(msSince(checkStart_));
@@ -260,6 +312,8 @@ class ObligationSolver {
     CacheRecord rec;
     if (!cache_ || !cache_->load(r_.hash, rec)) return false;
     if (rec.status == Status::Refuted) {
+      if (rec.caseIndex < 0 || rec.caseIndex >= static_cast<int64_t>(cases_.size())) return false;
+      const Case& cs = *cases_[static_cast<size_t>(rec.caseIndex)];
       size_t k = 0;
       bool ok = true;
       ValueSource src = [&](Sort s, const z3::expr&) {
@@ -267,14 +321,26 @@ class ObligationSolver {
         if (k >= rec.values.size() || !decodeValue(s, rec.values[k++], v, cat_)) ok = false;
         return v;
       };
-      std::vector<Value> vals = readPlan(q_, rec.segment, src);
+      std::vector<Value> vals = readPlan(cs.q, rec.segment, src);
       if (!ok || k != rec.values.size()) return false;
-      r_.counterexample = buildCounterexample(q_, rec.segment, vals, rec.failed);
+      r_.counterexample = buildCounterexample(cs.q, rec.segment, vals, rec.failed);
+      r_.counterexample->split = static_cast<int>(rec.caseIndex);
+    }
+    size_t at = 0;
+    for (auto& cs : cases_) {  // phases of every case, '|' separated
+      size_t bar = rec.phases.find('|', at);
+      cs->phases = rec.phases.substr(at, bar == std::string::npos ? std::string::npos : bar - at);
+      at = bar == std::string::npos ? rec.phases.size() : bar + 1;
     }
     r_.status = rec.status;
     r_.cached = true;
-    phases_ = rec.phases;
     return true;
+  }
+
+  std::string allPhases() const {
+    std::string ph;
+    for (size_t k = 0; k < cases_.size(); ++k) ph += (k ? "|" : "") + cases_[k]->phases;
+    return ph;
   }
 
   // One attempt on a fresh solver.
@@ -301,6 +367,7 @@ class ObligationSolver {
       z3::stats st = s.statistics();
       for (unsigned k = 0; k < st.size(); ++k)
         if (st.key(k) == "rlimit count") used = st.is_uint(k) ? st.uint_value(k) : st.double_value(k);
+      totalRlimit_ = std::max(totalRlimit_, used);
       std::fprintf(stderr, "[attempt] %-60s simple=%d mbqi=%d seed=%u rlimit=%u -> %s %.1f ms, %.0f rlimit\n",
                    ob_.id.c_str(), simple, mbqi, seed, rlimit,
                    cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : s.reason_unknown().c_str(), msSince(ta), used);
@@ -319,7 +386,7 @@ class ObligationSolver {
   // The refutation found in `model` (of encoding `q`) for checkpoint `seg`.
   Counterexample counterexampleOf(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
                                   const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
-                                  std::vector<int>& failed) {
+                                  std::vector<int>& failed, int64_t caseIndex) {
     Decoder d(en, model);
     ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model_.sorts.integer(), t); };
     vals = readPlan(q, seg, src);
@@ -333,128 +400,127 @@ class ObligationSolver {
     }
     Counterexample cx = buildCounterexample(q, seg, vals, failed);
     for (const Input& in : en.inputs()) cx.inputs.push_back({in.name, d.decode(in.sort, in.sym)});
+    cx.split = static_cast<int>(caseIndex);
     return cx;
   }
 
-  void refuted(Counterexample cx, int seg, const std::vector<Value>& vals, const std::vector<int>& failed) {
+  void refuted(Counterexample cx, int64_t caseIndex, int seg, const std::vector<Value>& vals,
+               const std::vector<int>& failed) {
     r_.status = Status::Refuted;
     r_.counterexample = std::move(cx);
     if (cache_) {
       CacheRecord out;
       out.status = Status::Refuted;
+      out.caseIndex = caseIndex;
       out.segment = seg;
       out.failed = failed;
-      out.phases = phases_;
+      out.phases = allPhases();
       for (const Value& v : vals) out.values.push_back(encodeValue(v, cat_));
       cache_->store(r_.hash, out);
     }
   }
 
   void solve() {
-    std::vector<z3::expr> facts = q_.global;
-    std::vector<z3::expr> relaxedFacts;
-    size_t relaxedUpTo = 0;
-    for (size_t i = 0; i < q_.segments.size(); ++i) {
-      const Segment& sg = q_.segments[i];
-      for (const z3::expr& h : sg.hyps) facts.push_back(h);
-      if (sg.goals.empty()) continue;
-      checkStart_ = std::chrono::steady_clock::now();
-      std::vector<z3::expr> ind;
-      z3::expr neg = negatedGoal(c_, sg, static_cast<int>(i), ind);
-      std::optional<z3::solver> s;
-      // 1. proofs by e-matching
-      bool proved = false, candidate = false;
-      for (size_t k = 0; k < kProofAttempts.size() && !proved; ++k) {
-        const Attempt& at = kProofAttempts[k];
-        z3::check_result cr = attempt(facts, neg, at.simple, false, at.seed, at.rlimit, s);
-        if (cr == z3::unsat) {
-          phases_ += static_cast<char>('0' + k);
-          proved = true;
-        } else if (cr == z3::sat) {
-          candidate = true;  // a model without model-based instantiation: confirm below
-          break;
-        } else if (reason_.find("resource") == std::string::npos) {
-          candidate = reason_.find("incomplete") != std::string::npos;
-          break;  // a candidate model, a timeout or a cancellation: no use trying other seeds
-        }
-      }
-      if (proved) {
-        facts.push_back(segmentGoal(c_, sg));
-        continue;
-      }
-      if (remaining() == 0 || reason_ == "cancelled") return undecided();
-      (void)candidate;
-      // 2. model search without canonical-form facts, confirmed against the full query
-      if (!relaxedQ_) {
-        relaxed_ = std::make_unique<Encoder>(cc_);
-        relaxed_->canonicity = false;
-        relaxedQ_ = encodeQuery(*relaxed_, ob_.query);
-        relaxedFacts = relaxedQ_->global;
-      }
-      if (relaxedQ_->segments.size() == q_.segments.size()) {
-        for (; relaxedUpTo <= i; ++relaxedUpTo) {
-          const Segment& rs = relaxedQ_->segments[relaxedUpTo];
-          for (const z3::expr& h : rs.hyps) relaxedFacts.push_back(h);
-          if (relaxedUpTo < i && !rs.goals.empty()) relaxedFacts.push_back(segmentGoal(c_, rs));
-        }
-        const Segment& rs = relaxedQ_->segments[i];
-        std::vector<z3::expr> rind;
-        z3::expr rneg = negatedGoal(c_, rs, static_cast<int>(i), rind);
-        std::optional<z3::solver> rsol;
-        z3::check_result cr = attempt(relaxedFacts, rneg, false, true, 0, 0, rsol);
-        if (cr == z3::sat) {
-          std::vector<Value> vals;
-          std::vector<int> failed;
-          Counterexample cx = counterexampleOf(*relaxed_, *relaxedQ_, rsol->get_model(), static_cast<int>(i), rind, vals, failed);
-          std::string why;
-          if (confirmCounterexample(model_, cat_, ob_, cx, &why)) {
-            phases_ += 'r';
-            return refuted(std::move(cx), static_cast<int>(i), vals, failed);
-          }
-        } else if (cr == z3::unsat) {
-          // without the canonical-form facts nothing violates the goal: neither with them
-          phases_ += 'r';
-          facts.push_back(segmentGoal(c_, sg));
-          relaxedFacts.push_back(segmentGoal(c_, rs));
-          relaxedUpTo = i + 1;
-          continue;
-        }
-        if (remaining() == 0 || reason_ == "cancelled") return undecided();
-      }
-      // 3. model search on the full query
-      z3::check_result cr = attempt(facts, neg, false, true, 0, 0, s);
-      if (cr == z3::unsat) {
-        phases_ += 'm';
-        facts.push_back(segmentGoal(c_, sg));
-        continue;
-      }
-      if (cr == z3::sat) {
-        std::vector<Value> vals;
-        std::vector<int> failed;
-        Counterexample cx = counterexampleOf(*full_, q_, s->get_model(), static_cast<int>(i), ind, vals, failed);
-        std::string why;
-        if (confirmCounterexample(model_, cat_, ob_, cx, &why)) {
-          phases_ += 'm';
-          return refuted(std::move(cx), static_cast<int>(i), vals, failed);
-        }
-        reason_ = "the solver's model could not be confirmed (" + why + ")";
-      }
-      return undecided();
+    for (auto& cs : cases_) {
+      Status st = solveCase(*cs);
+      if (st != Status::Proved) return;
     }
     r_.status = Status::Proved;
     if (cache_) {
       CacheRecord out;
       out.status = Status::Proved;
-      out.phases = phases_;
+      out.phases = allPhases();
       cache_->store(r_.hash, out);
     }
   }
 
-  void undecided() {
-    phases_ += '-';
+  Status solveCase(Case& cs) {
+    const EncodedQuery& q = cs.q;
+    std::vector<z3::expr> facts = q.global, relaxedFacts;
+    for (size_t i = 0; i < q.segments.size(); ++i) {
+      const Segment& sg = q.segments[i];
+      for (const z3::expr& h : sg.hyps) facts.push_back(h);
+      if (sg.goals.empty()) continue;
+      checkStart_ = std::chrono::steady_clock::now();
+      std::vector<z3::expr> ind;
+      z3::expr neg = negatedGoal(c_, sg, static_cast<int>(i), ind);
+      bool decided = false;
+      bool wantModel = false;  // e-matching met a candidate model: go straight to model search
+      for (size_t k = 0; k < kAttempts.size() && !decided; ++k) {
+        const Attempt& at = kAttempts[k];
+        if (wantModel && !at.mbqi) continue;
+        const EncodedQuery* eq = &q;
+        Encoder* en = cs.en.get();
+        std::vector<z3::expr>* fs = &facts;
+        std::optional<z3::expr> rneg;
+        std::vector<z3::expr> rind;
+        if (at.relaxed) {
+          if (!relaxedFor(cs, i, relaxedFacts)) continue;
+          eq = &*cs.relaxedQ;
+          en = cs.relaxedEn.get();
+          fs = &relaxedFacts;
+          rneg = negatedGoal(c_, cs.relaxedQ->segments[i], static_cast<int>(i), rind);
+        }
+        std::optional<z3::solver> s;
+        z3::check_result cr = attempt(*fs, rneg ? *rneg : neg, at.simple, at.mbqi, at.seed, at.rlimit, s);
+        if (cr == z3::unsat) {
+          cs.phases += static_cast<char>('0' + k);
+          decided = true;
+          break;
+        }
+        if (cr == z3::sat) {
+          if (!at.mbqi) {
+            wantModel = true;
+            continue;
+          }
+          std::vector<Value> vals;
+          std::vector<int> failed;
+          Counterexample cx = counterexampleOf(*en, *eq, s->get_model(), static_cast<int>(i), rneg ? rind : ind, vals,
+                                               failed, cs.index);
+          std::string why;
+          if (confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+            cs.phases += static_cast<char>('0' + k);
+            refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
+            return Status::Refuted;
+          }
+          reason_ = "the solver's model could not be confirmed (" + why + ")";
+          continue;
+        }
+        if (reason_ == "cancelled" || remaining() == 0) break;
+        if (!at.mbqi && reason_.find("incomplete") != std::string::npos) wantModel = true;
+      }
+      if (!decided) return undecided(cs);
+      facts.push_back(segmentGoal(c_, sg));
+      if (cs.relaxedQ && relaxedUpTo_ > i) relaxedFacts.push_back(segmentGoal(c_, cs.relaxedQ->segments[i]));
+    }
+    return Status::Proved;
+  }
+
+  // The relaxed encoding of a case, with its facts up to checkpoint `i` (false if it does not line up).
+  bool relaxedFor(Case& cs, size_t i, std::vector<z3::expr>& relaxedFacts) {
+    if (!cs.relaxedQ) {
+      cs.relaxedEn = std::make_unique<Encoder>(cc_);
+      cs.relaxedEn->canonicity = false;
+      cs.relaxedQ = encodeQuery(*cs.relaxedEn, ob_.query, &split_, &cs.values);
+      relaxedFacts = cs.relaxedQ->global;
+      relaxedUpTo_ = 0;
+    }
+    if (cs.relaxedQ->segments.size() != cs.q.segments.size()) return false;
+    for (; relaxedUpTo_ <= i; ++relaxedUpTo_) {
+      const Segment& rs = cs.relaxedQ->segments[relaxedUpTo_];
+      for (const z3::expr& h : rs.hyps) relaxedFacts.push_back(h);
+      if (relaxedUpTo_ < i && !rs.goals.empty()) relaxedFacts.push_back(segmentGoal(c_, rs));
+    }
+    return true;
+  }
+
+  Status undecided(Case& cs) {
+    cs.phases += '-';
     r_.status = Status::Unknown;
     r_.reason = reason_.empty() ? "unknown" : reason_;
     if (r_.reason == "resource budget") r_.reason = "timeout";
+    if (cases_.size() > 1) r_.reason += " (case " + caseText(split_, cc_, cs.index) + ")";
+    return Status::Unknown;
   }
 
   ContextCache& cc_;
@@ -465,13 +531,12 @@ class ObligationSolver {
   const DischargeOptions& o_;
   const ObligationCache* cache_;
   const std::atomic<bool>* cancelled_;
-  std::unique_ptr<Encoder> full_, relaxed_;
-  EncodedQuery q_;
-  std::optional<EncodedQuery> relaxedQ_;
-  std::vector<std::string> fullScripts_;
-  std::string phases_;
+  std::vector<SplitVar> split_;
+  std::vector<std::unique_ptr<Case>> cases_;
   std::string reason_;
   Result r_;
+  double totalRlimit_ = 0;
+  size_t relaxedUpTo_ = 0;
   std::chrono::steady_clock::time_point t0_, checkStart_;
 };
 
@@ -483,9 +548,17 @@ Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOp
 }
 
 std::string obligationScript(ContextCache& cc, const Obligation& ob) {
-  Encoder en(cc);
-  EncodedQuery q = encodeQuery(en, ob.query);
-  return joinScripts(segmentScripts(cc.ctx(), q), {}, "");
+  std::vector<SplitVar> split = splitVars(ob.query, cc, kMaxCases);
+  int64_t n = caseCount(split, cc);
+  std::string out;
+  for (int64_t k = 0; k < n; ++k) {
+    std::vector<int64_t> values = caseValues(split, cc, k);
+    Encoder en(cc);
+    EncodedQuery q = encodeQuery(en, ob.query, &split, &values);
+    if (n > 1) out += std::string(k ? "(reset)\n" : "") + "; case " + caseText(split, cc, k) + "\n";
+    out += joinScripts(segmentScripts(cc.ctx(), q), {}, "");
+  }
+  return out;
 }
 
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
@@ -502,7 +575,13 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     std::map<std::string, Value> pinned;
     for (const NamedValue& nv : cex.inputs) pinned.emplace(nv.name, nv.value);
     en.pinned = &pinned;
-    EncodedQuery q = encodeQuery(en, ob.query);
+    std::vector<SplitVar> split = splitVars(ob.query, cc, kMaxCases);
+    std::vector<int64_t> values;
+    if (!split.empty()) {
+      if (cex.split < 0 || cex.split >= caseCount(split, cc)) return fail("the counterexample names no case");
+      values = caseValues(split, cc, cex.split);
+    }
+    EncodedQuery q = encodeQuery(en, ob.query, split.empty() ? nullptr : &split, split.empty() ? nullptr : &values);
     int seg = -1;
     for (size_t i = 0; i < q.segments.size(); ++i) {
       if (q.segments[i].goals.empty()) continue;

@@ -62,6 +62,57 @@ namespace {
 
 std::vector<const Var*> vars(const std::vector<Var*>& vs) { return {vs.begin(), vs.end()}; }
 
+using VarSet = std::set<const Var*>;
+
+void readsOf(const Expr* e, VarSet& out) {
+  if (!e) return;
+  forEachExpr(e, [&](const Expr* x) {
+    if ((x->op == Op::Var || x->op == Op::Post) && x->var && x->var->kind == VarKind::State) out.insert(x->var);
+  });
+}
+
+const Var* rootVar(const Expr* lhs) {
+  while (lhs && (lhs->op == Op::MapGet || lhs->op == Op::SeqIndex || lhs->op == Op::TupleGet)) lhs = lhs->args[0];
+  return lhs && lhs->op == Op::Var ? lhs->var : nullptr;
+}
+
+void writesOf(const Block& b, VarSet& out) {
+  for (const Stmt* s : b) {
+    switch (s->kind) {
+      case StmtKind::Assign:
+        if (const Var* v = rootVar(s->lhs))
+          if (v->kind == VarKind::State) out.insert(v);
+        break;
+      case StmtKind::If:
+        for (const Block& br : s->branches) writesOf(br, out);
+        writesOf(s->elseBranch, out);
+        break;
+      case StmtKind::For: writesOf(s->body, out); break;
+      default: break;
+    }
+  }
+}
+
+// Every state variable a transition reads or writes.
+VarSet touchedBy(const FlatTransition& t) {
+  VarSet vs;
+  for (const ParamBinding& b : t.bindings) readsOf(b.value, vs);
+  readsOf(t.guard, vs);
+  readsOf(t.pre, vs);
+  readsOf(t.ensuring, vs);
+  forEachExprIn(t.eff, [&](const Expr* x) {
+    if ((x->op == Op::Var || x->op == Op::Post) && x->var && x->var->kind == VarKind::State) vs.insert(x->var);
+  });
+  writesOf(t.eff, vs);
+  return vs;
+}
+
+bool meets(const VarSet& a, const VarSet& b) {
+  for (const Var* v : a)
+    if (b.count(v)) return true;
+  return false;
+}
+
 class Generator {
  public:
   Generator(Model& m, const Options& o) : m_(m), o_(o), b_(m.arena(), m.sorts) {}
@@ -112,9 +163,19 @@ class Generator {
     return r;
   }
 
-  void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX) {
+  // Assumes the invariants of `a` (those before `upTo`); with `relevant`, only
+  // those that read one of its variables (fewer, smaller hypotheses: a weaker
+  // assumption, so never unsound).
+  void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX, const VarSet* relevant = nullptr) {
     auto invs = invariantsOf(a);
-    for (size_t i = 0; i < invs.size() && i < upTo; ++i) q.assume(invs[i]->pred, invs[i]->name);
+    for (size_t i = 0; i < invs.size() && i < upTo; ++i) {
+      if (relevant) {
+        VarSet rs;
+        readsOf(invs[i]->pred, rs);
+        if (!meets(rs, *relevant)) continue;
+      }
+      q.assume(invs[i]->pred, invs[i]->name);
+    }
   }
 
   void goals(Query& q, Expr* pred, const std::string& prefix = {}) {
@@ -158,9 +219,15 @@ class Generator {
         Obligation& ob = add("invariant-step:" + a.name + ":" + inv->name + ":" + tn, kinds::InvariantStep, a, inv->name,
                              tn, "invariant " + inv->name + " is preserved by " + actionCall(a, tr), tr.range);
         ob.inductive = true;
+        VarSet reads, writes;
+        readsOf(inv->pred, reads);
+        writesOf(tr.eff, writes);
+        if (!meets(reads, writes)) ob.holdsBecause = "the transition changes no variable the invariant reads";
+        VarSet relevant = touchedBy(tr);
+        relevant.insert(reads.begin(), reads.end());
         Query& q = ob.query;
         q.havoc(vars(a.state), "pre");
-        assumeInvariants(q, a);
+        assumeInvariants(q, a, SIZE_MAX, &relevant);
         q.snapshot("pre-state", vars(a.state));
         q.action(&a, static_cast<int>(t));
         q.effect(&a, static_cast<int>(t));
@@ -195,9 +262,10 @@ class Generator {
       Obligation& ob = add("well-defined:" + a.name + ":" + tn, kinds::WellDefined, a, "transition", tn,
                            "every partial operation of " + actionCall(a, tr) + " is applied inside its domain",
                            tr.range);
+      VarSet relevant = touchedBy(tr);
       Query& q = ob.query;
       q.havoc(vars(a.state), "pre");
-      assumeInvariants(q, a);
+      assumeInvariants(q, a, SIZE_MAX, &relevant);
       q.snapshot("pre-state", vars(a.state));
       q.action(&a, static_cast<int>(t), all);
       q.effect(&a, static_cast<int>(t), all, false);
@@ -207,7 +275,7 @@ class Generator {
         en.inductive = true;
         Query& e = en.query;
         e.havoc(vars(a.state), "pre");
-        assumeInvariants(e, a);
+        assumeInvariants(e, a, SIZE_MAX, &relevant);
         e.snapshot("pre-state", vars(a.state));
         e.action(&a, static_cast<int>(t));
         e.effect(&a, static_cast<int>(t), {}, false);
@@ -366,9 +434,18 @@ class Generator {
       Obligation& ob = add(std::string(stepKind) + ":" + simName + ":" + tn, stepKind, A, simName, tn,
                            actionCall(A, tr) + " is matched by " + B.name + " (" + simName + ")", tr.range);
       ob.inductive = true;
+      VarSet reads, writes;
+      readsOf(s.relation, reads);
+      writesOf(tr.eff, writes);
+      const SimulationEntry* entry = entryFor(s, tr.action);
+      bool internal = A.actions.at(static_cast<size_t>(tr.action)).kind == ActionKind::Internal;
+      if (internal && (!entry || entry->ignore || entry->body.empty()) && !meets(reads, writes))
+        ob.holdsBecause = "an internal step that changes no variable of the relation, matched by the empty fragment";
+      VarSet relevant = touchedBy(tr);
+      relevant.insert(reads.begin(), reads.end());
       Query& q = ob.query;
       q.havoc(vars(A.state), "pre");
-      assumeInvariants(q, A);
+      assumeInvariants(q, A, SIZE_MAX, &relevant);
       if (refinement) {
         for (const auto& [av, term] : map) q.bind(av, term);
       } else {

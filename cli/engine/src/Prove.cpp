@@ -81,7 +81,7 @@ void count(ProveSummary& s, const ObligationResult& r) {
   else if (r.status == "unknown") ++s.unknown;
   else ++s.error;
   if (r.cached) ++s.cacheHits;
-  else if (r.status != "error" && r.reason != "cancelled") ++s.solved;
+  else if (r.status != "error" && r.reason != "cancelled" && !(r.status == "proved" && !r.reason.empty())) ++s.solved;
 }
 
 std::string jsonStr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }

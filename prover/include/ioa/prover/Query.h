@@ -131,6 +131,9 @@ struct Obligation {
   bool bounded = false;    // bounded model checking: proved means "no violation within `depth` steps"
   unsigned depth = 0;
   Query query;
+  // When set, the obligation holds by this syntactic argument (e.g. the
+  // transition writes no variable the invariant reads) and is not solved.
+  std::string holdsBecause;
 };
 
 }  // namespace ioa::prover

@@ -40,6 +40,7 @@ struct Counterexample {
   std::vector<FailedGoal> failed;
   std::vector<NamedValue> inputs;  // every free symbol (for re-checking the counterexample)
   int depth = -1;                  // bounded model checking: steps from the start state
+  int split = 0;                   // which case of the split on finite action parameters
 };
 
 struct Result {
