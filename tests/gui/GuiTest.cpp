@@ -42,7 +42,9 @@ using namespace ioa::gui;
 
 namespace {
 
-const QString kSamples = QStringLiteral(IOAWB_SAMPLES_DIR);
+// $IOAWB_SAMPLES_DIR runs the sample-driven tests on another folder.
+const QString kSamples = qEnvironmentVariableIsEmpty("IOAWB_SAMPLES_DIR") ? QStringLiteral(IOAWB_SAMPLES_DIR)
+                                                                          : qEnvironmentVariable("IOAWB_SAMPLES_DIR");
 const QString kData = QStringLiteral(IOAWB_GUI_TEST_DATA);
 
 // A window whose questions are answered by the test.
@@ -427,6 +429,31 @@ class GuiTest : public QObject {
     QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
     QVERIFY(cex->hasCounterexample());
     QVERIFY(cex->traceModel()->columnCount() >= 3);  // start, inc, tick
+  }
+
+  // Every seeded-bug twin in samples/bugs is refuted, and its counterexample
+  // opens in the Counterexample panel.
+  void bugSamplesShowCounterexamples_data() {
+    QTest::addColumn<QString>("path");
+    const QStringList bugs = QDir(kSamples + QStringLiteral("/bugs")).entryList({QStringLiteral("*.ioa")}, QDir::Files);
+    if (bugs.isEmpty()) QTest::newRow("none") << QString();
+    for (const QString& f : bugs) QTest::newRow(qPrintable(f)) << kSamples + QStringLiteral("/bugs/") + f;
+  }
+  void bugSamplesShowCounterexamples() {
+    QFETCH(QString, path);
+    if (path.isEmpty()) QSKIP("samples/bugs holds no spec yet");
+    TestWindow w;
+    SpecDocument* d = openChecked(w, path);
+    QVERIFY(d);
+    QCOMPARE(d->problems()->count(QStringLiteral("error")), 0);
+    w.boundedSearch();  // the ordinary obligations and a search for a trace
+    QVERIFY(waitProved(d, 300000));
+    const QModelIndex refuted = d->proofModel()->firstInState(ProofState::Refuted);
+    QVERIFY2(refuted.isValid(), "a bug twin must be refuted");
+    QCOMPARE(w.proofsPanel()->selectedId(), refuted.data(ProofModel::IdRole).toString());
+    CounterexampleView* cex = w.counterexampleView();
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY(cex->traceModel()->columnCount() >= 1);
   }
 
   // A composition's trace becomes a sequence chart with the components as lifelines.
