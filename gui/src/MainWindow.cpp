@@ -78,7 +78,6 @@ MainWindow::MainWindow(bool restoreLayout, QWidget* parent) : QMainWindow(parent
   setWindowIcon(applicationIcon());
   setAcceptDrops(true);
   setDockNestingEnabled(true);
-  setDocumentMode(false);
   settings_ = WorkbenchSettings::load();
 
   tabs_ = new QTabWidget(this);
@@ -682,7 +681,6 @@ void MainWindow::offerRecovery() {
 
 void MainWindow::currentTabChanged() {
   SpecDocument* d = currentDocument();
-  current_ = d;
   outlineStack_->setCurrentWidget(d && outlines_.contains(d) ? static_cast<QWidget*>(outlines_.value(d))
                                                              : outlineEmpty_);
   problemsView_->setModel(d ? d->problems() : nullptr);

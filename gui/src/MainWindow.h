@@ -6,7 +6,6 @@
 #include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
-#include <QPointer>
 #include <QTimer>
 
 #include "Recovery.h"
@@ -137,7 +136,6 @@ class MainWindow : public QMainWindow {
   OptimizerPanel* optimizerPanel_;
   QLabel *checkLabel_, *caretLabel_;
   QMenu *recentMenu_ = nullptr, *samplesMenu_ = nullptr, *viewMenu_ = nullptr;
-  QPointer<SpecDocument> current_;
 
  protected:
   QAction *newAct_, *openAct_, *saveAct_, *saveAsAct_, *closeAct_, *quitAct_, *checkAct_, *settingsAct_;

@@ -135,7 +135,6 @@ void SpecDocument::checkNow() {
 void SpecDocument::startCheck() {
   if (running_) return;  // checkFinished() starts again when the text moved on
   running_ = true;
-  runningRevision_ = revision_;
   std::string name = engineName().toStdString();
   std::string text = editor_->text().toStdString();
   const quint64 rev = revision_;

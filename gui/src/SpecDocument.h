@@ -85,8 +85,8 @@ class SpecDocument : public QWidget {
   ProofRunner* proofs_;
   QString path_;
   int untitled_;
-  quint64 revision_ = 0, checkedRevision_ = 0, runningRevision_ = 0;
-  bool running_ = false, rerun_ = false;
+  quint64 revision_ = 0, checkedRevision_ = 0;
+  bool running_ = false;
   QTimer debounce_;
   QElapsedTimer sinceEdit_;
   bool editedSinceCheck_ = false;
