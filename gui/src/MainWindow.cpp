@@ -534,6 +534,7 @@ bool MainWindow::closeDocument(SpecDocument* d) {
     }
   }
   recovery_.remove(recoveryKey(d));
+  boundedRuns_.remove(d);
   if (OutlinePane* p = outlines_.take(d)) {
     outlineStack_->removeWidget(p);
     p->deleteLater();
@@ -790,6 +791,10 @@ void MainWindow::startProofs(SpecDocument* d, unsigned bmcDepth, const QSet<QStr
   r.options.bmcDepth = bmcDepth;
   r.options.useCache = settings_.useCache && useCache;
   d->proofs()->start(r);
+  if (bmcDepth > 0 && only.isEmpty())
+    boundedRuns_.insert(d);
+  else
+    boundedRuns_.remove(d);
   proofsPanel_->setStale(false);
   showDock(QStringLiteral("proofsDock"));
   statusBar()->showMessage(tr("Proving %1…").arg(d->displayName()));
@@ -830,6 +835,24 @@ void MainWindow::proofsFinished(SpecDocument* d, bool cancelled) {
                                .arg(c.error)
                                .arg(formatMillis(d->proofs()->lastSummary().wallMs)),
                            10000);
+  // After a search for traces, show the trace it found (that is what was asked for).
+  if (boundedRuns_.remove(d) && !cancelled) {
+    bool allProved = true;
+    for (const QString& id : d->proofModel()->idsUnder({})) {
+      if (!id.startsWith(QLatin1String("bmc-"))) continue;
+      const ProofState s = d->proofModel()->stateAt(d->proofModel()->indexOf(id));
+      if (s == ProofState::Refuted) {
+        proofsPanel_->select(id);
+        return;
+      }
+      allProved = allProved && (s == ProofState::Proved || s == ProofState::Cached);
+    }
+    statusBar()->showMessage(
+        allProved ? tr("No run from a start state breaks an invariant or the simulation within %1 steps.")
+                        .arg(settings_.bmcDepth)
+                  : tr("The search for traces was not decided (see the Proofs panel)."),
+        10000);
+  }
   // Point at the first failure when the user is not looking at something else.
   if (proofsPanel_->selectedId().isEmpty()) {
     const QModelIndex refuted = d->proofModel()->firstInState(ProofState::Refuted);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QHash>
+#include <QSet>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QTimer>
@@ -123,6 +124,7 @@ class MainWindow : public QMainWindow {
   int untitledCounter_ = 0, keyCounter_ = 0;
   QHash<SpecDocument*, QString> keys_;
   QHash<SpecDocument*, OutlinePane*> outlines_;
+  QSet<SpecDocument*> boundedRuns_;  // documents whose running proofs include a search for traces
   QString lastFind_;
   bool grewForCounterexample_ = false, restored_ = false, sized_ = false;
 
