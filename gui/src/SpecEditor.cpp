@@ -103,6 +103,10 @@ void SpecEditor::setDeclaredNames(const QStringList& names, const QStringList& t
   if (apisBuilt_ && names == completionNames_) return;
   apisBuilt_ = true;
   completionNames_ = names;
+  // A preparation still running would otherwise win over this one (QsciAPIs
+  // ignores prepare() while its worker runs); word lists are small, so
+  // stopping it is quick.
+  apis_->cancelPreparation();
   apis_->clear();
   for (const QString& w : IoaLexer::vocabulary()) apis_->add(w);
   for (const QString& n : names) apis_->add(n);
