@@ -33,6 +33,8 @@ SpecEditor::SpecEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new IoaL
   setUtf8(true);
   setLexer(lexer_);
   apis_ = new QsciAPIs(lexer_);
+  connect(apis_, &QsciAPIs::apiPreparationFinished, this, &SpecEditor::preparationEnded);
+  connect(apis_, &QsciAPIs::apiPreparationCancelled, this, &SpecEditor::preparationEnded);
 
   setMarginType(LineNumbers, NumberMargin);
   setMarginLineNumbers(LineNumbers, true);
@@ -88,6 +90,13 @@ SpecEditor::SpecEditor(QWidget* parent) : QsciScintilla(parent), lexer_(new IoaL
   setFontSize(10);
 }
 
+SpecEditor::~SpecEditor() {
+  // The word-list worker calls into the lexer; stop it while the lexer is
+  // still whole (QsciAPIs, a child of the lexer, would wait for it only after
+  // the lexer's own destructor has run).
+  apis_->cancelPreparation();
+}
+
 void SpecEditor::setFontSize(int points) {
   QFont f = QFontDatabase::systemFont(QFontDatabase::FixedFont);
   f.setPointSize(points);
@@ -103,14 +112,29 @@ void SpecEditor::setDeclaredNames(const QStringList& names, const QStringList& t
   if (apisBuilt_ && names == completionNames_) return;
   apisBuilt_ = true;
   completionNames_ = names;
-  // A preparation still running would otherwise win over this one (QsciAPIs
-  // ignores prepare() while its worker runs); word lists are small, so
-  // stopping it is quick.
-  apis_->cancelPreparation();
+  // QsciAPIs ignores prepare() while its worker runs, and cancelling races with
+  // the worker's "finished" event: wait for the running preparation instead.
+  if (preparing_) {
+    wordsPending_ = true;
+    return;
+  }
+  prepareWords();
+}
+
+void SpecEditor::prepareWords() {
   apis_->clear();
   for (const QString& w : IoaLexer::vocabulary()) apis_->add(w);
-  for (const QString& n : names) apis_->add(n);
+  for (const QString& n : completionNames_) apis_->add(n);
+  preparing_ = true;
   apis_->prepare();
+}
+
+void SpecEditor::preparationEnded() {
+  preparing_ = false;
+  if (wordsPending_) {
+    wordsPending_ = false;
+    prepareWords();
+  }
 }
 
 long SpecEditor::bytePosition(int line, int col) const {

@@ -27,6 +27,7 @@ class SpecEditor : public QsciScintilla {
   Q_OBJECT
  public:
   explicit SpecEditor(QWidget* parent = nullptr);
+  ~SpecEditor() override;
 
   void setMarks(const QVector<EditorMark>& marks);
   const QVector<EditorMark>& marks() const { return marks_; }
@@ -57,12 +58,14 @@ class SpecEditor : public QsciScintilla {
   void showDwellTip(int position, int x, int y);
   void caretMoved(int line, int index);
   const EditorMark* markAt(long position) const;
+  void prepareWords();
+  void preparationEnded();
 
   IoaLexer* lexer_;
   QsciAPIs* apis_;
   QVector<EditorMark> marks_;
   QStringList completionNames_;
-  bool apisBuilt_ = false;
+  bool apisBuilt_ = false, preparing_ = false, wordsPending_ = false;
   QString caretMessage_;
 };
 
