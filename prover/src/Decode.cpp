@@ -7,7 +7,8 @@
 namespace ioa::prover::detail {
 
 namespace {
-constexpr int64_t kMaxDecodedElems = 4096;
+constexpr int64_t kMaxDecodedElems = 512;   // per sequence
+constexpr int64_t kMaxDecodedTotal = 20000;  // per counterexample
 
 Value finiteKeyValue(Sort k, int64_t i) {
   switch (k->kind) {
@@ -120,7 +121,7 @@ z3::expr Encoder::valueTerm(Sort s, const Value& v) {
 
 // ---------------------------------------------------------------- models to values
 
-Decoder::Decoder(Encoder& en, const z3::model& m) : en_(en), m_(m) {}
+Decoder::Decoder(Encoder& en, const z3::model& m) : en_(en), m_(m), budget_(kMaxDecodedTotal) {}
 
 int64_t Decoder::toInt(const z3::expr& t) {
   z3::expr v = m_.eval(t, true);
@@ -198,7 +199,11 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
     case SortKind::Seq: {
       int64_t n = toInt(en_.seqLen(t));
       if (n < 0) n = 0;
-      if (n > kMaxDecodedElems) n = kMaxDecodedElems;
+      if (n > kMaxDecodedElems || budget_ < n) {
+        overflow_ = true;
+        n = std::min<int64_t>(std::min(n, kMaxDecodedElems), std::max<int64_t>(budget_, 0));
+      }
+      budget_ -= n;
       std::vector<Value> xs;
       z3::expr a = en_.seqArr(t);
       for (int64_t i = 0; i < n; ++i) xs.push_back(decode(s->elem(), z3::select(a, c.int_val(i))));
@@ -276,7 +281,11 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       z3::expr hd = en_.field(s, 0, 1, t);
       int64_t n = toInt(en_.seqLen(hd));
       if (n < 0) n = 0;
-      if (n > kMaxDecodedElems) n = kMaxDecodedElems;
+      if (n > kMaxDecodedElems || budget_ < n) {
+        overflow_ = true;
+        n = std::min<int64_t>(std::min(n, kMaxDecodedElems), std::max<int64_t>(budget_, 0));
+      }
+      budget_ -= n;
       std::vector<std::pair<Sort, Value>> headers;
       const auto& hdt = cc.hdrDatatype();
       const auto& hsorts = cc.catalog().headers();

@@ -81,6 +81,67 @@ z3::expr Encoder::fresh(const std::string& name, Sort s, std::vector<z3::expr>& 
   return c;
 }
 
+namespace {
+bool hasSeq(Sort s, int depth = 0) {
+  if (!s || depth > 8) return false;
+  switch (s->kind) {
+    case SortKind::Seq:
+    case SortKind::Msg: return true;
+    case SortKind::Tuple:
+    case SortKind::Union:
+      if (!s->def) return true;  // header stack elements
+      for (const TypeField& f : s->def->fields)
+        if (hasSeq(f.sort, depth + 1)) return true;
+      return false;
+    case SortKind::Set:
+    case SortKind::Mset: return hasSeq(s->elem(), depth + 1);
+    case SortKind::Map:
+    case SortKind::Array: return hasSeq(s->value(), depth + 1);
+    default: return false;
+  }
+}
+}  // namespace
+
+z3::expr Encoder::small(Sort s, const z3::expr& t, int64_t bound, int depth) {
+  z3::context& c = ctx();
+  if (depth > 6 || !hasSeq(s)) return c.bool_val(true);
+  switch (s->kind) {
+    case SortKind::Seq: {
+      z3::expr n = seqLen(t);
+      std::vector<z3::expr> parts{n <= c.int_val(bound)};
+      if (hasSeq(s->elem())) {
+        z3::expr i = boundConst("i", cc_.model().sorts.integer());
+        parts.push_back(quantified(true, i, z3::implies(i >= 0 && i < n, small(s->elem(), z3::select(seqArr(t), i), bound, depth + 1)),
+                                   "small." + cc_.smtName(s)));
+      }
+      return mkAnd(c, parts);
+    }
+    case SortKind::Msg:
+      return small(bytesSort(), field(s, 0, 0, t), bound, depth + 1) && small(cc_.hdrSeqSort(), field(s, 0, 1, t), bound, depth + 1);
+    case SortKind::Tuple: {
+      std::vector<z3::expr> parts;
+      for (size_t i = 0; i < s->def->fields.size(); ++i)
+        parts.push_back(small(s->def->fields[i].sort, field(s, 0, static_cast<int>(i), t), bound, depth + 1));
+      return mkAnd(c, parts);
+    }
+    case SortKind::Array:
+      if (cc_.isFiniteArray(s)) {
+        std::vector<z3::expr> parts;
+        for (int64_t i = 0; i < cc_.finiteSize(s->key()); ++i)
+          parts.push_back(small(s->value(), field(s, 0, static_cast<int>(i), t), bound, depth + 1));
+        return mkAnd(c, parts);
+      }
+      return c.bool_val(true);
+    default: return c.bool_val(true);
+  }
+}
+
+z3::expr Encoder::smallModel(int64_t bound) {
+  std::vector<z3::expr> parts;
+  for (const Input& in : inputs_) parts.push_back(small(in.sort, in.sym, bound, 0));
+  return mkAnd(ctx(), parts);
+}
+
 z3::expr Encoder::boundConst(const std::string& hint, Sort s) {
   std::string n = "%" + hint + std::to_string(++counter_);
   for (char& ch : n)

@@ -147,6 +147,8 @@ class Encoder {
   z3::expr boundConst(const std::string& hint, Sort s);  // for quantifiers and lambdas
   std::string uniqueName(const std::string& base);
   const std::vector<Input>& inputs() const { return inputs_; }
+  // Every sequence inside the free symbols has at most `bound` elements (model search hint).
+  z3::expr smallModel(int64_t bound);
   // Pinned values (re-checking): a fresh symbol whose name is pinned is fixed to that value.
   const std::map<std::string, Value>* pinned = nullptr;
 
@@ -214,6 +216,7 @@ class Encoder {
   int counter_ = 0;
   std::map<std::string, int> names_;
   std::vector<Input> inputs_;
+  z3::expr small(Sort s, const z3::expr& t, int64_t bound, int depth);
   std::map<const Var*, z3::expr> globals_;  // constants and automaton parameters (looked up, never iterated)
   std::map<std::pair<Sort, int64_t>, z3::expr> opaques_;
   std::vector<z3::expr> opaqueList_;

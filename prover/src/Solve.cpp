@@ -344,8 +344,28 @@ class ObligationSolver {
   }
 
   // One attempt on a fresh solver.
+  // Model search first looks for small models (short sequences), which are
+  // found faster and read better; `small` bounds the free sequences' lengths.
   z3::check_result attempt(const std::vector<z3::expr>& facts, const z3::expr& neg, bool simple, bool mbqi,
-                           unsigned seed, unsigned rlimit, std::optional<z3::solver>& keep) {
+                           unsigned seed, unsigned rlimit, std::optional<z3::solver>& keep, Encoder* en = nullptr) {
+    if (mbqi && en) {
+      z3::expr bound = en->smallModel(6);
+      if (!bound.is_true()) {
+        z3::expr flag = c_.bool_const("small!model");
+        z3::expr_vector assumptions(c_);
+        assumptions.push_back(flag);
+        z3::check_result cr = attemptOnce(facts, neg, simple, mbqi, seed, rlimit ? rlimit / 2 : 2000000, keep,
+                                          &assumptions, z3::implies(flag, bound));
+        if (cr == z3::sat) return cr;
+        if (reason_ == "cancelled" || remaining() == 0) return z3::unknown;
+      }
+    }
+    return attemptOnce(facts, neg, simple, mbqi, seed, rlimit, keep, nullptr, c_.bool_val(true));
+  }
+
+  z3::check_result attemptOnce(const std::vector<z3::expr>& facts, const z3::expr& neg, bool simple, bool mbqi,
+                               unsigned seed, unsigned rlimit, std::optional<z3::solver>& keep,
+                               const z3::expr_vector* assumptions, const z3::expr& extra) {
     unsigned left = remaining();
     if (left == 0) {
       reason_ = "timeout";
@@ -360,8 +380,14 @@ class ObligationSolver {
     s.set(p);
     for (const z3::expr& f : facts) s.add(f);
     s.add(neg);
+    if (!extra.is_true()) s.add(extra);
     auto ta = std::chrono::steady_clock::now();
-    z3::check_result cr = s.check();
+    z3::check_result cr = assumptions ? s.check(*assumptions) : s.check();
+    if (assumptions && cr == z3::unsat) {
+      reason_ = "no small model";
+      keep.emplace(s);
+      return z3::unknown;
+    }
     if (std::getenv("IOAWB_PROVER_PROFILE")) {
       double used = 0;
       z3::stats st = s.statistics();
@@ -386,7 +412,7 @@ class ObligationSolver {
   // The refutation found in `model` (of encoding `q`) for checkpoint `seg`.
   Counterexample counterexampleOf(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
                                   const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
-                                  std::vector<int>& failed, int64_t caseIndex) {
+                                  std::vector<int>& failed, int64_t caseIndex, bool& overflow) {
     Decoder d(en, model);
     ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model_.sorts.integer(), t); };
     vals = readPlan(q, seg, src);
@@ -401,6 +427,7 @@ class ObligationSolver {
     Counterexample cx = buildCounterexample(q, seg, vals, failed);
     for (const Input& in : en.inputs()) cx.inputs.push_back({in.name, d.decode(in.sort, in.sym)});
     cx.split = static_cast<int>(caseIndex);
+    overflow = d.overflow();
     return cx;
   }
 
@@ -462,7 +489,7 @@ class ObligationSolver {
           rneg = negatedGoal(c_, cs.relaxedQ->segments[i], static_cast<int>(i), rind);
         }
         std::optional<z3::solver> s;
-        z3::check_result cr = attempt(*fs, rneg ? *rneg : neg, at.simple, at.mbqi, at.seed, at.rlimit, s);
+        z3::check_result cr = attempt(*fs, rneg ? *rneg : neg, at.simple, at.mbqi, at.seed, at.rlimit, s, en);
         if (cr == z3::unsat) {
           cs.phases += static_cast<char>('0' + k);
           decided = true;
@@ -475,15 +502,17 @@ class ObligationSolver {
           }
           std::vector<Value> vals;
           std::vector<int> failed;
+          bool overflow = false;
           Counterexample cx = counterexampleOf(*en, *eq, s->get_model(), static_cast<int>(i), rneg ? rind : ind, vals,
-                                               failed, cs.index);
-          std::string why;
-          if (confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+                                               failed, cs.index, overflow);
+          std::string why = "sequences too long to show";
+          if (!overflow && confirmCounterexample(model_, cat_, ob_, cx, &why)) {
             cs.phases += static_cast<char>('0' + k);
             refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
             return Status::Refuted;
           }
           reason_ = "the solver's model could not be confirmed (" + why + ")";
+          if (std::getenv("IOAWB_PROVER_PROFILE")) std::fprintf(stderr, "[confirm] %s: %s\n", ob_.id.c_str(), why.c_str());
           continue;
         }
         if (reason_ == "cancelled" || remaining() == 0) break;
