@@ -106,14 +106,17 @@ class Seq {
     ++size_;
     return true;
   }
+  // Representation invariant (the optimizer's equivalence proofs rely on it):
+  // unused slots hold T{}, and an empty sequence starts at slot 0, so equal
+  // sequences have equal representations.
   void pop_front() {  // unchecked: !empty()
     items_[head_] = T{};
     head_ = wrap(head_ + 1);
-    --size_;
+    if (--size_ == 0) head_ = 0;
   }
   void pop_back() {  // unchecked: !empty()
     items_[wrap(head_ + size_ - 1)] = T{};
-    --size_;
+    if (--size_ == 0) head_ = 0;
   }
   void clear() {
     while (size_) pop_front();
