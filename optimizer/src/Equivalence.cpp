@@ -6,6 +6,8 @@
 #include <clang/Tooling/Tooling.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 
@@ -292,7 +294,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
   }
   z3::context z;
   try {
-    SymExec X(z, ast, ExecConfig{q.loopBound, 24});
+    SymExec X(z, ast, ExecConfig{q.loopBound, 96});
     // ---- initial state: one root per parameter (and `this`)
     Store store;
     std::vector<SymVal> argv;
@@ -376,8 +378,12 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (SymVal& a : sargv) apply(a);
       }
     }
+    auto tExec = std::chrono::steady_clock::now();
     RunResult rs = X.call(src, specialized, sargv, self);
     RunResult rt = X.call(tgt, specialized, sargv, self);
+    if (std::getenv("IOAWB_OPT_DEBUG"))
+      std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms\n", q.name.c_str(),
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tExec).count());
 
     // ---- what must agree: every part of every parameter object, and the result
     std::vector<Leaf> leaves;

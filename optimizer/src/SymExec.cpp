@@ -4,6 +4,8 @@
 #include <clang/Basic/Builtins.h>
 #include <clang/Basic/SourceManager.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <set>
 
@@ -197,17 +199,109 @@ void SymExec::leaves(const SymVal& v, QualType t, const std::string& prefix,
 
 static bool sameExpr(const z3::expr& a, const z3::expr& b) { return z3::eq(a, b); }
 
+// Local constant folding at the top of a term, without walking the DAG below
+// it (Z3's simplify would, and the terms of a layered stack share large
+// sub-terms): arithmetic on numerals, literal conditions, reads from arrays
+// written at known indices, and reads through the lambdas of the message model.
+static bool isLit(const z3::expr& e) { return e.is_numeral() || e.is_true() || e.is_false(); }
+
+static z3::expr fold(const z3::expr& e);
+
+static z3::expr foldSelect(z3::expr arr, const z3::expr& idx) {
+  for (int guard = 0; guard < 4096; ++guard) {
+    if (!arr.is_app()) break;
+    Z3_decl_kind k = arr.decl().decl_kind();
+    if (k == Z3_OP_STORE) {
+      z3::expr i = arr.arg(1);
+      if (z3::eq(i, idx)) return arr.arg(2);
+      if (i.is_numeral() && idx.is_numeral()) {
+        arr = arr.arg(0);
+        continue;
+      }
+      break;
+    }
+    if (k == Z3_OP_CONST_ARRAY) return arr.arg(0);
+    if (k == Z3_OP_ITE && arr.arg(0).is_true()) {
+      arr = arr.arg(1);
+      continue;
+    }
+    if (k == Z3_OP_ITE && arr.arg(0).is_false()) {
+      arr = arr.arg(2);
+      continue;
+    }
+    break;
+  }
+  if (arr.is_lambda() && idx.is_numeral()) {
+    // beta-reduce: the body with the bound variable replaced by the index
+    z3::expr_vector to(arr.ctx());
+    to.push_back(idx);
+    z3::expr body = arr.body().substitute(to);
+    return fold(body);
+  }
+  return z3::select(arr, idx);
+}
+
+static z3::expr fold(const z3::expr& e) {
+  if (!e.is_app() || isLit(e)) return e;
+  Z3_decl_kind k = e.decl().decl_kind();
+  unsigned n = e.num_args();
+  switch (k) {
+    case Z3_OP_ITE:
+      if (e.arg(0).is_true()) return e.arg(1);
+      if (e.arg(0).is_false()) return e.arg(2);
+      if (z3::eq(e.arg(1), e.arg(2))) return e.arg(1);
+      return e;
+    case Z3_OP_EQ:
+      if (z3::eq(e.arg(0), e.arg(1))) return e.ctx().bool_val(true);
+      break;
+    case Z3_OP_SELECT:
+      return foldSelect(e.arg(0), fold(e.arg(1)));
+    case Z3_OP_AND: {
+      z3::expr_vector keep(e.ctx());
+      for (unsigned i = 0; i < n; ++i) {
+        if (e.arg(i).is_false()) return e.ctx().bool_val(false);
+        if (!e.arg(i).is_true()) keep.push_back(e.arg(i));
+      }
+      if (keep.empty()) return e.ctx().bool_val(true);
+      if (keep.size() == 1) return keep[0];
+      if (keep.size() == n) return e;
+      return z3::mk_and(keep);
+    }
+    case Z3_OP_OR: {
+      z3::expr_vector keep(e.ctx());
+      for (unsigned i = 0; i < n; ++i) {
+        if (e.arg(i).is_true()) return e.ctx().bool_val(true);
+        if (!e.arg(i).is_false()) keep.push_back(e.arg(i));
+      }
+      if (keep.empty()) return e.ctx().bool_val(false);
+      if (keep.size() == 1) return keep[0];
+      if (keep.size() == n) return e;
+      return z3::mk_or(keep);
+    }
+    case Z3_OP_NOT:
+      if (e.arg(0).is_true()) return e.ctx().bool_val(false);
+      if (e.arg(0).is_false()) return e.ctx().bool_val(true);
+      break;
+    default: break;
+  }
+  // every argument a literal: the node is small, so simplify is cheap
+  for (unsigned i = 0; i < n; ++i)
+    if (!isLit(e.arg(i))) return e;
+  return e.simplify();
+}
+
+
 static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, const SymVal& b) {
   if (a.kind == SymVal::None) return b;
   if (b.kind == SymVal::None) return a;
-  z3::expr c = cond.simplify();
+  z3::expr c = fold(cond);
   if (c.is_true()) return a;
   if (c.is_false()) return b;
   SymVal r;
   r.kind = a.kind;
   switch (a.kind) {
     case SymVal::Leaf:
-      r.leaf = sameExpr(*a.leaf, *b.leaf) ? *a.leaf : z3::ite(c, *a.leaf, *b.leaf);
+      r.leaf = sameExpr(*a.leaf, *b.leaf) ? *a.leaf : fold(z3::ite(c, *a.leaf, *b.leaf));
       return r;
     case SymVal::Struct:
       for (size_t i = 0; i < a.fields.size() && i < b.fields.size(); ++i) r.fields.push_back(iteVal(z, c, a.fields[i], b.fields[i]));
@@ -226,6 +320,17 @@ static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, cons
       }
       const Path& pa = *a.ptr;
       const Path& pb = *b.ptr;
+      // a null or unset pointer on one side: keep the other target, valid only where it was chosen
+      if ((pa.root < 0 || okA.is_false()) && pb.root >= 0) {
+        r.ptr = pb;
+        r.ptrOk = fold(z3::ite(c, z.bool_val(false), okB));
+        return r;
+      }
+      if ((pb.root < 0 || okB.is_false()) && pa.root >= 0) {
+        r.ptr = pa;
+        r.ptrOk = fold(z3::ite(c, okA, z.bool_val(false)));
+        return r;
+      }
       bool same = pa.root == pb.root && pa.steps.size() == pb.steps.size();
       Path merged = pa;
       for (size_t i = 0; same && i < pa.steps.size(); ++i) {
@@ -243,18 +348,21 @@ static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, cons
   return r;
 }
 
+// Roots past the shorter store are locals of blocks the two paths took
+// separately; they are dead where the paths join, so the join keeps only the
+// common ones.
 static Store iteStore(z3::context& z, const z3::expr& cond, const Store& a, const Store& b) {
-  z3::expr c = cond.simplify();
-  if (c.is_true() && a.size() >= b.size()) return a;
-  if (c.is_false() && b.size() >= a.size()) return b;
-  Store r = a.size() >= b.size() ? a : b;
+  z3::expr c = fold(cond);
   size_t n = std::min(a.size(), b.size());
+  Store r = c.is_false() ? b : a;
+  r.resize(n);
+  if (c.is_true() || c.is_false()) return r;
   for (size_t i = 0; i < n; ++i) r[i].value = iteVal(z, c, a[i].value, b[i].value);
   return r;
 }
 
 static z3::expr nestedSelect(z3::expr a, const std::vector<z3::expr>& idx) {
-  for (const z3::expr& i : idx) a = z3::select(a, i);
+  for (const z3::expr& i : idx) a = foldSelect(a, i);
   return a;
 }
 
@@ -322,7 +430,7 @@ struct SymExec::Frame {
   void addUB(const z3::expr& cond) { ub = ub || (live && cond); }
 
   static bool isFalse(const z3::expr& e) { return e.is_false(); }
-  z3::expr simp(const z3::expr& e) { return e.simplify(); }
+  z3::expr simp(const z3::expr& e) { return fold(e); }
   // Conjunction and disjunction that fold constants syntactically, so `live`
   // stays cheap to test without simplifying ever larger terms.
   z3::expr andE(const z3::expr& a, const z3::expr& b) {
@@ -454,10 +562,10 @@ struct SymExec::Frame {
     checkBounds(p, false);
     std::vector<z3::expr> idx;
     SymVal* t = navigate(p, idx, loc);
-    // writes happen only on live paths
-    SymVal old = selectAll(*t, idx);
-    SymVal nv = live.is_false() ? old : iteVal(z, live, v, old);
-    storeAll(*t, idx, nv);
+    // Unconditional: branches are merged at their join by their condition, and a path that
+    // returned or broke out already left its state in the exit it took.
+    if (live.is_false()) return;
+    storeAll(*t, idx, v);
   }
 
   // ---------------------------------------------------------------- integer conversions
@@ -465,15 +573,15 @@ struct SymExec::Frame {
   z3::expr toWidth(const z3::expr& e, bool fromSigned, unsigned w) {
     unsigned ew = e.get_sort().bv_size();
     if (ew == w) return e;
-    if (ew > w) return e.extract(w - 1, 0);
-    return fromSigned ? z3::sext(e, w - ew) : z3::zext(e, w - ew);
+    if (ew > w) return fold(e.extract(w - 1, 0));
+    return fold(fromSigned ? z3::sext(e, w - ew) : z3::zext(e, w - ew));
   }
 
   z3::expr asBool(const SymVal& v, QualType t, SourceLocation loc) {
     if (v.kind == SymVal::Ptr) return v.ptrOk ? (*v.ptrOk && z.bool_val(v.ptr && v.ptr->root >= 0)) : z.bool_val(false);
     if (v.kind != SymVal::Leaf) unsupported("a condition of type '" + t.getAsString() + "'", loc);
     if (v.leaf->is_bool()) return *v.leaf;
-    return *v.leaf != z.bv_val(0, v.leaf->get_sort().bv_size());
+    return fold(*v.leaf != z.bv_val(0, v.leaf->get_sort().bv_size()));
   }
 
   z3::expr asBv(const SymVal& v, SourceLocation loc) {
@@ -592,7 +700,7 @@ struct SymExec::Frame {
     return v;
   }
 
-  SymVal leaf(const z3::expr& e) { return SymVal::ofLeaf(e); }
+  SymVal leaf(const z3::expr& e) { return SymVal::ofLeaf(fold(e)); }
 
   SymVal castTo(const SymVal& v, QualType from, QualType to, SourceLocation loc) {
     if (isBool(to)) return leaf(asBool(v, from, loc));
@@ -1100,6 +1208,25 @@ struct SymExec::Frame {
     return ck(window, n);
   }
 
+  // `rt::Msg r = rt::Msg::pushed(m, k, where);`: r is m with k header bytes in front and
+  // `where` points at them inside r (the result object, by guaranteed copy elision).
+  bool pushedInto(const Expr* init, const Path& target, SourceLocation loc) {
+    const Expr* e = init->IgnoreImplicit();
+    if (const auto* ce = dyn_cast<CXXConstructExpr>(e); ce && ce->getNumArgs() == 1) e = ce->getArg(0)->IgnoreImplicit();
+    const auto* call = dyn_cast<CallExpr>(e);
+    if (!call || !call->getDirectCallee() || call->getDirectCallee()->getQualifiedNameAsString() != "ioa::rt::Msg::pushed")
+      return false;
+    SymVal v = rval(call->getArg(0));
+    z3::expr k = intOf(call->getArg(1));
+    Path where = lval(call->getArg(2));
+    v.fields[0].leaf = shiftUp(*v.fields[0].leaf, k);
+    v.fields[1].leaf = *v.fields[1].leaf + toWidth(k, false, 32);
+    addUB(z3::ult(*v.fields[1].leaf, toWidth(k, false, 32)));
+    write(target, v, loc);
+    write(where, bytesPtr(target, 0, len64(*v.fields[1].leaf)), loc);
+    return true;
+  }
+
   // Calls into the runtime with a model instead of a body. Returns nullopt when `callee` is not one.
   std::optional<std::optional<SymVal>> runtimeIntrinsic(const CallExpr* ce, const FunctionDecl* callee,
                                                          const std::string& name) {
@@ -1261,6 +1388,30 @@ struct SymExec::Frame {
     unsigned builtin = callee->getBuiltinID();
     if (std::optional<std::optional<SymVal>> r = runtimeIntrinsic(ce, callee, name)) return *r;
     if (builtin == Builtin::BI__builtin_expect) return rval(ce->getArg(0));
+    if (builtin == Builtin::BI__builtin_add_overflow || builtin == Builtin::BI__builtin_sub_overflow ||
+        builtin == Builtin::BI__builtin_mul_overflow) {
+      // computes in the result's type; says whether the true value did not fit
+      QualType rt = ce->getArg(2)->getType()->getPointeeType();
+      QualType at = ce->getArg(0)->getType(), bt = ce->getArg(1)->getType();
+      if (at.getCanonicalType() != rt.getCanonicalType() || bt.getCanonicalType() != rt.getCanonicalType())
+        unsupported("overflow builtin with mixed types", loc);
+      z3::expr a = asBv(rval(ce->getArg(0)), loc), b = asBv(rval(ce->getArg(1)), loc);
+      Path out = derefPath(rval(ce->getArg(2)), loc);
+      bool sgn = X.isSigned(rt);
+      z3::expr r = z.bv_val(0, 1), ok = z.bool_val(true);
+      if (builtin == Builtin::BI__builtin_add_overflow) {
+        r = a + b;
+        ok = sgn ? (z3::bvadd_no_overflow(a, b, true) && z3::bvadd_no_underflow(a, b)) : z3::bvadd_no_overflow(a, b, false);
+      } else if (builtin == Builtin::BI__builtin_sub_overflow) {
+        r = a - b;
+        ok = sgn ? (z3::bvsub_no_overflow(a, b) && z3::bvsub_no_underflow(a, b, true)) : z3::bvsub_no_underflow(a, b, false);
+      } else {
+        r = a * b;
+        ok = sgn ? (z3::bvmul_no_overflow(a, b, true) && z3::bvmul_no_underflow(a, b)) : z3::bvmul_no_overflow(a, b, false);
+      }
+      write(out, leaf(r), loc);
+      return leaf(!ok);
+    }
     if (builtin == Builtin::BI__builtin_unreachable) {
       addUB(z.bool_val(true));
       live = z.bool_val(false);
@@ -1317,6 +1468,11 @@ struct SymExec::Frame {
     if (X.depth_ >= X.cfg_.inlineDepth)
       unsupported("calls nested deeper than " + std::to_string(X.cfg_.inlineDepth) + " (recursion?)", loc);
     ++X.depth_;
+    static const bool trace = std::getenv("IOAWB_OPT_TRACE") != nullptr;
+    if (trace)
+      std::fprintf(stderr, "%*s%s (roots %zu)\n", static_cast<int>(X.depth_), "", callee->getQualifiedNameAsString().c_str(),
+                   S.size());
+    size_t rootsBefore = S.size();
     Frame f(X, std::move(S), live);
     f.fn = def ? def : callee;
     f.thisPath = self;
@@ -1342,6 +1498,8 @@ struct SymExec::Frame {
     }
     --X.depth_;
     S = std::move(f.S);
+    // the callee's parameters, locals and temporaries are dead now
+    if (S.size() > rootsBefore) S.resize(rootsBefore);
     ub = ub || f.ub;
     incomplete = incomplete || f.incomplete;
     // locals of the callee stay in the store (harmless: unreachable), keeping root indices stable
@@ -1407,8 +1565,7 @@ struct SymExec::Frame {
     z3::expr i = z.bv_const("memcpy_i", 64);
     z3::expr inRange = z3::uge(i, od) && z3::ult(i - od, n);
     z3::expr copied = z3::lambda(i, z3::ite(inRange, z3::select(src, i - od + os), z3::select(dst, i)));
-    SymVal nv = SymVal::ofLeaf(z3::ite(live, copied, dst));
-    storeAll(*dv, didx, nv);
+    storeAll(*dv, didx, SymVal::ofLeaf(copied));
     return d;
   }
 
@@ -1429,7 +1586,7 @@ struct SymExec::Frame {
     z3::expr dst = nestedSelect(*dv->leaf, didx);
     z3::expr i = z.bv_const("memset_i", 64);
     z3::expr set = z3::lambda(i, z3::ite(z3::uge(i, od) && z3::ult(i - od, n), byte, z3::select(dst, i)));
-    storeAll(*dv, didx, SymVal::ofLeaf(z3::ite(live, set, dst)));
+    storeAll(*dv, didx, SymVal::ofLeaf(set));
     return d;
   }
 
@@ -1534,6 +1691,7 @@ struct SymExec::Frame {
     }
     int r = newRoot(vd->getNameAsString(), t, X.zero(t));
     locals[vd] = rootPath(r);
+    if (const Expr* init = vd->getInit(); init && pushedInto(init, rootPath(r), loc)) return;
     if (const Expr* init = vd->getInit()) {
       if (const auto* ce = dyn_cast<CXXConstructExpr>(init->IgnoreImplicit()); ce && !ce->getConstructor()->isTrivial()) {
         std::vector<const Expr*> args(ce->arg_begin(), ce->arg_end());
