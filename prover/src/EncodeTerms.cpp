@@ -574,6 +574,7 @@ z3::expr Encoder::equal(const Expr* a, const Expr* b) {
     if (b->op == Op::SeqEmpty) return seqLen(term(a)) == 0;
     z3::expr x = term(a), y = term(b);
     if (z3::eq(x, y)) return ctx().bool_val(true);
+    if (groundSeqEq && canonicity) return x == y;
     z3::expr n = seqLen(x);
     z3::expr i = boundConst("i", cc_.model().sorts.integer());
     return n == seqLen(y) &&

@@ -156,6 +156,10 @@ class Encoder {
   // undefined map keys). They only matter for proofs about whole sequences;
   // model search goes better without them.
   bool canonicity = true;
+  // Sequence equality as Z3's equality (sound with canonicity): used for
+  // bounded model checking, whose states are built from start values and
+  // stay canonical, so that its queries need no quantified equalities.
+  bool groundSeqEq = false;
 
   // --- well-formedness of a free term of sort s (true when nothing to say)
   z3::expr wf(Sort s, const z3::expr& t);

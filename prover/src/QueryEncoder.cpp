@@ -457,7 +457,12 @@ int EncodedQuery::lastGoalSegment() const {
 
 EncodedQuery encodeQuery(Encoder& en, const Query& q, const std::vector<SplitVar>* split,
                          const std::vector<int64_t>* fixed) {
-  return QueryEncoder(en, split, fixed).run(q);
+  bool bounded = false;
+  for (const Step& s : q.steps) bounded = bounded || s.kind == Step::Kind::AnyTransition;
+  en.groundSeqEq = bounded;
+  EncodedQuery out = QueryEncoder(en, split, fixed).run(q);
+  out.carryGoals = !bounded;
+  return out;
 }
 
 std::vector<SplitVar> splitVars(const Query& q, ContextCache& cc, int64_t maxCases) {

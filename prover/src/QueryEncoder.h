@@ -46,6 +46,11 @@ struct EncodedQuery {
   std::vector<z3::expr> global;  // axioms, constants, function ranges (asserted first)
   std::vector<Segment> segments;
   std::vector<PlanItem> plan;
+  // Whether a checkpoint's goals, once proved, are asserted for the later
+  // ones. Bounded model checking does not: its later checkpoints imply the
+  // earlier goals anyway (same path), and those goals are quantified
+  // invariants that only slow the search for a ground trace.
+  bool carryGoals = true;
   int lastGoalSegment() const;
 };
 

@@ -11,13 +11,14 @@
 #include <map>
 
 #include "Decode.h"
+#include "ExplicitSearch.h"
 #include "QueryEncoder.h"
 #include "Sha256.h"
 
 namespace ioa::prover::detail {
 
 // Bump when the encoding changes meaning, so old cache entries are not reused.
-constexpr const char* kHashSalt = "ioawb-prover 1\n";
+constexpr const char* kHashSalt = "ioawb-prover 2\n";
 
 std::string fileNameFor(const std::string& id) {
   std::string s;
@@ -165,7 +166,7 @@ std::vector<std::string> segmentScripts(z3::context& c, const EncodedQuery& q) {
                                                      arr.data(), neg);
     c.check_error();
     out.push_back(orderDeclarations(text));
-    facts.push_back(segmentGoal(c, s));
+    if (q.carryGoals) facts.push_back(segmentGoal(c, s));
   }
   return out;
 }
@@ -251,7 +252,7 @@ class ObligationSolver {
         cases_.push_back(std::move(cs));
       }
       r_.hash = sha256Hex(std::string(kHashSalt) + script(false));
-      if (!fromCache()) solve();
+      if (!fromCache() && !(ob_.bounded && explicitRefute())) solve();
       if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
       r_.status = Status::Error;
@@ -447,6 +448,81 @@ class ObligationSolver {
     }
   }
 
+  // Bounded model checking: a run found by the interpreter's quick search,
+  // re-derived by the solver from the query with its choices and arguments
+  // fixed, decoded and confirmed like any counterexample. False (and nothing
+  // changed) when there is no such run; the symbolic search then decides.
+  bool explicitRefute() {
+    if (cases_.size() != 1) return false;
+    unsigned budget = std::min(o_.timeoutMs, 8000u);
+    std::optional<ExplicitRun> run = explicitSearch(model_, ob_.query, budget, cancelled_);
+    if (!run) return false;
+    Case& cs = *cases_[0];
+    auto nameOf = [&](const z3::expr& t) -> std::string {
+      for (const Input& in : cs.en->inputs())
+        if (z3::eq(in.sym, t)) return in.name;
+      return {};
+    };
+    std::map<std::string, Value> pins;
+    size_t k = 0;
+    for (const PlanItem& it : cs.q.plan) {
+      if (it.kind != PlanItem::Kind::Choice || k >= run->steps.size()) continue;
+      const ExplicitStep& st = run->steps[k++];
+      if (it.choice.empty() || st.transition < 0 || static_cast<size_t>(st.transition) >= it.options.size()) return false;
+      std::string cn = nameOf(it.choice[0]);
+      if (cn.empty()) return false;
+      pins[cn] = Value::integer(st.transition);
+      const PlanValues& opt = it.options[static_cast<size_t>(st.transition)];
+      for (size_t p = 0; p < opt.terms.size() && p < st.args.size(); ++p) {
+        std::string pn = nameOf(opt.terms[p]);
+        if (!pn.empty()) pins[pn] = st.args[p];
+      }
+    }
+    if (k != run->steps.size()) return false;
+    Encoder en(cc_);
+    en.pinned = &pins;
+    EncodedQuery pq = encodeQuery(en, ob_.query);
+    int seg = -1;
+    for (size_t i = 0; i < pq.segments.size(); ++i)
+      if (!pq.segments[i].goals.empty() && pq.segments[i].depth == run->depth) {
+        seg = static_cast<int>(i);
+        break;
+      }
+    if (seg < 0) return false;
+    std::vector<z3::expr> facts = pq.global;
+    for (int i = 0; i <= seg; ++i)
+      for (const z3::expr& h : pq.segments[static_cast<size_t>(i)].hyps) facts.push_back(h);
+    std::vector<z3::expr> ind;
+    z3::expr neg = negatedGoal(c_, pq.segments[static_cast<size_t>(seg)], seg, ind);
+    if (const char* dump = std::getenv("IOAWB_EXPLICIT_DUMP")) {
+      std::vector<Z3_ast> arr(facts.begin(), facts.end());
+      std::ofstream(dump) << orderDeclarations(Z3_benchmark_to_smtlib_string(
+          c_, "", "", "unknown", "", static_cast<unsigned>(arr.size()), arr.data(), neg));
+    }
+    checkStart_ = std::chrono::steady_clock::now();
+    std::optional<z3::solver> s;
+    z3::check_result cr = attemptOnce(facts, neg, false, true, 0, 0, s, nullptr, c_.bool_val(true));
+    if (cr != z3::sat) {
+      if (std::getenv("IOAWB_PROVER_PROFILE"))
+        std::fprintf(stderr, "[explicit] %s: the run of depth %d was not re-derived (%s)\n", ob_.id.c_str(), run->depth,
+                     cr == z3::unsat ? "unsat" : reason_.c_str());
+      return false;
+    }
+    std::vector<Value> vals;
+    std::vector<int> failed;
+    bool overflow = false;
+    Counterexample cx = counterexampleOf(en, pq, s->get_model(), seg, ind, vals, failed, 0, overflow);
+    std::string why = "sequences too long to show";
+    if (overflow || !confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+      if (std::getenv("IOAWB_PROVER_PROFILE"))
+        std::fprintf(stderr, "[explicit] %s: not confirmed (%s)\n", ob_.id.c_str(), why.c_str());
+      return false;
+    }
+    cs.phases = "e";
+    refuted(std::move(cx), 0, seg, vals, failed);
+    return true;
+  }
+
   void solve() {
     for (auto& cs : cases_) {
       Status st = solveCase(*cs);
@@ -519,6 +595,7 @@ class ObligationSolver {
         if (!at.mbqi && reason_.find("incomplete") != std::string::npos) wantModel = true;
       }
       if (!decided) return undecided(cs);
+      if (!q.carryGoals) continue;
       facts.push_back(segmentGoal(c_, sg));
       if (cs.relaxedQ && relaxedUpTo_ > i) relaxedFacts.push_back(segmentGoal(c_, cs.relaxedQ->segments[i]));
     }
@@ -538,7 +615,7 @@ class ObligationSolver {
     for (; relaxedUpTo_ <= i; ++relaxedUpTo_) {
       const Segment& rs = cs.relaxedQ->segments[relaxedUpTo_];
       for (const z3::expr& h : rs.hyps) relaxedFacts.push_back(h);
-      if (relaxedUpTo_ < i && !rs.goals.empty()) relaxedFacts.push_back(segmentGoal(c_, rs));
+      if (relaxedUpTo_ < i && !rs.goals.empty() && cs.relaxedQ->carryGoals) relaxedFacts.push_back(segmentGoal(c_, rs));
     }
     return true;
   }
@@ -596,7 +673,8 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     if (why) *why = m;
     return false;
   };
-  if (cex.inputs.empty()) return fail("the counterexample carries no input values (cached result?)");
+  // A query without free symbols (a deterministic start state) has no inputs;
+  // otherwise every symbol must have a value (checked below).
   try {
     z3::context ctx;
     ContextCache cc(ctx, model, cat);
@@ -630,7 +708,7 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     for (int i = 0; i <= seg; ++i) {
       const Segment& sg = q.segments[static_cast<size_t>(i)];
       for (const z3::expr& h : sg.hyps) s.add(h);
-      if (i < seg && !sg.goals.empty()) s.add(segmentGoal(ctx, sg));
+      if (i < seg && !sg.goals.empty() && q.carryGoals) s.add(segmentGoal(ctx, sg));
     }
     z3::check_result a = s.check();
     if (a != z3::sat)

@@ -1,0 +1,268 @@
+#include "ExplicitSearch.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <unordered_set>
+
+#include "ioa/spec/Build.h"
+#include "ioa/spec/Eval.h"
+
+namespace ioa::prover::detail {
+
+namespace {
+
+// A few values of a sort for arguments nothing else determines: the default
+// and one other value.
+void samples(Sort s, std::vector<Value>& out, int depth = 0) {
+  out.push_back(defaultValue(s));
+  if (depth > 3) return;
+  switch (s->kind) {
+    case SortKind::Bool: out.push_back(Value::boolean(true)); break;
+    case SortKind::Int:
+    case SortKind::Nat: out.push_back(Value::integer(1)); break;
+    case SortKind::UInt: out.push_back(Value::uinteger(1, s->width)); break;
+    case SortKind::Range:
+      if (s->hi > s->lo) out.push_back(Value::integer(s->lo + 1));
+      break;
+    case SortKind::Enum:
+      if (s->def)
+        for (size_t i = 1; i < s->def->values.size() && i < 8; ++i) out.push_back(Value::enumeration(s, static_cast<int>(i)));
+      break;
+    case SortKind::Seq: {
+      std::vector<Value> e;
+      samples(s->elem(), e, depth + 1);
+      out.push_back(Value::seq({e.back()}));
+      break;
+    }
+    case SortKind::Msg: out.push_back(Value::msg({1}, {})); break;
+    case SortKind::Tuple: {
+      if (!s->def) break;
+      std::vector<Value> fs;
+      for (const TypeField& f : s->def->fields) {
+        std::vector<Value> e;
+        samples(f.sort, e, depth + 1);
+        fs.push_back(e.back());
+      }
+      out.push_back(Value::tuple(s, std::move(fs)));
+      break;
+    }
+    case SortKind::Uninterp:
+    case SortKind::Param:
+      out.clear();
+      out.push_back(Value::opaque(s, 0));
+      out.push_back(Value::opaque(s, 1));
+      break;
+    default: break;
+  }
+}
+
+bool mentions(const Expr* e, const Var* v) {
+  bool found = false;
+  forEachExpr(e, [&](const Expr* x) {
+    if (x->op == Op::Var && x->var == v) found = true;
+  });
+  return found;
+}
+
+class Search {
+ public:
+  Search(const Model& m, const FlatAutomaton& a, std::vector<std::vector<const Expr*>> goals, unsigned budgetMs,
+         const std::atomic<bool>* cancelled)
+      : m_(m), a_(a), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
+  }
+
+  std::optional<ExplicitRun> run(int K) {
+    Evaluator::State s0;
+    if (!ev_.startState(a_, s0)) return std::nullopt;
+    nodes_.push_back({s0, -1, {}});
+    seen_.insert(key(s0));
+    if (violates(s0, 0)) return runTo(0, 0);
+    size_t begin = 0;
+    for (int d = 1; d <= K; ++d) {
+      size_t end = nodes_.size();
+      for (size_t n = begin; n < end; ++n) {
+        if (outOfTime()) return std::nullopt;
+        for (size_t t = 0; t < a_.transitions.size(); ++t) {
+          std::vector<std::vector<Value>> argSets;
+          arguments(nodes_[n].state, a_.transitions[t], argSets);
+          for (std::vector<Value>& args : argSets) {
+            Evaluator::State post;
+            if (!ev_.apply(a_, a_.transitions[t], nodes_[n].state, args, post)) continue;
+            if (!seen_.insert(key(post)).second) continue;
+            if (nodes_.size() >= kMaxStates) return std::nullopt;
+            nodes_.push_back({std::move(post), static_cast<int>(n), {static_cast<int>(t), std::move(args)}});
+            if (violates(nodes_.back().state, d)) return runTo(nodes_.size() - 1, d);
+          }
+        }
+      }
+      begin = end;
+      if (std::getenv("IOAWB_PROVER_PROFILE"))
+        std::fprintf(stderr, "[explicit] depth %d: %zu states\n", d, nodes_.size());
+      if (begin == nodes_.size()) return std::nullopt;  // no new states: nothing deeper either
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Node {
+    Evaluator::State state;
+    int parent;
+    ExplicitStep step;
+  };
+  static constexpr size_t kMaxStates = 400000;
+
+  static EvalLimits limits() {
+    EvalLimits l;
+    l.maxDomain = 1u << 12;
+    l.maxSteps = 1u << 20;
+    return l;
+  }
+
+  bool outOfTime() {
+    if (cancelled_ && *cancelled_) return true;
+    return (++ticks_ & 63) == 0 && std::chrono::steady_clock::now() > deadline_;
+  }
+
+  std::string key(const Evaluator::State& s) const {
+    std::string k;
+    for (const Value& v : s) {
+      k += v.toString();
+      k += '\x1f';
+    }
+    return k;
+  }
+
+  // A goal that evaluates to false (an evaluation error proves nothing).
+  bool violates(const Evaluator::State& s, int depth) {
+    if (depth >= static_cast<int>(goals_.size())) return false;
+    Env env;
+    ev_.bindState(a_, s, env);
+    for (const Expr* g : goals_[static_cast<size_t>(depth)]) {
+      bool ok = true;
+      if (ev_.evalBool(g, env, ok) && !ok) return true;
+    }
+    return false;
+  }
+
+  ExplicitRun runTo(size_t n, int depth) {
+    ExplicitRun r;
+    r.depth = depth;
+    for (int i = static_cast<int>(n); i >= 0 && nodes_[static_cast<size_t>(i)].parent >= 0;
+         i = nodes_[static_cast<size_t>(i)].parent)
+      r.steps.insert(r.steps.begin(), nodes_[static_cast<size_t>(i)].step);
+    return r;
+  }
+
+  // Candidate argument vectors of `t` in state `s` that make it enabled.
+  void arguments(const Evaluator::State& s, const FlatTransition& t, std::vector<std::vector<Value>>& out) {
+    std::vector<const Expr*> conjs;
+    for (Expr* e : conjuncts(t.pre)) conjs.push_back(e);
+    for (Expr* e : conjuncts(t.guard)) conjs.push_back(e);
+    size_t P = t.params.size();
+    // a parameter defined by an equation `p = e` (or a binding) is computed
+    // after the others; the rest are enumerated
+    std::vector<const Expr*> def(P, nullptr);
+    for (const ParamBinding& b : t.bindings) def.at(static_cast<size_t>(b.param)) = b.value;
+    for (size_t k = 0; k < P; ++k) {
+      if (def[k]) continue;
+      for (const Expr* c : conjs) {
+        if (c->op != Op::Eq) continue;
+        for (int side = 0; side < 2 && !def[k]; ++side) {
+          const Expr* l = c->args[static_cast<size_t>(side)];
+          const Expr* r = c->args[static_cast<size_t>(1 - side)];
+          if (l->op == Op::Var && l->var == t.params[k] && !mentions(r, t.params[k])) def[k] = r;
+        }
+      }
+    }
+    std::vector<size_t> order;
+    for (size_t k = 0; k < P; ++k)
+      if (!def[k]) order.push_back(k);
+    for (size_t k = 0; k < P; ++k)
+      if (def[k]) order.push_back(k);
+    Env env;
+    ev_.bindState(a_, s, env);
+    std::vector<Value> args(P);
+    choose(s, t, conjs, def, order, 0, env, args, out);
+  }
+
+  void choose(const Evaluator::State& s, const FlatTransition& t, const std::vector<const Expr*>& conjs,
+              const std::vector<const Expr*>& def, const std::vector<size_t>& order, size_t i, Env& env,
+              std::vector<Value>& args, std::vector<std::vector<Value>>& out) {
+    if (out.size() >= 64) return;
+    if (i == order.size()) {
+      bool on = false;
+      if (ev_.enabled(a_, t, s, args, on) && on) out.push_back(args);
+      return;
+    }
+    size_t k = order[i];
+    const Var* p = t.params[k];
+    std::vector<Value> cands;
+    if (def[k]) {
+      Value v;
+      if (!ev_.eval(def[k], env, v)) return;
+      cands.push_back(std::move(v));
+    } else if (!ev_.finiteDomain(p->sort, cands) || cands.size() > 16) {
+      cands.clear();
+      // a bound `p < e` or `p <= e`: its values, a few
+      for (const Expr* c : conjs) {
+        bool lt = c->op == Op::Lt, le = c->op == Op::Le;
+        if ((!lt && !le) || c->args[0]->op != Op::Var || c->args[0]->var != p) continue;
+        Value hi;
+        if (!ev_.eval(c->args[1], env, hi) || hi.kind() != Value::Kind::Int) continue;
+        for (int64_t x = 0; x < hi.asInt() + (le ? 1 : 0) && x < 8; ++x) cands.push_back(Value::integer(x));
+        break;
+      }
+      if (cands.empty()) samples(p->sort, cands);
+    }
+    for (Value& v : cands) {
+      args[k] = v;
+      env.set(p, v);
+      choose(s, t, conjs, def, order, i + 1, env, args, out);
+    }
+    env.erase(p);
+  }
+
+  const Model& m_;
+  const FlatAutomaton& a_;
+  Evaluator ev_;
+  std::vector<std::vector<const Expr*>> goals_;
+  const std::atomic<bool>* cancelled_;
+  std::chrono::steady_clock::time_point deadline_;
+  unsigned ticks_ = 0;
+  std::vector<Node> nodes_;
+  std::unordered_set<std::string> seen_;
+};
+
+}  // namespace
+
+std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
+                                          const std::atomic<bool>* cancelled) {
+  const FlatAutomaton* a = nullptr;
+  std::vector<std::vector<const Expr*>> goals(1);
+  int steps = 0;
+  for (const Step& s : q.steps) {
+    switch (s.kind) {
+      case Step::Kind::Start:
+        if (a && a != s.aut) return std::nullopt;
+        a = s.aut;
+        break;
+      case Step::Kind::AnyTransition:
+        if (s.abstractAut || s.aut != a) return std::nullopt;
+        ++steps;
+        break;
+      case Step::Kind::Goal: goals.back().push_back(s.expr); break;
+      case Step::Kind::Checkpoint: goals.emplace_back(); break;
+      case Step::Kind::Snapshot: break;
+      default: return std::nullopt;
+    }
+  }
+  if (!a || steps == 0 || !a->params.empty()) return std::nullopt;
+  // goals by depth: checkpoint k follows k steps
+  return Search(model, *a, std::move(goals), budgetMs, cancelled).run(steps);
+}
+
+}  // namespace ioa::prover::detail

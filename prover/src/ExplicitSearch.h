@@ -1,0 +1,38 @@
+// A quick search for a violating run with the spec interpreter (private to
+// the prover). Bounded model checking first runs a breadth-first search over
+// concrete states from a start state, with action arguments taken from the
+// precondition (`m = head(q)`), from small finite sorts, from bounds
+// (`i < len(q)`) and, for free data, from a few sample values. A run it finds
+// is only a candidate: the solver re-derives it from the symbolic query with
+// these choices fixed, and the counterexample is confirmed as any other. When
+// the search finds nothing, the symbolic search decides (it covers every
+// value, not just the samples).
+#pragma once
+
+#include <atomic>
+#include <optional>
+#include <vector>
+
+#include "ioa/prover/Query.h"
+#include "ioa/spec/Model.h"
+#include "ioa/spec/Value.h"
+
+namespace ioa::prover::detail {
+
+struct ExplicitStep {
+  int transition = -1;
+  std::vector<Value> args;  // one per transition parameter, in order
+};
+
+struct ExplicitRun {
+  int depth = 0;  // number of steps; the goals of checkpoint `depth` fail after them
+  std::vector<ExplicitStep> steps;
+};
+
+// Searches a bounded-model-checking query of invariants (a Start, goals and
+// AnyTransition steps without an abstract automaton). Returns nothing when the
+// query has another shape, nothing is found, or the budget runs out.
+std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
+                                          const std::atomic<bool>* cancelled);
+
+}  // namespace ioa::prover::detail

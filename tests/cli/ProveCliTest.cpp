@@ -1,0 +1,160 @@
+// `ioawb prove` as a user runs it: exit codes, the JSON and JUnit formats,
+// bounded model checking and SMT-LIB export.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+};
+
+CliRun ioawb(const std::string& args) {
+  CliRun r;
+  std::string cmd = std::string(IOAWB_BIN) + " " + args + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string sample(const std::string& rel) { return std::string(IOAWB_SAMPLES_DIR) + "/" + rel; }
+
+fs::path tempDir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("ioawb-cli-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+TEST(ProveCli, ExitCodes) {
+  EXPECT_EQ(ioawb("prove --no-cache " + sample("abp.ioa")).code, 0);
+  EXPECT_EQ(ioawb("prove --no-cache " + sample("bugs/lamport_clocks_ignores_timestamp.ioa")).code, 1);
+  EXPECT_EQ(ioawb("prove --no-cache /nonexistent/spec.ioa").code, 2);
+  fs::path d = tempDir("exit");
+  std::ofstream(d / "broken.ioa") << "automaton A\n  states x: Nat := true\n";
+  EXPECT_EQ(ioawb("prove --no-cache " + (d / "broken.ioa").string()).code, 2);
+  EXPECT_EQ(ioawb("prove --no-cache --format yaml " + sample("abp.ioa")).code != 0, true);
+  // a tiny timeout: unknown, nothing refuted
+  EXPECT_EQ(ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa")).code, 3);
+  fs::remove_all(d);
+}
+
+TEST(ProveCli, JsonShape) {
+  CliRun r = ioawb("prove --no-cache --format json " + sample("bugs/lamport_mutex_early_enter.ioa") + " --bmc 4");
+  EXPECT_EQ(r.code, 1);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.contains("obligations"));
+  ASSERT_TRUE(j.contains("summary"));
+  size_t proved = 0, refuted = 0;
+  bool trace = false;
+  for (const auto& o : j["obligations"]) {
+    for (const char* k : {"id", "kind", "automaton", "transition", "line", "col", "status", "time_ms", "cached", "counterexample"})
+      EXPECT_TRUE(o.contains(k)) << k;
+    EXPECT_TRUE(o["line"].is_number_integer());
+    EXPECT_TRUE(o["cached"].is_boolean());
+    std::string st = o["status"];
+    proved += st == "proved";
+    refuted += st == "refuted";
+    if (st != "refuted") {
+      EXPECT_TRUE(o["counterexample"].is_null());
+      continue;
+    }
+    const auto& c = o["counterexample"];
+    ASSERT_TRUE(c.is_object());
+    EXPECT_FALSE(c["steps"].empty());
+    EXPECT_FALSE(c["failed"].empty());
+    if (o["kind"] == "bmc-invariants") {
+      trace = true;
+      EXPECT_EQ(c["kind"], "trace");
+      EXPECT_EQ(c["depth"], 4);
+      EXPECT_EQ(c["steps"][0]["label"], "start state");
+      std::string last;
+      for (const auto& s : c["steps"])
+        if (s["kind"] == "action") last = s["action"];
+      EXPECT_EQ(last, "enter");
+      EXPECT_EQ(c["failed"][0]["text"].get<std::string>().rfind("MutualExclusion", 0), 0u);
+    }
+  }
+  EXPECT_TRUE(trace);
+  EXPECT_EQ(j["summary"]["proved"], proved);
+  EXPECT_EQ(j["summary"]["refuted"], refuted);
+  EXPECT_EQ(j["summary"]["unknown"], 0);
+  EXPECT_EQ(j["summary"]["error"], 0);
+}
+
+TEST(ProveCli, JUnitXml) {
+  CliRun ok = ioawb("prove --no-cache --format junit " + sample("channel.ioa"));
+  EXPECT_EQ(ok.code, 0);
+  EXPECT_EQ(ok.out.rfind("<?xml", 0), 0u);
+  EXPECT_NE(ok.out.find("<testsuites"), std::string::npos);
+  EXPECT_NE(ok.out.find("<testcase "), std::string::npos);
+  EXPECT_EQ(ok.out.find("<failure"), std::string::npos);
+  CliRun bad = ioawb("prove --no-cache --format junit " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("<failure type=\"refuted\""), std::string::npos);
+  EXPECT_NE(bad.out.find("failures=\"1\""), std::string::npos);
+  // one test case per obligation, same count as the JSON output
+  CliRun j = ioawb("prove --no-cache --format json " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
+  size_t cases = 0;
+  for (size_t at = 0; (at = bad.out.find("<testcase ", at)) != std::string::npos; ++at) ++cases;
+  EXPECT_EQ(cases, nlohmann::json::parse(j.out)["obligations"].size());
+}
+
+TEST(ProveCli, EmitSmt2ReproducesWithZ3) {
+  fs::path d = tempDir("smt2");
+  CliRun r = ioawb("prove --no-cache --emit-smt2 " + d.string() + " " + sample("channel.ioa"));
+  EXPECT_EQ(r.code, 0);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(d)) {
+    ++files;
+    if (std::system("command -v z3 >/dev/null 2>&1") != 0) continue;
+    FILE* p = popen(("z3 -smt2 " + e.path().string()).c_str(), "r");
+    ASSERT_TRUE(p);
+    std::string out;
+    char buf[256];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+    // every (check-sat) of a proved obligation answers unsat
+    size_t answers = 0;
+    for (size_t at = 0; at < out.size();) {
+      size_t nl = out.find('\n', at);
+      std::string line = out.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+      at = nl == std::string::npos ? out.size() : nl + 1;
+      if (line.empty()) continue;
+      EXPECT_EQ(line, "unsat") << e.path();
+      ++answers;
+    }
+    EXPECT_GT(answers, 0u) << e.path();
+  }
+  EXPECT_GT(files, 0u);
+  fs::remove_all(d);
+}
+
+TEST(ProveCli, BoundedModelCheckingPrintsTheRun) {
+  CliRun r = ioawb("prove --no-cache --bmc 6 " + sample("bugs/abp_ignores_bit.ioa") + " --timeout 3000");
+  EXPECT_EQ(r.code, 1);
+  size_t at = r.out.find("no invariant of ABP is violated within 6 steps");
+  ASSERT_NE(at, std::string::npos);
+  std::string rest = r.out.substr(at, 4000);
+  EXPECT_NE(rest.find("a run from a start state (6 steps)"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("start state:"), std::string::npos);
+  EXPECT_NE(rest.find("step 6:"), std::string::npos);
+  EXPECT_NE(rest.find("fails: AcksStale"), std::string::npos);
+}
+
+}  // namespace

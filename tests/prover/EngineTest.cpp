@@ -1,0 +1,170 @@
+// The engine over whole files: the result cache, parallel workers, timeouts,
+// the bundled samples (proved) and their seeded-bug twins (refuted, and
+// bounded model checking gives a run from a start state).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "ioa/engine/Prove.h"
+
+namespace ioa {
+namespace {
+
+namespace fs = std::filesystem;
+using engine::ObligationResult;
+using engine::ProveOptions;
+using engine::ProveRun;
+
+std::string sample(const std::string& rel) { return std::string(IOAWB_SAMPLES_DIR) + "/" + rel; }
+
+fs::path tempDir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("ioawb-prover-test-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string readFile(const std::string& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string statuses(const ProveRun& run) {
+  std::string s;
+  for (const ObligationResult& r : run.results) s += r.info.id + "=" + r.status + "\n";
+  return s;
+}
+
+TEST(Engine, CacheSolvesNothingTheSecondTimeAndOnlyChangedObligationsAfterAnEdit) {
+  fs::path d = tempDir("cache");
+  fs::path spec = d / "abp.ioa";
+  std::string text = readFile(sample("abp.ioa"));
+  std::ofstream(spec) << text;
+  ProveOptions o;
+  o.cacheDir = (d / "cache").string();
+  o.jobs = 2;
+  ProveRun first = engine::proveFile(spec.string(), o);
+  ASSERT_TRUE(first.error.empty()) << first.error;
+  EXPECT_EQ(first.summary.proved, first.summary.total);
+  EXPECT_GT(first.summary.solved, 0u);
+  // (a first run may already hit the cache: obligations with identical queries)
+  ProveRun second = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(second.summary.solved, 0u);
+  EXPECT_EQ(second.summary.cacheHits, first.summary.solved + first.summary.cacheHits);
+  EXPECT_EQ(statuses(second), statuses(first));
+  // edit one transition (the sender's send: a no-op conjunct in its effect)
+  std::string edited = text;
+  size_t at = edited.find("    input send(m)\n      eff queue := queue |- m");
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, std::string("    input send(m)\n      eff queue := queue |- m").size(),
+                 "    input send(m)\n      eff queue := queue |- m;\n          sbit := sbit");
+  std::ofstream(spec, std::ios::trunc) << edited;
+  ProveRun third = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(third.summary.proved, third.summary.total);
+  EXPECT_GT(third.summary.solved, 0u);
+  EXPECT_GT(third.summary.cacheHits, 0u);
+  for (const ObligationResult& r : third.results) {
+    if (r.cached || !r.reason.empty()) continue;  // from the cache, or holds syntactically
+    EXPECT_EQ(r.info.transition, "send") << r.info.id << " was solved again although send is the only change";
+  }
+  fs::remove_all(d);
+}
+
+TEST(Engine, OneAndTwoJobsGiveTheSameResults) {
+  for (const char* f : {"abp.ioa", "bugs/lamport_clocks_ignores_timestamp.ioa"}) {
+    ProveOptions o;
+    o.useCache = false;
+    o.jobs = 1;
+    ProveRun one = engine::proveFile(sample(f), o);
+    o.jobs = 2;
+    ProveRun two = engine::proveFile(sample(f), o);
+    EXPECT_EQ(statuses(one), statuses(two)) << f;
+    EXPECT_EQ(one.summary.total, two.summary.total);
+  }
+}
+
+TEST(Engine, TinyTimeoutGivesUnknownNeverProved) {
+  ProveOptions o;
+  o.useCache = false;
+  o.timeoutMs = 1;
+  o.jobs = 2;
+  ProveRun run = engine::proveFile(sample("gobackn.ioa"), o);
+  ASSERT_TRUE(run.error.empty());
+  size_t timeouts = 0;
+  for (const ObligationResult& r : run.results) {
+    EXPECT_NE(r.status, "refuted") << r.info.id;
+    if (r.status == "unknown") {
+      ++timeouts;
+      EXPECT_NE(r.reason.find("timeout"), std::string::npos) << r.info.id << ": " << r.reason;
+    }
+    if (r.status == "proved") {
+      EXPECT_TRUE(r.timeMs < 50 || !r.reason.empty()) << r.info.id;
+    }
+  }
+  EXPECT_GT(timeouts, 0u);
+  EXPECT_EQ(engine::proveExitCode(run.summary), 3);
+}
+
+// Every bundled sample proves, unbounded (the flagship stack is proved by
+// `ioawb prove samples/stacks/reliable.ioa`, not here: it takes minutes).
+TEST(Samples, EveryBundledSampleProves) {
+  for (const char* f : {"abp.ioa", "channel.ioa", "gobackn.ioa", "lamport_clocks.ioa", "lamport_mutex.ioa"}) {
+    ProveOptions o;
+    o.useCache = false;
+    o.jobs = 2;
+    o.timeoutMs = 30000;
+    ProveRun run = engine::proveFile(sample(f), o);
+    ASSERT_TRUE(run.error.empty()) << f << ": " << run.error;
+    for (const ObligationResult& r : run.results) EXPECT_EQ(r.status, "proved") << f << ": " << r.info.id << " " << r.reason;
+    EXPECT_EQ(engine::proveExitCode(run.summary), 0) << f;
+  }
+}
+
+// Every seeded bug is refuted, and bounded model checking turns it into a run
+// from a start state that ends in the violation.
+TEST(Samples, EveryBugTwinIsRefutedWithATrace) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(sample("bugs"))) {
+    if (e.path().extension() != ".ioa") continue;
+    ++n;
+    ProveOptions o;
+    o.useCache = false;
+    o.jobs = 2;
+    o.timeoutMs = 5000;  // also the budget of the interpreter's search for a run
+    o.bmcDepth = 9;
+    ProveRun run = engine::proveFile(e.path().string(), o);
+    std::string f = e.path().filename().string();
+    ASSERT_TRUE(run.error.empty()) << f << ": " << run.error;
+    EXPECT_EQ(engine::proveExitCode(run.summary), 1) << f;
+    bool ordinary = false, trace = false;
+    for (const ObligationResult& r : run.results) {
+      if (r.status != "refuted") continue;
+      ASSERT_TRUE(r.counterexample) << r.info.id;
+      const engine::CounterexampleView& c = *r.counterexample;
+      EXPECT_FALSE(c.failed.empty()) << r.info.id;
+      if (!r.info.bounded) {
+        ordinary = true;
+        continue;
+      }
+      trace = true;
+      EXPECT_EQ(c.kind, "trace");
+      EXPECT_GT(c.depth, 0);
+      ASSERT_FALSE(c.steps.empty());
+      EXPECT_EQ(c.steps.front().label, "start state");
+      int actions = 0;
+      for (const engine::CexStepView& s : c.steps) actions += s.kind == "action";
+      EXPECT_EQ(actions, c.depth) << r.info.id;
+    }
+    EXPECT_TRUE(ordinary) << f << ": no ordinary obligation refuted";
+    EXPECT_TRUE(trace) << f << ": bounded model checking found no run";
+  }
+  EXPECT_GE(n, 5u);
+}
+
+}  // namespace
+}  // namespace ioa
