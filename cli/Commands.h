@@ -22,5 +22,6 @@ Command addCheckCommand(CLI::App& app);
 Command addGenCommand(CLI::App& app);
 Command addExportCommand(CLI::App& app);
 Command addProveCommand(CLI::App& app);
+Command addOptimizeCommand(CLI::App& app);
 
 }  // namespace ioa::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   commands.push_back(ioa::cli::addGenCommand(app));
   commands.push_back(ioa::cli::addExportCommand(app));
   commands.push_back(ioa::cli::addProveCommand(app));
+  commands.push_back(ioa::cli::addOptimizeCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -23,7 +23,10 @@
 #include <vector>
 
 #include "ioa/rt/driver.h"
-#include "reliable_Reliable.h"
+#include "gen/reliable_Reliable.h"
+#ifdef IOAWB_HAVE_COLLAPSED
+#include "gen_fast/reliable_Reliable.h"
+#endif
 #include "reliable_handwritten.h"
 
 // Every heap allocation is counted, to show the hot paths make none.
@@ -47,6 +50,9 @@ namespace {
 
 namespace rt = ioa::rt;
 using Layered = ioa_gen::reliable::Reliable;
+#ifdef IOAWB_HAVE_COLLAPSED
+using Collapsed = ioa_gen::reliable_fast::Reliable;  // ioawb optimize: bypasses under the CCP
+#endif
 using Clock = std::chrono::steady_clock;
 
 struct Measure {
@@ -79,7 +85,7 @@ Measure measure(F&& one, double seconds, int reps) {
 
 struct Row {
   uint32_t size;
-  Measure layered, hand;
+  Measure layered, hand, collapsed;
 };
 
 bool fail(const char* what, uint32_t size) {
@@ -87,10 +93,11 @@ bool fail(const char* what, uint32_t size) {
   return false;
 }
 
-// ---- the generated layered stack: two endpoints over a zero-copy loopback
+// ---- a generated stack (layered or collapsed): two endpoints over a zero-copy loopback
+template <class Stack>
 bool runLayered(uint32_t size, double seconds, int reps, Measure& out) {
-  auto A = std::make_unique<rt::Endpoint<Layered>>();
-  auto B = std::make_unique<rt::Endpoint<Layered>>();
+  auto A = std::make_unique<rt::Endpoint<Stack>>();
+  auto B = std::make_unique<rt::Endpoint<Stack>>();
   rt::Msg msg = rt::Msg::alloc(size);
   for (uint32_t k = 0; k < size; ++k) msg.payload_data()[k] = static_cast<uint8_t>(k * 7 + 1);
   uint64_t delivered = 0, sent = 0;
@@ -194,8 +201,11 @@ int main(int argc, char** argv) {
   }
   std::vector<Row> rows;
   for (uint32_t size : {64u, 1024u, 65536u}) {
-    Row r{size, {}, {}};
-    if (!runLayered(size, seconds, reps, r.layered) || !runHand(size, seconds, reps, r.hand)) return 1;
+    Row r{size, {}, {}, {}};
+    if (!runLayered<Layered>(size, seconds, reps, r.layered) || !runHand(size, seconds, reps, r.hand)) return 1;
+#ifdef IOAWB_HAVE_COLLAPSED
+    if (!runLayered<Collapsed>(size, seconds, reps, r.collapsed)) return 1;
+#endif
     rows.push_back(r);
   }
   std::printf("Reliable stack (Top ; Seqno ; Checksum ; Bottom), stop-and-wait round trips over an in-memory loopback\n");
@@ -213,6 +223,15 @@ int main(int argc, char** argv) {
   std::printf("\ntargets for the optimizer's collapsed stack (issue 5): >= %s at 64 B (5x layered), "
               ">= hand-written at every size\n",
               rate(5 * rows[0].layered.perSec).c_str());
+#ifdef IOAWB_HAVE_COLLAPSED
+  std::printf("\ncollapsed stack (ioawb optimize):\n");
+  for (const Row& r : rows)
+    std::printf("  %6u B  %-22s collapsed/layered %5.2fx  collapsed/handwritten %5.2fx  (%llu heap allocs)\n", r.size,
+                rate(r.collapsed.perSec).c_str(), r.collapsed.perSec / r.layered.perSec, r.collapsed.perSec / r.hand.perSec,
+                static_cast<unsigned long long>(r.collapsed.allocs));
+  std::printf("collapsed/layered: %.2f\n", rows[0].collapsed.perSec / rows[0].layered.perSec);
+  std::printf("collapsed/handwritten: %.2f\n", rows[0].collapsed.perSec / rows[0].hand.perSec);
+#endif
   rt::BufferPool::Stats& ps = rt::pool().stats();
   std::printf("buffer pool: %llu slab grows (warm-up only), %llu payload copies, %llu header stacks moved\n",
               static_cast<unsigned long long>(ps.grows), static_cast<unsigned long long>(ps.copies),

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "SymExec.h"
+#include "Unit.h"
 
 #ifndef IOAWB_CLANG_RESOURCE_DIR
 #define IOAWB_CLANG_RESOURCE_DIR "/usr/lib/llvm-14/lib/clang/14.0.6"
@@ -207,10 +208,6 @@ void enumerate(z3::model& m, const z3::expr& arr, const std::vector<uint64_t>& e
 
 }  // namespace
 
-struct CppUnit::Impl {
-  std::unique_ptr<ASTUnit> unit;
-};
-
 CppUnit::CppUnit() : impl_(std::make_unique<Impl>()) {}
 CppUnit::~CppUnit() = default;
 
@@ -340,7 +337,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         res.message = "precondition '" + q.precondition + "' must return bool";
         return finish();
       }
-      assume = *pr.ret->leaf && !pr.ub && !pr.incomplete;
+      assume = assume && *pr.ret->leaf && !pr.ub && !pr.incomplete;
     }
     // Specialise the initial state by the equalities the precondition fixes (x = 0 for an
     // empty queue, flags known true): sound because the obligation only covers states where
@@ -378,12 +375,27 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (SymVal& a : sargv) apply(a);
       }
     }
+    // A precondition that never holds would make every claim vacuous: say so instead.
+    if (pre) {
+      z3::solver v(z);
+      z3::params vp(z);
+      vp.set("timeout", q.timeoutMs);
+      v.set(vp);
+      v.add(assume);
+      z3::check_result vr = v.check();
+      if (vr == z3::unsat) {
+        res.status = EquivalenceResult::Unknown;
+        res.message = "the precondition '" + q.precondition + "' never holds (the claim would be vacuous)";
+        return finish();
+      }
+    }
+    X.assume(assume, 200, q.timeoutMs);
     auto tExec = std::chrono::steady_clock::now();
     RunResult rs = X.call(src, specialized, sargv, self);
     RunResult rt = X.call(tgt, specialized, sargv, self);
     if (std::getenv("IOAWB_OPT_DEBUG"))
-      std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms\n", q.name.c_str(),
-                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tExec).count());
+      std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms, %u pruning queries\n", q.name.c_str(),
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tExec).count(), X.pruningQueries());
 
     // ---- what must agree: every part of every parameter object, and the result
     std::vector<Leaf> leaves;
@@ -461,7 +473,21 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         res.inputs.push_back({fillIndices(l.path, at), text});
       });
       if (ignored(l.path)) continue;
-      if (!m.eval(l.src != l.tgt, true).is_true()) continue;
+      if (z3::expr d = m.eval(l.src != l.tgt, true); !d.is_true()) {
+        if (d.is_false()) continue;
+        // not decided by evaluation (arrays built from lambdas): ask the solver with the inputs fixed
+        s.push();
+        for (unsigned k = 0; k < m.num_consts(); ++k) {
+          z3::func_decl c = m.get_const_decl(k);
+          s.add(c() == m.get_const_interp(c));
+        }
+        s.add(l.src != l.tgt);
+        bool differs = s.check() == z3::sat;
+        s.pop();
+        if (!differs) continue;
+        res.differences.push_back(l.path + ": differs (for this input)");
+        continue;
+      }
       if (l.extents.empty()) {
         res.differences.push_back(l.path + ": source " + valueText(m.eval(l.src, true)) + ", target " +
                                   valueText(m.eval(l.tgt, true)));
@@ -479,10 +505,15 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         res.differences.push_back(fillIndices(l.path, at) + ": source " + valueText(sv) + ", target " + valueText(tv));
         reported = true;
       });
+      // the model's arrays may differ where no listed element shows it (e.g. past the shown bytes)
+      if (!reported) res.differences.push_back(l.path + ": differs (source and target arrays are not equal)");
     }
   } catch (const TranslationError& e) {
     res.status = EquivalenceResult::Error;
     res.message = describeLoc(ast, e.loc) + ": unsupported C++ construct: " + e.message;
+  } catch (const ExecTimeout&) {
+    res.status = EquivalenceResult::Unknown;
+    res.message = "timeout: symbolic execution did not finish within " + std::to_string(q.timeoutMs) + " ms";
   } catch (const z3::exception& e) {
     res.status = EquivalenceResult::Error;
     res.message = std::string("solver error: ") + e.msg();

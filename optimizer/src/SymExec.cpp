@@ -1,5 +1,9 @@
 #include "SymExec.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 #include <clang/AST/RecordLayout.h>
 #include <clang/Basic/Builtins.h>
 #include <clang/Basic/SourceManager.h>
@@ -1706,11 +1710,12 @@ struct SymExec::Frame {
   }
 
   void branch(const z3::expr& c, const Stmt* thenS, const Stmt* elseS) {
-    if (c.is_true()) {
+    int d = X.decide(live, c);
+    if (c.is_true() || d > 0) {
       stmt(thenS);
       return;
     }
-    if (c.is_false()) {
+    if (c.is_false() || d < 0) {
       stmt(elseS);
       return;
     }
@@ -1734,6 +1739,7 @@ struct SymExec::Frame {
       if (live.is_false()) break;
       if (!(doWhile && k == 0) && cond) {
         z3::expr c = simp(asBool(rval(cond), cond->getType(), loc));
+        if (int d = X.decide(live, c)) c = z.bool_val(d > 0);
         z3::expr stay = andE(live, c);
         // leave the loop where the condition is false
         z3::expr leaving = andE(live, c.is_true() ? z.bool_val(false) : c.is_false() ? z.bool_val(true) : !c);
@@ -1796,7 +1802,9 @@ struct SymExec::Frame {
     std::function<void(const Stmt*)> run = [&](const Stmt* st) {
       if (const auto* cs = dyn_cast<CaseStmt>(st)) {
         z3::expr cv = toWidth(asBv(rval(cs->getLHS()), loc), X.isSigned(cs->getLHS()->getType()), v.get_sort().bv_size());
-        z3::expr jump = andE(entryLive, simp(v == cv));
+        z3::expr eq = simp(v == cv);
+        if (X.decide(entryLive, eq) < 0) eq = z.bool_val(false);
+        z3::expr jump = andE(entryLive, eq);
         S = iteStore(z, jump, entry, S);
         live = orE(live, jump);
         run(cs->getSubStmt());
@@ -1828,6 +1836,49 @@ struct SymExec::Frame {
 // ------------------------------------------------------------------ SymExec API
 
 SymExec::SymExec(z3::context& z, ASTContext& ast, ExecConfig cfg) : z_(z), ast_(ast), cfg_(cfg) {}
+
+namespace {
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
+  deadline_ = budgetMs ? nowMs() + budgetMs : 0;
+  feas_ = std::make_unique<z3::solver>(z_);
+  z3::params p(z_);
+  p.set("timeout", timeoutMs);
+  feas_->set(p);
+  feas_->add(a);
+  if (const char* f = std::getenv("IOAWB_OPT_DUMP_ASSUME")) {
+    if (FILE* out = std::fopen(f, "w")) {
+      std::fputs(feas_->to_smt2().c_str(), out);
+      std::fclose(out);
+    }
+  }
+}
+
+int SymExec::decide(const z3::expr& live, const z3::expr& c) {
+  if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
+  if (deadline_ && nowMs() > deadline_) throw ExecTimeout{};
+  auto possible = [&](const z3::expr& e) {
+    ++queries_;
+    feas_->push();
+    feas_->add(live && e);
+    auto t0 = std::chrono::steady_clock::now();
+    z3::check_result r = feas_->check();
+    feas_->pop();
+    if (std::getenv("IOAWB_OPT_DEBUG")) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (ms > 20) std::fprintf(stderr, "[optimizer] pruning query %u: %s in %.0f ms\n", queries_,
+                                r == z3::sat ? "sat" : r == z3::unsat ? "unsat" : "unknown", ms);
+    }
+    return r != z3::unsat;
+  };
+  if (!possible(!c)) return 1;
+  if (!possible(c)) return -1;
+  return 0;
+}
 
 RunResult SymExec::call(const FunctionDecl* fn, Store store, const std::vector<SymVal>& args, std::optional<Path> thisObj) {
   Frame f(*this, std::move(store), z_.bool_val(true));

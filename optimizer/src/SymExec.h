@@ -34,6 +34,9 @@ struct TranslationError {
   clang::SourceLocation loc;
 };
 
+// The symbolic execution ran out of its time budget.
+struct ExecTimeout {};
+
 struct Step {
   enum Kind { Field, Index } kind = Field;
   unsigned field = 0;
@@ -118,6 +121,15 @@ class SymExec {
   SymVal intrinsicValue(Intrinsic k, const std::string& prefix, unsigned lift, bool zeroed);
   z3::expr padded(const z3::expr& arr, const z3::expr& len, unsigned lift);
 
+  // Path pruning: with an assumption set (the precondition), a branch whose
+  // condition is decided by the assumption and the path condition is not
+  // explored on its impossible side. decide() answers +1 (always true there),
+  // -1 (always false) or 0 (both possible, or the solver gave up).
+  // Also sets a deadline for the whole execution (ms from now): past it, decide() throws ExecTimeout.
+  void assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs = 0);
+  int decide(const z3::expr& live, const z3::expr& c);
+  unsigned pruningQueries() const { return queries_; }
+
 
  private:
   struct Frame;
@@ -126,6 +138,9 @@ class SymExec {
   clang::ASTContext& ast_;
   ExecConfig cfg_;
   unsigned depth_ = 0;
+  std::unique_ptr<z3::solver> feas_;
+  unsigned queries_ = 0;
+  double deadline_ = 0;  // steady-clock ms; 0 = none
 };
 
 std::string describeLoc(const clang::ASTContext& ast, clang::SourceLocation loc);

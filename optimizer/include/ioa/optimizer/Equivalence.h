@@ -52,9 +52,11 @@ class CppUnit {
   ~CppUnit();
   EquivalenceResult check(const EquivalenceQuery& q);  // q.files, q.mainFile and q.includeDirs are not used
 
+  struct Impl;  // defined inside the optimizer
+  Impl& internals() { return *impl_; }
+
  private:
   CppUnit();
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

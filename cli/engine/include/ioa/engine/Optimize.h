@@ -1,0 +1,49 @@
+// Engine: collapsing a generated stack into bypass code and proving each
+// bypass equal to the layered path under its common-case predicate, for
+// `ioawb optimize` and the workbench's optimizer view.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ioa/engine/Generate.h"
+
+namespace ioa::engine {
+
+struct OptimizeObligation {
+  std::string id;           // "collapse.dn"
+  std::string kind;         // "collapse"
+  std::string path;         // "dn" / "up"
+  std::string description;  // "down path Top > Seqno > Checksum > Bottom"
+  std::string file;         // where the bypass is, in the generated sources
+  int line = 0;
+  std::string status;       // proved / refuted / unknown / error
+  double timeMs = 0;
+  std::string message;      // reason for unknown or error
+  std::vector<std::pair<std::string, std::string>> inputs;  // refuted: state and message (path = value)
+  std::vector<std::string> differences;                     // refuted: what differs afterwards
+};
+
+struct OptimizeResult {
+  GenerateResult gen;                         // the layered sources
+  std::string error;                          // the transform could not run
+  std::vector<codegen::GeneratedFile> files;  // gen.files with the collapsed stack (and the proof report)
+  std::vector<OptimizeObligation> obligations;
+  std::string layeredStack, collapsedStack;   // the stack source before and after (for side-by-side views)
+  bool ok() const { return gen.ok() && error.empty(); }
+  int proved() const;
+  int refuted() const;
+  int unknown() const;  // unknown or error
+};
+
+bool optimizerAvailable();  // false in builds without the Clang-based optimizer
+// Generates `opts.stack`, collapses it and proves the bypasses (timeout per obligation).
+// timeoutMs = 0: transform only, no proofs (the report lists the obligations as "not run").
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 20000);
+OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
+                            unsigned timeoutMs = 20000);
+// The proof report of a result as JSON ({"obligations":[...],"summary":{...}}) or text.
+std::string optimizeReportJson(const OptimizeResult& r);
+std::string optimizeReportText(const OptimizeResult& r);
+
+}  // namespace ioa::engine

@@ -1,0 +1,213 @@
+#include "ioa/engine/Optimize.h"
+
+#include <cstdio>
+#include <sstream>
+
+#ifdef IOAWB_HAVE_OPTIMIZER
+#include "ioa/optimizer/Collapse.h"
+#endif
+
+namespace ioa::engine {
+
+int OptimizeResult::proved() const {
+  int n = 0;
+  for (const OptimizeObligation& o : obligations) n += o.status == "proved";
+  return n;
+}
+int OptimizeResult::refuted() const {
+  int n = 0;
+  for (const OptimizeObligation& o : obligations) n += o.status == "refuted";
+  return n;
+}
+int OptimizeResult::unknown() const {
+  return static_cast<int>(obligations.size()) - proved() - refuted();
+}
+
+namespace {
+
+std::string jsonString(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': o += "\\\""; break;
+      case '\\': o += "\\\\"; break;
+      case '\n': o += "\\n"; break;
+      case '\t': o += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char b[8];
+          std::snprintf(b, sizeof b, "\\u%04x", c);
+          o += b;
+        } else {
+          o += c;
+        }
+    }
+  }
+  return o + "\"";
+}
+
+#ifdef IOAWB_HAVE_OPTIMIZER
+void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs) {
+  if (!r.gen.ok()) return;
+  const codegen::GeneratedUnit* stack = nullptr;
+  for (const codegen::GeneratedUnit& u : r.gen.units)
+    if (u.kind == codegen::GeneratedUnit::Kind::Stack && (opts.stack.empty() || u.automaton == opts.stack)) stack = &u;
+  if (!stack) {
+    r.error = opts.stack.empty() ? "the spec declares no stack" : "no stack named '" + opts.stack + "'";
+    return;
+  }
+  auto sourceOf = [](const std::string& header) { return header.substr(0, header.rfind('.')) + ".cpp"; };
+  opt::CollapseRequest req;
+  for (const codegen::GeneratedFile& f : r.gen.files) req.files.push_back({f.path, f.text});
+  req.includeDirs = {"/ioawb-virtual/runtime"};
+  req.stackClass = r.gen.cppNamespace + "::" + stack->cppClass;
+  req.stackHeader = stack->header;
+  req.stackSource = sourceOf(stack->header);
+  for (const codegen::GeneratedUnit& u : r.gen.units)
+    if (u.kind == codegen::GeneratedUnit::Kind::Layer) req.units.push_back(sourceOf(u.header));
+  req.units.push_back(req.stackSource);
+  req.timeoutMs = timeoutMs;
+
+  opt::CollapseResult c = opt::collapseStack(req);
+  if (!c.error.empty()) {
+    r.error = c.error;
+    return;
+  }
+  std::string err;
+  std::vector<opt::PathProof> proofs;
+  if (timeoutMs) {
+    proofs = opt::proveCollapsed(req, c.files, c.paths, err);
+  } else {
+    for (const opt::CollapsedPath& p : c.paths) {
+      opt::PathProof pp{p, {}};
+      pp.result.status = opt::EquivalenceResult::Unknown;
+      pp.result.message = "not run (--no-prove)";
+      proofs.push_back(pp);
+    }
+  }
+  if (!err.empty()) {
+    r.error = "the collapsed code does not compile: " + err;
+    return;
+  }
+  for (const codegen::GeneratedFile& f : r.gen.files) {
+    if (f.path == req.stackSource) r.layeredStack = f.text;
+    bool replaced = false;
+    for (const opt::CppFile& cf : c.files)
+      if (cf.path == f.path) {
+        r.files.push_back({f.path, cf.text});
+        replaced = true;
+      }
+    if (!replaced) r.files.push_back(f);
+  }
+  for (const opt::CppFile& cf : c.files)
+    if (cf.path == req.stackSource) r.collapsedStack = cf.text;
+  for (const opt::PathProof& p : proofs) {
+    OptimizeObligation o;
+    o.id = "collapse." + p.path.name;
+    o.kind = "collapse";
+    o.path = p.path.name;
+    std::string chain;
+    for (const std::string& l : p.path.layers) chain += (chain.empty() ? "" : " > ") + l;
+    o.description = (p.path.name == "dn" ? "down path " : "up path ") + chain + ": " + p.path.bypass + " = " +
+                    p.path.layered + " where " + p.path.guard;
+    size_t colon = p.path.line.rfind(':');
+    o.file = p.path.line.substr(0, colon);
+    o.line = colon == std::string::npos ? 0 : std::atoi(p.path.line.c_str() + colon + 1);
+    o.status = p.result.message == "not run (--no-prove)" ? "not run" : p.result.statusName();
+    o.timeMs = p.result.timeMs;
+    o.message = p.result.message;
+    for (const opt::CxValue& v : p.result.inputs) o.inputs.emplace_back(v.path, v.value);
+    o.differences = p.result.differences;
+    r.obligations.push_back(std::move(o));
+  }
+  r.files.push_back({"OPTIMIZATION.json", optimizeReportJson(r)});
+}
+#endif
+
+}  // namespace
+
+bool optimizerAvailable() {
+#ifdef IOAWB_HAVE_OPTIMIZER
+  return true;
+#else
+  return false;
+#endif
+}
+
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs) {
+  OptimizeResult r;
+  codegen::GenOptions g = opts;
+  g.withHarness = false;
+  r.gen = generateFile(path, g);
+#ifdef IOAWB_HAVE_OPTIMIZER
+  runOptimizer(r, g, timeoutMs);
+#else
+  (void)timeoutMs;
+  r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
+#endif
+  return r;
+}
+
+OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
+                            unsigned timeoutMs) {
+  OptimizeResult r;
+  codegen::GenOptions g = opts;
+  g.withHarness = false;
+  r.gen = generateText(name, text, g);
+#ifdef IOAWB_HAVE_OPTIMIZER
+  runOptimizer(r, g, timeoutMs);
+#else
+  (void)timeoutMs;
+  r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
+#endif
+  return r;
+}
+
+std::string optimizeReportJson(const OptimizeResult& r) {
+  std::ostringstream o;
+  o << "{\"obligations\":[";
+  for (size_t i = 0; i < r.obligations.size(); ++i) {
+    const OptimizeObligation& ob = r.obligations[i];
+    o << (i ? "," : "") << "{\"id\":" << jsonString(ob.id) << ",\"kind\":" << jsonString(ob.kind)
+      << ",\"automaton\":" << jsonString(ob.path) << ",\"transition\":" << jsonString(ob.description)
+      << ",\"file\":" << jsonString(ob.file) << ",\"line\":" << ob.line << ",\"col\":1"
+      << ",\"status\":" << jsonString(ob.status) << ",\"time_ms\":" << static_cast<long long>(ob.timeMs + 0.5)
+      << ",\"cached\":false";
+    if (!ob.message.empty()) o << ",\"message\":" << jsonString(ob.message);
+    if (ob.status == "refuted") {
+      o << ",\"counterexample\":{\"inputs\":{";
+      for (size_t k = 0; k < ob.inputs.size(); ++k)
+        o << (k ? "," : "") << jsonString(ob.inputs[k].first) << ":" << jsonString(ob.inputs[k].second);
+      o << "},\"differences\":[";
+      for (size_t k = 0; k < ob.differences.size(); ++k) o << (k ? "," : "") << jsonString(ob.differences[k]);
+      o << "]}";
+    } else {
+      o << ",\"counterexample\":null";
+    }
+    o << "}";
+  }
+  o << "],\"summary\":{\"proved\":" << r.proved() << ",\"refuted\":" << r.refuted() << ",\"unknown\":" << r.unknown()
+    << ",\"error\":0}}\n";
+  return o.str();
+}
+
+std::string optimizeReportText(const OptimizeResult& r) {
+  std::ostringstream o;
+  for (const OptimizeObligation& ob : r.obligations) {
+    char t[32];
+    std::snprintf(t, sizeof t, "%.0f ms", ob.timeMs);
+    o << "  " << ob.status << "  " << ob.file << ":" << ob.line << "  " << ob.description << "  (" << t << ")\n";
+    if (!ob.message.empty()) o << "      " << ob.message << "\n";
+    if (ob.status == "refuted") {
+      for (const std::string& d : ob.differences) o << "      differs: " << d << "\n";
+      int n = 0;
+      for (const auto& [k, v] : ob.inputs)
+        if (n++ < 40) o << "      input " << k << " = " << v << "\n";
+    }
+  }
+  o << r.obligations.size() << " equivalence obligations: " << r.proved() << " proved, " << r.refuted()
+    << " refuted, " << r.unknown() << " unknown\n";
+  return o.str();
+}
+
+}  // namespace ioa::engine
