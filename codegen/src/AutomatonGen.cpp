@@ -552,8 +552,11 @@ struct Emitter {
   void emitLayer() {
     const std::string& C = out.cls;
     const ActionCode *dn, *up, *dnOut, *upOut;
-    bool ok = layerAction("dn", ActionKind::Input, dn) & layerAction("up", ActionKind::Input, up) &
-              layerAction("dn_out", ActionKind::Output, dnOut) & layerAction("up_out", ActionKind::Output, upOut);
+    // Every missing action is reported, so no short-circuit.
+    const bool hasDn = layerAction("dn", ActionKind::Input, dn), hasUp = layerAction("up", ActionKind::Input, up);
+    const bool hasDnOut = layerAction("dn_out", ActionKind::Output, dnOut);
+    const bool hasUpOut = layerAction("up_out", ActionKind::Output, upOut);
+    bool ok = hasDn && hasUp && hasDnOut && hasUpOut;
     for (const ActionCode& ac : out.actions)
       if (ac.kind == ActionKind::Output && ac.name != "dn_out" && ac.name != "up_out") {
         sh.diags.error(a.actions[ac.index].range, "layer " + a.name + " has output '" + ac.name +

@@ -61,7 +61,6 @@ class TypeMap {
   std::string unmarshal(Sort s, const std::string& lv, const std::string& p, uint32_t off, int depth);
   std::string validate(Sort s, const std::string& p, uint32_t off, int depth);
 
-  Model& model_;
   const GenOptions& opts_;
   Diags& diags_;
   const WireFormat& wire_;

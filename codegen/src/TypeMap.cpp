@@ -85,7 +85,7 @@ std::string UniqueNames::take(const std::string& base) {
 // ------------------------------------------------------------------ TypeMap
 
 TypeMap::TypeMap(Model& m, const GenOptions& o, Diags& d, const WireFormat& w)
-    : model_(m), opts_(o), diags_(d), wire_(w) {
+    : opts_(o), diags_(d), wire_(w) {
   for (const auto& [name, text] : o.bindings) {
     std::string err;
     Sort s = parseSortText(m, text, err);

@@ -71,7 +71,7 @@ class Search {
  public:
   Search(const Model& m, const FlatAutomaton& a, std::vector<std::vector<const Expr*>> goals, unsigned budgetMs,
          const std::atomic<bool>* cancelled)
-      : m_(m), a_(a), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
+      : a_(a), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
   }
 
@@ -226,7 +226,6 @@ class Search {
     env.erase(p);
   }
 
-  const Model& m_;
   const FlatAutomaton& a_;
   Evaluator ev_;
   std::vector<std::vector<const Expr*>> goals_;
