@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds everything and runs every test:
 #  1. the normal build and its ctest suite (unit, CLI, generated code, GUI offscreen);
-#  2. a clang-14 build with AddressSanitizer + UndefinedBehaviorSanitizer running the
+#  2. a clang-14 build (-O1, assertions on) with AddressSanitizer + UndefinedBehaviorSanitizer running the
 #     unit tests once more and the libFuzzer targets for a bounded time.
 # Exits non-zero when any test fails.
 set -euo pipefail
@@ -17,7 +17,7 @@ ctest --test-dir build --output-on-failure -j"$JOBS" --timeout 900
 
 echo "== sanitizer build (clang-14, ASan + UBSan, libFuzzer)"
 if [ ! -f build-asan/build.ninja ]; then
-  CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
     -DIOAWB_SANITIZE=ON -DIOAWB_FUZZ=ON -DIOAWB_BUILD_GUI=OFF -DIOAWB_BUILD_OPTIMIZER=OFF -DIOAWB_BUILD_BENCH=OFF
 fi
 cmake --build build-asan -- -j"$JOBS"

@@ -454,7 +454,7 @@ class ObligationSolver {
   // changed) when there is no such run; the symbolic search then decides.
   bool explicitRefute() {
     if (cases_.size() != 1) return false;
-    unsigned budget = std::min(o_.timeoutMs, 8000u);
+    unsigned budget = std::min(o_.timeoutMs, 30000u);  // the symbolic search gets its own timeout after it
     std::optional<ExplicitRun> run = explicitSearch(model_, ob_.query, budget, cancelled_);
     if (!run) return false;
     Case& cs = *cases_[0];
