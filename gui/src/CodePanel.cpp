@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -13,19 +14,25 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTextBrowser>
 #include <QThreadPool>
 #include <QTreeView>
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
+
 #include <Qsci/qscilexercpp.h>
 #include <Qsci/qsciscintilla.h>
 
+#include "CheckModels.h"
 #include "Icons.h"
 #include "ProofModel.h"
 #include "SpecDocument.h"
@@ -425,28 +432,508 @@ void ExportDialog::done() {
 
 // ---------------------------------------------------------------- optimizer
 
-bool OptimizerPanel::available() {
-#if __has_include("ioa/engine/Optimize.h")
-  return true;
-#else
-  return false;
-#endif
+namespace {
+
+// Optimizer runs (Clang and the solver) get one thread of their own, owned by
+// the application: a run whose panel is gone finishes there and is dropped,
+// and the application waits for it when it quits. Clang recurses deeply, so
+// the thread's stack does not depend on the platform's default.
+QThreadPool* optimizerPool() {
+  static QPointer<QThreadPool> pool;
+  if (!pool) {
+    pool = new QThreadPool(QCoreApplication::instance());
+    pool->setObjectName(QStringLiteral("optimizerPool"));
+    pool->setMaxThreadCount(1);
+    pool->setStackSize(16u << 20);
+  }
+  return pool;
 }
 
-OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent) {
-  auto* layout = new QVBoxLayout(this);
-  auto* msg = new QLabel(
-      tr("<h3>The optimizer is not available in this build</h3>"
-         "<p>Collapsed bypass code beside the layered code, with the equivalence proof of each path, appears "
-         "here when the workbench is built with the optimizer's engine API "
-         "(<code>ioa/engine/Optimize.h</code>). This build has none, so nothing is shown rather than "
-         "something made up.</p>"
-         "<p>The layered code the optimizer starts from is in <b>Generated Code</b>.</p>"));
-  msg->setWordWrap(true);
-  msg->setTextFormat(Qt::RichText);
-  msg->setAlignment(Qt::AlignCenter);
-  msg->setStyleSheet(QStringLiteral("QLabel { color: #3c4043; padding: 24px; }"));
-  layout->addWidget(msg, 1);
+ProofState stateOfStatus(const std::string& status) {
+  if (status == "proved") return ProofState::Proved;
+  if (status == "refuted") return ProofState::Refuted;
+  if (status == "unknown") return ProofState::Unknown;
+  if (status == "not run") return ProofState::NotRun;
+  return ProofState::Error;
 }
+
+const int kBypassMarker = 1;
+const int ObligationRole = Qt::UserRole + 1;
+
+// The C++ class of the optimized stack in a result (for shorter descriptions).
+QString stackClass(const engine::OptimizeResult& r, const QString& stack) {
+  for (const codegen::GeneratedUnit& u : r.gen.units)
+    if (u.kind == codegen::GeneratedUnit::Kind::Stack && qs(u.automaton) == stack) return qs(u.cppClass);
+  return {};
+}
+
+// The file the stack's code is in: where the bypasses are, else the stack's source.
+QString stackSource(const engine::OptimizeResult& r, const QString& stack) {
+  for (const engine::OptimizeObligation& o : r.obligations)
+    if (!o.file.empty()) return qs(o.file);
+  for (const codegen::GeneratedUnit& u : r.gen.units)
+    if (u.kind == codegen::GeneratedUnit::Kind::Stack && qs(u.automaton) == stack) return stem(qs(u.header)) + ".cpp";
+  return {};
+}
+
+// An obligation's description without the qualification of the stack's members
+// ("dn_fast = dn_layered where ccp_dn"); the tooltip keeps the full text.
+QString shortDescription(const engine::OptimizeResult& r, const QString& stack, const engine::OptimizeObligation& o) {
+  QString d = qs(o.description);
+  const QString cls = stackClass(r, stack);
+  if (!cls.isEmpty()) d.replace(qs(r.gen.cppNamespace) + QStringLiteral("::") + cls + QStringLiteral("::"), QString());
+  return d;
+}
+
+QString pathName(const QString& path) {
+  if (path == QLatin1String("dn")) return QObject::tr("down: from the application to the network");
+  if (path == QLatin1String("up")) return QObject::tr("up: from the network to the application");
+  return path;
+}
+
+QLabel* viewTitle() {
+  auto* l = new QLabel;
+  l->setTextFormat(Qt::RichText);
+  l->setContentsMargins(4, 2, 4, 2);
+  l->setStyleSheet(QStringLiteral("QLabel { background: #eef1f5; color: #202124; border-bottom: 1px solid #d6dae0; }"));
+  return l;
+}
+
+QWidget* titled(QLabel* title, QWidget* body) {
+  auto* box = new QWidget;
+  auto* v = new QVBoxLayout(box);
+  v->setContentsMargins(0, 0, 0, 0);
+  v->setSpacing(0);
+  v->addWidget(title);
+  v->addWidget(body, 1);
+  return box;
+}
+
+// The first line (0-based) of the definition of `Class::function(` in C++ text, or -1.
+int definitionLine(const QString& text, const QString& cls, const QString& function) {
+  if (cls.isEmpty() || function.isEmpty()) return -1;
+  const QRegularExpression def(QStringLiteral("^\\S[^\\n;]*\\b%1::%2\\(")
+                                   .arg(QRegularExpression::escape(cls), QRegularExpression::escape(function)),
+                               QRegularExpression::MultilineOption);
+  const QRegularExpressionMatch m = def.match(text);
+  return m.hasMatch() ? static_cast<int>(text.left(m.capturedStart()).count(QLatin1Char('\n'))) : -1;
+}
+
+void scrollTo(QsciScintilla* v, int line) {
+  if (line < 0 || line >= v->lines()) return;
+  v->setCursorPosition(line, 0);
+  v->setFirstVisibleLine(std::max(0, line - 2));
+}
+
+}  // namespace
+
+bool OptimizerPanel::available() { return engine::optimizerAvailable(); }
+
+OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent), model_(new QStandardItemModel(this)) {
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  auto* page = new QWidget;
+  outer->addWidget(page, 1);
+
+  stack_ = new QComboBox;
+  stack_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  stack_->setMinimumContentsLength(10);
+  stack_->setToolTip(tr("The stack whose layers are collapsed"));
+  run_ = new QPushButton(commandIcon(QStringLiteral("prove")), tr("Optimize and prove"));
+  run_->setToolTip(tr("Collapse the stack's layers into bypass code for the common case and prove each bypass "
+                      "equal to the layered code wherever it runs (the prover's timeout applies to each path)"));
+  busy_ = new QProgressBar;
+  busy_->setRange(0, 0);
+  busy_->setTextVisible(false);
+  busy_->setFixedWidth(90);
+  busy_->setMaximumHeight(14);
+  busy_->hide();
+  status_ = new QLabel;
+  status_->setTextFormat(Qt::RichText);
+  status_->setWordWrap(true);
+  error_ = new QLabel;
+  error_->setTextFormat(Qt::RichText);
+  error_->setWordWrap(true);
+  error_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  error_->setStyleSheet(QStringLiteral("QLabel { background: #fce8e6; color: #a50e0e; border: 1px solid #f4c7c3; "
+                                       "padding: 6px; }"));
+  error_->hide();
+  connect(run_, &QPushButton::clicked, this, qOverload<>(&OptimizerPanel::run));
+
+  model_->setColumnCount(ColumnCount);
+  model_->setHorizontalHeaderLabels({tr("Path"), tr("Status"), tr("Time"), tr("Obligation"), tr("Message")});
+  table_ = new QTreeView;
+  table_->setModel(model_);
+  table_->setRootIsDecorated(false);
+  table_->setUniformRowHeights(true);
+  table_->setAlternatingRowColors(true);
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  table_->setTextElideMode(Qt::ElideRight);
+  table_->header()->setStretchLastSection(false);
+  table_->header()->setSectionResizeMode(PathColumn, QHeaderView::ResizeToContents);
+  table_->header()->setSectionResizeMode(StatusColumn, QHeaderView::ResizeToContents);
+  table_->header()->setSectionResizeMode(TimeColumn, QHeaderView::ResizeToContents);
+  table_->header()->setSectionResizeMode(DescriptionColumn, QHeaderView::Stretch);
+  table_->header()->setSectionResizeMode(MessageColumn, QHeaderView::Interactive);
+  table_->header()->resizeSection(MessageColumn, 240);
+  connect(table_, &QTreeView::clicked, this, [this](const QModelIndex& i) { selectObligation(i.row()); });
+  connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& i) {
+            if (i.isValid()) selectObligation(i.row());
+          });
+
+  detail_ = new QTextBrowser;
+  detail_->setOpenLinks(false);
+  detail_->document()->setDocumentMargin(3);
+  detail_->setPlaceholderText(tr("Select an obligation to see where its bypass is and, when it is refuted, the "
+                                 "inputs on which the bypass and the layered code differ."));
+
+  layered_ = makeCppView(this);
+  collapsed_ = makeCppView(this);
+  collapsed_->markerDefine(QsciScintilla::Background, kBypassMarker);
+  collapsed_->setMarkerBackgroundColor(QColor(0xff, 0xf1, 0xb8), kBypassMarker);
+  layered_->markerDefine(QsciScintilla::Background, kBypassMarker);
+  layered_->setMarkerBackgroundColor(QColor(0xff, 0xf1, 0xb8), kBypassMarker);
+  layeredTitle_ = viewTitle();
+  collapsedTitle_ = viewTitle();
+
+  auto* top = new QSplitter(Qt::Horizontal);
+  top->addWidget(table_);
+  top->addWidget(detail_);
+  top->setStretchFactor(0, 2);
+  top->setStretchFactor(1, 1);
+  top->setSizes({800, 400});
+  top->setChildrenCollapsible(false);
+  auto* code = new QSplitter(Qt::Horizontal);
+  code->addWidget(titled(layeredTitle_, layered_));
+  code->addWidget(titled(collapsedTitle_, collapsed_));
+  code->setChildrenCollapsible(false);
+  auto* split = new QSplitter(Qt::Vertical);
+  split->addWidget(top);
+  split->addWidget(code);
+  split->setStretchFactor(0, 1);
+  split->setStretchFactor(1, 3);
+  split->setSizes({120, 400});
+  split->setChildrenCollapsible(false);
+
+  auto* bar = new QHBoxLayout;
+  bar->addWidget(new QLabel(tr("Stack:")));
+  bar->addWidget(stack_);
+  bar->addWidget(run_);
+  bar->addWidget(busy_);
+  bar->addWidget(status_, 1);
+  auto* layout = new QVBoxLayout(page);
+  layout->setContentsMargins(4, 4, 4, 4);
+  layout->setSpacing(4);
+  layout->addLayout(bar);
+  layout->addWidget(error_);
+  layout->addWidget(split, 1);
+
+  ticker_.setInterval(1000);
+  connect(&ticker_, &QTimer::timeout, this, &OptimizerPanel::updateBusy);
+  connect(&watcher_, &QFutureWatcherBase::finished, this, &OptimizerPanel::done);
+
+  if (!available()) {
+    page->hide();
+    auto* msg = new QLabel(
+        tr("<h3>The optimizer is not available in this build</h3>"
+           "<p>Collapsed bypass code beside the layered code, with the equivalence proof of each path, appears "
+           "here when the workbench is built with the Clang-based optimizer. This build was configured without "
+           "it (<code>-DIOAWB_BUILD_OPTIMIZER=OFF</code>), so nothing is shown rather than something made up.</p>"
+           "<p>The layered code the optimizer starts from is in <b>Generated Code</b>.</p>"));
+    msg->setWordWrap(true);
+    msg->setTextFormat(Qt::RichText);
+    msg->setAlignment(Qt::AlignCenter);
+    msg->setStyleSheet(QStringLiteral("QLabel { color: #3c4043; padding: 24px; }"));
+    outer->addWidget(msg, 1);
+  }
+  setDocument(nullptr);
+}
+
+OptimizerPanel::~OptimizerPanel() {
+  // A run cannot be interrupted; it finishes in the optimizer's thread and its
+  // result goes nowhere.
+  watcher_.disconnect(this);
+}
+
+void OptimizerPanel::setTimeoutMs(unsigned ms) {
+  timeoutMs_ = ms;
+  updateState();
+}
+
+void OptimizerPanel::setDocument(SpecDocument* d) {
+  if (checkedConnection_) disconnect(checkedConnection_);
+  doc_ = d;
+  if (d)
+    checkedConnection_ = connect(d, &SpecDocument::checked, this, [this] {
+      refreshStacks();
+      updateState();
+    });
+  refreshStacks();
+  const auto it = outcomes_.constFind(d);
+  display(it != outcomes_.constEnd() ? *it : Outcome{});
+}
+
+void OptimizerPanel::refreshStacks() {
+  const QStringList names = doc_ ? doc_->outline()->namesOfKind(QStringLiteral("stack")) : QStringList();
+  QStringList now;
+  for (int i = 0; i < stack_->count(); ++i) now << stack_->itemText(i);
+  if (names == now) return;
+  const QString keep = stack_->currentText();
+  stack_->clear();
+  stack_->addItems(names);
+  if (names.contains(keep)) stack_->setCurrentText(keep);
+}
+
+bool OptimizerPanel::run() { return run(stack_->currentText(), timeoutMs_); }
+
+bool OptimizerPanel::run(const QString& stack, unsigned timeoutMs) {
+  if (!available() || running_ || !doc_ || stack.isEmpty()) return false;
+  running_ = true;
+  runningDoc_ = doc_;
+  runningStack_ = stack;
+  runningRevision_ = doc_->revision();
+  if (stack_->findText(stack) >= 0) stack_->setCurrentText(stack);
+  const std::string name = doc_->engineName().toStdString(), text = doc_->text().toStdString();
+  codegen::GenOptions opts;
+  opts.stack = stack.toStdString();
+  clock_.start();
+  ticker_.start();
+  updateState();
+  using Result = std::shared_ptr<const engine::OptimizeResult>;
+  watcher_.setFuture(QtConcurrent::run(optimizerPool(), [name, text, opts, timeoutMs]() -> Result {
+    try {
+      return std::make_shared<const engine::OptimizeResult>(engine::optimizeText(name, text, opts, timeoutMs));
+    } catch (const std::exception& e) {
+      auto r = std::make_shared<engine::OptimizeResult>();
+      r->error = std::string("the optimizer failed: ") + e.what();
+      return r;
+    }
+  }));
+  return true;
+}
+
+void OptimizerPanel::done() {
+  running_ = false;
+  ticker_.stop();
+  Outcome o;
+  o.result = watcher_.result();
+  o.stack = runningStack_;
+  o.revision = runningRevision_;
+  o.wallMs = static_cast<double>(clock_.elapsed());
+  if (SpecDocument* d = runningDoc_.data()) {
+    if (!outcomes_.contains(d)) connect(d, &QObject::destroyed, this, [this, d] { outcomes_.remove(d); });
+    outcomes_.insert(d, o);
+    if (d == doc_) display(o);
+  }
+  updateState();
+  Q_EMIT finished(o.result->ok());
+}
+
+void OptimizerPanel::display(const Outcome& o) {
+  shown_ = o;
+  model_->removeRows(0, model_->rowCount());
+  detail_->clear();
+  layered_->markerDeleteAll(kBypassMarker);
+  collapsed_->markerDeleteAll(kBypassMarker);
+  error_->hide();
+  error_->clear();
+  errorText_.clear();
+  const QString layeredTitle = tr("Layered (generated)"), collapsedTitle = tr("Collapsed (bypass + layered fallback)");
+  if (!o.result) {
+    layered_->setText(QString());
+    collapsed_->setText(QString());
+    layeredTitle_->setText(QStringLiteral("<b>%1</b>").arg(layeredTitle));
+    collapsedTitle_->setText(QStringLiteral("<b>%1</b>").arg(collapsedTitle));
+    updateState();
+    return;
+  }
+  const engine::OptimizeResult& r = *o.result;
+  QStringList why;
+  if (!r.gen.ioError.empty()) why << qs(r.gen.ioError);
+  for (const auto& p : r.gen.problems)
+    if (p.severity == "error") why << tr("line %1:%2: %3").arg(p.line).arg(p.col).arg(qs(p.message));
+  for (const auto& e : r.gen.errors) why << qs(e);
+  if (!r.error.empty()) why << qs(r.error);
+  if (!r.ok() && why.isEmpty()) why << tr("the engine gave no reason");
+  if (!why.isEmpty()) {
+    errorText_ = why.join(QLatin1Char('\n'));
+    QStringList lines;
+    for (const QString& w : why) lines << w.toHtmlEscaped();
+    error_->setText(tr("<b>Could not optimize %1:</b><br>%2").arg(o.stack.toHtmlEscaped(),
+                                                                   lines.join(QStringLiteral("<br>"))));
+    error_->show();
+  }
+  const QString file = stackSource(r, o.stack).toHtmlEscaped();
+  auto title = [&](const QString& what, bool has) {
+    return has && !file.isEmpty() ? QStringLiteral("<b>%1</b> &nbsp;<code>%2</code>").arg(what, file)
+                                  : QStringLiteral("<b>%1</b>").arg(what);
+  };
+  layeredTitle_->setText(title(layeredTitle, !r.layeredStack.empty()));
+  collapsedTitle_->setText(title(collapsedTitle, !r.collapsedStack.empty()));
+  layered_->setText(qs(r.layeredStack));
+  collapsed_->setText(qs(r.collapsedStack));
+
+  int select = 0;
+  for (int i = 0; i < static_cast<int>(r.obligations.size()); ++i) {
+    const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(i)];
+    const ProofState state = stateOfStatus(ob.status);
+    if (state == ProofState::Refuted && stateOfStatus(r.obligations[static_cast<size_t>(select)].status) !=
+                                            ProofState::Refuted)
+      select = i;
+    const QString description = shortDescription(r, o.stack, ob);
+    QString message = qs(ob.message);
+    if (message.isEmpty() && state == ProofState::Refuted && !ob.differences.empty())
+      message = tr("differs: %1").arg(qs(ob.differences.front()));
+    QString tip = QStringLiteral("<p><b>%1</b> &nbsp;<code>%2:%3</code></p><p>%4</p>")
+                      .arg(qs(ob.id).toHtmlEscaped(), qs(ob.file).toHtmlEscaped())
+                      .arg(ob.line)
+                      .arg(qs(ob.description).toHtmlEscaped());
+    if (state == ProofState::Refuted) {
+      for (const std::string& d : ob.differences) tip += tr("<br>differs: %1").arg(qs(d).toHtmlEscaped());
+      int n = 0;
+      for (const auto& [k, v] : ob.inputs)
+        if (n++ < 12)
+          tip += QStringLiteral("<br><code>%1 = %2</code>").arg(qs(k).toHtmlEscaped(), qs(v).toHtmlEscaped());
+    }
+    auto* path = new QStandardItem(qs(ob.path));
+    path->setToolTip(pathName(qs(ob.path)));
+    auto* status = new QStandardItem(proofStateIcon(state), qs(ob.status));
+    auto* time = new QStandardItem(ob.status == "not run" ? QString() : formatMillis(ob.timeMs));
+    time->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto* desc = new QStandardItem(description);
+    auto* msg = new QStandardItem(message);
+    for (QStandardItem* it : {path, status, time, desc, msg}) {
+      it->setData(i, ObligationRole);
+      if (it != path) it->setToolTip(tip);
+    }
+    if (!message.isEmpty()) msg->setToolTip(message.toHtmlEscaped() + QStringLiteral("<hr>") + tip);
+    model_->appendRow({path, status, time, desc, msg});
+  }
+  if (model_->rowCount() > 0) selectObligation(select);
+  updateState();
+}
+
+void OptimizerPanel::selectObligation(int row) {
+  if (!shown_.result || row < 0 || row >= static_cast<int>(shown_.result->obligations.size())) return;
+  const QModelIndex i = model_->index(row, 0);
+  if (table_->currentIndex().row() != row) {
+    table_->setCurrentIndex(i);  // comes back here through currentRowChanged
+    return;
+  }
+  const engine::OptimizeResult& r = *shown_.result;
+  const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(row)];
+  const ProofState state = stateOfStatus(ob.status);
+  const char* color = state == ProofState::Proved    ? "#188038"
+                      : state == ProofState::Refuted ? "#c5221f"
+                      : state == ProofState::NotRun  ? "#5f6368"
+                                                     : "#a86200";
+  QString html = QStringLiteral("<p><span style='color:%1'><b>%2</b></span>")
+                     .arg(QLatin1String(color), qs(ob.status).toHtmlEscaped());
+  if (ob.status != "not run") html += tr(" in %1").arg(formatMillis(ob.timeMs));
+  html += QStringLiteral(" &nbsp;·&nbsp; <code>%1:%2</code><br>%3</p>")
+              .arg(qs(ob.file).toHtmlEscaped())
+              .arg(ob.line)
+              .arg(pathName(qs(ob.path)).toHtmlEscaped());
+  html += QStringLiteral("<p>%1</p>").arg(shortDescription(r, shown_.stack, ob).toHtmlEscaped());
+  if (!ob.message.empty()) html += QStringLiteral("<p><i>%1</i></p>").arg(qs(ob.message).toHtmlEscaped());
+  if (state == ProofState::Refuted) {
+    if (!ob.differences.empty()) {
+      html += tr("<p><b>After the step, the bypass and the layered code differ in:</b></p><ul>");
+      for (const std::string& d : ob.differences)
+        html += QStringLiteral("<li><code>%1</code></li>").arg(qs(d).toHtmlEscaped());
+      html += QStringLiteral("</ul>");
+    }
+    if (!ob.inputs.empty()) {
+      html += tr("<p><b>On this state and message:</b></p><table cellspacing='0' cellpadding='1'>");
+      for (const auto& [k, v] : ob.inputs)
+        html += QStringLiteral("<tr><td><code>%1</code></td><td>&nbsp;=&nbsp;</td><td><code>%2</code></td></tr>")
+                    .arg(qs(k).toHtmlEscaped(), qs(v).toHtmlEscaped());
+      html += QStringLiteral("</table>");
+    }
+  }
+  detail_->setHtml(html);
+
+  // The bypass in the collapsed code; the function it replaces in the layered code.
+  collapsed_->markerDeleteAll(kBypassMarker);
+  if (ob.line > 0 && ob.line <= collapsed_->lines()) {
+    collapsed_->markerAdd(ob.line - 1, kBypassMarker);
+    scrollTo(collapsed_, ob.line - 1);
+  }
+  layered_->markerDeleteAll(kBypassMarker);
+  const int def = definitionLine(layered_->text(), stackClass(r, shown_.stack), qs(ob.path));
+  if (def >= 0) {
+    layered_->markerAdd(def, kBypassMarker);
+    scrollTo(layered_, def);
+  }
+}
+
+void OptimizerPanel::updateBusy() {
+  if (!running_) return;
+  status_->setText(tr("Optimizing <b>%1</b>: collapsing its layers and proving each bypass (up to %2 per path)… %3")
+                       .arg(runningStack_.toHtmlEscaped(), formatMillis(timeoutMs_),
+                            tr("%1 s").arg(clock_.elapsed() / 1000)));
+}
+
+void OptimizerPanel::updateState() {
+  const bool canRun = available() && doc_ && !running_ && stack_->count() > 0;
+  run_->setEnabled(canRun);
+  stack_->setEnabled(available() && stack_->count() > 0);
+  busy_->setVisible(running_);
+  if (running_) {
+    updateBusy();
+    return;
+  }
+  if (!doc_) {
+    status_->setText(tr("No spec open."));
+    return;
+  }
+  if (!shown_.result) {
+    if (stack_->count() == 0)
+      status_->setText(tr("This spec declares no stack (<code>stack S = A ; B</code>); the optimizer collapses the "
+                          "layers of a stack."));
+    else
+      status_->setText(tr("Not run yet: <b>Optimize and prove</b> collapses the stack's layers into bypass code and "
+                          "proves each bypass equal to the layered code (up to %1 per path).")
+                           .arg(formatMillis(timeoutMs_)));
+    return;
+  }
+  const engine::OptimizeResult& r = *shown_.result;
+  QString text;
+  if (!r.ok()) {
+    text = tr("<span style='color:#c5221f'><b>%1</b>: no optimized code.</span>").arg(shown_.stack.toHtmlEscaped());
+  } else {
+    const int n = static_cast<int>(r.obligations.size());
+    QStringList parts;
+    if (r.proved()) parts << tr("<span style='color:#188038'>%1 proved</span>").arg(r.proved());
+    if (r.refuted()) parts << tr("<span style='color:#c5221f'>%1 refuted</span>").arg(r.refuted());
+    if (r.unknown()) parts << tr("<span style='color:#a86200'>%1 unknown</span>").arg(r.unknown());
+    text = tr("<b>%1</b>: %2%3 · %4")
+               .arg(shown_.stack.toHtmlEscaped(), countOf(n, tr("bypass"), tr("bypasses")),
+                    parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")),
+                    formatMillis(shown_.wallMs));
+  }
+  if (doc_->revision() != shown_.revision)
+    text += tr(" · <span style='color:#a86200'>the spec changed since; run again to update</span>");
+  status_->setText(text);
+}
+
+std::shared_ptr<const engine::OptimizeResult> OptimizerPanel::result() const { return shown_.result; }
+QString OptimizerPanel::resultStack() const { return shown_.stack; }
+
+QString OptimizerPanel::obligationStatus(const QString& path) const {
+  if (shown_.result)
+    for (const engine::OptimizeObligation& o : shown_.result->obligations)
+      if (qs(o.path) == path) return qs(o.status);
+  return {};
+}
+
+QString OptimizerPanel::layeredText() const { return layered_->text(); }
+QString OptimizerPanel::collapsedText() const { return collapsed_->text(); }
+QString OptimizerPanel::statusText() const { return status_->text(); }
+QString OptimizerPanel::errorText() const { return errorText_; }
+QString OptimizerPanel::detailText() const { return detail_->toPlainText(); }
 
 }  // namespace ioa::gui

@@ -4,20 +4,26 @@
 #pragma once
 
 #include <QDialog>
+#include <QElapsedTimer>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QPointer>
+#include <QTimer>
 #include <QWidget>
 
 #include <memory>
 
 #include "ioa/engine/Generate.h"
+#include "ioa/engine/Optimize.h"
 
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
 class QPushButton;
 class QStandardItemModel;
+class QTextBrowser;
 class QTreeView;
 class QsciScintilla;
 
@@ -118,13 +124,98 @@ class ExportDialog : public QDialog {
   QStringList written_;
 };
 
-// Collapsed code beside the layered code with an equivalence result per path,
-// when the engine offers the optimizer; otherwise it says so.
+// The optimizer view: collapses a stack of the current spec into bypass code
+// (engine::optimizeText, in a worker) and shows the equivalence result of each
+// path beside the stack's code before and after. In builds without the
+// optimizer (-DIOAWB_BUILD_OPTIMIZER=OFF) it says so and offers nothing else.
 class OptimizerPanel : public QWidget {
   Q_OBJECT
  public:
+  // Columns of the obligation table.
+  enum Column { PathColumn, StatusColumn, TimeColumn, DescriptionColumn, MessageColumn, ColumnCount };
+
   explicit OptimizerPanel(QWidget* parent = nullptr);
+  // Never waits for a run in progress: its result is dropped when it arrives.
+  ~OptimizerPanel() override;
+  // Whether the engine offers the optimizer (decided by the build).
   static bool available();
+
+  // Follows this document: its stacks in the chooser, the last run made on it.
+  void setDocument(SpecDocument* d);
+  // Per-obligation proof timeout of runs started from the panel (the prover's setting).
+  void setTimeoutMs(unsigned ms);
+  unsigned timeoutMs() const { return timeoutMs_; }
+
+  // Optimizes `stack` of the current document and proves its bypasses in a
+  // worker; finished() follows. Refused (false, nothing started) while a run
+  // is in progress, without a document or stack, or without the optimizer.
+  bool run(const QString& stack, unsigned timeoutMs);
+  // The chosen stack with the configured timeout (the button).
+  bool run();
+  bool isRunning() const { return running_; }
+
+  QComboBox* stackBox() const { return stack_; }
+  QPushButton* runButton() const { return run_; }
+  QTreeView* obligationView() const { return table_; }
+  QStandardItemModel* obligations() const { return model_; }
+  QsciScintilla* layeredView() const { return layered_; }
+  QsciScintilla* collapsedView() const { return collapsed_; }
+
+  // The run shown (null before the first run on this document).
+  std::shared_ptr<const engine::OptimizeResult> result() const;
+  // The stack of the run shown.
+  QString resultStack() const;
+  // Status of the obligation of one path ("dn", "up"): proved / refuted /
+  // unknown / error / not run; empty when the run shown has no such path.
+  QString obligationStatus(const QString& path) const;
+  QString layeredText() const;
+  QString collapsedText() const;
+  QString statusText() const;
+  // Why the run shown produced no result (spec errors, transform failures), as
+  // plain text, one reason a line; empty otherwise.
+  QString errorText() const;
+  // The details of the selected obligation as shown below the table.
+  QString detailText() const;
+  // Selects an obligation: its details, and its bypass in the collapsed view.
+  void selectObligation(int row);
+
+ Q_SIGNALS:
+  // A run ended and its result is shown; `ok` when the optimizer produced code.
+  void finished(bool ok);
+
+ private:
+  struct Outcome {
+    std::shared_ptr<const engine::OptimizeResult> result;
+    QString stack;
+    quint64 revision = 0;
+    double wallMs = 0;
+  };
+  void done();
+  void refreshStacks();
+  void display(const Outcome& o);  // o.result null: nothing
+  void updateState();
+  void updateBusy();
+
+  QPointer<SpecDocument> doc_, runningDoc_;
+  QMetaObject::Connection checkedConnection_;
+  QHash<const SpecDocument*, Outcome> outcomes_;  // the last run on each open document
+  Outcome shown_;
+  QFutureWatcher<std::shared_ptr<const engine::OptimizeResult>> watcher_;
+  QString runningStack_, errorText_;
+  quint64 runningRevision_ = 0;
+  unsigned timeoutMs_ = 10000;
+  bool running_ = false;
+  QElapsedTimer clock_;
+  QTimer ticker_;
+
+  QComboBox* stack_;
+  QPushButton* run_;
+  QProgressBar* busy_;
+  QLabel *status_, *error_, *layeredTitle_, *collapsedTitle_;
+  QStandardItemModel* model_;
+  QTreeView* table_;
+  QTextBrowser* detail_;
+  QsciScintilla *layered_, *collapsed_;
 };
 
 }  // namespace ioa::gui

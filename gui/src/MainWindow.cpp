@@ -312,6 +312,7 @@ void MainWindow::buildDocks() {
   addPanel(QStringLiteral("codeDock"), tr("Generated Code"), codePanel_, Qt::BottomDockWidgetArea);
 
   optimizerPanel_ = new OptimizerPanel(this);
+  optimizerPanel_->setTimeoutMs(static_cast<unsigned>(settings_.timeoutSeconds) * 1000u);
   addPanel(QStringLiteral("optimizerDock"), tr("Optimized Code"), optimizerPanel_, Qt::BottomDockWidgetArea);
 
   proofsPanel_ = new ProofsPanel(this);
@@ -688,6 +689,7 @@ void MainWindow::currentTabChanged() {
   proofsPanel_->setRunner(d ? d->proofs() : nullptr);
   proofsPanel_->setStale(d && d->proofsStale());
   codePanel_->setDocument(d);
+  optimizerPanel_->setDocument(d);
   showObligation(proofsPanel_->selectedId());
   if (d) {
     problemsView_->header()->setStretchLastSection(false);
@@ -766,6 +768,7 @@ void MainWindow::showSettings() {
 void MainWindow::applySettings(const WorkbenchSettings& s) {
   settings_ = s;
   settings_.save();
+  optimizerPanel_->setTimeoutMs(static_cast<unsigned>(s.timeoutSeconds) * 1000u);
   for (SpecDocument* d : documents()) {
     d->setCheckDelay(s.checkDelayMs);
     d->editor()->setFontSize(s.fontSize);

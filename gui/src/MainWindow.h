@@ -76,6 +76,7 @@ class MainWindow : public QMainWindow {
   ProofsPanel* proofsPanel() const { return proofsPanel_; }
   CounterexampleView* counterexampleView() const { return cexView_; }
   CodePanel* codePanel() const { return codePanel_; }
+  OptimizerPanel* optimizerPanel() const { return optimizerPanel_; }
   OutlinePane* outlinePane(SpecDocument* d) const;
   QTabWidget* tabs() const { return tabs_; }
   QDockWidget* dock(const QString& objectName) const;

@@ -13,7 +13,9 @@
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QProcess>
+#include <QPointer>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardItemModel>
@@ -24,6 +26,9 @@
 #include <QTreeView>
 
 #include <Qsci/qsciapis.h>
+#include <Qsci/qsciscintilla.h>
+
+#include <cstdlib>
 
 #include "CheckModels.h"
 #include "CodePanel.h"
@@ -449,8 +454,16 @@ class GuiTest : public QObject {
     QCOMPARE(d->problems()->count(QStringLiteral("error")), 0);
     w.boundedSearch();  // the ordinary obligations and a search for a trace
     QVERIFY(waitProved(d, 300000));
-    const QModelIndex refuted = d->proofModel()->firstInState(ProofState::Refuted);
+    ProofModel* m = d->proofModel();
+    QModelIndex refuted = m->firstInState(ProofState::Refuted);
     QVERIFY2(refuted.isValid(), "a bug twin must be refuted");
+    // A trace the search found is preferred over a counterexample to induction.
+    for (const QString& id : m->idsUnder({})) {
+      const QModelIndex i = m->indexOf(id);
+      if (id.startsWith(QLatin1String("bmc-")) &&
+          ProofState(i.data(ProofModel::StateRole).toInt()) == ProofState::Refuted)
+        refuted = i;
+    }
     QCOMPARE(w.proofsPanel()->selectedId(), refuted.data(ProofModel::IdRole).toString());
     CounterexampleView* cex = w.counterexampleView();
     QVERIFY(cex->hasCounterexample());
@@ -522,6 +535,146 @@ class GuiTest : public QObject {
     QVERIFY(QTest::qWaitFor([d, code] { return d->checkIsCurrent() && !code->isBusy(); }, 10000));
     QVERIFY(d->problems()->count(QStringLiteral("error")) > 0);
     QVERIFY2(code->statusText().contains(QStringLiteral("errors")), qPrintable(code->statusText()));
+  }
+
+  // The optimizer view on the flagship stack: a real collapse and the proof of
+  // each bypass, run in a worker, shown beside the layered code.
+  void optimizerPanelRuns() {
+    if (!ioa::engine::optimizerAvailable()) QSKIP("this build has no optimizer (-DIOAWB_BUILD_OPTIMIZER=OFF)");
+    TestWindow w;
+    w.resize(1400, 1000);
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d);
+    w.showDock(QStringLiteral("optimizerDock"));
+    w.resizeDocks({w.dock(QStringLiteral("optimizerDock"))}, {600}, Qt::Vertical);
+    OptimizerPanel* opt = w.optimizerPanel();
+    QVERIFY(opt->stackBox()->findText(QStringLiteral("Reliable")) >= 0);
+    QVERIFY(opt->runButton()->isEnabled());
+    QVERIFY(opt->obligationStatus(QStringLiteral("dn")).isEmpty());
+    QVERIFY(opt->collapsedText().isEmpty());
+
+    QSignalSpy finished(opt, &OptimizerPanel::finished);
+    QElapsedTimer started;
+    started.start();
+    QVERIFY(opt->run(QStringLiteral("Reliable"), 3000));
+    QVERIFY2(started.elapsed() < 2000, "the run must not block the UI thread");
+    QVERIFY(opt->isRunning());
+    // A second run while one is in progress is refused; the button says so.
+    QVERIFY(!opt->run(QStringLiteral("Reliable"), 3000));
+    QVERIFY(!opt->runButton()->isEnabled());
+    QVERIFY(finished.wait(240000));
+    QCOMPARE(finished.count(), 1);
+    QVERIFY2(finished.front().front().toBool(), qPrintable(opt->errorText()));
+    QVERIFY(!opt->isRunning());
+    QVERIFY(opt->runButton()->isEnabled());
+    QVERIFY2(opt->errorText().isEmpty(), qPrintable(opt->errorText()));
+
+    QCOMPARE(opt->obligationStatus(QStringLiteral("dn")), QStringLiteral("proved"));
+    // The up path's proof may run out of time; it must never be claimed refuted or fail.
+    const QString up = opt->obligationStatus(QStringLiteral("up"));
+    QVERIFY2(up == QLatin1String("proved") || up == QLatin1String("unknown"), qPrintable(up));
+    QVERIFY(opt->layeredView()->isReadOnly());
+    QVERIFY(opt->collapsedView()->isReadOnly());
+    QVERIFY(!opt->layeredText().isEmpty());
+    QVERIFY(opt->collapsedText().contains(QStringLiteral("dn_fast")));
+    QVERIFY(opt->collapsedText().contains(QStringLiteral("ccp_dn")));
+    QVERIFY(!opt->layeredText().contains(QStringLiteral("dn_fast")));
+    QVERIFY2(opt->statusText().contains(QStringLiteral("proved")), qPrintable(opt->statusText()));
+
+    // One row per obligation, with the proofs panel's icons.
+    const auto& obligations = opt->result()->obligations;
+    QStandardItemModel* rows = opt->obligations();
+    QCOMPARE(rows->rowCount(), static_cast<int>(obligations.size()));
+    int dnRow = -1, upRow = -1;
+    for (int r = 0; r < rows->rowCount(); ++r) {
+      const QString path = rows->index(r, OptimizerPanel::PathColumn).data().toString();
+      if (path == QLatin1String("dn")) dnRow = r;
+      if (path == QLatin1String("up")) upRow = r;
+    }
+    QVERIFY(dnRow >= 0 && upRow >= 0);
+    QCOMPARE(rows->index(dnRow, OptimizerPanel::StatusColumn).data().toString(), QStringLiteral("proved"));
+    QCOMPARE(rows->index(upRow, OptimizerPanel::StatusColumn).data().toString(), up);
+    QVERIFY(!rows->index(dnRow, OptimizerPanel::StatusColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(rows->index(dnRow, OptimizerPanel::DescriptionColumn).data().toString().contains(QStringLiteral("ccp_dn")));
+
+    // Clicking a row scrolls the collapsed code to that obligation's bypass.
+    QTreeView* table = opt->obligationView();
+    QsciScintilla* collapsed = opt->collapsedView();
+    const auto clickRow = [table](int r) {
+      table->scrollTo(table->model()->index(r, 0));
+      QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                        table->visualRect(table->model()->index(r, OptimizerPanel::DescriptionColumn)).center());
+    };
+    const auto shows = [collapsed](int line) {
+      const int first = collapsed->firstVisibleLine();
+      const int onScreen = static_cast<int>(collapsed->SendScintilla(QsciScintillaBase::SCI_LINESONSCREEN));
+      return first <= line && line < first + onScreen;
+    };
+    const int dnLine = obligations[static_cast<size_t>(dnRow)].line - 1;
+    const int upLine = obligations[static_cast<size_t>(upRow)].line - 1;
+    QVERIFY(dnLine >= 0 && upLine >= 0 && std::abs(dnLine - upLine) > 40);
+    clickRow(upRow);
+    QCOMPARE(table->currentIndex().row(), upRow);
+    QVERIFY2(shows(upLine), qPrintable(QString::number(collapsed->firstVisibleLine())));
+    QVERIFY(!shows(dnLine));
+    clickRow(dnRow);
+    QCOMPARE(table->currentIndex().row(), dnRow);
+    QVERIFY2(shows(dnLine), qPrintable(QString::number(collapsed->firstVisibleLine())));
+    QVERIFY(collapsed->text(dnLine).contains(QStringLiteral("dn_fast")));
+    QVERIFY2(opt->detailText().contains(QStringLiteral("%1:%2")
+                                            .arg(QString::fromStdString(obligations[static_cast<size_t>(dnRow)].file))
+                                            .arg(dnLine + 1)),
+             qPrintable(opt->detailText()));
+
+    // What the engine cannot do is said in the panel, and no stale code stays.
+    QVERIFY(opt->run(QStringLiteral("NoSuchStack"), 0));
+    QVERIFY(finished.wait(240000));
+    QCOMPARE(finished.count(), 2);
+    QCOMPARE(finished.back().front().toBool(), false);
+    QVERIFY2(opt->errorText().contains(QStringLiteral("NoSuchStack")), qPrintable(opt->errorText()));
+    QVERIFY(opt->obligationStatus(QStringLiteral("dn")).isEmpty());
+    QVERIFY(opt->collapsedText().isEmpty());
+    QCOMPARE(rows->rowCount(), 0);
+  }
+
+  // Closing the window while the optimizer runs neither crashes nor waits for
+  // the run; the next run starts after it.
+  void optimizerCloseWhileRunning() {
+    if (!ioa::engine::optimizerAvailable()) QSKIP("this build has no optimizer (-DIOAWB_BUILD_OPTIMIZER=OFF)");
+    const QString spec = kSamples + QStringLiteral("/stacks/reliable.ioa");
+    {
+      auto* w = new TestWindow;
+      QVERIFY(openChecked(*w, spec));
+      QPointer<OptimizerPanel> opt = w->optimizerPanel();
+      QVERIFY(opt->run(QStringLiteral("Reliable"), 3000));
+      QVERIFY(opt->isRunning());
+      QElapsedTimer t;
+      t.start();
+      QVERIFY(w->close());
+      delete w;
+      QVERIFY(opt.isNull());
+      QVERIFY2(t.elapsed() < 5000, "closing must not wait for the optimizer");
+      QTest::qWait(200);  // events of the closed window, if any, arrive safely
+    }
+    TestWindow w;
+    SpecDocument* d = openChecked(w, spec);
+    QVERIFY(d);
+    OptimizerPanel* opt = w.optimizerPanel();
+    QSignalSpy finished(opt, &OptimizerPanel::finished);
+    QVERIFY(opt->run(QStringLiteral("Reliable"), 3000));
+    QVERIFY(finished.wait(240000));
+    QVERIFY2(finished.front().front().toBool(), qPrintable(opt->errorText()));
+    QCOMPARE(opt->obligationStatus(QStringLiteral("dn")), QStringLiteral("proved"));
+    // Another tab has no run of its own; the first tab's results come back with it.
+    SpecDocument* other = w.openFile(kSamples + QStringLiteral("/channel.ioa"));
+    QVERIFY(other && waitChecked(other));
+    QCOMPARE(w.currentDocument(), other);
+    QVERIFY(opt->obligationStatus(QStringLiteral("dn")).isEmpty());
+    QCOMPARE(opt->stackBox()->count(), 0);
+    QVERIFY(!opt->runButton()->isEnabled());
+    w.setCurrentDocument(d);
+    QCOMPARE(opt->obligationStatus(QStringLiteral("dn")), QStringLiteral("proved"));
+    QVERIFY(opt->collapsedText().contains(QStringLiteral("dn_fast")));
   }
 
   // Export writes the standalone project into the chosen folder and says where.
