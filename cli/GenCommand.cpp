@@ -5,6 +5,7 @@
 
 #include "Commands.h"
 #include "ioa/engine/Generate.h"
+#include "ioa/engine/Optimize.h"
 
 namespace ioa::cli {
 
@@ -15,6 +16,8 @@ struct GenOpts {
   std::vector<std::string> binds;
   uint32_t seqCapacity = 64;
   bool noHarness = false;
+  bool optimized = false;
+  unsigned timeout = 180000;
 };
 
 void addCommon(CLI::App* cmd, GenOpts& o, bool stackRequired) {
@@ -86,10 +89,43 @@ Command addExportCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("export", "Export a stack as a standalone CMake project (layers, runtime, demo, tests)");
   auto o = std::make_shared<GenOpts>();
   addCommon(cmd, *o, true);
+  cmd->add_flag("--optimized", o->optimized,
+                "export the collapsed stack (ioawb optimize); its equivalence proofs go into OPTIMIZATION.json");
+  cmd->add_option("--timeout", o->timeout, "with --optimized: per-obligation timeout in milliseconds (default 180000)")
+      ->check(CLI::Range(1u, 86400000u));
   return {cmd, [o]() {
             codegen::GenOptions g;
             if (!toOptions(*o, g)) return int(kUsage);
-            int rc = finish(engine::exportFile(o->file, g), o->out, "exported");
+            engine::GenerateResult ex = engine::exportFile(o->file, g);
+            int verdict = kOk;
+            if (o->optimized && ex.ok()) {
+              if (!engine::optimizerAvailable()) {
+                std::cerr << "ioawb: error: this build has no optimizer (configure with -DIOAWB_BUILD_OPTIMIZER=ON)\n";
+                return int(kUsage);
+              }
+              engine::OptimizeResult op = engine::optimizeFile(o->file, g, o->timeout);
+              if (!op.ok()) {
+                std::cerr << "ioawb: error: " << (op.error.empty() ? "cannot optimize the stack" : op.error) << "\n";
+                return int(kUsage);
+              }
+              std::cout << engine::optimizeReportText(op);
+              if (op.refuted()) {
+                std::cerr << "ioawb: error: a collapsed path is not equivalent to the layered one; nothing exported\n";
+                return int(kFailed);
+              }
+              if (op.unknown()) verdict = kUnknown;
+              // the export keeps the generated sources under gen/: swap in the collapsed stack
+              for (const codegen::GeneratedFile& f : op.files)
+                for (codegen::GeneratedFile& e : ex.files)
+                  if (e.path == "gen/" + f.path && e.text != f.text) e.text = f.text;
+              for (const codegen::GeneratedFile& f : op.files)
+                if (f.path == "OPTIMIZATION.json") ex.files.push_back(f);
+            }
+            int rc = finish(ex, o->out, "exported");
+            if (rc == kOk && verdict == kUnknown)
+              std::cout << "note: some equivalence obligations are unknown (see OPTIMIZATION.json); the layered path "
+                           "still runs whenever the common case does not hold\n";
+            if (rc == kOk) rc = verdict;
             if (rc == kOk) std::cout << "build it: cmake -S " << o->out << " -B " << o->out << "/build && cmake --build "
                                      << o->out << "/build && (cd " << o->out << "/build && ctest)\n";
             return rc;

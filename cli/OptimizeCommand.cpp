@@ -14,7 +14,7 @@ Command addOptimizeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("optimize", "Collapse a stack's layers into verified bypass code");
   struct Opts {
     std::string file, stack, out, format = "text";
-    unsigned timeout = 20000;
+    unsigned timeout = 180000;  // the flagship's up path takes 60-90 s on 2 cores
     std::vector<std::string> binds;
     std::string ns;
     bool noProve = false;
@@ -24,7 +24,7 @@ Command addOptimizeCommand(CLI::App& app) {
   cmd->add_option("--stack", o->stack, "the stack to optimize")->required();
   cmd->add_option("--out", o->out, "output directory for the optimized sources and OPTIMIZATION.json");
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 20000)")
+  cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 180000)")
       ->check(CLI::Range(1u, 86400000u));
   cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)");
   cmd->add_flag("--no-prove", o->noProve, "write the collapsed sources without proving them (exit 0)");

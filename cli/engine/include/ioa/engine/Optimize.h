@@ -39,9 +39,9 @@ struct OptimizeResult {
 bool optimizerAvailable();  // false in builds without the Clang-based optimizer
 // Generates `opts.stack`, collapses it and proves the bypasses (timeout per obligation).
 // timeoutMs = 0: transform only, no proofs (the report lists the obligations as "not run").
-OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 20000);
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 180000);
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
-                            unsigned timeoutMs = 20000);
+                            unsigned timeoutMs = 180000);
 // The proof report of a result as JSON ({"obligations":[...],"summary":{...}}) or text.
 std::string optimizeReportJson(const OptimizeResult& r);
 std::string optimizeReportText(const OptimizeResult& r);
