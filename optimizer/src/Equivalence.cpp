@@ -5,6 +5,7 @@
 #include <clang/Frontend/TextDiagnosticBuffer.h>
 #include <clang/Tooling/Tooling.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -389,13 +390,19 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         return finish();
       }
     }
-    X.assume(assume, 200, q.timeoutMs);
+    unsigned pruneMs = 200;  // per pruning query; IOAWB_OPT_PRUNE_MS overrides (0: no pruning), for studying
+    if (const char* e = std::getenv("IOAWB_OPT_PRUNE_MS")) pruneMs = static_cast<unsigned>(std::strtoul(e, nullptr, 10));
+    X.assume(pruneMs ? assume : z.bool_val(true), pruneMs ? pruneMs : 1, q.timeoutMs);
+    if (!pruneMs) X.disablePruning();
     auto tExec = std::chrono::steady_clock::now();
     RunResult rs = X.call(src, specialized, sargv, self);
     RunResult rt = X.call(tgt, specialized, sargv, self);
     if (std::getenv("IOAWB_OPT_DEBUG"))
       std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms, %u pruning queries\n", q.name.c_str(),
                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tExec).count(), X.pruningQueries());
+    if (std::getenv("IOAWB_OPT_DEBUG"))
+      std::fprintf(stderr, "[optimizer] %s: pruning took %.0f ms, %u queries undecided\n", q.name.c_str(), X.pruningMs(),
+                   X.pruningUnknown());
 
     // ---- what must agree: every part of every parameter object, and the result
     std::vector<Leaf> leaves;
@@ -440,20 +447,97 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         return finish();
       }
     }
+    {
+      z3::solver whole(z);
+      whole.add(assume && !rs.ub && differ);
+      res.smt2 = whole.to_smt2();  // the claim as one query, for `z3 -smt2`
+    }
+    // The disjunction `differ` is unsatisfiable iff each disjunct is: solve one query per
+    // part of the state (after dropping parts whose two sides simplify to the same term),
+    // so that one hard part cannot hide the others' answers and each query stays small.
+    std::vector<std::pair<std::string, z3::expr>> parts;
+    for (auto& [path, d] : named) parts.emplace_back(path, d);
+    if (hasRet) parts.emplace_back("result", *rs.ret->leaf != *rt.ret->leaf);
+    // the target's undefined behaviour: one query (split by case it takes far longer), last
+    parts.emplace_back("undefined behaviour", rt.ub);
+    auto msSince = [](std::chrono::steady_clock::time_point t) {
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    };
+    const double partsStart = msSince(t0);
+    // the timeout covers the whole obligation: what symbolic execution left of it
+    const double partsBudget = std::max(1.0, q.timeoutMs - partsStart);
     z3::solver s(z);
-    s.set(prm);
-    s.add(assume);
-    s.add(!rs.ub);
-    s.add(differ);
-    res.smt2 = s.to_smt2();
-    z3::check_result cr = s.check();
+    z3::check_result cr = z3::unsat;
+    std::string unknownPart, unknownReason;
+    size_t solved = 0;
+    for (auto& [path, d] : parts) {
+      z3::expr dd = d.simplify();
+      if (dd.is_false()) continue;
+      double left = partsBudget - (msSince(t0) - partsStart);
+      if (left < 1) {
+        if (unknownPart.empty()) unknownPart = path, unknownReason = "timeout";
+        cr = z3::unknown;
+        break;
+      }
+      ++solved;
+      // First without the hypothesis that the source is defined (often a large term): a part
+      // that cannot differ even then cannot differ with it. Otherwise the full query decides.
+      if (&path != &parts.back().first) {  // the target's UB needs the source's definedness
+        z3::solver quick(z);
+        z3::params qp(z);
+        qp.set("timeout", static_cast<unsigned>(std::min(left, 2000.0)));
+        quick.set(qp);
+        quick.add(assume);
+        quick.add(dd);
+        if (quick.check() == z3::unsat) {
+          if (std::getenv("IOAWB_OPT_DEBUG"))
+            std::fprintf(stderr, "[optimizer] %s: part %s: same (without the definedness hypothesis) at %.0f ms\n",
+                         q.name.c_str(), path.c_str(), msSince(t0));
+          continue;
+        }
+        left = partsBudget - (msSince(t0) - partsStart);
+        if (left < 1) {
+          if (unknownPart.empty()) unknownPart = path, unknownReason = "timeout";
+          cr = z3::unknown;
+          break;
+        }
+      }
+      z3::solver ps(z);
+      z3::params pp(z);
+      pp.set("timeout", static_cast<unsigned>(left));
+      ps.set(pp);
+      ps.add(assume);
+      ps.add(!rs.ub);
+      ps.add(dd);
+      if (const char* dir = std::getenv("IOAWB_OPT_DUMP_PARTS")) {  // for studying slow parts with `z3 -smt2`
+        std::string f = std::string(dir) + "/" + q.name + "-" + std::to_string(solved) + ".smt2";
+        if (FILE* out = std::fopen(f.c_str(), "w")) {
+          std::fprintf(out, "; %s\n%s", path.c_str(), ps.to_smt2().c_str());
+          std::fclose(out);
+        }
+      }
+      z3::check_result pr = ps.check();
+      if (std::getenv("IOAWB_OPT_DEBUG"))
+        std::fprintf(stderr, "[optimizer] %s: part %s: %s at %.0f ms\n", q.name.c_str(), path.c_str(),
+                     pr == z3::unsat ? "same" : pr == z3::sat ? "differs" : "unknown", msSince(t0));
+      if (pr == z3::sat) {
+        s = ps;
+        cr = z3::sat;
+        break;
+      }
+      if (pr == z3::unknown) {
+        cr = z3::unknown;
+        if (unknownPart.empty()) unknownPart = path, unknownReason = ps.reason_unknown();
+      }
+    }
     if (cr == z3::unsat) {
       res.status = EquivalenceResult::Proved;
       return finish();
     }
     if (cr == z3::unknown) {
       res.status = EquivalenceResult::Unknown;
-      res.message = s.reason_unknown();
+      res.message = unknownReason + " (deciding whether " + unknownPart + " can differ; " + std::to_string(solved) +
+                    " of " + std::to_string(parts.size()) + " parts of the state solved)";
       return finish();
     }
     res.status = EquivalenceResult::Refuted;

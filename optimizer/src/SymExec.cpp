@@ -1,5 +1,6 @@
 #include "SymExec.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -1846,6 +1847,8 @@ double nowMs() {
 void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
   deadline_ = budgetMs ? nowMs() + budgetMs : 0;
   feas_ = std::make_unique<z3::solver>(z_);
+  feasTimeoutMs_ = timeoutMs;
+  unknownStreak_ = 0;
   z3::params p(z_);
   p.set("timeout", timeoutMs);
   feas_->set(p);
@@ -1859,8 +1862,8 @@ void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
 }
 
 int SymExec::decide(const z3::expr& live, const z3::expr& c) {
-  if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
   if (deadline_ && nowMs() > deadline_) throw ExecTimeout{};
+  if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
   auto possible = [&](const z3::expr& e) {
     ++queries_;
     feas_->push();
@@ -1868,6 +1871,23 @@ int SymExec::decide(const z3::expr& live, const z3::expr& c) {
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = feas_->check();
     feas_->pop();
+    pruningMs_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    pruningUnknown_ += r == z3::unknown;
+    // Pruning is only an optimisation (an undecided branch is explored): when the solver
+    // keeps giving up on these queries, ask it for less time, and for the full time again
+    // once one prunes a branch (unsat; a sat answer prunes nothing).
+    if (r == z3::unknown && ++unknownStreak_ == 8) {
+      z3::params q(z_);
+      q.set("timeout", std::max(10u, feasTimeoutMs_ / 10));
+      feas_->set(q);
+    } else if (r == z3::unsat) {
+      if (unknownStreak_ >= 8) {
+        z3::params q(z_);
+        q.set("timeout", feasTimeoutMs_);
+        feas_->set(q);
+      }
+      unknownStreak_ = 0;
+    }
     if (std::getenv("IOAWB_OPT_DEBUG")) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (ms > 20) std::fprintf(stderr, "[optimizer] pruning query %u: %s in %.0f ms\n", queries_,

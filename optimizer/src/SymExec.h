@@ -129,6 +129,9 @@ class SymExec {
   void assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs = 0);
   int decide(const z3::expr& live, const z3::expr& c);
   unsigned pruningQueries() const { return queries_; }
+  void disablePruning() { feas_.reset(); }
+  double pruningMs() const { return pruningMs_; }
+  unsigned pruningUnknown() const { return pruningUnknown_; }
 
 
  private:
@@ -140,6 +143,10 @@ class SymExec {
   unsigned depth_ = 0;
   std::unique_ptr<z3::solver> feas_;
   unsigned queries_ = 0;
+  double pruningMs_ = 0;
+  unsigned pruningUnknown_ = 0;
+  unsigned feasTimeoutMs_ = 200;  // per pruning query
+  unsigned unknownStreak_ = 0;    // pruning queries in a row the solver could not decide
   double deadline_ = 0;  // steady-clock ms; 0 = none
 };
 
