@@ -134,11 +134,15 @@ bool optimizerAvailable() {
 #endif
 }
 
-OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs) {
+namespace {
+// Runs the optimizer on what `generate` produced (the layered sources) with the
+// generation options the optimizer needs.
+template <class Generate>
+OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, Generate generate) {
   OptimizeResult r;
   codegen::GenOptions g = opts;
   g.withHarness = false;
-  r.gen = generateFile(path, g);
+  r.gen = generate(g);
 #ifdef IOAWB_HAVE_OPTIMIZER
   runOptimizer(r, g, timeoutMs);
 #else
@@ -147,20 +151,16 @@ OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& 
 #endif
   return r;
 }
+}  // namespace
+
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs) {
+  return optimizeGenerated(opts, timeoutMs, [&](const codegen::GenOptions& g) { return generateFile(path, g); });
+}
 
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
                             unsigned timeoutMs) {
-  OptimizeResult r;
-  codegen::GenOptions g = opts;
-  g.withHarness = false;
-  r.gen = generateText(name, text, g);
-#ifdef IOAWB_HAVE_OPTIMIZER
-  runOptimizer(r, g, timeoutMs);
-#else
-  (void)timeoutMs;
-  r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
-#endif
-  return r;
+  return optimizeGenerated(opts, timeoutMs,
+                           [&](const codegen::GenOptions& g) { return generateText(name, text, g); });
 }
 
 std::string optimizeReportJson(const OptimizeResult& r) {
@@ -205,8 +205,12 @@ std::string optimizeReportText(const OptimizeResult& r) {
         if (n++ < 40) o << "      input " << k << " = " << v << "\n";
     }
   }
+  int notRun = 0;
+  for (const OptimizeObligation& ob : r.obligations) notRun += ob.status == "not run";
   o << r.obligations.size() << " equivalence obligations: " << r.proved() << " proved, " << r.refuted()
-    << " refuted, " << r.unknown() << " unknown\n";
+    << " refuted, " << r.unknown() - notRun << " unknown";
+  if (notRun) o << ", " << notRun << " not run";
+  o << "\n";
   return o.str();
 }
 
