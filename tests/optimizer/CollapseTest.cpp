@@ -2,6 +2,13 @@
 // proved equal to the layered paths under their CCPs, and mutated bypasses or
 // a weakened CCP are refuted with a concrete state and message.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 #include "ioa/engine/Generate.h"
 #include "ioa/optimizer/Collapse.h"
@@ -67,6 +74,84 @@ opt::EquivalenceResult downPath(const std::string& from = "", const std::string&
   return pathProof("dn", from, to, 30000);
 }
 
+// Runs a refuted mutant's counterexample through the compiled C++: a stack in
+// the state the counterexample names (its public scalar fields and queue
+// lengths; everything else as constructed) gets the counterexample's message
+// once through the layered path and once through the collapsed dispatch `dn`.
+// Returns the harness's report, which starts with "differs" or "same".
+std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector<opt::CxValue>& inputs) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("ioawb-replay-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string units;
+  for (const opt::CppFile& f : files) {
+    std::ofstream(dir / f.path) << f.text;
+    if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path).string();
+  }
+  std::string setup, payload;
+  uint64_t plen = 0;
+  auto literal = [](const std::string& v) {
+    if (v == "true" || v == "false") return v;
+    return v + (v[0] == '-' ? "ll" : "ull");
+  };
+  for (const opt::CxValue& in : inputs) {
+    const std::string& p = in.path;
+    if (p == "m.plen") {
+      plen = std::stoull(in.value);
+    } else if (p.rfind("m.pay[", 0) == 0) {
+      payload += "  if (" + p.substr(6, p.find(']') - 6) + "ull < PLEN) m.payload_data()[" + p.substr(6, p.find(']') - 6) +
+                 "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
+    } else if (p.rfind("self.", 0) == 0 && p.find('[') == std::string::npos && p.find("head_") == std::string::npos) {
+      std::string f = p.substr(5);
+      bool pub = f.rfind("l", 0) == 0 || f.rfind("to_net", 0) == 0 || f.rfind("to_app", 0) == 0;
+      if (!pub) continue;
+      if (f.size() > 6 && f.substr(f.size() - 6) == ".size_")
+        setup += "  for (uint64_t i = 0; i < " + literal(in.value) + "; ++i) a." + f.substr(0, f.size() - 6) +
+                 ".push_back(ioa::rt::Msg{});\n";
+      else
+        setup += "  a." + f + " = static_cast<std::remove_reference_t<decltype(a." + f + ")>>(" + literal(in.value) + ");\n";
+    }
+  }
+  std::ofstream(dir / "replay.cpp")
+      << "#include <cstdio>\n#include <cstring>\n#include <string>\n#include <type_traits>\n"
+      << "#include \"reliable_Reliable.h\"\n"
+      << "using ioa_gen::reliable::Reliable;\n"
+      << "static std::string dump(const Reliable& r) {\n"
+      << "  std::string s; ioa::rt::TraceOut o(&s); r.trace_state(o); return s;\n}\n"
+      << "int main() {\n  const uint32_t PLEN = " << plen << ";\n  Reliable a;\n"
+      << setup << "  Reliable b = a;\n"
+      << "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n"
+      << payload << "  a.dn_layered(m);\n  b.dn(m);\n"
+      << "  bool same = dump(a) == dump(b) && a.to_net == b.to_net && a.to_app == b.to_app;\n"
+      << "  std::printf(\"%s\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\", dump(a).c_str(), dump(b).c_str());\n"
+      << "  return 0;\n}\n";
+  std::string exe = (dir / "replay").string();
+  std::string cmd = std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.string() + " -I" IOAWB_RUNTIME_DIR + units +
+                    " " + (dir / "replay.cpp").string() + " -o " + exe + " 2>&1 && " + exe + " 2>&1";
+  std::string out;
+  if (FILE* pipe = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+    pclose(pipe);
+  }
+  fs::remove_all(dir);
+  return out;
+}
+
+// The collapsed sources of the flagship after replacing `from` by `to` in the stack source.
+std::vector<opt::CppFile> mutated(const std::string& from, const std::string& to) {
+  const Flagship& f = flagship();
+  std::vector<opt::CppFile> out = f.req.files;
+  for (const opt::CppFile& c : f.out.files)
+    for (opt::CppFile& o : out)
+      if (o.path == c.path) o.text = c.text;
+  for (opt::CppFile& o : out)
+    if (size_t at = o.text.find(from); o.path == f.req.stackSource && at != std::string::npos) o.text.replace(at, from.size(), to);
+  return out;
+}
+
 bool mentions(const opt::EquivalenceResult& r, const std::string& what) {
   for (const std::string& d : r.differences)
     if (d.find(what) != std::string::npos) return true;
@@ -109,42 +194,69 @@ TEST(Collapse, UpPathIsProvedUnderTheCcp) {
   EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
 }
 
+// Every mutant below is refuted by the prover, and its counterexample, run through
+// the compiled layered and collapsed C++, shows the two really differ.
+void expectDifferenceWhenRun(const std::string& from, const std::string& to, const opt::EquivalenceResult& r) {
+  std::string run = replayDown(mutated(from, to), r.inputs);
+  EXPECT_EQ(run.rfind("differs", 0), 0u) << run;
+  if (std::getenv("IOAWB_TEST_VERBOSE")) std::printf("%s", run.c_str());
+}
+
 TEST(Collapse, OffByOneSequenceNumberIsRefuted) {
-  opt::EquivalenceResult r = downPath("Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn",
-                                      "Seqno_Header{l1.s.send_seq + 1u, false});\n  // Checksum.dn");
+  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
+  const std::string to = "Seqno_Header{l1.s.send_seq + 1u, false});\n  // Checksum.dn";
+  opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.to_net")) << "the frame on the wire differs: " << (r.differences.empty() ? "" : r.differences[0]);
   EXPECT_FALSE(r.inputs.empty());
+  expectDifferenceWhenRun(from, to, r);
 }
 
 TEST(Collapse, WrongHeaderFieldIsRefuted) {
-  const Flagship& f = flagship();
-  std::string src = f.out.files[1].text;
-  opt::EquivalenceResult r = downPath("Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn",
-                                      "Seqno_Header{l1.s.send_seq, true});\n  // Checksum.dn");
+  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
+  const std::string to = "Seqno_Header{l1.s.send_seq, true});\n  // Checksum.dn";
+  opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.to_net"));
+  expectDifferenceWhenRun(from, to, r);
 }
 
 TEST(Collapse, DroppedStateUpdateIsRefuted) {
-  opt::EquivalenceResult r = downPath("l1.s.unacked.push_back(std::move(v_elem_1));", ";");
+  const std::string from = "l1.s.unacked.push_back(std::move(v_elem_1));", to = ";";
+  opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.l1.s.unacked"));
+  expectDifferenceWhenRun(from, to, r);
 }
 
 TEST(Collapse, TooWeakCcpIsRefuted) {
   // without "room at the network end" the layered stack holds the frame back (blocked)
   // while the bypass would push it into a full queue
-  opt::EquivalenceResult r = downPath("!to_app.full() && !to_net.full() &&\n         l0.s.dnq.empty() && l0.s.upq.empty() &&\n"
-                                      "         l1.s.dnq.empty() && l1.s.upq.empty() &&\n         l2.s.dnq.empty() && l2.s.upq.empty() &&\n"
-                                      "         l3.s.dnq.empty() && l3.s.upq.empty()))\n    return false;\n  // the layers' fastpath dn",
-                                      "!to_app.full() &&\n         l0.s.dnq.empty() && l0.s.upq.empty() &&\n"
-                                      "         l1.s.dnq.empty() && l1.s.upq.empty() &&\n         l2.s.dnq.empty() && l2.s.upq.empty() &&\n"
-                                      "         l3.s.dnq.empty() && l3.s.upq.empty()))\n    return false;\n  // the layers' fastpath dn");
+  const std::string from =
+      "!to_app.full() && !to_net.full() &&\n         l0.s.dnq.empty() && l0.s.upq.empty() &&\n"
+      "         l1.s.dnq.empty() && l1.s.upq.empty() &&\n         l2.s.dnq.empty() && l2.s.upq.empty() &&\n"
+      "         l3.s.dnq.empty() && l3.s.upq.empty()))\n    return false;\n  // the layers' fastpath dn";
+  const std::string to =
+      "!to_app.full() &&\n         l0.s.dnq.empty() && l0.s.upq.empty() &&\n"
+      "         l1.s.dnq.empty() && l1.s.upq.empty() &&\n         l2.s.dnq.empty() && l2.s.upq.empty() &&\n"
+      "         l3.s.dnq.empty() && l3.s.upq.empty()))\n    return false;\n  // the layers' fastpath dn";
+  opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   bool full = false;
   for (const opt::CxValue& v : r.inputs) full = full || (v.path == "self.to_net.size_" && v.value == "64");
   EXPECT_TRUE(full) << "the counterexample starts with a full queue to the network";
+  expectDifferenceWhenRun(from, to, r);
+}
+
+// The control for the replays above: the same counterexample on the unmutated
+// collapsed stack runs the same through both paths.
+TEST(Collapse, ReplayOfTheProvedStackShowsNoDifference) {
+  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
+  opt::EquivalenceResult r = downPath(from, "Seqno_Header{l1.s.send_seq + 1u, false});\n  // Checksum.dn");
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
+  std::string run = replayDown(mutated(from, from), r.inputs);
+  EXPECT_EQ(run.rfind("same", 0), 0u) << run;
+  EXPECT_NE(run.find("layered:"), std::string::npos) << run;
 }
 
 TEST(Collapse, UnsupportedStacksGetAnError) {
