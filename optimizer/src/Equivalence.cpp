@@ -376,11 +376,16 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (SymVal& a : sargv) apply(a);
       }
     }
+    // What is left of the obligation's timeout (which covers all of it).
+    auto leftMs = [&]() -> unsigned {
+      double used = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return used >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - used);
+    };
     // A precondition that never holds would make every claim vacuous: say so instead.
     if (pre) {
       z3::solver v(z);
       z3::params vp(z);
-      vp.set("timeout", q.timeoutMs);
+      vp.set("timeout", leftMs());
       v.set(vp);
       v.add(assume);
       z3::check_result vr = v.check();
@@ -392,7 +397,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     }
     unsigned pruneMs = 200;  // per pruning query; IOAWB_OPT_PRUNE_MS overrides (0: no pruning), for studying
     if (const char* e = std::getenv("IOAWB_OPT_PRUNE_MS")) pruneMs = static_cast<unsigned>(std::strtoul(e, nullptr, 10));
-    X.assume(pruneMs ? assume : z.bool_val(true), pruneMs ? pruneMs : 1, q.timeoutMs);
+    X.assume(pruneMs ? assume : z.bool_val(true), pruneMs ? pruneMs : 1, leftMs());
     if (!pruneMs) X.disablePruning();
     auto tExec = std::chrono::steady_clock::now();
     RunResult rs = X.call(src, specialized, sargv, self);
@@ -432,7 +437,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     if (hasRet) differ = differ || (*rs.ret->leaf != *rt.ret->leaf);
 
     z3::params prm(z);
-    prm.set("timeout", q.timeoutMs);
+    prm.set("timeout", leftMs());
     // ---- loops must not run past the unrolling bound where it matters
     {
       z3::solver s(z);

@@ -18,6 +18,12 @@ namespace ioa::opt {
 
 using namespace clang;
 
+namespace {
+double nowMs() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
 std::string describeLoc(const ASTContext& ast, SourceLocation loc) {
   if (loc.isInvalid()) return "<unknown>";
   const SourceManager& sm = ast.getSourceManager();
@@ -1470,6 +1476,7 @@ struct SymExec::Frame {
       if (!(ctor && ctor->isDefaulted()))
         unsupported("call to '" + callee->getQualifiedNameAsString() + "', which has no body here", loc);
     }
+    if (X.deadline_ && nowMs() > X.deadline_) throw ExecTimeout{};  // also between branch decisions
     if (X.depth_ >= X.cfg_.inlineDepth)
       unsupported("calls nested deeper than " + std::to_string(X.cfg_.inlineDepth) + " (recursion?)", loc);
     ++X.depth_;
@@ -1837,12 +1844,6 @@ struct SymExec::Frame {
 // ------------------------------------------------------------------ SymExec API
 
 SymExec::SymExec(z3::context& z, ASTContext& ast, ExecConfig cfg) : z_(z), ast_(ast), cfg_(cfg) {}
-
-namespace {
-double nowMs() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-}  // namespace
 
 void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
   deadline_ = budgetMs ? nowMs() + budgetMs : 0;
