@@ -9,36 +9,17 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "CliTestUtil.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
-
-CliRun ioawb(const std::string& args) {
-  CliRun r;
-  std::string cmd = std::string(IOAWB_BIN) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using ioa::clitest::CliRun;
+using ioa::clitest::ioawb;
+using ioa::clitest::tempDir;
 
 std::string sample(const std::string& rel) { return std::string(IOAWB_SAMPLES_DIR) + "/" + rel; }
-
-fs::path tempDir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("ioawb-cli-test-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
 
 TEST(ProveCli, ExitCodes) {
   EXPECT_EQ(ioawb("prove --no-cache " + sample("abp.ioa")).code, 0);
