@@ -1,43 +1,44 @@
 // `ioawb prove` as a user runs it: exit codes, the JSON and JUnit formats,
 // bounded model checking and SMT-LIB export.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "CliTestUtil.h"
+#include "TestUtil.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-using ioa::clitest::CliRun;
-using ioa::clitest::ioawb;
-using ioa::clitest::tempDir;
+using ioa::test::CommandResult;
+using ioa::test::TempDir;
+
+// stdout only: the JSON and XML reports are parsed
+CommandResult ioawb(const std::string& args) {
+  return ioa::test::run(std::string(IOAWB_BIN) + " " + args, ioa::test::Stderr::Drop);
+}
 
 std::string sample(const std::string& rel) { return std::string(IOAWB_SAMPLES_DIR) + "/" + rel; }
 
 TEST(ProveCli, ExitCodes) {
-  EXPECT_EQ(ioawb("prove --no-cache " + sample("abp.ioa")).code, 0);
-  EXPECT_EQ(ioawb("prove --no-cache " + sample("bugs/lamport_clocks_ignores_timestamp.ioa")).code, 1);
-  EXPECT_EQ(ioawb("prove --no-cache /nonexistent/spec.ioa").code, 2);
-  fs::path d = tempDir("exit");
+  EXPECT_EQ(ioawb("prove --no-cache " + sample("abp.ioa")).status, 0);
+  EXPECT_EQ(ioawb("prove --no-cache " + sample("bugs/lamport_clocks_ignores_timestamp.ioa")).status, 1);
+  EXPECT_EQ(ioawb("prove --no-cache /nonexistent/spec.ioa").status, 2);
+  TempDir d("cli-exit");
   std::ofstream(d / "broken.ioa") << "automaton A\n  states x: Nat := true\n";
-  EXPECT_EQ(ioawb("prove --no-cache " + (d / "broken.ioa").string()).code, 2);
-  EXPECT_EQ(ioawb("prove --no-cache --format yaml " + sample("abp.ioa")).code != 0, true);
+  EXPECT_EQ(ioawb("prove --no-cache " + (d / "broken.ioa")).status, 2);
+  EXPECT_EQ(ioawb("prove --no-cache --format yaml " + sample("abp.ioa")).status != 0, true);
   // a tiny timeout: unknown, nothing refuted
-  EXPECT_EQ(ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa")).code, 3);
-  fs::remove_all(d);
+  EXPECT_EQ(ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa")).status, 3);
 }
 
 TEST(ProveCli, JsonShape) {
-  CliRun r = ioawb("prove --no-cache --format json " + sample("bugs/lamport_mutex_early_enter.ioa") + " --bmc 4");
-  EXPECT_EQ(r.code, 1);
-  nlohmann::json j = nlohmann::json::parse(r.out);
+  CommandResult r = ioawb("prove --no-cache --format json " + sample("bugs/lamport_mutex_early_enter.ioa") + " --bmc 4");
+  EXPECT_EQ(r.status, 1);
+  nlohmann::json j = nlohmann::json::parse(r.output);
   ASSERT_TRUE(j.contains("obligations"));
   ASSERT_TRUE(j.contains("summary"));
   size_t proved = 0, refuted = 0;
@@ -78,29 +79,29 @@ TEST(ProveCli, JsonShape) {
 }
 
 TEST(ProveCli, JUnitXml) {
-  CliRun ok = ioawb("prove --no-cache --format junit " + sample("channel.ioa"));
-  EXPECT_EQ(ok.code, 0);
-  EXPECT_EQ(ok.out.rfind("<?xml", 0), 0u);
-  EXPECT_NE(ok.out.find("<testsuites"), std::string::npos);
-  EXPECT_NE(ok.out.find("<testcase "), std::string::npos);
-  EXPECT_EQ(ok.out.find("<failure"), std::string::npos);
-  CliRun bad = ioawb("prove --no-cache --format junit " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
-  EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.out.find("<failure type=\"refuted\""), std::string::npos);
-  EXPECT_NE(bad.out.find("failures=\"1\""), std::string::npos);
+  CommandResult ok = ioawb("prove --no-cache --format junit " + sample("channel.ioa"));
+  EXPECT_EQ(ok.status, 0);
+  EXPECT_EQ(ok.output.rfind("<?xml", 0), 0u);
+  EXPECT_NE(ok.output.find("<testsuites"), std::string::npos);
+  EXPECT_NE(ok.output.find("<testcase "), std::string::npos);
+  EXPECT_EQ(ok.output.find("<failure"), std::string::npos);
+  CommandResult bad = ioawb("prove --no-cache --format junit " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.output.find("<failure type=\"refuted\""), std::string::npos);
+  EXPECT_NE(bad.output.find("failures=\"1\""), std::string::npos);
   // one test case per obligation, same count as the JSON output
-  CliRun j = ioawb("prove --no-cache --format json " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
+  CommandResult j = ioawb("prove --no-cache --format json " + sample("bugs/lamport_clocks_ignores_timestamp.ioa"));
   size_t cases = 0;
-  for (size_t at = 0; (at = bad.out.find("<testcase ", at)) != std::string::npos; ++at) ++cases;
-  EXPECT_EQ(cases, nlohmann::json::parse(j.out)["obligations"].size());
+  for (size_t at = 0; (at = bad.output.find("<testcase ", at)) != std::string::npos; ++at) ++cases;
+  EXPECT_EQ(cases, nlohmann::json::parse(j.output)["obligations"].size());
 }
 
 TEST(ProveCli, EmitSmt2ReproducesWithZ3) {
-  fs::path d = tempDir("smt2");
-  CliRun r = ioawb("prove --no-cache --emit-smt2 " + d.string() + " " + sample("channel.ioa"));
-  EXPECT_EQ(r.code, 0);
+  TempDir d("cli-smt2");
+  CommandResult r = ioawb("prove --no-cache --emit-smt2 " + d.path() + " " + sample("channel.ioa"));
+  EXPECT_EQ(r.status, 0);
   size_t files = 0;
-  for (const auto& e : fs::directory_iterator(d)) {
+  for (const auto& e : fs::directory_iterator(d.path())) {
     ++files;
     if (std::system("command -v z3 >/dev/null 2>&1") != 0) continue;
     FILE* p = popen(("z3 -smt2 " + e.path().string()).c_str(), "r");
@@ -123,15 +124,14 @@ TEST(ProveCli, EmitSmt2ReproducesWithZ3) {
     EXPECT_GT(answers, 0u) << e.path();
   }
   EXPECT_GT(files, 0u);
-  fs::remove_all(d);
 }
 
 TEST(ProveCli, BoundedModelCheckingPrintsTheRun) {
-  CliRun r = ioawb("prove --no-cache --bmc 6 " + sample("bugs/abp_ignores_bit.ioa") + " --timeout 3000");
-  EXPECT_EQ(r.code, 1);
-  size_t at = r.out.find("no invariant of ABP is violated within 6 steps");
+  CommandResult r = ioawb("prove --no-cache --bmc 6 " + sample("bugs/abp_ignores_bit.ioa") + " --timeout 3000");
+  EXPECT_EQ(r.status, 1);
+  size_t at = r.output.find("no invariant of ABP is violated within 6 steps");
   ASSERT_NE(at, std::string::npos);
-  std::string rest = r.out.substr(at, 4000);
+  std::string rest = r.output.substr(at, 4000);
   EXPECT_NE(rest.find("a run from a start state (6 steps)"), std::string::npos) << rest;
   EXPECT_NE(rest.find("start state:"), std::string::npos);
   EXPECT_NE(rest.find("step 6:"), std::string::npos);

@@ -1,6 +1,6 @@
-// Helpers for the code generator's tests: temporary directories, running
-// commands, generating a sample's code into a directory and building it with
-// the system compilers.
+// Helpers for the code generator's tests: generating a sample's code into a
+// directory and building it with the system compilers (temporary directories
+// and running commands come from tests/TestUtil.h).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "TestUtil.h"
 #include "ioa/codegen/Generator.h"
 #include "ioa/spec/Frontend.h"
 
@@ -25,59 +26,6 @@ namespace fs = std::filesystem;
 
 inline std::string sourceDir() { return IOAWB_SOURCE_DIR; }
 inline std::string samplesDir() { return sourceDir() + "/samples"; }
-
-// A fresh directory under the system temp dir, removed when the test passes.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    std::string tmpl = (fs::temp_directory_path() / ("ioawb-" + tag + "-XXXXXX")).string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    if (!mkdtemp(buf.data())) ADD_FAILURE() << "mkdtemp failed";
-    path_ = buf.data();
-  }
-  ~TempDir() {
-    if (!::testing::Test::HasFailure() && !std::getenv("IOAWB_KEEP_TEMP")) {
-      std::error_code ec;
-      fs::remove_all(path_, ec);
-    }
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
-
- private:
-  std::string path_;
-};
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-inline CommandResult run(const std::string& cmd) {
-  CommandResult r;
-  std::FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  int st = pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-inline std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void writeFile(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 inline bool haveCompiler(const std::string& cxx) { return run(cxx + " --version").status == 0; }
 

@@ -2,14 +2,11 @@
 // proved equal to the layered paths under their CCPs, and mutated bypasses or
 // a weakened CCP are refuted with a concrete state and message.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <map>
+#include <cstdlib>
 
+#include "TestUtil.h"
 #include "ioa/engine/Generate.h"
 #include "ioa/optimizer/Collapse.h"
 
@@ -44,22 +41,26 @@ const Flagship& flagship() {
   return *f;
 }
 
+// `files` with `from` replaced by `to` in the stack source (the mutation must be found).
+std::vector<opt::CppFile> mutate(std::vector<opt::CppFile> files, const std::string& from, const std::string& to) {
+  if (from.empty()) return files;
+  bool done = false;
+  for (opt::CppFile& c : files)
+    if (size_t at = c.text.find(from); c.path == flagship().req.stackSource && at != std::string::npos) {
+      c.text.replace(at, from.size(), to);
+      done = true;
+    }
+  EXPECT_TRUE(done) << "mutation site not found: " << from;
+  return files;
+}
+
 // A path's obligation on the collapsed sources after replacing `from` by `to` in the stack source.
 opt::EquivalenceResult pathProof(const std::string& name, const std::string& from, const std::string& to,
                                  unsigned timeoutMs) {
   const Flagship& f = flagship();
   opt::CollapseRequest req = f.req;
   req.timeoutMs = timeoutMs;
-  std::vector<opt::CppFile> files = f.out.files;
-  if (!from.empty()) {
-    bool done = false;
-    for (opt::CppFile& c : files)
-      if (size_t at = c.text.find(from); c.path == f.req.stackSource && at != std::string::npos) {
-        c.text.replace(at, from.size(), to);
-        done = true;
-      }
-    EXPECT_TRUE(done) << "mutation site not found: " << from;
-  }
+  std::vector<opt::CppFile> files = mutate(f.out.files, from, to);
   std::vector<opt::CollapsedPath> paths;
   for (const opt::CollapsedPath& p : f.out.paths)
     if (p.name == name) paths.push_back(p);
@@ -80,14 +81,11 @@ opt::EquivalenceResult downPath(const std::string& from = "", const std::string&
 // once through the layered path and once through the collapsed dispatch `dn`.
 // Returns the harness's report, which starts with "differs" or "same".
 std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector<opt::CxValue>& inputs) {
-  namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("ioawb-replay-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  test::TempDir dir("replay");
   std::string units;
   for (const opt::CppFile& f : files) {
-    std::ofstream(dir / f.path) << f.text;
-    if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path).string();
+    test::writeFile(dir / f.path, f.text);
+    if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path);
   }
   std::string setup, payload;
   uint64_t plen = 0;
@@ -100,8 +98,8 @@ std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector
     if (p == "m.plen") {
       plen = std::stoull(in.value);
     } else if (p.rfind("m.pay[", 0) == 0) {
-      payload += "  if (" + p.substr(6, p.find(']') - 6) + "ull < PLEN) m.payload_data()[" + p.substr(6, p.find(']') - 6) +
-                 "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
+      const std::string k = p.substr(6, p.find(']') - 6);
+      payload += "  if (" + k + "ull < PLEN) m.payload_data()[" + k + "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
     } else if (p.rfind("self.", 0) == 0 && p.find('[') == std::string::npos && p.find("head_") == std::string::npos) {
       std::string f = p.substr(5);
       bool pub = f.rfind("l", 0) == 0 || f.rfind("to_net", 0) == 0 || f.rfind("to_app", 0) == 0;
@@ -113,43 +111,33 @@ std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector
         setup += "  a." + f + " = static_cast<std::remove_reference_t<decltype(a." + f + ")>>(" + literal(in.value) + ");\n";
     }
   }
-  std::ofstream(dir / "replay.cpp")
-      << "#include <cstdio>\n#include <cstring>\n#include <string>\n#include <type_traits>\n"
-      << "#include \"reliable_Reliable.h\"\n"
-      << "using ioa_gen::reliable::Reliable;\n"
-      << "static std::string dump(const Reliable& r) {\n"
-      << "  std::string s; ioa::rt::TraceOut o(&s); r.trace_state(o); return s;\n}\n"
-      << "int main() {\n  const uint32_t PLEN = " << plen << ";\n  Reliable a;\n"
-      << setup << "  Reliable b = a;\n"
-      << "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n"
-      << payload << "  a.dn_layered(m);\n  b.dn(m);\n"
-      << "  bool same = dump(a) == dump(b) && a.to_net == b.to_net && a.to_app == b.to_app;\n"
-      << "  std::printf(\"%s\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\", dump(a).c_str(), dump(b).c_str());\n"
-      << "  return 0;\n}\n";
-  std::string exe = (dir / "replay").string();
-  std::string cmd = std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.string() + " -I" IOAWB_RUNTIME_DIR + units +
-                    " " + (dir / "replay.cpp").string() + " -o " + exe + " 2>&1 && " + exe + " 2>&1";
-  std::string out;
-  if (FILE* pipe = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-    pclose(pipe);
-  }
-  fs::remove_all(dir);
-  return out;
+  test::writeFile(dir / "replay.cpp",
+      "#include <cstdio>\n#include <cstring>\n#include <string>\n#include <type_traits>\n"
+      "#include \"reliable_Reliable.h\"\n"
+      "using ioa_gen::reliable::Reliable;\n"
+      "static std::string dump(const Reliable& r) {\n"
+      "  std::string s; ioa::rt::TraceOut o(&s); r.trace_state(o); return s;\n}\n"
+      "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n  Reliable a;\n" +
+      setup + "  Reliable b = a;\n"
+      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" +
+      payload + "  a.dn_layered(m);\n  b.dn(m);\n"
+      "  bool same = dump(a) == dump(b) && a.to_net == b.to_net && a.to_app == b.to_app;\n"
+      "  std::printf(\"%s\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\", dump(a).c_str(), dump(b).c_str());\n"
+      "  return 0;\n}\n");
+  const std::string exe = dir / "replay";
+  return test::run(std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.path() + " -I" IOAWB_RUNTIME_DIR + units +
+                   " " + (dir / "replay.cpp") + " -o " + exe + " && " + exe)
+      .output;
 }
 
-// The collapsed sources of the flagship after replacing `from` by `to` in the stack source.
+// The flagship's sources, collapsed, after replacing `from` by `to` in the stack source.
 std::vector<opt::CppFile> mutated(const std::string& from, const std::string& to) {
   const Flagship& f = flagship();
-  std::vector<opt::CppFile> out = f.req.files;
+  std::vector<opt::CppFile> all = f.req.files;
   for (const opt::CppFile& c : f.out.files)
-    for (opt::CppFile& o : out)
+    for (opt::CppFile& o : all)
       if (o.path == c.path) o.text = c.text;
-  for (opt::CppFile& o : out)
-    if (size_t at = o.text.find(from); o.path == f.req.stackSource && at != std::string::npos) o.text.replace(at, from.size(), to);
-  return out;
+  return mutate(std::move(all), from, to);
 }
 
 bool mentions(const opt::EquivalenceResult& r, const std::string& what) {
