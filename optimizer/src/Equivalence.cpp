@@ -376,9 +376,10 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (SymVal& a : sargv) apply(a);
       }
     }
-    // What is left of the obligation's timeout (which covers all of it).
+    // The obligation's timeout covers all of it: what has been used, and what is left (at least 1 ms).
+    auto usedMs = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
     auto leftMs = [&]() -> unsigned {
-      double used = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      double used = usedMs();
       return used >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - used);
     };
     // A precondition that never holds would make every claim vacuous: say so instead.
@@ -395,19 +396,14 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         return finish();
       }
     }
-    unsigned pruneMs = 200;  // per pruning query; IOAWB_OPT_PRUNE_MS overrides (0: no pruning), for studying
-    if (const char* e = std::getenv("IOAWB_OPT_PRUNE_MS")) pruneMs = static_cast<unsigned>(std::strtoul(e, nullptr, 10));
-    X.assume(pruneMs ? assume : z.bool_val(true), pruneMs ? pruneMs : 1, leftMs());
-    if (!pruneMs) X.disablePruning();
-    auto tExec = std::chrono::steady_clock::now();
+    const bool debug = std::getenv("IOAWB_OPT_DEBUG") != nullptr;
+    X.assume(assume, 200, leftMs());
+    const double execStart = usedMs();
     RunResult rs = X.call(src, specialized, sargv, self);
     RunResult rt = X.call(tgt, specialized, sargv, self);
-    if (std::getenv("IOAWB_OPT_DEBUG"))
-      std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms, %u pruning queries\n", q.name.c_str(),
-                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tExec).count(), X.pruningQueries());
-    if (std::getenv("IOAWB_OPT_DEBUG"))
-      std::fprintf(stderr, "[optimizer] %s: pruning took %.0f ms, %u queries undecided\n", q.name.c_str(), X.pruningMs(),
-                   X.pruningUnknown());
+    if (debug)
+      std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms, %u pruning queries (%.0f ms, %u undecided)\n",
+                   q.name.c_str(), usedMs() - execStart, X.pruningQueries(), X.pruningMs(), X.pruningUnknown());
 
     // ---- what must agree: every part of every parameter object, and the result
     std::vector<Leaf> leaves;
@@ -460,71 +456,61 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     // The disjunction `differ` is unsatisfiable iff each disjunct is: solve one query per
     // part of the state (after dropping parts whose two sides simplify to the same term),
     // so that one hard part cannot hide the others' answers and each query stays small.
-    std::vector<std::pair<std::string, z3::expr>> parts;
-    for (auto& [path, d] : named) parts.emplace_back(path, d);
-    if (hasRet) parts.emplace_back("result", *rs.ret->leaf != *rt.ret->leaf);
-    // the target's undefined behaviour: one query (split by case it takes far longer), last
-    parts.emplace_back("undefined behaviour", rt.ub);
-    auto msSince = [](std::chrono::steady_clock::time_point t) {
-      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+    // A state part is first tried without the hypothesis that the source is defined (often
+    // a large term): a part that cannot differ even then cannot differ with it. The
+    // target's undefined behaviour needs that hypothesis; it is one query (split by case it
+    // takes far longer), and the last.
+    struct Part {
+      std::string name;
+      z3::expr differs;
+      bool tryWithoutDefinedness;
     };
-    const double partsStart = msSince(t0);
-    // the timeout covers the whole obligation: what symbolic execution left of it
-    const double partsBudget = std::max(1.0, q.timeoutMs - partsStart);
+    std::vector<Part> parts;
+    for (auto& [path, d] : named) parts.push_back({path, d, true});
+    if (hasRet) parts.push_back({"result", *rs.ret->leaf != *rt.ret->leaf, true});
+    parts.push_back({"undefined behaviour", rt.ub, false});
+    auto query = [&](std::initializer_list<z3::expr> facts, unsigned timeoutMs) {
+      z3::solver sv(z);
+      z3::params sp(z);
+      sp.set("timeout", timeoutMs);
+      sv.set(sp);
+      for (const z3::expr& f : facts) sv.add(f);
+      return sv;
+    };
     z3::solver s(z);
     z3::check_result cr = z3::unsat;
     std::string unknownPart, unknownReason;
+    auto outOfTime = [&](const Part& part) {
+      if (usedMs() < q.timeoutMs) return false;
+      if (unknownPart.empty()) unknownPart = part.name, unknownReason = "timeout";
+      cr = z3::unknown;
+      return true;
+    };
     size_t solved = 0;
-    for (auto& [path, d] : parts) {
-      z3::expr dd = d.simplify();
+    for (const Part& part : parts) {
+      z3::expr dd = part.differs.simplify();
       if (dd.is_false()) continue;
-      double left = partsBudget - (msSince(t0) - partsStart);
-      if (left < 1) {
-        if (unknownPart.empty()) unknownPart = path, unknownReason = "timeout";
-        cr = z3::unknown;
-        break;
-      }
+      if (outOfTime(part)) break;
       ++solved;
-      // First without the hypothesis that the source is defined (often a large term): a part
-      // that cannot differ even then cannot differ with it. Otherwise the full query decides.
-      if (&path != &parts.back().first) {  // the target's UB needs the source's definedness
-        z3::solver quick(z);
-        z3::params qp(z);
-        qp.set("timeout", static_cast<unsigned>(std::min(left, 2000.0)));
-        quick.set(qp);
-        quick.add(assume);
-        quick.add(dd);
-        if (quick.check() == z3::unsat) {
-          if (std::getenv("IOAWB_OPT_DEBUG"))
-            std::fprintf(stderr, "[optimizer] %s: part %s: same (without the definedness hypothesis) at %.0f ms\n",
-                         q.name.c_str(), path.c_str(), msSince(t0));
-          continue;
-        }
-        left = partsBudget - (msSince(t0) - partsStart);
-        if (left < 1) {
-          if (unknownPart.empty()) unknownPart = path, unknownReason = "timeout";
-          cr = z3::unknown;
-          break;
-        }
+      if (part.tryWithoutDefinedness && query({assume, dd}, std::min(leftMs(), 2000u)).check() == z3::unsat) {
+        if (debug)
+          std::fprintf(stderr, "[optimizer] %s: part %s: same (without the definedness hypothesis) at %.0f ms\n",
+                       q.name.c_str(), part.name.c_str(), usedMs());
+        continue;
       }
-      z3::solver ps(z);
-      z3::params pp(z);
-      pp.set("timeout", static_cast<unsigned>(left));
-      ps.set(pp);
-      ps.add(assume);
-      ps.add(!rs.ub);
-      ps.add(dd);
+      if (outOfTime(part)) break;
+      z3::solver ps = query({assume, !rs.ub, dd}, leftMs());
       if (const char* dir = std::getenv("IOAWB_OPT_DUMP_PARTS")) {  // for studying slow parts with `z3 -smt2`
         std::string f = std::string(dir) + "/" + q.name + "-" + std::to_string(solved) + ".smt2";
         if (FILE* out = std::fopen(f.c_str(), "w")) {
-          std::fprintf(out, "; %s\n%s", path.c_str(), ps.to_smt2().c_str());
+          std::fprintf(out, "; %s\n%s", part.name.c_str(), ps.to_smt2().c_str());
           std::fclose(out);
         }
       }
       z3::check_result pr = ps.check();
-      if (std::getenv("IOAWB_OPT_DEBUG"))
-        std::fprintf(stderr, "[optimizer] %s: part %s: %s at %.0f ms\n", q.name.c_str(), path.c_str(),
-                     pr == z3::unsat ? "same" : pr == z3::sat ? "differs" : "unknown", msSince(t0));
+      if (debug)
+        std::fprintf(stderr, "[optimizer] %s: part %s: %s at %.0f ms\n", q.name.c_str(), part.name.c_str(),
+                     pr == z3::unsat ? "same" : pr == z3::sat ? "differs" : "unknown", usedMs());
       if (pr == z3::sat) {
         s = ps;
         cr = z3::sat;
@@ -532,7 +518,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       }
       if (pr == z3::unknown) {
         cr = z3::unknown;
-        if (unknownPart.empty()) unknownPart = path, unknownReason = ps.reason_unknown();
+        if (unknownPart.empty()) unknownPart = part.name, unknownReason = ps.reason_unknown();
       }
     }
     if (cr == z3::unsat) {

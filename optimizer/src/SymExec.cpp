@@ -1845,14 +1845,18 @@ struct SymExec::Frame {
 
 SymExec::SymExec(z3::context& z, ASTContext& ast, ExecConfig cfg) : z_(z), ast_(ast), cfg_(cfg) {}
 
+void SymExec::setPruningTimeout(unsigned ms) {
+  z3::params p(z_);
+  p.set("timeout", ms);
+  feas_->set(p);
+}
+
 void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
   deadline_ = budgetMs ? nowMs() + budgetMs : 0;
   feas_ = std::make_unique<z3::solver>(z_);
   feasTimeoutMs_ = timeoutMs;
   unknownStreak_ = 0;
-  z3::params p(z_);
-  p.set("timeout", timeoutMs);
-  feas_->set(p);
+  setPruningTimeout(timeoutMs);
   feas_->add(a);
   if (const char* f = std::getenv("IOAWB_OPT_DUMP_ASSUME")) {
     if (FILE* out = std::fopen(f, "w")) {
@@ -1877,16 +1881,10 @@ int SymExec::decide(const z3::expr& live, const z3::expr& c) {
     // Pruning is only an optimisation (an undecided branch is explored): when the solver
     // keeps giving up on these queries, ask it for less time, and for the full time again
     // once one prunes a branch (unsat; a sat answer prunes nothing).
-    if (r == z3::unknown && ++unknownStreak_ == 8) {
-      z3::params q(z_);
-      q.set("timeout", std::max(10u, feasTimeoutMs_ / 10));
-      feas_->set(q);
+    if (r == z3::unknown && ++unknownStreak_ == kUndecidedStreak) {
+      setPruningTimeout(std::max(10u, feasTimeoutMs_ / 10));
     } else if (r == z3::unsat) {
-      if (unknownStreak_ >= 8) {
-        z3::params q(z_);
-        q.set("timeout", feasTimeoutMs_);
-        feas_->set(q);
-      }
+      if (unknownStreak_ >= kUndecidedStreak) setPruningTimeout(feasTimeoutMs_);
       unknownStreak_ = 0;
     }
     if (std::getenv("IOAWB_OPT_DEBUG")) {

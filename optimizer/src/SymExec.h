@@ -129,7 +129,6 @@ class SymExec {
   void assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs = 0);
   int decide(const z3::expr& live, const z3::expr& c);
   unsigned pruningQueries() const { return queries_; }
-  void disablePruning() { feas_.reset(); }
   double pruningMs() const { return pruningMs_; }
   unsigned pruningUnknown() const { return pruningUnknown_; }
 
@@ -147,6 +146,8 @@ class SymExec {
   unsigned pruningUnknown_ = 0;
   unsigned feasTimeoutMs_ = 200;  // per pruning query
   unsigned unknownStreak_ = 0;    // pruning queries in a row the solver could not decide
+  static constexpr unsigned kUndecidedStreak = 8;  // after this many, pruning queries get a tenth of the time
+  void setPruningTimeout(unsigned ms);
   double deadline_ = 0;  // steady-clock ms; 0 = none
 };
 
