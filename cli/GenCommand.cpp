@@ -114,12 +114,12 @@ Command addExportCommand(CLI::App& app) {
                 return int(kFailed);
               }
               if (op.unknown()) verdict = kUnknown;
-              // the export keeps the generated sources under gen/: swap in the collapsed stack
-              for (const codegen::GeneratedFile& f : op.files)
-                for (codegen::GeneratedFile& e : ex.files)
-                  if (e.path == "gen/" + f.path && e.text != f.text) e.text = f.text;
-              for (const codegen::GeneratedFile& f : op.files)
+              // the export keeps the generated sources under gen/: swap in the collapsed stack, add the report
+              for (const codegen::GeneratedFile& f : op.files) {
                 if (f.path == "OPTIMIZATION.json") ex.files.push_back(f);
+                for (codegen::GeneratedFile& e : ex.files)
+                  if (e.path == "gen/" + f.path) e.text = f.text;
+              }
             }
             int rc = finish(ex, o->out, "exported");
             if (rc == kOk && verdict == kUnknown)

@@ -55,6 +55,17 @@ QLabel* note(const QString& text) {
   l->setStyleSheet(QStringLiteral("QLabel { color: #3c4043; }"));
   return l;
 }
+
+// A splitter of `parts` that never collapses one, with stretch factors and initial sizes (if given).
+QSplitter* splitter(Qt::Orientation o, std::initializer_list<QWidget*> parts, const QList<int>& stretch = {},
+                    const QList<int>& sizes = {}) {
+  auto* s = new QSplitter(o);
+  for (QWidget* w : parts) s->addWidget(w);
+  for (int i = 0; i < stretch.size(); ++i) s->setStretchFactor(i, stretch[i]);
+  if (!sizes.isEmpty()) s->setSizes(sizes);
+  s->setChildrenCollapsible(false);
+  return s;
+}
 }  // namespace
 
 QsciScintilla* makeCppView(QWidget* parent) {
@@ -110,13 +121,7 @@ CodePanel::CodePanel(QWidget* parent) : QWidget(parent), units_(new QStandardIte
 
   code_ = makeCppView(this);
 
-  auto* split = new QSplitter(Qt::Horizontal);
-  split->addWidget(unitView_);
-  split->addWidget(code_);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 4);
-  split->setSizes({240, 900});
-  split->setChildrenCollapsible(false);
+  QSplitter* split = splitter(Qt::Horizontal, {unitView_, code_}, {1, 4}, {240, 900});
 
   auto* bar = new QHBoxLayout;
   bar->addWidget(refresh_);
@@ -449,14 +454,6 @@ QThreadPool* optimizerPool() {
   return pool;
 }
 
-ProofState stateOfStatus(const std::string& status) {
-  if (status == "proved") return ProofState::Proved;
-  if (status == "refuted") return ProofState::Refuted;
-  if (status == "unknown") return ProofState::Unknown;
-  if (status == "not run") return ProofState::NotRun;
-  return ProofState::Error;
-}
-
 const int kBypassMarker = 1;
 const int ObligationRole = Qt::UserRole + 1;
 
@@ -599,24 +596,10 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent), model_(new QS
   layeredTitle_ = viewTitle();
   collapsedTitle_ = viewTitle();
 
-  auto* top = new QSplitter(Qt::Horizontal);
-  top->addWidget(table_);
-  top->addWidget(detail_);
-  top->setStretchFactor(0, 2);
-  top->setStretchFactor(1, 1);
-  top->setSizes({800, 400});
-  top->setChildrenCollapsible(false);
-  auto* code = new QSplitter(Qt::Horizontal);
-  code->addWidget(titled(layeredTitle_, layered_));
-  code->addWidget(titled(collapsedTitle_, collapsed_));
-  code->setChildrenCollapsible(false);
-  auto* split = new QSplitter(Qt::Vertical);
-  split->addWidget(top);
-  split->addWidget(code);
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 3);
-  split->setSizes({120, 400});
-  split->setChildrenCollapsible(false);
+  QSplitter* top = splitter(Qt::Horizontal, {table_, detail_}, {2, 1}, {800, 400});
+  QSplitter* code =
+      splitter(Qt::Horizontal, {titled(layeredTitle_, layered_), titled(collapsedTitle_, collapsed_)});
+  QSplitter* split = splitter(Qt::Vertical, {top, code}, {1, 3}, {120, 400});
 
   auto* bar = new QHBoxLayout;
   bar->addWidget(new QLabel(tr("Stack:")));
@@ -779,8 +762,8 @@ void OptimizerPanel::display(const Outcome& o) {
   int select = 0;
   for (int i = 0; i < static_cast<int>(r.obligations.size()); ++i) {
     const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(i)];
-    const ProofState state = stateOfStatus(ob.status);
-    if (state == ProofState::Refuted && stateOfStatus(r.obligations[static_cast<size_t>(select)].status) !=
+    const ProofState state = proofStateOfStatus(ob.status);
+    if (state == ProofState::Refuted && proofStateOfStatus(r.obligations[static_cast<size_t>(select)].status) !=
                                             ProofState::Refuted)
       select = i;
     const QString description = shortDescription(r, o.stack, ob);
@@ -825,7 +808,7 @@ void OptimizerPanel::selectObligation(int row) {
   }
   const engine::OptimizeResult& r = *shown_.result;
   const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(row)];
-  const ProofState state = stateOfStatus(ob.status);
+  const ProofState state = proofStateOfStatus(ob.status);
   const char* color = state == ProofState::Proved    ? "#188038"
                       : state == ProofState::Refuted ? "#c5221f"
                       : state == ProofState::NotRun  ? "#5f6368"

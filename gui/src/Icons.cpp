@@ -64,6 +64,14 @@ QString proofStateName(ProofState s) {
   return {};
 }
 
+ProofState proofStateOfStatus(const std::string& status) {
+  if (status == "proved") return ProofState::Proved;
+  if (status == "refuted") return ProofState::Refuted;
+  if (status == "unknown") return ProofState::Unknown;
+  if (status == "not run") return ProofState::NotRun;
+  return ProofState::Error;
+}
+
 QIcon proofStateIcon(ProofState s) {
   switch (s) {
     case ProofState::NotRun:

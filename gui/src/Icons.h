@@ -5,6 +5,7 @@
 
 #include <QIcon>
 #include <QString>
+#include <string>
 
 namespace ioa::gui {
 
@@ -13,6 +14,8 @@ enum class ProofState { NotRun, Running, Proved, Cached, Refuted, Unknown, Error
 
 QIcon proofStateIcon(ProofState s);
 QString proofStateName(ProofState s);  // "proved", "refuted", ...
+// An engine status ("proved", "refuted", "unknown", "not run"; anything else is an error).
+ProofState proofStateOfStatus(const std::string& status);
 
 // "error", "warning", "note"
 QIcon severityIcon(const QString& severity);

@@ -71,10 +71,10 @@ QString labelOf(const engine::ObligationInfo& o) {
 }
 
 ProofState stateOfResult(const engine::ObligationResult& r) {
-  if (r.status == "proved") return r.cached ? ProofState::Cached : ProofState::Proved;
-  if (r.status == "refuted") return ProofState::Refuted;
-  if (r.status == "unknown") return r.reason == "cancelled" ? ProofState::Cancelled : ProofState::Unknown;
-  return ProofState::Error;
+  const ProofState s = proofStateOfStatus(r.status);
+  if (s == ProofState::Proved && r.cached) return ProofState::Cached;
+  if (s == ProofState::Unknown && r.reason == "cancelled") return ProofState::Cancelled;
+  return s;
 }
 
 // Which state a group shows: the most telling one among its obligations.
