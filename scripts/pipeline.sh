@@ -26,7 +26,7 @@ echo "== check $SPEC"
 "$BIN" check "$SPEC"
 if has prove; then
   echo "== prove $SPEC"
-  verdict "$BIN" prove "$SPEC" --quiet --timeout "${IOAWB_TIMEOUT:-5000}"
+  verdict "$BIN" prove "$SPEC" --quiet --timeout "${IOAWB_TIMEOUT:-10000}"
 fi
 if has gen; then
   echo "== gen $SPEC --stack $STACK -> $OUT/gen"

@@ -56,11 +56,12 @@ Query& Query::bind(const Var* v, const Expr* e) {
   return *this;
 }
 
-Query& Query::assume(const Expr* e, std::string label, SidePolicy p) {
+Query& Query::assume(const Expr* e, std::string label, SidePolicy p, Reach reach) {
   Step s = make(Step::Kind::Assume);
   s.expr = e;
   s.label = std::move(label);
   s.policy = p;
+  s.reach = reach;
   steps.push_back(std::move(s));
   return *this;
 }

@@ -96,6 +96,7 @@ class QueryEncoder {
       case Step::Kind::Assume: {
         z3::expr v = termWithSides(s.expr, sides);
         absorb(sides, s.policy);
+        if (s.reach != Reach::Core) seg().distant.emplace_back(seg().hyps.size(), s.reach);
         seg().hyps.push_back(v);
         return;
       }

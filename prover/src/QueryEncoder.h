@@ -20,6 +20,7 @@ struct GoalItem {
 // Assertions between two checkpoints, and the goals checked at the second.
 struct Segment {
   std::vector<z3::expr> hyps;
+  std::vector<std::pair<size_t, Reach>> distant;  // hyps (by index) assumed only by wider attempts
   std::vector<GoalItem> goals;
   std::vector<z3::expr> existentials;  // goals hold for some value of these (abstract start states)
   int depth = 0;                       // bounded model checking steps taken before this checkpoint

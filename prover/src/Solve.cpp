@@ -3,6 +3,7 @@
 #include "Solve.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -18,7 +19,7 @@
 namespace ioa::prover::detail {
 
 // Bump when the encoding changes meaning, so old cache entries are not reused.
-constexpr const char* kHashSalt = "ioawb-prover 2\n";
+constexpr const char* kHashSalt = "ioawb-prover 3\n";
 
 std::string fileNameFor(const std::string& id) {
   std::string s;
@@ -149,14 +150,29 @@ std::string orderDeclarations(const std::string& text) {
   return out;
 }
 
+// Focus levels of the hypotheses: 0 assumes the core ones only, 1 also the
+// near ones, kFullFocus all of them (the query as stated).
+constexpr int kFullFocus = static_cast<int>(Reach::Far);
+
+// Appends the hypotheses of `s` that an attempt at `focus` assumes.
+void addHyps(std::vector<z3::expr>& facts, const Segment& s, int focus) {
+  size_t d = 0;
+  for (size_t j = 0; j < s.hyps.size(); ++j) {
+    while (d < s.distant.size() && s.distant[d].first < j) ++d;
+    int reach = d < s.distant.size() && s.distant[d].first == j ? static_cast<int>(s.distant[d].second) : 0;
+    if (reach <= focus) facts.push_back(s.hyps[j]);
+  }
+}
+
 // One SMT-LIB benchmark per checkpoint with goals: everything asserted so far
-// (earlier checkpoints' goals included) and the negated goal.
-std::vector<std::string> segmentScripts(z3::context& c, const EncodedQuery& q) {
+// (earlier checkpoints' goals included) and the negated goal; at a `focus`
+// below kFullFocus, without the hypotheses beyond it.
+std::vector<std::string> segmentScripts(z3::context& c, const EncodedQuery& q, int focus = kFullFocus) {
   std::vector<std::string> out;
   std::vector<z3::expr> facts = q.global;
   for (size_t i = 0; i < q.segments.size(); ++i) {
     const Segment& s = q.segments[i];
-    for (const z3::expr& h : s.hyps) facts.push_back(h);
+    addHyps(facts, s, focus);
     if (s.goals.empty()) continue;
     std::vector<z3::expr> ind;
     z3::expr neg = negatedGoal(c, s, static_cast<int>(i), ind);
@@ -184,35 +200,49 @@ namespace {
 // MBQI on the query without canonical-form facts ("relaxed") finds models
 // (counterexamples, confirmed against the full query before being reported)
 // and also proves what needs witnesses for existentials; the full query with
-// MBQI comes last.
+// MBQI comes last. Before all that, e-matching on focused queries (without
+// the far, then without the near hypotheses, see Reach): many invariants
+// assumed at once give e-matching more to chase than the proof needs.
 struct Attempt {
   bool simple;      // Z3's SMT core without preprocessing tactics
   bool mbqi;
   bool relaxed;     // the query without canonical-form facts
   unsigned seed;
   unsigned rlimit;  // resource budget; 0 = the rest of the time
+  int focus = kFullFocus;
 };
 const std::vector<Attempt> kAttempts = {
-    {true, false, false, 0, 300000},   {false, false, false, 0, 2000000}, {false, true, true, 0, 4000000},
+    {true, false, false, 0, 300000},   {false, false, false, 0, 2000000},
+    {false, false, false, 0, 1500000, 0}, {false, false, false, 0, 1500000, 1}, {false, false, false, 1, 1500000, 1},
+    {false, true, true, 0, 4000000},
     {true, false, false, 1, 600000},   {false, false, false, 1, 4000000}, {false, false, false, 2, 8000000},
     {false, true, true, 1, 0},         {false, true, false, 0, 0}};
 
 // Per checkpoint, how it was decided: '0'.. an e-matching attempt, 'r' model
 // search without canonical-form facts, 'm' model search on the full query,
 // '-' undecided. The emitted SMT-LIB follows the same road.
+// `focused[f]`: the scripts at focus f (for checkpoints decided by a focused attempt).
+using FocusedScripts = std::array<std::vector<std::string>, kFullFocus>;
 std::string joinScripts(const std::vector<std::string>& full, const std::vector<std::string>& relaxed,
-                        const std::string& phases) {
+                        const std::string& phases, const FocusedScripts& focused = {}) {
   if (full.empty()) return "; no goals: the query holds\n(assert false)\n(check-sat)\n";
   std::string out;
   for (size_t i = 0; i < full.size(); ++i) {
     if (i) out += "(reset)\n";
     char ph = i < phases.size() ? phases[i] : '-';
     bool relaxedPhase = false;
+    int focus = kFullFocus;
     if (ph >= '0' && ph < static_cast<char>('0' + kAttempts.size())) {
       const Attempt& at = kAttempts[static_cast<size_t>(ph - '0')];
       if (!at.mbqi) out += "(set-option :smt.mbqi false)\n";
       if (at.seed) out += "(set-option :smt.random_seed " + std::to_string(at.seed) + ")\n";
       relaxedPhase = at.relaxed;
+      focus = at.focus;
+    }
+    if (focus < kFullFocus && i < focused[static_cast<size_t>(focus)].size()) {
+      out += "; proved from the assumptions closest to the goal (a subset of the query's: sound for a proof)\n";
+      out += focused[static_cast<size_t>(focus)][i];
+      continue;
     }
     if (relaxedPhase && i < relaxed.size()) {
       out += "; model search without the canonical-form facts of sequences and maps; the model was\n"
@@ -285,20 +315,19 @@ class ObligationSolver {
   // The whole script: one section per case. `withPhases`: as emitted (solver
   // options of the attempt that decided each checkpoint), else as hashed.
   std::string script(bool withPhases) {
-    if (cases_.size() == 1) {
-      Case& cs = *cases_[0];
-      std::vector<std::string> relaxed;
-      if (withPhases && cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
-      return joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "");
-    }
     std::string out;
     for (size_t k = 0; k < cases_.size(); ++k) {
       Case& cs = *cases_[k];
       std::vector<std::string> relaxed;
-      if (withPhases && cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
+      FocusedScripts focused;
+      if (withPhases) {
+        if (cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
+        for (int f = 0; f < kFullFocus; ++f) focused[static_cast<size_t>(f)] = segmentScripts(c_, cs.q, f);
+      }
+      std::string text = joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "", focused);
+      if (cases_.size() == 1) return text;
       if (k) out += "(reset)\n";
-      out += "; case " + caseText(split_, cc_, cs.index) + "\n";
-      out += joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "");
+      out += "; case " + caseText(split_, cc_, cs.index) + "\n" + text;
     }
     return out;
   }
@@ -408,6 +437,43 @@ class ObligationSolver {
     }
     keep.emplace(s);
     return cr;
+  }
+
+  // A focused attempt runs on its SMT-LIB text in a context of its own: its
+  // outcome then depends on the focused query alone (Z3's search follows the
+  // order terms were created in, and the full query creates many more), and
+  // `z3 -smt2` on the emitted script retraces it.
+  z3::check_result focusedAttempt(const std::vector<z3::expr>& facts, const z3::expr& neg, const Attempt& at) {
+    unsigned left = remaining();
+    if (left == 0) {
+      reason_ = "timeout";
+      return z3::unknown;
+    }
+    std::vector<Z3_ast> arr(facts.begin(), facts.end());
+    std::string text = orderDeclarations(Z3_benchmark_to_smtlib_string(c_, "", "", "unknown", "", static_cast<unsigned>(arr.size()),
+                                                                       arr.data(), neg));
+    try {
+      z3::context fresh;
+      z3::solver s = at.simple ? z3::solver(fresh, z3::solver::simple()) : z3::solver(fresh);
+      z3::params p(fresh);
+      p.set("smt.mbqi", at.mbqi);
+      p.set("random_seed", at.seed);
+      p.set("rlimit", at.rlimit);
+      p.set("timeout", left);
+      s.set(p);
+      s.from_string(text.c_str());
+      auto ta = std::chrono::steady_clock::now();
+      z3::check_result cr = s.check();
+      if (cr == z3::unknown) reason_ = cancelled_ && *cancelled_ ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
+      if (std::getenv("IOAWB_PROVER_PROFILE"))
+        std::fprintf(stderr, "[attempt] %-60s focus=%d seed=%u rlimit=%u -> %s %.1f ms\n", ob_.id.c_str(), at.focus,
+                     at.seed, at.rlimit, cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : s.reason_unknown().c_str(),
+                     msSince(ta));
+      return cr;
+    } catch (const z3::exception& e) {  // a script Z3 cannot read back: the full query decides
+      if (std::getenv("IOAWB_PROVER_PROFILE")) std::fprintf(stderr, "[attempt] %s: %s\n", ob_.id.c_str(), e.msg());
+      return z3::unknown;
+    }
   }
 
   // The refutation found in `model` (of encoding `q`) for checkpoint `seg`.
@@ -539,11 +605,19 @@ class ObligationSolver {
 
   Status solveCase(Case& cs) {
     const EncodedQuery& q = cs.q;
-    std::vector<z3::expr> facts = q.global, relaxedFacts;
+    std::array<std::vector<z3::expr>, kFullFocus + 1> byFocus;  // the facts at each focus
+    byFocus.fill(q.global);
+    std::vector<z3::expr>& facts = byFocus[kFullFocus];
+    std::vector<z3::expr> relaxedFacts;
     for (size_t i = 0; i < q.segments.size(); ++i) {
       const Segment& sg = q.segments[i];
-      for (const z3::expr& h : sg.hyps) facts.push_back(h);
+      for (int f = 0; f <= kFullFocus; ++f) addHyps(byFocus[static_cast<size_t>(f)], sg, f);
       if (sg.goals.empty()) continue;
+      // a focused attempt is worth it when it drops something its narrower neighbour keeps
+      auto worthIt = [&](int f) {
+        size_t n = byFocus[static_cast<size_t>(f)].size();
+        return f == kFullFocus || (n < facts.size() && (f == 0 || n > byFocus[static_cast<size_t>(f - 1)].size()));
+      };
       checkStart_ = std::chrono::steady_clock::now();
       std::vector<z3::expr> ind;
       z3::expr neg = negatedGoal(c_, sg, static_cast<int>(i), ind);
@@ -551,10 +625,10 @@ class ObligationSolver {
       bool wantModel = false;  // e-matching met a candidate model: go straight to model search
       for (size_t k = 0; k < kAttempts.size() && !decided; ++k) {
         const Attempt& at = kAttempts[k];
-        if (wantModel && !at.mbqi) continue;
+        if ((wantModel && !at.mbqi) || !worthIt(at.focus)) continue;
         const EncodedQuery* eq = &q;
         Encoder* en = cs.en.get();
-        std::vector<z3::expr>* fs = &facts;
+        std::vector<z3::expr>* fs = &byFocus[static_cast<size_t>(at.focus)];
         std::optional<z3::expr> rneg;
         std::vector<z3::expr> rind;
         if (at.relaxed) {
@@ -563,6 +637,15 @@ class ObligationSolver {
           en = cs.relaxedEn.get();
           fs = &relaxedFacts;
           rneg = negatedGoal(c_, cs.relaxedQ->segments[i], static_cast<int>(i), rind);
+        }
+        if (at.focus < kFullFocus) {  // without some hypotheses: a proof or nothing (neither a model nor a hint)
+          if (focusedAttempt(*fs, neg, at) == z3::unsat) {
+            cs.phases += static_cast<char>('0' + k);
+            decided = true;
+            break;
+          }
+          if (reason_ == "cancelled" || remaining() == 0) break;
+          continue;
         }
         std::optional<z3::solver> s;
         z3::check_result cr = attempt(*fs, rneg ? *rneg : neg, at.simple, at.mbqi, at.seed, at.rlimit, s, en);
@@ -596,7 +679,7 @@ class ObligationSolver {
       }
       if (!decided) return undecided(cs);
       if (!q.carryGoals) continue;
-      facts.push_back(segmentGoal(c_, sg));
+      for (auto& fs : byFocus) fs.push_back(segmentGoal(c_, sg));
       if (cs.relaxedQ && relaxedUpTo_ > i) relaxedFacts.push_back(segmentGoal(c_, cs.relaxedQ->segments[i]));
     }
     return Status::Proved;

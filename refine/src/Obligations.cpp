@@ -113,6 +113,39 @@ bool meets(const VarSet& a, const VarSet& b) {
   return false;
 }
 
+// Variables whose values are plain (no sequences, sets or maps): assuming facts
+// about them adds no quantified axioms.
+bool scalar(const Var* v) {
+  switch (v->sort ? v->sort->kind : SortKind::Error) {
+    case SortKind::Bool: case SortKind::Int: case SortKind::Nat: case SortKind::UInt: case SortKind::Range:
+    case SortKind::Enum: return true;
+    default: return false;
+  }
+}
+
+// Bound variables along the deepest nesting of quantifiers: a fact quantified
+// over pairs (k, l) is instantiated for every pair of matching terms.
+size_t quantifierDepth(const Expr* e) {
+  if (!e) return 0;
+  size_t inner = 0;
+  for (const Expr* a : e->args) inner = std::max(inner, quantifierDepth(a));
+  return inner + (e->op == Op::Forall || e->op == Op::Exists ? e->binders.size() : 0);
+}
+
+// How close an invariant `pred` (reading `reads`) is to an obligation about the
+// variables `focus` (what the transition touches and the goal reads). Core: it
+// reads nothing else and quantifies over one variable at most. Near: the rest
+// it reads are plain values. Far: it reads other sequences, sets or maps.
+prover::Reach reachOf(const Expr* pred, const VarSet& reads, const VarSet& focus) {
+  prover::Reach r = quantifierDepth(pred) > 1 ? prover::Reach::Near : prover::Reach::Core;
+  for (const Var* v : reads) {
+    if (focus.count(v)) continue;
+    if (!scalar(v)) return prover::Reach::Far;
+    r = prover::Reach::Near;
+  }
+  return r;
+}
+
 class Generator {
  public:
   Generator(Model& m, const Options& o) : m_(m), o_(o), b_(m.arena(), m.sorts) {}
@@ -165,16 +198,20 @@ class Generator {
 
   // Assumes the invariants of `a` (those before `upTo`); with `relevant`, only
   // those that read one of its variables (fewer, smaller hypotheses: a weaker
-  // assumption, so never unsound).
-  void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX, const VarSet* relevant = nullptr) {
+  // assumption, so never unsound), each with its reach from those variables
+  // (`goal`, the invariant being proved, is core).
+  void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX, const VarSet* relevant = nullptr,
+                        const Invariant* goal = nullptr) {
     auto invs = invariantsOf(a);
     for (size_t i = 0; i < invs.size() && i < upTo; ++i) {
+      prover::Reach reach = prover::Reach::Core;
       if (relevant) {
         VarSet rs;
         readsOf(invs[i]->pred, rs);
         if (!meets(rs, *relevant)) continue;
+        if (invs[i] != goal) reach = reachOf(invs[i]->pred, rs, *relevant);
       }
-      q.assume(invs[i]->pred, invs[i]->name);
+      q.assume(invs[i]->pred, invs[i]->name, SidePolicy::ignoreAll(), reach);
     }
   }
 
@@ -227,7 +264,7 @@ class Generator {
         relevant.insert(reads.begin(), reads.end());
         Query& q = ob.query;
         q.havoc(vars(a.state), "pre");
-        assumeInvariants(q, a, SIZE_MAX, &relevant);
+        assumeInvariants(q, a, SIZE_MAX, &relevant, inv);
         q.snapshot("pre-state", vars(a.state));
         q.action(&a, static_cast<int>(t));
         q.effect(&a, static_cast<int>(t));

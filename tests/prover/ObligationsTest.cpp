@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "TestUtil.h"
 #include "ioa/prover/Discharger.h"
 #include "ioa/refine/Obligations.h"
 #include "ioa/spec/Eval.h"
@@ -397,6 +398,96 @@ TEST(Obligations, RecheckRejectsWrongValues) {
     }
   ASSERT_TRUE(changed);
   EXPECT_FALSE(prover::recheckCounterexample(*bad.c->model, ob, forged, &why));
+}
+
+// Focused attempts: an invariant step assumes every invariant that meets the
+// transition or the goal, each with its reach; the solver first tries without
+// the far ones. Bounds is needed and far (it also reads the sequence s, which
+// neither `add` nor QSmall touches), so the focused attempts cannot prove the
+// step on their own and must not refute it either.
+const char* kBuffer = R"(
+automaton Buf
+  signature
+    internal add, bump, log
+  states
+    q: Seq[Nat] := {},
+    s: Seq[Nat] := {},
+    x: Nat := 0,
+    z: Nat := 0
+  transitions
+    internal add
+      eff q := q |- x
+    internal bump
+      pre x < 9
+      eff x := x + 1
+    internal log
+      eff s := s |- x;
+          z := 0
+
+invariant Bounds of Buf:
+  x < 10 /\ len(s) >= 0
+
+invariant Sizes of Buf:
+  len(q) >= z
+
+invariant Pairs of Buf:
+  \A k: Nat, l: Nat (k < l /\ l < len(q) => q[k] + q[l] < 20)
+
+invariant QSmall of Buf:
+  \A i: Nat (i < len(q) => q[i] < 10)
+)";
+
+TEST(Obligations, AssumedInvariantsCarryTheirReach) {
+  Spec ok(kBuffer);
+  const Obligation& ob = ok.get("invariant-step:Buf:QSmall:add");
+  std::map<std::string, prover::Reach> reach;
+  for (const prover::Step& st : ob.query.steps)
+    if (st.kind == prover::Step::Kind::Assume) reach[st.label] = st.reach;
+  EXPECT_EQ(reach.at("QSmall"), prover::Reach::Core);  // the goal's own pre-state
+  EXPECT_EQ(reach.at("Sizes"), prover::Reach::Near);   // reads z, a plain value add does not touch
+  EXPECT_EQ(reach.at("Pairs"), prover::Reach::Near);   // quantified over pairs
+  EXPECT_EQ(reach.at("Bounds"), prover::Reach::Far);   // reads the sequence s
+  EXPECT_EQ(ok.prove(ob.id).status, Status::Proved);
+
+  std::string text(kBuffer);
+  text.replace(text.find("x < 10 /\\ len(s) >= 0"), 21, "len(s) >= 0");
+  Spec bad(text);
+  Result r = bad.prove("invariant-step:Buf:QSmall:add");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  const FlatAutomaton& a = bad.aut("Buf");
+  Evaluator ev(*bad.c->model);
+  Evaluator::State s = stateOf(a, *pre);
+  for (const Invariant& inv : bad.c->model->invariants) EXPECT_TRUE(holds(ev, a, s, inv.pred)) << inv.name;
+  int t = transitionOf(a, "add");
+  ASSERT_GE(t, 0);
+  Evaluator::State got;
+  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(t)], s, {}, got)) << ev.error().message;
+  EXPECT_FALSE(holds(ev, a, got, invariant(*bad.c->model, "QSmall").pred));
+}
+
+// On the flagship, this step is out of reach of e-matching with every
+// relevant invariant assumed (dozens of them, quantified), and is proved from
+// the few closest to it. The emitted script is that focused query, and
+// `z3 -smt2` proves it again.
+TEST(Obligations, FocusedProofOfAFlagshipStepReproducesWithZ3) {
+  Spec flagship(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/stacks/reliable.ioa"));
+  const Obligation& ob = flagship.get("invariant-step:ReliableSystem:DataSent:A.Seqno.up");
+  test::TempDir d("focused");
+  prover::DischargeOptions o;
+  o.useCache = false;
+  o.timeoutMs = 60000;
+  o.smt2Dir = d.path();
+  Result r = prover::dischargeOne(*flagship.c->model, ob, o);
+  ASSERT_EQ(r.status, Status::Proved) << r.reason;
+  std::string file;
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) file = e.path().string();
+  ASSERT_FALSE(file.empty());
+  std::string script = test::readFile(file);
+  EXPECT_NE(script.find("assumptions closest to the goal"), std::string::npos) << "decided by the full query";
+  test::CommandResult z3 = test::run("z3 -smt2 -T:60 " + file, test::Stderr::Drop);
+  EXPECT_EQ(z3.output, "unsat\n");
 }
 
 }  // namespace

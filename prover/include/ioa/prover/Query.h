@@ -51,6 +51,16 @@ struct ExpectedTrace {
   std::vector<const Expr*> args;
 };
 
+// How close an assumption is to the goal. The solver first tries focused
+// queries that leave out the far (then also the near) assumptions: fewer
+// quantified facts for e-matching to chase. Dropping assumptions is sound for
+// a proof; a refutation only ever comes from the full query.
+enum class Reach : uint8_t {
+  Core,  // always assumed
+  Near,  // left out of the narrowest attempts only
+  Far,   // assumed by the full query only
+};
+
 // The abstract fragment run alongside one concrete transition in bounded
 // model checking of a simulation.
 struct Fragment {
@@ -92,6 +102,7 @@ struct Step {
   SourceRange range;
   bool useCurrent = false;
   bool assumeEnsuring = false;
+  Reach reach = Reach::Core;  // Assume
   ExpectedTrace expect;
   std::vector<Fragment> fragments;  // AnyTransition with abstractAut: one per concrete transition
 };
@@ -105,7 +116,8 @@ struct Query {
   Query& bind(const Var* v, const Expr* e);
   // Side conditions of assumed and proved predicates are ignored by default:
   // their well-definedness is an obligation of its own.
-  Query& assume(const Expr* e, std::string label = {}, SidePolicy p = SidePolicy::ignoreAll());
+  Query& assume(const Expr* e, std::string label = {}, SidePolicy p = SidePolicy::ignoreAll(),
+                Reach reach = Reach::Core);
   Query& goal(const Expr* e, std::string label, SourceRange r, SidePolicy p = SidePolicy::ignoreAll());
   Query& wdGoal(const Expr* e, std::string label);
   Query& action(const FlatAutomaton* a, int transition, SidePolicy p = {});
