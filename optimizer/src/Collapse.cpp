@@ -126,7 +126,8 @@ class Collapser {
     counter_ = 0;
     code += "void " + cls + "::dn_fast(const rt::Msg& m) {\n" + handler(0, true, "m") + "\n}\n\n";
     counter_ = 0;
-    code += "void " + cls + "::up_fast(const rt::Msg& m) {\n" + handler(static_cast<int>(layers_.size()) - 1, false, "m") +
+    code += "void " + cls + "::up_fast(const rt::Msg& m) {\n" +
+            handler(static_cast<int>(layers_.size()) - 1, false, "m", true) +
             "\n}\n\n";
     // traced builds (IOA_TRACE=1) keep the layered path: it records every layer's step
     for (const char* d : {"dn", "up"})
@@ -290,7 +291,34 @@ class Collapser {
     const ParmVarDecl* param;
     std::string msg;
     std::set<const ReturnStmt*> tailReturns;
+    std::set<std::string> known;  // conjuncts the common-case predicate established, as rendered
   };
+
+  // The conjuncts of a condition (`a && b && c`, parentheses and implicit casts ignored).
+  static void conjuncts(const Expr* e, std::vector<const Expr*>& out) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto* bo = dyn_cast<BinaryOperator>(e); bo && bo->getOpcode() == BO_LAnd) {
+      conjuncts(bo->getLHS(), out);
+      conjuncts(bo->getRHS(), out);
+      return;
+    }
+    out.push_back(e);
+  }
+
+  // What the up predicate checked of layer i's message `msg`: its fastpath clause's
+  // conjuncts, rendered as the inlined handler renders its own conditions.
+  std::set<std::string> upClause(int i, const std::string& msg) {
+    const Layer& l = layers_[static_cast<size_t>(i)];
+    std::set<std::string> out;
+    const auto* body = dyn_cast_or_null<CompoundStmt>(l.fastUp->getBody());
+    const ReturnStmt* ret = body && !body->body_empty() ? dyn_cast<ReturnStmt>(body->body_back()) : nullptr;
+    if (!ret || !ret->getRetValue() || l.fastUp->getNumParams() != 1) return out;
+    Ctx c{i, false, l.fastUp->getParamDecl(0), msg, {}, {}};
+    std::vector<const Expr*> cs;
+    conjuncts(ret->getRetValue(), cs);
+    for (const Expr* e : cs) out.insert(render(e, c));
+    return out;
+  }
 
   static void tailReturns(const Stmt* s, std::set<const ReturnStmt*>& out) {
     if (const auto* cs = dyn_cast_or_null<CompoundStmt>(s); cs && !cs->body_empty()) {
@@ -302,13 +330,17 @@ class Collapser {
 
   // The body of layer i's handler for one direction, with its state reached through the
   // stack's member, its message renamed, and every message it queues for a neighbour handed
-  // straight to that neighbour's (inlined) handler.
-  std::string handler(int i, bool down, const std::string& msg) {
+  // straight to that neighbour's (inlined) handler. `checked`: the up predicate checked this
+  // message against the layer's fastpath clause (the message the layers below pass up), so a
+  // condition made of that clause's conjuncts is known to hold and the handler does not test it
+  // again (the equivalence proof checks that the predicate does establish it).
+  std::string handler(int i, bool down, const std::string& msg, bool checked = false) {
     if (i < 0) return "to_app.push_back(" + msg + ");";
     if (i >= static_cast<int>(layers_.size())) return "to_net.push_back(" + msg + ");";
     const Layer& l = layers_[static_cast<size_t>(i)];
     const FunctionDecl* f = down ? l.inDn : l.inUp;
-    Ctx c{i, down, f->getParamDecl(0), msg, {}};
+    Ctx c{i, down, f->getParamDecl(0), msg, {}, {}};
+    if (checked && !down) c.known = upClause(i, msg);
     tailReturns(f->getBody(), c.tailReturns);
     std::string text = "  // " + l.cls->getNameAsString() + (down ? ".dn" : ".up") + "\n" + render(f->getBody(), c);
     return stripTrace(text);
@@ -343,11 +375,27 @@ class Collapser {
         if (mc->getNumArgs() != 1) throw Failure{where(mc->getBeginLoc()) + ": push_back with several arguments"};
         std::string var = "m" + std::to_string(++counter_);
         bool goesDown = q == l.dnq;
-        std::string next = handler(goesDown ? c.layer + 1 : c.layer - 1, goesDown, var);
-        std::string text = "{\n  const rt::Msg " + var + " = " + render(mc->getArg(0), c) + ";\n" + next + "\n}";
+        std::string arg = render(mc->getArg(0), c);
+        // passed up as the predicate passed it: the layer's own header popped off the checked message
+        bool checked = !goesDown && !c.known.empty() && arg == l.popHeader + "(" + c.msg + ")";
+        std::string next = handler(goesDown ? c.layer + 1 : c.layer - 1, goesDown, var, checked);
+        std::string text = "{\n  const rt::Msg " + var + " = " + arg + ";\n" + next + "\n}";
         size_t e = endOffset(mc->getEndLoc());
         if (StringRef buf = bufferOf(mc->getBeginLoc()); e < buf.size() && buf[e] == ';') ++e;
         edits.push_back({offset(mc->getBeginLoc()), e, text});
+        return;
+      }
+    }
+    if (const auto* is = dyn_cast<IfStmt>(s); is && !c.known.empty() && !is->getInit() && !is->getConditionVariable()) {
+      std::vector<const Expr*> cs;
+      conjuncts(is->getCond(), cs);
+      bool implied = true;
+      for (const Expr* e : cs) implied = implied && c.known.count(render(e, c));
+      if (implied) {
+        edits.push_back({offset(is->getCond()->getBeginLoc()), endOffset(is->getCond()->getEndLoc()),
+                         "true /* established by ccp_up */"});
+        collect(is->getThen(), c, edits);
+        collect(is->getElse(), c, edits);
         return;
       }
     }

@@ -169,6 +169,32 @@ TEST(Collapse, FindsTheLayersAndWritesBothPaths) {
   EXPECT_EQ(body.find("IOA_TRACE"), std::string::npos);
 }
 
+// The up bypass does not test again what ccp_up tested of the received frame:
+// the frame length (Bottom), the payload checksum (Checksum) and the kind byte
+// (Top) are folded to `true`; Seqno's tests of the sequence number stay.
+TEST(Collapse, UpBypassDoesNotRecheckWhatTheCcpChecked) {
+  const Flagship& f = flagship();
+  ASSERT_EQ(f.out.files.size(), 2u);
+  const std::string& src = f.out.files[1].text;
+  size_t fast = src.find("void Reliable::up_fast(");
+  ASSERT_NE(fast, std::string::npos);
+  std::string body = src.substr(fast, src.find("void Reliable::dn(") - fast);
+  size_t folds = 0;
+  for (size_t at = 0; (at = body.find("true /* established by ccp_up */", at)) != std::string::npos; ++at) ++folds;
+  EXPECT_EQ(folds, 3u) << body;
+  EXPECT_EQ(body.find("checksum16((m1)"), std::string::npos) << "the received payload is summed again";
+  EXPECT_NE(body.find("(hdr_Seqno_Header(m2)).seq == l1.s.recv_seq"), std::string::npos);
+}
+
+// Without the Checksum clause in ccp_up the folded test is no longer implied:
+// a frame with a wrong checksum takes the bypass and is delivered, where the
+// layered path drops it.
+TEST(Collapse, UpFoldWithoutItsCcpClauseIsRefuted) {
+  opt::EquivalenceResult r = pathProof("up", "if (!l2.fastpath_up(u2)) return false;", "", 600000);
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
+  EXPECT_FALSE(r.differences.empty());
+}
+
 TEST(Collapse, DownPathIsProvedUnderTheCcp) {
   opt::EquivalenceResult r = downPath();
   EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
