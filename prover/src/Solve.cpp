@@ -164,6 +164,28 @@ void addHyps(std::vector<z3::expr>& facts, const Segment& s, int focus) {
   }
 }
 
+// One SMT-LIB benchmark: `facts` asserted, `neg` the negated goal (declarations in an
+// order `z3 -smt2` reads back).
+std::string benchmarkText(z3::context& c, const std::vector<z3::expr>& facts, const z3::expr& neg) {
+  std::vector<Z3_ast> arr(facts.begin(), facts.end());
+  std::string text =
+      Z3_benchmark_to_smtlib_string(c, "", "", "unknown", "", static_cast<unsigned>(arr.size()), arr.data(), neg);
+  c.check_error();
+  return orderDeclarations(text);
+}
+
+// A solver with one attempt's configuration.
+z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned seed, unsigned rlimit, unsigned timeoutMs) {
+  z3::solver s = simple ? z3::solver(c, z3::solver::simple()) : z3::solver(c);
+  z3::params p(c);
+  p.set("smt.mbqi", mbqi);
+  p.set("random_seed", seed);
+  p.set("rlimit", rlimit);
+  p.set("timeout", timeoutMs);
+  s.set(p);
+  return s;
+}
+
 // One SMT-LIB benchmark per checkpoint with goals: everything asserted so far
 // (earlier checkpoints' goals included) and the negated goal; at a `focus`
 // below kFullFocus, without the hypotheses beyond it.
@@ -176,12 +198,7 @@ std::vector<std::string> segmentScripts(z3::context& c, const EncodedQuery& q, i
     if (s.goals.empty()) continue;
     std::vector<z3::expr> ind;
     z3::expr neg = negatedGoal(c, s, static_cast<int>(i), ind);
-    std::vector<Z3_ast> arr;
-    for (const z3::expr& f : facts) arr.push_back(f);
-    std::string text = Z3_benchmark_to_smtlib_string(c, "", "", "unknown", "", static_cast<unsigned>(arr.size()),
-                                                     arr.data(), neg);
-    c.check_error();
-    out.push_back(orderDeclarations(text));
+    out.push_back(benchmarkText(c, facts, neg));
     if (q.carryGoals) facts.push_back(segmentGoal(c, s));
   }
   return out;
@@ -218,11 +235,12 @@ const std::vector<Attempt> kAttempts = {
     {true, false, false, 1, 600000},   {false, false, false, 1, 4000000}, {false, false, false, 2, 8000000},
     {false, true, true, 1, 0},         {false, true, false, 0, 0}};
 
+// The scripts at each focus below kFullFocus (for checkpoints decided by a focused attempt).
+using FocusedScripts = std::array<std::vector<std::string>, kFullFocus>;
+
 // Per checkpoint, how it was decided: '0'.. an e-matching attempt, 'r' model
 // search without canonical-form facts, 'm' model search on the full query,
 // '-' undecided. The emitted SMT-LIB follows the same road.
-// `focused[f]`: the scripts at focus f (for checkpoints decided by a focused attempt).
-using FocusedScripts = std::array<std::vector<std::string>, kFullFocus>;
 std::string joinScripts(const std::vector<std::string>& full, const std::vector<std::string>& relaxed,
                         const std::string& phases, const FocusedScripts& focused = {}) {
   if (full.empty()) return "; no goals: the query holds\n(assert false)\n(check-sat)\n";
@@ -401,13 +419,7 @@ class ObligationSolver {
       reason_ = "timeout";
       return z3::unknown;
     }
-    z3::solver s = simple ? z3::solver(c_, z3::solver::simple()) : z3::solver(c_);
-    z3::params p(c_);
-    p.set("smt.mbqi", mbqi);
-    p.set("random_seed", seed);
-    p.set("rlimit", rlimit);
-    p.set("timeout", left);
-    s.set(p);
+    z3::solver s = configuredSolver(c_, simple, mbqi, seed, rlimit, left);
     for (const z3::expr& f : facts) s.add(f);
     s.add(neg);
     if (!extra.is_true()) s.add(extra);
@@ -449,18 +461,10 @@ class ObligationSolver {
       reason_ = "timeout";
       return z3::unknown;
     }
-    std::vector<Z3_ast> arr(facts.begin(), facts.end());
-    std::string text = orderDeclarations(Z3_benchmark_to_smtlib_string(c_, "", "", "unknown", "", static_cast<unsigned>(arr.size()),
-                                                                       arr.data(), neg));
+    std::string text = benchmarkText(c_, facts, neg);
     try {
       z3::context fresh;
-      z3::solver s = at.simple ? z3::solver(fresh, z3::solver::simple()) : z3::solver(fresh);
-      z3::params p(fresh);
-      p.set("smt.mbqi", at.mbqi);
-      p.set("random_seed", at.seed);
-      p.set("rlimit", at.rlimit);
-      p.set("timeout", left);
-      s.set(p);
+      z3::solver s = configuredSolver(fresh, at.simple, at.mbqi, at.seed, at.rlimit, left);
       s.from_string(text.c_str());
       auto ta = std::chrono::steady_clock::now();
       z3::check_result cr = s.check();
@@ -560,11 +564,7 @@ class ObligationSolver {
       for (const z3::expr& h : pq.segments[static_cast<size_t>(i)].hyps) facts.push_back(h);
     std::vector<z3::expr> ind;
     z3::expr neg = negatedGoal(c_, pq.segments[static_cast<size_t>(seg)], seg, ind);
-    if (const char* dump = std::getenv("IOAWB_EXPLICIT_DUMP")) {
-      std::vector<Z3_ast> arr(facts.begin(), facts.end());
-      std::ofstream(dump) << orderDeclarations(Z3_benchmark_to_smtlib_string(
-          c_, "", "", "unknown", "", static_cast<unsigned>(arr.size()), arr.data(), neg));
-    }
+    if (const char* dump = std::getenv("IOAWB_EXPLICIT_DUMP")) std::ofstream(dump) << benchmarkText(c_, facts, neg);
     checkStart_ = std::chrono::steady_clock::now();
     std::optional<z3::solver> s;
     z3::check_result cr = attemptOnce(facts, neg, false, true, 0, 0, s, nullptr, c_.bool_val(true));
