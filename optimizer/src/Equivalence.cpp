@@ -431,6 +431,21 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     }
     bool hasRet = rs.ret && rt.ret && rs.ret->kind == SymVal::Leaf && rt.ret->kind == SymVal::Leaf;
     if (hasRet) differ = differ || (*rs.ret->leaf != *rt.ret->leaf);
+    // a result that is a struct or a message: every part of it
+    std::vector<Leaf> retLeaves;
+    if (rs.ret && rt.ret && !hasRet && rs.ret->kind == SymVal::Struct && rt.ret->kind == SymVal::Struct) {
+      collect(X, *rs.ret, *rs.ret, *rt.ret, tgt->getReturnType(), "result", {}, retLeaves, ptrDiffs);
+      if (!ptrDiffs.empty()) {
+        res.status = EquivalenceResult::Unknown;
+        res.message = "pointer fields of the result may differ: " + ptrDiffs[0];
+        return finish();
+      }
+      for (const Leaf& l : retLeaves) {
+        z3::expr d = l.src != l.tgt;
+        differ = differ || d;
+        named.emplace_back(l.path, d);
+      }
+    }
 
     z3::params prm(z);
     prm.set("timeout", leftMs());
@@ -538,18 +553,10 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       z3::expr a = m.eval(*rs.ret->leaf, true), b = m.eval(*rt.ret->leaf, true);
       if (!z3::eq(a, b)) res.differences.push_back("result: source " + valueText(a) + ", target " + valueText(b));
     }
-    for (const Leaf& l : leaves) {
-      // inputs: the initial value of every leaf (arrays element by element)
-      std::vector<uint64_t> idx;
-      enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
-        std::string text = valueText(v);
-        // array elements that are zero are left out (the harness zero-fills arrays first)
-        if (!at.empty() && (text == "0" || text == "false")) return;
-        res.inputs.push_back({fillIndices(l.path, at), text});
-      });
-      if (ignored(l.path)) continue;
+    // What differs in the model: a scalar's two values, an array's first differing element.
+    auto reportDifference = [&](const Leaf& l) {
       if (z3::expr d = m.eval(l.src != l.tgt, true); !d.is_true()) {
-        if (d.is_false()) continue;
+        if (d.is_false()) return;
         // not decided by evaluation (arrays built from lambdas): ask the solver with the inputs fixed
         s.push();
         for (unsigned k = 0; k < m.num_consts(); ++k) {
@@ -559,14 +566,14 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         s.add(l.src != l.tgt);
         bool differs = s.check() == z3::sat;
         s.pop();
-        if (!differs) continue;
+        if (!differs) return;
         res.differences.push_back(l.path + ": differs (for this input)");
-        continue;
+        return;
       }
       if (l.extents.empty()) {
         res.differences.push_back(l.path + ": source " + valueText(m.eval(l.src, true)) + ", target " +
                                   valueText(m.eval(l.tgt, true)));
-        continue;
+        return;
       }
       // first differing element
       std::vector<uint64_t> i2;
@@ -582,7 +589,19 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       });
       // the model's arrays may differ where no listed element shows it (e.g. past the shown bytes)
       if (!reported) res.differences.push_back(l.path + ": differs (source and target arrays are not equal)");
+    };
+    for (const Leaf& l : leaves) {
+      // inputs: the initial value of every leaf (arrays element by element)
+      std::vector<uint64_t> idx;
+      enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
+        std::string text = valueText(v);
+        // array elements that are zero are left out (the harness zero-fills arrays first)
+        if (!at.empty() && (text == "0" || text == "false")) return;
+        res.inputs.push_back({fillIndices(l.path, at), text});
+      });
+      if (!ignored(l.path)) reportDifference(l);
     }
+    for (const Leaf& l : retLeaves) reportDifference(l);
   } catch (const TranslationError& e) {
     res.status = EquivalenceResult::Error;
     res.message = describeLoc(ast, e.loc) + ": unsupported C++ construct: " + e.message;

@@ -179,3 +179,20 @@ TEST(Equivalence, CompileErrorsAreReported) {
   EXPECT_EQ(r.status, EquivalenceResult::Error);
   EXPECT_NE(r.message.find("t.cpp:3:"), std::string::npos) << r.message;
 }
+
+// A result returned by value is compared part by part, not only a scalar one.
+TEST(Equivalence, ComparesAStructResult) {
+  const char* code = R"(
+struct H { uint16_t len; uint16_t sum; };
+H a(uint16_t x, uint16_t y) { H h; h.len = x; h.sum = y; return h; }
+H b(uint16_t x, uint16_t y) { H h; h.len = x; h.sum = x; return h; }
+H c(uint16_t x, uint16_t y) { return H{x, y}; }
+)";
+  auto r = check(code, "a", "b");
+  ASSERT_EQ(r.status, EquivalenceResult::Refuted) << r.message;
+  ASSERT_FALSE(r.differences.empty());
+  EXPECT_EQ(r.differences[0].rfind("result.sum: source ", 0), 0u) << r.differences[0];
+  EXPECT_NE(inputOf(r, "x"), inputOf(r, "y"));
+  auto same = check(code, "a", "c");
+  EXPECT_EQ(same.status, EquivalenceResult::Proved) << same.message;
+}
