@@ -1180,11 +1180,46 @@ struct SymExec::Frame {
   }
   z3::expr maskTo(const z3::expr& arr, const z3::expr& n) {  // zero from index n on
     z3::expr i = z.bv_const("mask_i", 64);
-    return z3::lambda(i, z3::ite(z3::ult(i, n), z3::select(arr, i), z.bv_val(0, 8)));
+    z3::expr r = z3::lambda(i, z3::ite(z3::ult(i, n), z3::select(arr, i), z.bv_val(0, 8)));
+    z3::expr ns = n.simplify();
+    X.masked_.emplace(r.id(), SymExec::Masked{r, ns});
+    z3::expr rs = r.simplify();  // as it is found again after simplification
+    X.masked_.emplace(rs.id(), SymExec::Masked{rs, ns});
+    return r;
   }
   z3::expr shiftUp(const z3::expr& arr, const z3::expr& k) {  // k new bytes in front
     z3::expr i = z.bv_const("shift_i", 64);
-    return z3::lambda(i, z3::ite(z3::ult(i, k), z.bv_val(0, 8), z3::select(arr, i - k)));
+    z3::expr r = z3::lambda(i, z3::ite(z3::ult(i, k), z.bv_val(0, 8), z3::select(arr, i - k)));
+    if (z3::expr ks = k.simplify(); ks.is_numeral()) {
+      X.shifted_.emplace(r.id(), SymExec::Shifted{r, arr, ks});
+      z3::expr rs = r.simplify();
+      X.shifted_.emplace(rs.id(), SymExec::Shifted{rs, arr, ks});
+    }
+    return r;
+  }
+  // The first k bytes dropped and the rest cut to n bytes: maskTo(shiftDown(arr, k), n). When
+  // arr is a push of k bytes (shiftUp, then stores into those k bytes) onto an array already cut
+  // to n bytes, that array itself: for every i < n < 2^32 both give a[i] (i + k does not wrap,
+  // and the stores lie below k), and both are zero from n on. Popping what was just pushed is
+  // then the same term again, not a lambda over a lambda, which the solver handles far better.
+  z3::expr dropFront(const z3::expr& arr, const z3::expr& k, const z3::expr& n) {
+    z3::expr ks = k.simplify();
+    if (ks.is_numeral()) {
+      uint64_t kv = ks.get_numeral_uint64();
+      z3::expr e = arr.simplify();  // (a message read back from a queue: select(store(q, i, m), i) is m)
+      while (e.is_app() && e.decl().decl_kind() == Z3_OP_STORE && e.arg(1).is_numeral() &&
+             e.arg(1).get_numeral_uint64() < kv)
+        e = e.arg(0);
+      if (auto it = X.shifted_.find(e.id()); it != X.shifted_.end() && z3::eq(it->second.lambda, e) &&
+                                             it->second.k.get_numeral_uint64() == kv) {
+        const z3::expr& a = it->second.arr;
+        z3::expr ns = n.simplify();
+        if (auto m = X.masked_.find(a.id()); m != X.masked_.end() && z3::eq(m->second.lambda, a) && z3::eq(m->second.n, ns))
+          return a;
+        return maskTo(a, ns);
+      }
+    }
+    return maskTo(shiftDown(arr, k), n);
   }
   // The bytes a pointer designates from its index on, and that index.
   std::pair<z3::expr, z3::expr> bytesFrom(const SymVal& p, SourceLocation loc) {
@@ -1327,7 +1362,7 @@ struct SymExec::Frame {
         SymVal v = selfVal();
         addUB(z3::ugt(u32(k), *v.fields[1].leaf));
         // bytes past the end stay zero, so equal messages have equal arrays
-        v.fields[0].leaf = maskTo(shiftDown(*v.fields[0].leaf, k), len64(*v.fields[1].leaf - u32(k)));
+        v.fields[0].leaf = dropFront(*v.fields[0].leaf, k, len64(*v.fields[1].leaf - u32(k)));
         v.fields[1].leaf = *v.fields[1].leaf - u32(k);
         write(*self, v, loc);
         return std::optional<SymVal>(std::nullopt);

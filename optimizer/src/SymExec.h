@@ -149,6 +149,17 @@ class SymExec {
   static constexpr unsigned kUndecidedStreak = 8;  // after this many, pruning queries get a tenth of the time
   void setPruningTimeout(unsigned ms);
   double deadline_ = 0;  // steady-clock ms; 0 = none
+  // The byte arrays built by header pushes and by cutting to a length, by Z3 AST id (the terms
+  // are kept so an id is never reused while it is here): popping a header just pushed gives
+  // the array it was pushed onto.
+  struct Shifted {
+    z3::expr lambda, arr, k;
+  };
+  struct Masked {
+    z3::expr lambda, n;
+  };
+  std::map<unsigned, Shifted> shifted_;
+  std::map<unsigned, Masked> masked_;
 };
 
 std::string describeLoc(const clang::ASTContext& ast, clang::SourceLocation loc);
