@@ -11,7 +11,8 @@
 // trip. Both implementations send the same payload buffer every time (headers
 // are written into its headroom) and do the same application work.
 //
-//   stack_throughput [--seconds S] [--reps N] [--quick]
+//   stack_throughput [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed]
+//   (--size: one payload size; --profile-collapsed: only the collapsed stack, for perf)
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -189,18 +190,37 @@ std::string rate(double r) {
 int main(int argc, char** argv) {
   double seconds = 0.4;
   int reps = 3;
+  std::vector<uint32_t> sizes = {64u, 1024u, 65536u};
+  bool profileCollapsed = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") seconds = 0.02, reps = 1;
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
+    else if (a == "--profile-collapsed") profileCollapsed = true;
+    else if (a == "--size" && i + 1 < argc) sizes = {static_cast<uint32_t>(std::atoi(argv[++i]))};
     else {
-      std::fprintf(stderr, "usage: %s [--seconds S] [--reps N] [--quick]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed]\n", argv[0]);
       return 2;
     }
   }
+#ifdef IOAWB_HAVE_COLLAPSED
+  if (profileCollapsed) {
+    for (uint32_t size : sizes) {
+      Measure m;
+      if (!runLayered<Collapsed>(size, seconds, reps, m)) return 1;
+      std::printf("collapsed %u B: %s\n", size, rate(m.perSec).c_str());
+    }
+    return 0;
+  }
+#else
+  if (profileCollapsed) {
+    std::fprintf(stderr, "stack_throughput: built without the optimizer, no collapsed stack\n");
+    return 2;
+  }
+#endif
   std::vector<Row> rows;
-  for (uint32_t size : {64u, 1024u, 65536u}) {
+  for (uint32_t size : sizes) {
     Row r{size, {}, {}, {}};
     if (!runLayered<Layered>(size, seconds, reps, r.layered) || !runHand(size, seconds, reps, r.hand)) return 1;
 #ifdef IOAWB_HAVE_COLLAPSED

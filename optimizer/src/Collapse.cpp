@@ -9,6 +9,10 @@
 
 #include <algorithm>
 #include <map>
+#include <cstdio>
+#include <deque>
+#include <functional>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -117,6 +121,8 @@ class Collapser {
     const CXXMethodDecl* up = methodDef(stack_, "up");
     if (!dn || !up) throw Failure{where(stack_->getLocation()) + ": the stack defines no dn/up entry points"};
 
+    collectTags(tu);
+
     // ---- the bypasses
     std::string cls = stack_->getNameAsString();
     std::string code;
@@ -129,10 +135,29 @@ class Collapser {
     code += "void " + cls + "::up_fast(const rt::Msg& m) {\n" +
             handler(static_cast<int>(layers_.size()) - 1, false, "m", true) +
             "\n}\n\n";
+    for (size_t k = 0; k < formats_.size(); ++k)  // (a receiver's acknowledgement may add a format)
+      if (std::string u = compactUp(cls, formats_[k]); !u.empty()) compactUp_[formats_[k].id] = u;
+    code += compactCode(cls) + proofGuardFull(cls);
+    if (!formats_.empty() || !stops_.empty())
+      code += "bool " + cls + "::proof_holds(const rt::Msg& m) const {  // for the proofs: true\n  (void)m;\n  return true;\n}\n\n";
+    for (const auto& [id, text] : compactUp_) code += text;
     // traced builds (IOA_TRACE=1) keep the layered path: it records every layer's step
-    for (const char* d : {"dn", "up"})
-      code += "void " + cls + "::" + d + "(const rt::Msg& m) {\n#if !IOA_TRACE\n  if (ccp_" + d + "(m)) {\n    " + d +
-              "_fast(m);\n    return;\n  }\n#endif\n  " + d + "_layered(m);\n}\n\n";
+    code += "void " + cls + "::dn(const rt::Msg& m) {\n#if !IOA_TRACE\n  if (ccp_dn(m)) {\n    dn_fast(m);\n"
+            "    return;\n  }\n#endif\n  dn_layered(m);\n}\n\n";
+    if (formats_.empty()) {
+      code += "void " + cls + "::up(const rt::Msg& m) {\n#if !IOA_TRACE\n  if (ccp_up(m)) {\n    up_fast(m);\n"
+              "    return;\n  }\n#endif\n  up_layered(m);\n}\n\n";
+    } else {
+      std::string fast;
+      for (const auto& [id, text] : compactUp_) {
+        std::string n = std::to_string(id);
+        fast += "  if (ccp_up_cx" + n + "(frame)) {\n    up_fast_cx" + n + "(frame);\n    return;\n  }\n";
+      }
+      code += "void " + cls + "::up(const rt::Msg& frame) {\n" +
+              (fast.empty() ? "" : "#if !IOA_TRACE\n" + fast + "#endif\n") +
+              "  const rt::Msg m = cx_expand(frame);  // a compact frame stands for its full form\n"
+              "#if !IOA_TRACE\n  if (ccp_up(m)) {\n    up_fast(m);\n    return;\n  }\n#endif\n  up_layered(m);\n}\n\n";
+    }
 
     // ---- the stack source: dn/up renamed to their layered versions, the bypasses appended
     std::string src = fileText(req_.stackSource);
@@ -163,16 +188,68 @@ class Collapser {
                "  void dn_fast(const rt::Msg& m);       // the bypasses\n"
                "  void up_fast(const rt::Msg& m);\n"
                "  void dn_layered(const rt::Msg& m);    // the layered paths\n"
-               "  void up_layered(const rt::Msg& m);\n");
+               "  void up_layered(const rt::Msg& m);\n" +
+                   compactDecls() + proofGuardDecls() +
+                   (formats_.empty() && stops_.empty() ? "" : "  bool proof_holds(const rt::Msg& m) const;  // for the proofs: true\n"));
     out.files.push_back({req_.stackHeader, hdr});
     out.files.push_back({req_.stackSource, src});
 
     std::string q = req_.stackClass + "::";
-    CollapsedPath pd{"dn", q + "dn_layered", q + "dn_fast", q + "ccp_dn", {}, req_.stackSource + ":" + std::to_string(dnLine_)};
-    CollapsedPath pu{"up", q + "up_layered", q + "up_fast", q + "ccp_up", {}, req_.stackSource + ":" + std::to_string(upLine_)};
+    // with compact frames, the bypasses are compared with the layered paths through the proof
+    // views, which read every frame they send in its full form
+    // With compact frames the paths are proved with compact_frames off (every send then builds the
+    // full form); the compress obligations prove that a compact frame expands to that full form,
+    // and checkCompactSends that compact_frames chooses nothing but the form of a send.
+    std::string full = formats_.empty() ? "" : "_full";
+    CollapsedPath pd{"dn", q + "dn_layered", q + "dn_fast", q + "ccp_dn" + full, {}, req_.stackSource + ":" + std::to_string(dnLine_), "collapse", "", "", "", ""};
+    std::string upGuard = stops_.empty() ? "ccp_up" : "ccp_up_reaches";
+    CollapsedPath pu{"up", q + "up_layered", q + "up_fast", q + upGuard + full, {}, req_.stackSource + ":" + std::to_string(upLine_), "collapse", "", "", "", ""};
     for (const Layer& l : layers_) pd.layers.push_back(l.cls->getNameAsString());
     for (auto it = layers_.rbegin(); it != layers_.rend(); ++it) pu.layers.push_back(it->cls->getNameAsString());
     out.paths = {pd, pu};
+    if (!stops_.empty()) {
+      // the cases cover ccp_up: wherever it holds, one of them does
+      CollapsedPath pc = pu;
+      pc.name = "up.cases";
+      pc.layered = q + "ccp_up_cases";
+      pc.bypass = q + "proof_holds";
+      pc.guard = q + "ccp_up";
+      pc.line = req_.stackSource + ":" + std::to_string(lineOf(src, "bool " + cls + "::ccp_up_cases("));
+      pc.description = "up path's guard: ccp_up(m) implies ccp_up_reaches(m)";
+      for (const auto& [guard, layer] : stops_) pc.description += " or " + guard + "(m)";
+      out.paths.push_back(pc);
+    }
+    for (const auto& [guard, layer] : stops_) {
+      CollapsedPath ps = pu;
+      ps.name = "up.stops." + layer;
+      ps.guard = q + guard + full;
+      ps.description = "up path, a message " + layer + " keeps: " + pu.bypass + " = " + pu.layered + " where " + ps.guard;
+      out.paths.push_back(ps);
+    }
+    // each compact format the receiver runs a bypass for: its guard implies the up path's guard on
+    // the frame's full form, and its bypass equals the up bypass on the full form (which the up
+    // path's obligation proves equal to the layered path)
+    for (const auto& [fid, text] : compactUp_) {
+      std::string id = std::to_string(fid);
+      CollapsedPath pc{"up.cx" + id, q + "up_fast_expanded", q + "up_fast_cx" + id, q + "ccp_up_cx" + id + "_full", pu.layers,
+                       req_.stackSource + ":" + std::to_string(lineOf(src, "void " + cls + "::up_fast_cx" + id + "(")),
+                       "collapse", "", q + "ccp_up_expanded", q + "proof_holds", q + "up_expanded"};
+      out.paths.push_back(pc);
+    }
+    // each compact format: expanding a compact frame gives the full frame it stands for
+    for (const Format& f : formats_) {
+      std::string id = std::to_string(f.id);
+      CollapsedPath pc{"compact" + id, q + "cx" + id + "_full", q + "cx" + id + "_roundtrip", "", {},
+                       req_.stackSource + ":" + std::to_string(lineOf(src, "rt::Msg " + cls + "::cx" + id + "_push(")), "compress", "", "", "", ""};
+      for (auto it = f.links.rbegin(); it != f.links.rend(); ++it) {
+        std::string h = it->hdr->getNameAsString();
+        pc.layers.push_back(h.substr(0, h.rfind("_Header")));
+      }
+      pc.description = "compact frame " + id + " (tag 0x" + hex(f.tag) + ", " + std::to_string(f.size) + " bytes for " +
+                       std::to_string(fullSize(f)) + "): cx" + id + "_expand(cx" + id + "_push(m, fields)) = " + "cx" + id +
+                       "_full(m, fields)";
+      out.paths.push_back(pc);
+    }
     return out;
   }
 
@@ -185,6 +262,52 @@ class Collapser {
   std::vector<Layer> layers_;
   int counter_ = 0;
   int dnLine_ = 0, upLine_ = 0;
+
+  struct Edit {
+    size_t b, e;
+    std::string text;
+  };
+  struct NotDeferrable {};
+  struct Field {
+    std::string constant;  // the constant's C++ text; empty for a field sent in the compact header
+    std::string type;      // C++ type of a sent field
+    unsigned bytes = 0;
+    bool isBool = false;
+  };
+  struct Link {
+    const CXXRecordDecl* hdr;
+    std::vector<Field> fields;
+  };
+  struct Chain {
+    std::string base;             // the local holding the message under the chain
+    std::vector<Link> links;      // innermost (first pushed) first
+    std::vector<std::string> vars;  // locals holding the sent fields, in link then field order
+  };
+  struct Format {
+    int id;
+    unsigned tag;
+    unsigned size;
+    std::vector<Link> links;
+    std::string key;
+  };
+  // A compact frame read on the way up without expanding it: the message at `depth` (0 = the
+  // outermost header) is the frame with the chain's headers above it; its headers are read from
+  // the locals cxh<depth>, its payload from the frame.
+  struct View {
+    const Format* format;
+    int depth;
+  };
+  struct NoView {};
+  struct Ctx {
+    int layer;
+    bool down;
+    const ParmVarDecl* param;
+    std::string msg;
+    std::set<const ReturnStmt*> tailReturns;
+    std::set<std::string> known;  // conjuncts the common-case predicate established, as rendered
+    const Chain* chain = nullptr;  // the message is a deferred push chain (header compression)
+    const View* view = nullptr;    // the message is (part of) a compact frame
+  };
 
   static int lineOf(const std::string& text, const std::string& what) {
     size_t p = text.find(what);
@@ -255,7 +378,7 @@ class Collapser {
     return q;
   }
 
-  std::string guardDn(const std::string& cls) const {
+  std::string guardDn(const std::string& cls) {
     std::string g = "bool " + cls + "::ccp_dn(const rt::Msg& m) const {\n";
     g += "  // the stack is quiet: nothing queued between layers, nothing blocked, room at both ends\n";
     g += "  if (!(" + quiet() + "))\n    return false;\n  // the layers' fastpath dn clauses\n  return ";
@@ -263,36 +386,512 @@ class Collapser {
     return g + ";\n}\n\n";
   }
 
-  std::string guardUp(const std::string& cls) const {
-    std::string g = "bool " + cls + "::ccp_up(const rt::Msg& m) const {\n";
-    g += "  if (!(" + quiet() + "))\n    return false;\n";
-    g += "  // the layers' fastpath up clauses, each on the message as the layers below pass it up\n";
+  // ccp_up, and for the proofs the cases it is made of. A layer that keeps the message (an
+  // acknowledgement, a duplicate) hands nothing up, so the clauses of the layers above are not
+  // needed then: ccp_up returns true there. The up path is proved one case at a time, each a
+  // guard of its own: the message reaches the top (every clause holds), or it stops at layer i
+  // (the clauses up to i hold, the layers below pass it up, layer i does not). Their union
+  // covers ccp_up; one query per case is far smaller than one for all.
+  std::string guardUp(const std::string& cls) {
+    int n = static_cast<int>(layers_.size());
+    std::vector<std::string> clauses(static_cast<size_t>(n)), pass(static_cast<size_t>(n)), pops(static_cast<size_t>(n));
     std::string msg = "m";
-    for (int i = static_cast<int>(layers_.size()) - 1; i >= 0; --i) {
-      g += "  if (!" + layers_[i].member + ".fastpath_up(" + msg + ")) return false;\n";
+    for (int i = n - 1; i >= 0; --i) {
+      clauses[static_cast<size_t>(i)] = "  if (!" + layers_[static_cast<size_t>(i)].member + ".fastpath_up(" + msg + ")) return false;\n";
       if (i > 0) {
+        pass[static_cast<size_t>(i)] = passUp(i, msg);
         std::string next = "u" + std::to_string(i - 1);
-        g += "  const rt::Msg " + next + " = " + layers_[i].popHeader + "(" + msg + ");\n";
+        pops[static_cast<size_t>(i)] = "  const rt::Msg " + next + " = " + layers_[static_cast<size_t>(i)].popHeader + "(" + msg + ");\n";
         msg = next;
       }
     }
-    return g + "  return true;\n}\n\n";
+    std::string head = "  if (!(" + quiet() + "))\n    return false;\n";
+    std::string g = "bool " + cls + "::ccp_up(const rt::Msg& m) const {\n" + head +
+                    "  // the layers' fastpath up clauses, each on the message as the layers below pass it up\n";
+    std::string reaches = "bool " + cls + "::ccp_up_reaches(const rt::Msg& m) const {\n" + head;
+    for (int i = n - 1; i >= 0; --i) {
+      const std::string& p = pass[static_cast<size_t>(i)];
+      g += clauses[static_cast<size_t>(i)];
+      reaches += clauses[static_cast<size_t>(i)];
+      if (!p.empty())
+        g += "  if (!(" + p + ")) return true;  // " + layers_[static_cast<size_t>(i)].cls->getNameAsString() +
+             " does not pass it up\n";
+      g += pops[static_cast<size_t>(i)];
+      reaches += pops[static_cast<size_t>(i)];
+    }
+    g += "  return true;\n}\n\n";
+    reaches += "  return true;\n}\n\n";
+    stops_.clear();
+    std::string cases;
+    for (int i = n - 1; i > 0; --i) {
+      if (pass[static_cast<size_t>(i)].empty()) continue;
+      std::string name = "ccp_up_stops_" + layers_[static_cast<size_t>(i)].cls->getNameAsString();
+      std::string c = "bool " + cls + "::" + name + "(const rt::Msg& m) const {\n" + head;
+      for (int j = n - 1; j >= i; --j) {
+        c += clauses[static_cast<size_t>(j)];
+        if (j > i) {
+          if (!pass[static_cast<size_t>(j)].empty()) c += "  if (!(" + pass[static_cast<size_t>(j)] + ")) return false;\n";
+          c += pops[static_cast<size_t>(j)];
+        }
+      }
+      c += "  return !(" + pass[static_cast<size_t>(i)] + ");\n}\n\n";
+      cases += c;
+      stops_.push_back({name, layers_[static_cast<size_t>(i)].cls->getNameAsString()});
+    }
+    if (stops_.empty()) return g;
+    std::string any = "bool " + cls + "::ccp_up_cases(const rt::Msg& m) const {\n  return ccp_up_reaches(m)";
+    for (const auto& [name, layer] : stops_) any += " || " + name + "(m)";
+    any += ";\n}\n\n";
+    return g + "// for the proofs: the cases ccp_up is made of\n" + reaches + cases + any;
+  }
+  std::vector<std::pair<std::string, std::string>> stops_;  // ccp_up's stop cases: guard, layer
+
+  // Declarations of the proof guards (with compact frames, also their compact_frames-off forms).
+  std::string proofGuardDecls() const {
+    if (stops_.empty()) return {};
+    std::string d = "  bool ccp_up_reaches(const rt::Msg& m) const;  // for the proofs: the cases of ccp_up\n"
+                    "  bool ccp_up_cases(const rt::Msg& m) const;\n";
+    for (const auto& [name, layer] : stops_) d += "  bool " + name + "(const rt::Msg& m) const;\n";
+    if (!formats_.empty()) {
+      d += "  bool ccp_up_reaches_full(const rt::Msg& m) const;\n";
+      for (const auto& [name, layer] : stops_) d += "  bool " + name + "_full(const rt::Msg& m) const;\n";
+    }
+    return d;
+  }
+  std::string proofGuardFull(const std::string& cls) const {
+    if (stops_.empty() || formats_.empty()) return {};
+    std::string c;
+    std::vector<std::string> names = {"ccp_up_reaches"};
+    for (const auto& [name, layer] : stops_) names.push_back(name);
+    for (const std::string& n : names)
+      c += "bool " + cls + "::" + n + "_full(const rt::Msg& m) const {\n  return !compact_frames && " + n + "(m);\n}\n\n";
+    return c;
+  }
+
+
+  // Finds the path to `target` in a handler body: the if conditions around it with their
+  // polarity. False when the path is not a plain nest of ifs whose conditions are all tested
+  // before the handler changes anything (then the pass-up condition cannot be told).
+  static bool pathTo(const Stmt* s, const Stmt* target, std::vector<std::pair<const Expr*, bool>>& conds) {
+    if (s == target) return true;
+    if (const auto* ewc = dyn_cast<ExprWithCleanups>(s); ewc && ewc->getSubExpr() == target) return true;
+    if (const auto* cs = dyn_cast<CompoundStmt>(s)) {
+      bool before = true;  // nothing with an effect ran before this statement
+      for (const Stmt* ch : cs->body()) {
+        if (contains(ch, target)) return before && pathTo(ch, target, conds);
+        const auto* cast = dyn_cast<CStyleCastExpr>(ch);
+        if (!isa<NullStmt>(ch) && !(cast && cast->getType()->isVoidType())) before = false;
+      }
+      return false;
+    }
+    if (const auto* is = dyn_cast<IfStmt>(s); is && !is->getInit() && !is->getConditionVariable()) {
+      if (contains(is->getThen(), target)) {
+        conds.push_back({is->getCond(), true});
+        return pathTo(is->getThen(), target, conds);
+      }
+      if (is->getElse() && contains(is->getElse(), target)) {
+        conds.push_back({is->getCond(), false});
+        return pathTo(is->getElse(), target, conds);
+      }
+    }
+    return false;
+  }
+  static bool contains(const Stmt* s, const Stmt* target) {
+    if (!s) return false;
+    if (s == target) return true;
+    for (const Stmt* c : s->children())
+      if (contains(c, target)) return true;
+    return false;
+  }
+  void upPushes(const Stmt* s, const std::string& q, std::vector<const CXXMemberCallExpr*>& out) const {
+    if (!s) return;
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(s); mc && mc->getMethodDecl() &&
+                                                         mc->getMethodDecl()->getNameAsString() == "push_back" &&
+                                                         stateField(mc->getImplicitObjectArgument()) == q)
+      out.push_back(mc);
+    for (const Stmt* c : s->children()) upPushes(c, q, out);
+  }
+
+  // When layer i's up handler hands message `msg` up, as C++ over the stack's pre-state: the
+  // conditions around its one push onto its up queue that its fastpath clause does not already
+  // give. Empty when the clause implies it, or when it cannot be told (the clauses of the layers
+  // above are then required whatever the message).
+  std::string passUp(int i, const std::string& msg, const View* view = nullptr) {
+    const Layer& l = layers_[static_cast<size_t>(i)];
+    std::vector<const CXXMemberCallExpr*> pushes;
+    upPushes(l.inUp->getBody(), l.upq, pushes);
+    std::vector<std::pair<const Expr*, bool>> conds;
+    if (pushes.size() != 1 || !pathTo(l.inUp->getBody(), pushes[0], conds)) return {};
+    std::set<std::string> known = upClause(i, msg, view);
+    Ctx c{i, false, l.inUp->getParamDecl(0), msg, {}, {}};
+    c.view = view;
+    std::string out;
+    for (auto [e, pol] : conds) {
+      e = e->IgnoreParenImpCasts();
+      while (const auto* u = dyn_cast<UnaryOperator>(e)) {
+        if (u->getOpcode() != UO_LNot) break;
+        e = u->getSubExpr()->IgnoreParenImpCasts();
+        pol = !pol;
+      }
+      std::vector<const Expr*> cs;
+      if (pol) conjuncts(e, cs);
+      else cs.push_back(e);
+      bool implied = pol;
+      for (const Expr* x : cs) implied = implied && known.count(render(x, c));
+      if (implied) continue;
+      std::string t = render(e, c);
+      out += (out.empty() ? "" : " && ") + (pol ? "(" + t + ")" : "!(" + t + ")");
+    }
+    return out;
   }
 
   // ---- inlining
 
-  struct Edit {
-    size_t b, e;
-    std::string text;
-  };
-  struct Ctx {
-    int layer;
-    bool down;
-    const ParmVarDecl* param;
-    std::string msg;
-    std::set<const ReturnStmt*> tailReturns;
-    std::set<std::string> known;  // conjuncts the common-case predicate established, as rendered
-  };
+
+  // ---- header compression
+  //
+  // A frame the bypass sends is built by a chain of header pushes, one per layer down to the
+  // network. When the messages in between are used for nothing but the next push (and their
+  // payload, which a push does not change), the chain is not built: its headers are sent as one
+  // compact header, tagged with the chain's format, holding only the fields that are not
+  // constants. The receiver expands a compact frame into the full form (or runs a bypass that
+  // reads the compact fields directly).
+  std::deque<Format> formats_;  // stable references: views point into it
+  std::map<int, std::string> compactUp_;  // format id -> its up bypass and guard (when a view can run it)
+  int chains_ = 0;
+
+  static std::string formatKey(const std::vector<Link>& links) {
+    std::string k;
+    for (const Link& l : links) {
+      k += l.hdr->getNameAsString() + "{";
+      for (const Field& f : l.fields) k += (f.constant.empty() ? "_" : f.constant) + ",";
+      k += "}";
+    }
+    return k;
+  }
+
+  // The format of a chain (registered on first use).
+  const Format& formatOf(const std::vector<Link>& links) {
+    std::string key = formatKey(links);
+    for (const Format& f : formats_)
+      if (f.key == key) return f;
+    std::set<unsigned> used;  // header tags of the generated code
+    for (const auto& [name, v] : headerTags_) used.insert(v);
+    unsigned tag = 0xC1;
+    for (const Format& f : formats_) used.insert(f.tag);
+    while (used.count(tag)) ++tag;
+    unsigned size = 1;
+    for (const Link& l : links)
+      for (const Field& f : l.fields) size += f.bytes;
+    formats_.push_back({static_cast<int>(formats_.size()) + 1, tag, size, links, key});
+    return formats_.back();
+  }
+  std::map<std::string, unsigned> headerTags_;  // kTag_<Header> constants of the generated code
+
+  // The field initialisers of `H{a, b}` (an aggregate header value), or false.
+  static bool headerInits(const Expr* e, const CXXRecordDecl*& rd, std::vector<const Expr*>& out) {
+    e = e->IgnoreImplicit();
+    if (const auto* mt = dyn_cast<MaterializeTemporaryExpr>(e)) e = mt->getSubExpr()->IgnoreImplicit();
+    if (const auto* fc = dyn_cast<CXXFunctionalCastExpr>(e)) e = fc->getSubExpr()->IgnoreImplicit();
+    const auto* il = dyn_cast<InitListExpr>(e);
+    if (!il) return false;
+    rd = il->getType()->getAsCXXRecordDecl();
+    if (!rd) return false;
+    for (const Expr* x : il->inits()) out.push_back(x);
+    return true;
+  }
+
+  static bool isConstant(const Expr* e) {
+    e = e->IgnoreParenImpCasts();
+    if (isa<IntegerLiteral>(e) || isa<CXXBoolLiteralExpr>(e)) return true;
+    if (const auto* dr = dyn_cast<DeclRefExpr>(e))
+      if (const auto* vd = dyn_cast<VarDecl>(dr->getDecl())) return vd->isConstexpr();
+    return false;
+  }
+
+  // `push_back(push_H(base, H{...}))` onto a down queue, rendered as one link of a compact chain;
+  // nothing when the push cannot be deferred (the normal rendering is used).
+  std::optional<std::string> deferredPush(const CXXMemberCallExpr* mc, const Ctx& c) {
+    const auto* call = dyn_cast<CallExpr>(mc->getArg(0)->IgnoreImplicit());
+    const FunctionDecl* fn = call ? call->getDirectCallee() : nullptr;
+    const CXXRecordDecl* hdr = nullptr;
+    std::vector<const Expr*> inits;
+    bool ok = fn && call->getNumArgs() == 2 && fn->getNameAsString().rfind("push_", 0) == 0 &&
+              headerInits(call->getArg(1), hdr, inits);
+    std::vector<const FieldDecl*> fds;
+    if (ok)
+      for (const FieldDecl* f : hdr->fields()) fds.push_back(f);
+    ok = ok && fds.size() == inits.size() && fn->getNameAsString() == "push_" + hdr->getNameAsString();
+    const auto* baseRef = ok ? dyn_cast<DeclRefExpr>(call->getArg(0)->IgnoreParenImpCasts()) : nullptr;
+    if (c.chain && !(baseRef && baseRef->getDecl() == c.param)) throw NotDeferrable{};
+    if (!ok) return std::nullopt;
+    const size_t formatsBefore = formats_.size();
+    try {
+      Chain chain = c.chain ? *c.chain : Chain{};
+      std::string text = "{\n";
+      if (!c.chain) {
+        chain.base = "cxb" + std::to_string(++chains_);
+        text += "  const rt::Msg& " + chain.base + " = " + render(call->getArg(0), c) + ";\n";
+      }
+      Link link{hdr, {}};
+      for (size_t k = 0; k < fds.size(); ++k) {
+        Field f;
+        if (isConstant(inits[k])) {
+          f.constant = render(inits[k], c);
+        } else {
+          QualType t = fds[k]->getType().getCanonicalType();
+          if (t->isBooleanType()) f.isBool = true, f.bytes = 1, f.type = "bool";
+          else if (t->isUnsignedIntegerType() && !t->isEnumeralType()) {
+            f.bytes = static_cast<unsigned>(ast_.getTypeSize(t) / 8);
+            if (f.bytes != 1 && f.bytes != 2 && f.bytes != 4 && f.bytes != 8) throw NotDeferrable{};
+            f.type = "uint" + std::to_string(f.bytes * 8) + "_t";
+          } else {
+            throw NotDeferrable{};  // only Bool and UIntN fields are packed
+          }
+          std::string var = "cxv" + std::to_string(chains_) + "_" + std::to_string(chain.vars.size());
+          text += "  const " + f.type + " " + var + " = " + render(inits[k], c) + ";  // " +
+                  hdr->getNameAsString() + "." + fds[k]->getNameAsString() + "\n";
+          chain.vars.push_back(var);
+        }
+        link.fields.push_back(f);
+      }
+      chain.links.push_back(link);
+      if (c.layer + 1 >= static_cast<int>(layers_.size())) {
+        const Format& f = formatOf(chain.links);
+        std::string args = chain.base;
+        for (const std::string& v : chain.vars) args += ", " + v;
+        std::string id = std::to_string(f.id);
+        text += "  to_net.push_back(compact_frames ? cx" + id + "_push(" + args + ") : cx" + id + "_full(" + args +
+                "));  // compact frame " + id + "\n}";
+      } else {
+        text += handler(c.layer + 1, true, chain.base, false, &chain) + "\n}";
+      }
+      return text;
+    } catch (const NotDeferrable&) {
+      if (c.chain) throw;
+      while (formats_.size() > formatsBefore) formats_.pop_back();
+      return std::nullopt;
+    }
+  }
+
+  // ---- compact frames: the code
+
+  void collectTags(const DeclContext* dc) {
+    for (const Decl* d : dc->decls()) {
+      if (const auto* vd = dyn_cast<VarDecl>(d); vd && vd->getNameAsString().rfind("kTag_", 0) == 0 && vd->getInit())
+        if (auto v = vd->getInit()->getIntegerConstantExpr(ast_))
+          headerTags_[vd->getNameAsString()] = static_cast<unsigned>(v->getZExtValue());
+      if (const auto* ns = dyn_cast<NamespaceDecl>(d)) collectTags(ns);
+    }
+  }
+  static std::string hex(unsigned v) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%02X", v);
+    return b;
+  }
+  unsigned fullSize(const Format& f) const {
+    unsigned n = 0;
+    for (const Link& l : f.links) {
+      std::string h = l.hdr->getNameAsString();
+      for (const Decl* d : l.hdr->getDeclContext()->decls())
+        if (const auto* vd = dyn_cast<VarDecl>(d); vd && vd->getNameAsString() == "kSize_" + h && vd->getInit())
+          if (auto v = vd->getInit()->getIntegerConstantExpr(ast_))
+            n += static_cast<unsigned>(v->getZExtValue());
+    }
+    return n;
+  }
+  static std::string params(const Format& f, bool types) {
+    std::string p = types ? "const rt::Msg& m" : "m";
+    int k = 0;
+    for (const Link& l : f.links)
+      for (const Field& x : l.fields)
+        if (x.constant.empty()) p += ", " + (types ? x.type + " " : std::string()) + "v" + std::to_string(k++);
+    return p;
+  }
+
+  std::string compactDecls() const {
+    if (formats_.empty()) return {};
+    std::string d =
+        "  // header compression (ioawb optimize): the bypasses send compact frames, one tagged header\n"
+        "  // for a chain of layer headers; the receiver accepts both forms. Both ends must run this\n"
+        "  // stack; set compact_frames = false when the peer runs the layered one.\n"
+        "  bool compact_frames = true;\n"
+        "  static rt::Msg cx_expand(const rt::Msg& frame);  // the full form of a compact frame; others as they are\n"
+        "  bool ccp_dn_full(const rt::Msg& m) const;  // for the proofs: the guards with compact_frames off\n"
+        "  bool ccp_up_full(const rt::Msg& m) const;\n";
+    for (const Format& f : formats_) {
+      std::string id = std::to_string(f.id);
+      d += "  static rt::Msg cx" + id + "_push(" + params(f, true) + ");\n";
+      d += "  static rt::Msg cx" + id + "_full(" + params(f, true) + ");\n";
+      d += "  static bool cx" + id + "_has(const rt::Msg& frame);\n";
+      d += "  static rt::Msg cx" + id + "_expand(const rt::Msg& frame);\n";
+      d += "  static rt::Msg cx" + id + "_roundtrip(" + params(f, true) + ");\n";
+      d += "  static rt::Msg cx" + id + "_base(const rt::Msg& frame);  // the message under the compact header\n";
+      if (compactUp_.count(f.id)) {
+        d += "  bool ccp_up_cx" + id + "(const rt::Msg& frame) const;  // the up bypass of a compact frame\n";
+        d += "  void up_fast_cx" + id + "(const rt::Msg& frame);\n";
+        d += "  bool ccp_up_cx" + id + "_full(const rt::Msg& frame) const;\n";
+      }
+    }
+    d += "  void up_fast_expanded(const rt::Msg& frame);         // for the proofs: the up bypass on a frame's full form,\n"
+         "  bool ccp_up_expanded(const rt::Msg& frame) const;   // its guard there,\n"
+
+         "  void up_expanded(const rt::Msg& frame);             // the layered path on a frame's full form\n";
+    return d;
+  }
+
+  std::string compactCode(const std::string& cls) const {
+    if (formats_.empty()) return {};
+    std::string c = "// ---- Header compression: compact frames (one tagged header for the chain of layer headers\n"
+                    "// the bypass would push; constant fields are left out).\n";
+    for (const Format& f : formats_) {
+      std::string id = std::to_string(f.id), size = std::to_string(f.size), tag = "0x" + hex(f.tag);
+      std::string layout = "tag " + tag;
+      std::string full = "m", reads, checks, writes;
+      unsigned off = 1;
+      int k = 0;
+      for (const Link& l : f.links) {
+        std::string h = l.hdr->getNameAsString(), inits;
+        std::vector<const FieldDecl*> fds(l.hdr->field_begin(), l.hdr->field_end());
+        for (size_t i = 0; i < l.fields.size(); ++i) {
+          const Field& x = l.fields[i];
+          std::string name = h + "." + fds[i]->getNameAsString();
+          if (!x.constant.empty()) {
+            inits += (i ? ", " : "") + x.constant;
+            layout += ", " + name + " = " + x.constant;
+            continue;
+          }
+          std::string v = "v" + std::to_string(k++), at = "p + " + std::to_string(off);
+          inits += (i ? ", " : "") + v;
+          layout += ", " + name + " u" + std::to_string(x.bytes * 8);
+          if (x.isBool) {
+            writes += "  p[" + std::to_string(off) + "] = " + v + " ? 1 : 0;\n";
+            reads += ", p[" + std::to_string(off) + "] != 0";
+            checks += " && p[" + std::to_string(off) + "] <= 1";
+          } else {
+            std::string w = std::to_string(x.bytes * 8);
+            writes += "  rt::put_u" + w + "(" + at + ", " + v + ");\n";
+            reads += ", rt::get_u" + w + "(" + at + ")";
+          }
+          off += x.bytes;
+        }
+        full = "push_" + h + "(" + full + ", " + h + "{" + inits + "})";
+      }
+      c += "// compact frame " + id + " (" + size + " bytes): " + layout + "\n";
+      c += "rt::Msg " + cls + "::cx" + id + "_push(" + params(f, true) + ") {\n  uint8_t* p = nullptr;\n"
+           "  rt::Msg r = rt::Msg::pushed(m, " + size + ", p);\n  p[0] = " + tag + ";\n" + writes + "  return r;\n}\n\n";
+      c += "rt::Msg " + cls + "::cx" + id + "_full(" + params(f, true) + ") {\n  return " + full + ";\n}\n\n";
+      c += "bool " + cls + "::cx" + id + "_has(const rt::Msg& frame) {\n  if (frame.header_len() < " + size +
+           ") return false;\n  const uint8_t* p = frame.header_data();\n  return p[0] == " + tag + checks + ";\n}\n\n";
+      c += "rt::Msg " + cls + "::cx" + id + "_expand(const rt::Msg& frame) {\n  const uint8_t* p = frame.header_data();\n"
+           "  rt::Msg m(frame);\n  m.pop_front(" + size + ");\n  return cx" + id + "_full(m" + reads + ");\n}\n\n";
+      c += "rt::Msg " + cls + "::cx" + id + "_base(const rt::Msg& frame) {\n  rt::Msg m(frame);\n  m.pop_front(" + size +
+           ");\n  return m;\n}\n\n";
+      c += "// the round-trip obligation: cx" + id + "_roundtrip = cx" + id + "_full for every message and field values\n";
+      c += "rt::Msg " + cls + "::cx" + id + "_roundtrip(" + params(f, true) + ") {\n  const rt::Msg frame = cx" + id +
+           "_push(" + params(f, false) + ");\n  if (!cx" + id + "_has(frame)) return rt::Msg();\n  return cx_expand(frame);\n}\n\n";
+    }
+    c += "rt::Msg " + cls + "::cx_expand(const rt::Msg& frame) {\n";
+    for (const Format& f : formats_) {
+      std::string id = std::to_string(f.id);
+      c += "  if (cx" + id + "_has(frame)) return cx" + id + "_expand(frame);\n";
+    }
+    c += "  return frame;\n}\n\n";
+    c += "// for the proofs of the compact frames' up bypasses\n";
+    c += "void " + cls + "::up_fast_expanded(const rt::Msg& frame) {\n  up_fast(cx_expand(frame));\n}\n\n";
+    c += "bool " + cls + "::ccp_up_expanded(const rt::Msg& frame) const {\n  return ccp_up(cx_expand(frame));\n}\n\n";
+    c += "void " + cls + "::up_expanded(const rt::Msg& frame) {\n  up_layered(cx_expand(frame));\n}\n\n";
+    for (const char* d : {"dn", "up"})
+      c += "bool " + cls + "::ccp_" + d + "_full(const rt::Msg& m) const {\n  return !compact_frames && ccp_" + d +
+           "(m);\n}\n\n";
+    return c;
+  }
+
+  // The header at a view's depth (0 = outermost, the last pushed).
+  static std::string viewHeader(const View& v) {
+    const auto& links = v.format->links;
+    return links[links.size() - 1 - static_cast<size_t>(v.depth)].hdr->getNameAsString();
+  }
+
+  // The up bypass of a compact format and its guard: the frame's headers are read once from the
+  // compact header; nothing is expanded. Empty when a handler uses the message in a way a view
+  // cannot give (then a compact frame is expanded and takes the ordinary path).
+  std::string compactUp(const std::string& cls, const Format& f) {
+    std::string id = std::to_string(f.id);
+    std::string reads = "  const uint8_t* p = frame.header_data();\n";
+    {
+      // the header locals, outermost first
+      std::vector<std::string> locals;
+      unsigned off = 1;
+      std::vector<std::string> inits(f.links.size());
+      for (size_t li = 0; li < f.links.size(); ++li) {
+        const Link& l = f.links[li];
+        std::string in;
+        for (size_t k = 0; k < l.fields.size(); ++k) {
+          const Field& x = l.fields[k];
+          std::string v;
+          if (!x.constant.empty()) v = x.constant;
+          else if (x.isBool) v = "p[" + std::to_string(off) + "] != 0", off += 1;
+          else v = "rt::get_u" + std::to_string(x.bytes * 8) + "(p + " + std::to_string(off) + ")", off += x.bytes;
+          in += (k ? ", " : "") + v;
+        }
+        inits[li] = l.hdr->getNameAsString() + " cxh" + std::to_string(f.links.size() - 1 - li) + "{" + in + "};\n";
+      }
+      for (size_t d = 0; d < f.links.size(); ++d) reads += "  [[maybe_unused]] const " + inits[f.links.size() - 1 - d];
+    }
+    int n = static_cast<int>(layers_.size());
+    int depth = static_cast<int>(f.links.size());
+    if (depth > n) return {};
+    try {
+      // (a frame off the wire has at most 0xFFFF header bytes: its envelope is 16 bits; said here, it
+      // spares the proofs the expansion's overflow of a header length near 2^32)
+      std::string g = "bool " + cls + "::ccp_up_cx" + id + "(const rt::Msg& frame) const {\n  if (!cx" + id +
+                      "_has(frame) || frame.header_len() > 0xFFFF) return false;\n  if (!(" + quiet() +
+                      "))\n    return false;\n" + reads;
+      std::vector<View> views(f.links.size());
+      std::string msg = "frame";
+      for (int i = n - 1; i >= 0; --i) {
+        int d = n - 1 - i;
+        const View* v = nullptr;
+        if (d < depth) {
+          views[static_cast<size_t>(d)] = View{&f, d};
+          v = &views[static_cast<size_t>(d)];
+          // each layer in the chain must be the one whose header sits at this depth
+          if (layers_[static_cast<size_t>(i)].popHeader != "pop_" + viewHeader(*v)) return {};
+          const Expr* clause = upClauseExpr(i);
+          if (!clause) return {};
+          Ctx c{i, false, layers_[static_cast<size_t>(i)].fastUp->getParamDecl(0), msg, {}, {}};
+          c.view = v;
+          g += "  if (!(" + render(clause, c) + ")) return false;\n";
+        } else {
+          g += "  if (!" + layers_[static_cast<size_t>(i)].member + ".fastpath_up(" + msg + ")) return false;\n";
+        }
+        if (i > 0) {
+          if (std::string pass = passUp(i, msg, v); !pass.empty())
+            g += "  if (!(" + pass + ")) return true;  // " + layers_[static_cast<size_t>(i)].cls->getNameAsString() +
+                 " does not pass it up\n";
+          if (d + 1 == depth) {
+            g += "  const rt::Msg u" + std::to_string(i - 1) + " = cx" + id + "_base(frame);\n";
+            msg = "u" + std::to_string(i - 1);
+          } else if (d + 1 > depth) {
+            std::string next = "u" + std::to_string(i - 1);
+            g += "  const rt::Msg " + next + " = " + layers_[static_cast<size_t>(i)].popHeader + "(" + msg + ");\n";
+            msg = next;
+          }
+        }
+      }
+      g += "  return true;\n}\n\n";
+      counter_ = 0;
+      View top{&f, 0};
+      std::string b = "void " + cls + "::up_fast_cx" + id + "(const rt::Msg& frame) {\n" + reads +
+                      handler(n - 1, false, "frame", true, nullptr, &top) + "\n}\n\n";
+      b += "bool " + cls + "::ccp_up_cx" + id + "_full(const rt::Msg& frame) const {\n  return !compact_frames && ccp_up_cx" +
+           id + "(frame);\n}\n\n";
+      return g + b;
+    } catch (const NoView&) {
+      return {};
+    }
+  }
 
   // The conjuncts of a condition (`a && b && c`, parentheses and implicit casts ignored).
   static void conjuncts(const Expr* e, std::vector<const Expr*>& out) {
@@ -307,17 +906,24 @@ class Collapser {
 
   // What the up predicate checked of layer i's message `msg`: its fastpath clause's
   // conjuncts, rendered as the inlined handler renders its own conditions.
-  std::set<std::string> upClause(int i, const std::string& msg) {
-    const Layer& l = layers_[static_cast<size_t>(i)];
+  std::set<std::string> upClause(int i, const std::string& msg, const View* view = nullptr) {
     std::set<std::string> out;
-    const auto* body = dyn_cast_or_null<CompoundStmt>(l.fastUp->getBody());
-    const ReturnStmt* ret = body && !body->body_empty() ? dyn_cast<ReturnStmt>(body->body_back()) : nullptr;
-    if (!ret || !ret->getRetValue() || l.fastUp->getNumParams() != 1) return out;
-    Ctx c{i, false, l.fastUp->getParamDecl(0), msg, {}, {}};
+    const Expr* clause = upClauseExpr(i);
+    if (!clause) return out;
+    Ctx c{i, false, layers_[static_cast<size_t>(i)].fastUp->getParamDecl(0), msg, {}, {}};
+    c.view = view;
     std::vector<const Expr*> cs;
-    conjuncts(ret->getRetValue(), cs);
+    conjuncts(clause, cs);
     for (const Expr* e : cs) out.insert(render(e, c));
     return out;
+  }
+  // The condition of layer i's fastpath up clause (`return <expr>;`), or null.
+  const Expr* upClauseExpr(int i) const {
+    const Layer& l = layers_[static_cast<size_t>(i)];
+    const auto* body = dyn_cast_or_null<CompoundStmt>(l.fastUp->getBody());
+    const ReturnStmt* ret = body && !body->body_empty() ? dyn_cast<ReturnStmt>(body->body_back()) : nullptr;
+    if (!ret || !ret->getRetValue() || l.fastUp->getNumParams() != 1) return nullptr;
+    return ret->getRetValue();
   }
 
   static void tailReturns(const Stmt* s, std::set<const ReturnStmt*>& out) {
@@ -334,13 +940,16 @@ class Collapser {
   // message against the layer's fastpath clause (the message the layers below pass up), so a
   // condition made of that clause's conjuncts is known to hold and the handler does not test it
   // again (the equivalence proof checks that the predicate does establish it).
-  std::string handler(int i, bool down, const std::string& msg, bool checked = false) {
+  std::string handler(int i, bool down, const std::string& msg, bool checked = false, const Chain* chain = nullptr,
+                      const View* view = nullptr) {
     if (i < 0) return "to_app.push_back(" + msg + ");";
     if (i >= static_cast<int>(layers_.size())) return "to_net.push_back(" + msg + ");";
     const Layer& l = layers_[static_cast<size_t>(i)];
     const FunctionDecl* f = down ? l.inDn : l.inUp;
     Ctx c{i, down, f->getParamDecl(0), msg, {}, {}};
-    if (checked && !down) c.known = upClause(i, msg);
+    c.chain = chain;
+    c.view = view;
+    if (checked && !down) c.known = upClause(i, msg, view);
     tailReturns(f->getBody(), c.tailReturns);
     std::string text = "  // " + l.cls->getNameAsString() + (down ? ".dn" : ".up") + "\n" + render(f->getBody(), c);
     return stripTrace(text);
@@ -373,8 +982,34 @@ class Collapser {
                           : std::string();
       if (!q.empty() && (q == l.dnq || q == l.upq)) {
         if (mc->getNumArgs() != 1) throw Failure{where(mc->getBeginLoc()) + ": push_back with several arguments"};
-        std::string var = "m" + std::to_string(++counter_);
         bool goesDown = q == l.dnq;
+        if (goesDown)
+          if (std::optional<std::string> t = deferredPush(mc, c)) {
+            size_t e = endOffset(mc->getEndLoc());
+            if (StringRef buf = bufferOf(mc->getBeginLoc()); e < buf.size() && buf[e] == ';') ++e;
+            edits.push_back({offset(mc->getBeginLoc()), e, *t});
+            return;
+          }
+        std::string var = "m" + std::to_string(++counter_);
+        if (c.view && !goesDown) {
+          // passed up from a compact frame: the next header of the chain, or the message under it
+          const auto* call = dyn_cast<CallExpr>(mc->getArg(0)->IgnoreImplicit());
+          const FunctionDecl* fn = call ? call->getDirectCallee() : nullptr;
+          const auto* ref = call && call->getNumArgs() == 1 ? dyn_cast<DeclRefExpr>(call->getArg(0)->IgnoreParenImpCasts()) : nullptr;
+          if (!fn || !ref || ref->getDecl() != c.param || fn->getNameAsString() != "pop_" + viewHeader(*c.view)) throw NoView{};
+          View next{c.view->format, c.view->depth + 1};
+          std::string text;
+          if (next.depth < static_cast<int>(next.format->links.size())) {
+            text = handler(c.layer - 1, false, c.msg, true, nullptr, &next);
+          } else {
+            text = "{\n  const rt::Msg " + var + " = cx" + std::to_string(next.format->id) + "_base(" + c.msg + ");\n" +
+                   handler(c.layer - 1, false, var, true) + "\n}";
+          }
+          size_t e = endOffset(mc->getEndLoc());
+          if (StringRef buf = bufferOf(mc->getBeginLoc()); e < buf.size() && buf[e] == ';') ++e;
+          edits.push_back({offset(mc->getBeginLoc()), e, text});
+          return;
+        }
         std::string arg = render(mc->getArg(0), c);
         // passed up as the predicate passed it: the layer's own header popped off the checked message
         bool checked = !goesDown && !c.known.empty() && arg == l.popHeader + "(" + c.msg + ")";
@@ -399,6 +1034,21 @@ class Collapser {
         return;
       }
     }
+    if (c.view) {
+      // a compact frame: its headers come from the locals, its payload from the frame
+      if (const auto* call = dyn_cast<CallExpr>(s); call && !isa<CXXMemberCallExpr>(s) && call->getDirectCallee() &&
+                                                     call->getNumArgs() == 1 && isParam(call->getArg(0), c)) {
+        std::string fn = call->getDirectCallee()->getNameAsString(), h = viewHeader(*c.view);
+        std::string text;
+        if (fn.rfind("hashdr_", 0) == 0) text = fn == "hashdr_" + h ? "true" : "false";
+        else if (fn == "hdr_" + h) text = "cxh" + std::to_string(c.view->depth);
+        else throw NoView{};
+        edits.push_back({offset(call->getBeginLoc()), endOffset(call->getEndLoc()), text});
+        return;
+      }
+      if (payloadOnly(s, c, c.msg, edits)) return;
+    }
+    if (c.chain && payloadOnly(s, c, c.chain->base, edits)) return;  // a deferred message
     if (const auto* dr = dyn_cast<DeclRefExpr>(s); dr && dr->getDecl() == c.param) {
       edits.push_back({offset(dr->getBeginLoc()), endOffset(dr->getEndLoc()), c.msg});
       return;
@@ -425,6 +1075,34 @@ class Collapser {
     for (const Stmt* ch : s->children()) collect(ch, c, edits);
   }
 
+  static bool isParam(const Expr* e, const Ctx& c) {
+    const auto* d = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    return d && d->getDecl() == c.param;
+  }
+  // A message that is not a value here (a compact frame's view, a deferred push chain): only its
+  // payload may be read, from `payload` (a push does not change the payload), and `(void)m`
+  // says nothing; any other use cannot be rendered (NoView / NotDeferrable). True when `s` was
+  // handled.
+  bool payloadOnly(const Stmt* s, const Ctx& c, const std::string& payload, std::vector<Edit>& edits) {
+    auto cannot = [&]() {
+      if (c.view) throw NoView{};
+      throw NotDeferrable{};
+    };
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(s); mc && mc->getMethodDecl() && isParam(mc->getImplicitObjectArgument(), c)) {
+      std::string m = mc->getMethodDecl()->getNameAsString();
+      if (m != "payload_data" && m != "payload_len" && m != "payload") cannot();
+      const Expr* obj = mc->getImplicitObjectArgument()->IgnoreParenImpCasts();
+      edits.push_back({offset(obj->getBeginLoc()), endOffset(obj->getEndLoc()), payload});
+      return true;
+    }
+    if (const auto* ce = dyn_cast<CStyleCastExpr>(s); ce && ce->getType()->isVoidType() && isParam(ce->getSubExpr(), c)) {
+      edits.push_back({offset(ce->getBeginLoc()), endOffset(ce->getEndLoc()), "(void)0"});
+      return true;
+    }
+    if (const auto* dr = dyn_cast<DeclRefExpr>(s); dr && dr->getDecl() == c.param) cannot();
+    return false;
+  }
+
   // Drops `#if IOA_TRACE ... #endif` blocks (the bypass runs only when tracing is off).
   static std::string stripTrace(const std::string& text) {
     std::istringstream in(text);
@@ -447,6 +1125,82 @@ class Collapser {
     return out;
   }
 };
+
+// Strips the implicit nodes around a value passed by value (copies, temporaries, casts).
+const Expr* bare(const Expr* e) {
+  for (;;) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto* ce = dyn_cast<CXXConstructExpr>(e); ce && ce->getNumArgs() == 1) e = ce->getArg(0);
+    else if (const auto* mt = dyn_cast<MaterializeTemporaryExpr>(e)) e = mt->getSubExpr();
+    else if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) e = bt->getSubExpr();
+    else if (const auto* ew = dyn_cast<ExprWithCleanups>(e)) e = ew->getSubExpr();
+    else return e;
+  }
+}
+
+bool isCompactFlag(const Expr* e) {
+  const auto* me = dyn_cast<MemberExpr>(e->IgnoreParenImpCasts());
+  return me && me->getMemberDecl()->getNameAsString() == "compact_frames";
+}
+
+// The compact-frame argument of the proofs: the paths are proved with compact_frames off, so
+// compact_frames must choose nothing but the form of a frame sent to the network:
+// `to_net.push_back(compact_frames ? cxK_push(a...) : cxK_full(a...))`, the same K and the same
+// arguments on both sides. Checked on the AST of the stack's member functions (the guards used
+// by the proofs, ccp_*_full, may read it). Returns what breaks the rule, with its location.
+std::string checkCompactSends(ASTContext& ast, const CXXRecordDecl* stack) {
+  SourceManager& sm = ast.getSourceManager();
+  auto where = [&](SourceLocation loc) {
+    PresumedLoc p = sm.getPresumedLoc(sm.getSpellingLoc(loc));
+    std::string f = p.isValid() ? p.getFilename() : "<unknown>";
+    if (size_t k = f.find("/ioawb-virtual/"); k != std::string::npos) f = f.substr(k + 15);
+    return f + ":" + std::to_string(p.isValid() ? p.getLine() : 0) + ":" + std::to_string(p.isValid() ? p.getColumn() : 0);
+  };
+  std::set<const Expr*> allowed;
+  std::string err;
+  std::function<void(const Stmt*)> sends = [&](const Stmt* st) {
+    if (!st) return;
+    if (const auto* mc = dyn_cast<CXXMemberCallExpr>(st); mc && mc->getMethodDecl() &&
+                                                         mc->getMethodDecl()->getNameAsString() == "push_back" &&
+                                                         mc->getNumArgs() == 1) {
+      const auto* obj = dyn_cast<MemberExpr>(mc->getImplicitObjectArgument()->IgnoreParenImpCasts());
+      const auto* co = dyn_cast<ConditionalOperator>(bare(mc->getArg(0)));
+      if (obj && obj->getMemberDecl()->getNameAsString() == "to_net" && co && isCompactFlag(co->getCond())) {
+        const auto* t = dyn_cast<CallExpr>(bare(co->getTrueExpr()));
+        const auto* f = dyn_cast<CallExpr>(bare(co->getFalseExpr()));
+        std::string tn = t && t->getDirectCallee() ? t->getDirectCallee()->getNameAsString() : "";
+        std::string fn = f && f->getDirectCallee() ? f->getDirectCallee()->getNameAsString() : "";
+        bool ok = tn.size() > 5 && tn.substr(tn.size() - 5) == "_push" && tn.rfind("cx", 0) == 0 &&
+                  fn == tn.substr(0, tn.size() - 5) + "_full" && t->getNumArgs() == f->getNumArgs();
+        for (unsigned i = 0; ok && i < t->getNumArgs(); ++i) {
+          const auto* a = dyn_cast<DeclRefExpr>(bare(t->getArg(i)));
+          const auto* b = dyn_cast<DeclRefExpr>(bare(f->getArg(i)));
+          ok = a && b && a->getDecl() == b->getDecl();
+        }
+        if (ok) allowed.insert(co->getCond()->IgnoreParenImpCasts());
+      }
+    }
+    for (const Stmt* c : st->children()) sends(c);
+  };
+  std::function<void(const Stmt*)> uses = [&](const Stmt* st) {
+    if (!st || !err.empty()) return;
+    if (const auto* e = dyn_cast<Expr>(st); e && isCompactFlag(e) && !allowed.count(e->IgnoreParenImpCasts())) {
+      err = where(e->getBeginLoc()) + ": compact_frames is read outside a compact send "
+                                      "(to_net.push_back(compact_frames ? cxK_push(...) : cxK_full(...)))";
+      return;
+    }
+    for (const Stmt* c : st->children()) uses(c);
+  };
+  for (const CXXMethodDecl* m : stack->methods()) {
+    const FunctionDecl* def = nullptr;
+    if (!m->hasBody(def)) continue;
+    std::string n = m->getNameAsString();
+    if (n.rfind("ccp_", 0) == 0 && n.size() > 5 && n.substr(n.size() - 5) == "_full") continue;
+    sends(def->getBody());
+    uses(def->getBody());
+  }
+  return err;
+}
 
 std::string mainText(const CollapseRequest& r) {
   std::string t = "// the layers and the stack, compiled together for the optimizer\n";
@@ -488,14 +1242,54 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
   std::vector<PathProof> proofs;
   std::unique_ptr<CppUnit> unit = CppUnit::parse(files, kMain, r.includeDirs, error);
   if (!unit) return proofs;
+  std::string sendsError;
+  for (const CollapsedPath& p : paths)
+    if (p.kind == "compress" && sendsError.empty()) {
+      ASTContext& ast = unit->internals().unit->getASTContext();
+      if (const CXXRecordDecl* st = findRecord(ast.getTranslationUnitDecl(), r.stackClass))
+        sendsError = checkCompactSends(ast, st);
+      else
+        sendsError = "stack class '" + r.stackClass + "' not found";
+    }
   for (const CollapsedPath& p : paths) {
+    if (p.kind == "compress" && !sendsError.empty()) {
+      PathProof pp{p, {}};
+      pp.result.status = EquivalenceResult::Error;
+      pp.result.message = sendsError;
+      proofs.push_back(pp);
+      continue;
+    }
     EquivalenceQuery q;
     q.source = p.layered;
     q.target = p.bypass;
     q.precondition = p.guard;
     q.timeoutMs = r.timeoutMs;
     q.name = p.name;
-    proofs.push_back({p, unit->check(q)});
+    if (p.guardSource.empty()) {
+      proofs.push_back({p, unit->check(q)});
+      continue;
+    }
+    // a compact frame's up bypass: through the up bypass when its guard implies the up path's
+    // guard on the full form (that bypass is proved equal to the layered path), else directly
+    // against the layered path on the full form
+    EquivalenceQuery g = q;
+    g.source = p.guardSource;
+    g.target = p.guardTarget;
+    g.name = p.name + ".guard";
+    EquivalenceResult gr = unit->check(g);
+    PathProof pp{p, {}};
+    if (gr.status == EquivalenceResult::Proved) {
+      pp.result = unit->check(q);
+      pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.layered + " where " + p.guard +
+                            " (which implies ccp_up of the full form: proved)";
+    } else {
+      q.source = p.directLayered;
+      pp.path.layered = p.directLayered;
+      pp.result = unit->check(q);
+      pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.directLayered + " where " + p.guard;
+    }
+    pp.result.timeMs += gr.timeMs;
+    proofs.push_back(pp);
   }
   return proofs;
 }

@@ -41,12 +41,15 @@ const Flagship& flagship() {
   return *f;
 }
 
-// `files` with `from` replaced by `to` in the stack source (the mutation must be found).
-std::vector<opt::CppFile> mutate(std::vector<opt::CppFile> files, const std::string& from, const std::string& to) {
+// `files` with `from` replaced by `to` in the stack source (the mutation must be found), the
+// first time it occurs or (`all`) every time.
+std::vector<opt::CppFile> mutate(std::vector<opt::CppFile> files, const std::string& from, const std::string& to,
+                                 bool all = false) {
   if (from.empty()) return files;
   bool done = false;
   for (opt::CppFile& c : files)
-    if (size_t at = c.text.find(from); c.path == flagship().req.stackSource && at != std::string::npos) {
+    for (size_t at = c.text.find(from); c.path == flagship().req.stackSource && at != std::string::npos;
+         at = all ? c.text.find(from, at + to.size()) : std::string::npos) {
       c.text.replace(at, from.size(), to);
       done = true;
     }
@@ -56,11 +59,11 @@ std::vector<opt::CppFile> mutate(std::vector<opt::CppFile> files, const std::str
 
 // A path's obligation on the collapsed sources after replacing `from` by `to` in the stack source.
 opt::EquivalenceResult pathProof(const std::string& name, const std::string& from, const std::string& to,
-                                 unsigned timeoutMs) {
+                                 unsigned timeoutMs, bool all = false) {
   const Flagship& f = flagship();
   opt::CollapseRequest req = f.req;
   req.timeoutMs = timeoutMs;
-  std::vector<opt::CppFile> files = mutate(f.out.files, from, to);
+  std::vector<opt::CppFile> files = mutate(f.out.files, from, to, all);
   std::vector<opt::CollapsedPath> paths;
   for (const opt::CollapsedPath& p : f.out.paths)
     if (p.name == name) paths.push_back(p);
@@ -121,7 +124,11 @@ std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector
       setup + "  Reliable b = a;\n"
       "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" +
       payload + "  a.dn_layered(m);\n  b.dn(m);\n"
-      "  bool same = dump(a) == dump(b) && a.to_net == b.to_net && a.to_app == b.to_app;\n"
+      "  // the collapsed stack sends compact frames: compare their full forms\n"
+      "  bool sameNet = a.to_net.size() == b.to_net.size();\n"
+      "  for (uint32_t i = 0; sameNet && i < a.to_net.size(); ++i)\n"
+      "    sameNet = a.to_net.at(i) == Reliable::cx_expand(b.to_net.at(i));\n"
+      "  bool same = dump(a) == dump(b) && sameNet && a.to_app == b.to_app;\n"
       "  std::printf(\"%s\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\", dump(a).c_str(), dump(b).c_str());\n"
       "  return 0;\n}\n");
   const std::string exe = dir / "replay";
@@ -151,7 +158,14 @@ bool mentions(const opt::EquivalenceResult& r, const std::string& what) {
 TEST(Collapse, FindsTheLayersAndWritesBothPaths) {
   const Flagship& f = flagship();
   ASSERT_EQ(f.out.error, "");
-  ASSERT_EQ(f.out.paths.size(), 2u);
+  // the two paths, the up bypasses of the two compact frames (data, acknowledgement) and
+  // the round trip of each compact frame
+  std::vector<std::string> names;
+  for (const opt::CollapsedPath& p : f.out.paths) names.push_back(p.kind + "." + p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"collapse.dn", "collapse.up", "collapse.up.cases", "collapse.up.stops.Seqno",
+                                             "collapse.up.cx1", "collapse.up.cx2", "compress.compact1",
+                                             "compress.compact2"}));
+  ASSERT_GE(f.out.paths.size(), 2u);
   EXPECT_EQ(f.out.paths[0].layers, (std::vector<std::string>{"Top", "Seqno", "Checksum", "Bottom"}));
   EXPECT_EQ(f.out.paths[1].layers, (std::vector<std::string>{"Bottom", "Checksum", "Seqno", "Top"}));
   ASSERT_EQ(f.out.files.size(), 2u);
@@ -164,7 +178,9 @@ TEST(Collapse, FindsTheLayersAndWritesBothPaths) {
   size_t fast = src.find("void Reliable::dn_fast(");
   ASSERT_NE(fast, std::string::npos);
   std::string body = src.substr(fast, src.find("void Reliable::up_fast(") - fast);
-  EXPECT_NE(body.find("to_net.push_back(m4);"), std::string::npos);
+  // one compact header for Seqno, Checksum and Bottom instead of three pushes
+  EXPECT_NE(body.find("to_net.push_back(compact_frames ? cx1_push(cxb"), std::string::npos) << body;
+  EXPECT_EQ(body.find("push_Checksum_Header"), std::string::npos) << body;
   EXPECT_EQ(body.find("s.dnq.push_back"), std::string::npos);
   EXPECT_EQ(body.find("IOA_TRACE"), std::string::npos);
 }
@@ -178,7 +194,7 @@ TEST(Collapse, UpBypassDoesNotRecheckWhatTheCcpChecked) {
   const std::string& src = f.out.files[1].text;
   size_t fast = src.find("void Reliable::up_fast(");
   ASSERT_NE(fast, std::string::npos);
-  std::string body = src.substr(fast, src.find("void Reliable::dn(") - fast);
+  std::string body = src.substr(fast, src.find("// ---- Header compression") - fast);
   size_t folds = 0;
   for (size_t at = 0; (at = body.find("true /* established by ccp_up */", at)) != std::string::npos; ++at) ++folds;
   EXPECT_EQ(folds, 3u) << body;
@@ -186,13 +202,31 @@ TEST(Collapse, UpBypassDoesNotRecheckWhatTheCcpChecked) {
   EXPECT_NE(body.find("(hdr_Seqno_Header(m2)).seq == l1.s.recv_seq"), std::string::npos);
 }
 
-// Without the Checksum clause in ccp_up the folded test is no longer implied:
-// a frame with a wrong checksum takes the bypass and is delivered, where the
-// layered path drops it.
+// Without the Checksum clause in the up guard (ccp_up and the case the proof takes it
+// by) the folded test is no longer implied: a frame with a wrong checksum takes the
+// bypass and is delivered, where the layered path drops it.
 TEST(Collapse, UpFoldWithoutItsCcpClauseIsRefuted) {
-  opt::EquivalenceResult r = pathProof("up", "if (!l2.fastpath_up(u2)) return false;", "", 600000);
+  opt::EquivalenceResult r = pathProof("up", "if (!l2.fastpath_up(u2)) return false;", "", 600000, true);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_FALSE(r.differences.empty());
+}
+
+// The up path is proved case by case (the message reaches the top, or Seqno keeps
+// it); the cases must cover ccp_up. A ccp_up that admits more than its cases is refuted.
+TEST(Collapse, UpGuardCasesCoverTheGuard) {
+  opt::EquivalenceResult r = pathProof("up.cases", "", "", 60000);
+  EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
+  // a ccp_up (the first guard with Bottom's clause) that lets a frame without a valid Bottom header through
+  const std::string bottom = "  if (!l3.fastpath_up(m)) return false;";
+  opt::EquivalenceResult weak = pathProof("up.cases", bottom, "  if (!l3.fastpath_up(m)) return true;", 300000);
+  ASSERT_EQ(weak.status, opt::EquivalenceResult::Refuted) << weak.message;
+  EXPECT_TRUE(mentions(weak, "result: source false, target true")) << (weak.differences.empty() ? "" : weak.differences[0]);
+}
+
+// An acknowledgement (kept by Seqno) takes the bypass too: it needs no Top header.
+TEST(Collapse, UpPathOfAMessageSeqnoKeepsIsProved) {
+  opt::EquivalenceResult r = pathProof("up.stops.Seqno", "", "", 600000);
+  EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
 }
 
 TEST(Collapse, DownPathIsProvedUnderTheCcp) {
@@ -216,9 +250,11 @@ void expectDifferenceWhenRun(const std::string& from, const std::string& to, con
   if (std::getenv("IOAWB_TEST_VERBOSE")) std::printf("%s", run.c_str());
 }
 
+const std::string kSeqField = "const uint32_t cxv2_0 = l1.s.send_seq;";  // the data frame's sequence number
+
 TEST(Collapse, OffByOneSequenceNumberIsRefuted) {
-  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
-  const std::string to = "Seqno_Header{l1.s.send_seq + 1u, false});\n  // Checksum.dn";
+  const std::string from = kSeqField;
+  const std::string to = "const uint32_t cxv2_0 = l1.s.send_seq + 1u;";
   opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.to_net")) << "the frame on the wire differs: " << (r.differences.empty() ? "" : r.differences[0]);
@@ -226,9 +262,10 @@ TEST(Collapse, OffByOneSequenceNumberIsRefuted) {
   expectDifferenceWhenRun(from, to, r);
 }
 
+// The ack flag of a data frame is a constant of its compact format, put back by cx1_full.
 TEST(Collapse, WrongHeaderFieldIsRefuted) {
-  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
-  const std::string to = "Seqno_Header{l1.s.send_seq, true});\n  // Checksum.dn";
+  const std::string from = "push_Seqno_Header(m, Seqno_Header{v0, false})";
+  const std::string to = "push_Seqno_Header(m, Seqno_Header{v0, true})";
   opt::EquivalenceResult r = downPath(from, to);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.to_net"));
@@ -265,8 +302,8 @@ TEST(Collapse, TooWeakCcpIsRefuted) {
 // The control for the replays above: the same counterexample on the unmutated
 // collapsed stack runs the same through both paths.
 TEST(Collapse, ReplayOfTheProvedStackShowsNoDifference) {
-  const std::string from = "Seqno_Header{l1.s.send_seq, false});\n  // Checksum.dn";
-  opt::EquivalenceResult r = downPath(from, "Seqno_Header{l1.s.send_seq + 1u, false});\n  // Checksum.dn");
+  const std::string from = kSeqField;
+  opt::EquivalenceResult r = downPath(from, "const uint32_t cxv2_0 = l1.s.send_seq + 1u;");
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   std::string run = replayDown(mutated(from, from), r.inputs);
   EXPECT_EQ(run.rfind("same", 0), 0u) << run;
@@ -278,4 +315,138 @@ TEST(Collapse, UnsupportedStacksGetAnError) {
   r.stackClass = "ioa_gen::reliable::NoSuchStack";
   opt::CollapseResult out = opt::collapseStack(r);
   EXPECT_NE(out.error.find("stack class 'ioa_gen::reliable::NoSuchStack' not found"), std::string::npos) << out.error;
+}
+
+// ---- header compression
+
+// The receiver runs a bypass on a compact frame without expanding it, and for an
+// acknowledgement (which Seqno keeps) its guard does not ask for Top's clause.
+TEST(Compress, CompactFramesHaveTheirOwnUpBypass) {
+  const Flagship& f = flagship();
+  ASSERT_EQ(f.out.files.size(), 2u);
+  const std::string& src = f.out.files[1].text;
+  for (const char* fn : {"bool Reliable::ccp_up_cx1(const rt::Msg& frame) const", "void Reliable::up_fast_cx1(",
+                         "bool Reliable::ccp_up_cx2(const rt::Msg& frame) const", "void Reliable::up_fast_cx2("})
+    EXPECT_NE(src.find(fn), std::string::npos) << fn;
+  size_t at = src.find("void Reliable::up_fast_cx2(");
+  std::string body = src.substr(at, src.find("\nvoid Reliable::", at + 1) - at);
+  EXPECT_EQ(body.find("pop_Bottom_Header"), std::string::npos) << "the compact frame is not expanded: " << body;
+  EXPECT_EQ(body.find("cx2_expand"), std::string::npos) << body;
+  at = src.find("bool Reliable::ccp_up_cx2(");
+  std::string guard = src.substr(at, src.find("\n}\n", at) - at);
+  EXPECT_NE(guard.find("  if (!(!((cxh2).ack) && ((cxh2).seq == l1.s.recv_seq))) return true;  // Seqno does not pass it up"),
+            std::string::npos)
+      << "the guard needs Top's clause only for a frame Seqno passes up: " << guard;
+  at = src.find("bool Reliable::ccp_up(");
+  guard = src.substr(at, src.find("\n}\n", at) - at);
+  EXPECT_NE(guard.find("return true;  // Seqno does not pass it up"), std::string::npos) << guard;
+}
+
+// A compact-format obligation on the collapsed sources after replacing `from` by `to`.
+opt::EquivalenceResult compactProof(int format, const std::string& from = "", const std::string& to = "") {
+  return pathProof("compact" + std::to_string(format), from, to, 60000);
+}
+
+TEST(Compress, EveryCompactFrameExpandsToItsFullForm) {
+  for (int k : {1, 2}) {
+    opt::EquivalenceResult r = compactProof(k);
+    EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << "compact frame " << k << ": " << r.message;
+  }
+}
+
+// Runs a round-trip counterexample through the compiled C++: cx<k>_roundtrip and
+// cx<k>_full on the counterexample's message and field values.
+std::string replayRoundTrip(const std::vector<opt::CppFile>& files, int k, const std::vector<opt::CxValue>& inputs) {
+  test::TempDir dir("replay-cx");
+  std::string units;
+  for (const opt::CppFile& f : files) {
+    test::writeFile(dir / f.path, f.text);
+    if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path);
+  }
+  std::string v[3] = {"0", "0", "0"}, payload;
+  uint64_t plen = 0;
+  for (const opt::CxValue& in : inputs) {
+    if (in.path == "m.plen") plen = std::stoull(in.value);
+    else if (in.path.rfind("m.pay[", 0) == 0)
+      payload += "  if (" + in.path.substr(6, in.path.find(']') - 6) + "u < PLEN) m.payload_data()[" +
+                 in.path.substr(6, in.path.find(']') - 6) + "] = " + in.value + ";\n";
+    for (int i = 0; i < 3; ++i)
+      if (in.path == "v" + std::to_string(i)) v[i] = in.value + "u";
+  }
+  std::string id = std::to_string(k);
+  test::writeFile(dir / "replay.cpp",
+      "#include <cstdio>\n#include <cstring>\n#include \"reliable_Reliable.h\"\n"
+      "using ioa_gen::reliable::Reliable;\n"
+      "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n"
+      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" + payload +
+      "  const ioa::rt::Msg full = Reliable::cx" + id + "_full(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
+      "  const ioa::rt::Msg back = Reliable::cx" + id + "_roundtrip(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
+      "  std::printf(\"%s\\n\", full == back ? \"same\" : \"differs\");\n  return 0;\n}\n");
+  const std::string exe = dir / "replay";
+  return test::run(std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.path() + " -I" IOAWB_RUNTIME_DIR + units +
+                   " " + (dir / "replay.cpp") + " -o " + exe + " && " + exe)
+      .output;
+}
+
+// The receiver reads the length where the checksum is: refuted, and the
+// counterexample's frame really comes back different; the unmutated code gives
+// the same frame back on the same input.
+TEST(Compress, WrongFieldOffsetIsRefutedAndReplayed) {
+  const std::string from = "return cx1_full(m, rt::get_u32(p + 1), rt::get_u16(p + 5), rt::get_u16(p + 7));";
+  const std::string to = "return cx1_full(m, rt::get_u32(p + 1), rt::get_u16(p + 5), rt::get_u16(p + 5));";
+  opt::EquivalenceResult r = compactProof(1, from, to);
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
+  EXPECT_FALSE(r.inputs.empty());
+  std::string run = replayRoundTrip(mutated(from, to), 1, r.inputs);
+  EXPECT_EQ(run.rfind("differs", 0), 0u) << run;
+  std::string control = replayRoundTrip(mutated(from, from), 1, r.inputs);
+  EXPECT_EQ(control.rfind("same", 0), 0u) << control;
+}
+
+// A tag test that also takes the acknowledgement's tag: an acknowledgement would
+// be expanded as a data frame (ack = false). Refuted on the acknowledgement's format.
+TEST(Compress, TagThatAcceptsAnotherFormatIsRefuted) {
+  const std::string from = "return p[0] == 0xC1;", to = "return p[0] == 0xC1 || p[0] == 0xC2;";
+  opt::EquivalenceResult r = compactProof(2, from, to);
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
+  std::string run = replayRoundTrip(mutated(from, to), 2, r.inputs);
+  EXPECT_EQ(run.rfind("differs", 0), 0u) << run;
+}
+
+// The paths are proved with compact_frames off; that covers the compact sends
+// only if the flag chooses nothing but a frame's form. A bypass that reads it
+// anywhere else makes the compression obligations an error naming the place.
+TEST(Compress, FlagReadOutsideACompactSendIsAnError) {
+  const std::string from = "if (rt::coll_size(l1.s.unacked) == 0) {";
+  const std::string to = "if (compact_frames && rt::coll_size(l1.s.unacked) == 0) {";
+  opt::EquivalenceResult r = compactProof(1, from, to);
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Error) << r.message;
+  EXPECT_NE(r.message.find("reliable_Reliable.cpp:"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("compact_frames is read outside a compact send"), std::string::npos) << r.message;
+}
+
+// The receiver's bypass of a compact frame, which reads the compact header in place,
+// is equal to the layered path on the frame's full form (cx_expand) under its guard.
+TEST(Compress, CompactDataFrameBypassIsProved) {
+  opt::EquivalenceResult r = pathProof("up.cx1", "", "", 600000);
+  EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
+}
+
+TEST(Compress, CompactAcknowledgementBypassIsProved) {
+  opt::EquivalenceResult r = pathProof("up.cx2", "", "", 600000);
+  EXPECT_EQ(r.status, opt::EquivalenceResult::Proved) << r.message;
+}
+
+// A compact receiver that reads the sequence number one byte off: refuted (the
+// acknowledgement frees the window for the wrong number).
+TEST(Compress, CompactReceiverReadingTheWrongBytesIsRefuted) {
+  const std::string from = "void Reliable::up_fast_cx2(const rt::Msg& frame) {\n  const uint8_t* p = frame.header_data();\n"
+                           "  [[maybe_unused]] const Bottom_Header cxh0{rt::get_u16(p + 7)};\n"
+                           "  [[maybe_unused]] const Checksum_Header cxh1{rt::get_u16(p + 5)};\n"
+                           "  [[maybe_unused]] const Seqno_Header cxh2{rt::get_u32(p + 1), true};";
+  std::string to = from;
+  to.replace(to.rfind("p + 1"), 5, "p + 2");
+  opt::EquivalenceResult r = pathProof("up.cx2", from, to, 600000);
+  ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
+  EXPECT_TRUE(mentions(r, "self.l1.s")) << (r.differences.empty() ? "" : r.differences[0]);
 }

@@ -103,13 +103,15 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     if (cf.path == req.stackSource) r.collapsedStack = cf.text;
   for (const opt::PathProof& p : proofs) {
     OptimizeObligation o;
-    o.id = "collapse." + p.path.name;
-    o.kind = "collapse";
+    o.id = p.path.kind + "." + p.path.name;
+    o.kind = p.path.kind;
     o.path = p.path.name;
     std::string chain;
     for (const std::string& l : p.path.layers) chain += (chain.empty() ? "" : " > ") + l;
-    o.description = (p.path.name == "dn" ? "down path " : "up path ") + chain + ": " + p.path.bypass + " = " +
-                    p.path.layered + " where " + p.path.guard;
+    std::string what = p.path.name == "dn" ? "down path " : p.path.name == "up" ? "up path " : p.path.name.rfind("up.cx", 0) == 0 ? "up path of compact frame " + p.path.name.substr(5) + " " : "";
+    o.description = !p.path.description.empty()
+                        ? p.path.description
+                        : what + chain + ": " + p.path.bypass + " = " + p.path.layered + " where " + p.path.guard;
     size_t colon = p.path.line.rfind(':');
     o.file = p.path.line.substr(0, colon);
     o.line = colon == std::string::npos ? 0 : std::atoi(p.path.line.c_str() + colon + 1);

@@ -2,9 +2,12 @@
 // generated stack's layers are inlined along the down path and the up path
 // into one bypass function each, guarded by the stack's common-case predicate
 // (CCP) composed from the layers' `fastpath` clauses; when the CCP does not
-// hold, the original layered code runs. Each bypass is then proved equal to
-// the layered path under its CCP (translation validation, Equivalence.h).
-// No Clang or Z3 types here.
+// hold, the original layered code runs. The bypasses send compact frames (one
+// tagged header for a chain of layer headers, constants left out) and the
+// receiver has a bypass per compact format that reads it in place. Each bypass
+// is then proved equal to the layered path under its CCP, and each compact
+// format to expand to the full frame it stands for (translation validation,
+// Equivalence.h). No Clang or Z3 types here.
 #pragma once
 
 #include <string>
@@ -32,6 +35,12 @@ struct CollapsedPath {
   std::string guard;
   std::vector<std::string> layers;  // the layers the path runs through, in order
   std::string line;       // where the bypass is defined: "file:line"
+  std::string kind = "collapse";  // "collapse" (a path), "compress" (a compact frame's round trip)
+  std::string description;        // for a compact frame: what is claimed
+  // A compact frame's up bypass is compared with the up bypass on the frame's full form
+  // (`layered`) when its guard implies the up path's guard there (guardSource = guardTarget
+  // under `guard`); otherwise with the layered path on the full form (`directLayered`).
+  std::string guardSource, guardTarget, directLayered;
 };
 
 struct CollapseResult {
