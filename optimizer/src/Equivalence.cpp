@@ -527,6 +527,22 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         std::fprintf(stderr, "[optimizer] %s: part %s: %s at %.0f ms\n", q.name.c_str(), part.name.c_str(),
                      pr == z3::unsat ? "same" : pr == z3::sat ? "differs" : "unknown", usedMs());
       if (pr == z3::sat) {
+        // prefer a small counterexample (messages and byte strings of at most 64 bytes): easier
+        // to read, and one the runtime can build when it is replayed
+        z3::expr small = z.bool_val(true);
+        for (const Leaf& l : leaves) {
+          const std::string& p = l.path;
+          bool isLen = l.extents.empty() && l.before.is_bv() &&
+                       ((p.size() > 5 && (p.substr(p.size() - 5) == ".plen" || p.substr(p.size() - 5) == ".hlen")) ||
+                        (p.size() > 4 && p.substr(p.size() - 4) == ".len"));
+          if (isLen) small = small && z3::ule(l.before, z.bv_val(64, l.before.get_sort().bv_size()));
+        }
+        ps.push();
+        ps.add(small);
+        if (ps.check() != z3::sat) {
+          ps.pop();
+          ps.check();  // the model of the unrestricted query again
+        }
         s = ps;
         cr = z3::sat;
         break;

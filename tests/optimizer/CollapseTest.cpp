@@ -75,7 +75,7 @@ opt::EquivalenceResult pathProof(const std::string& name, const std::string& fro
 }
 
 opt::EquivalenceResult downPath(const std::string& from = "", const std::string& to = "") {
-  return pathProof("dn", from, to, 30000);
+  return pathProof("dn", from, to, 300000);  // a budget, generous for a loaded machine
 }
 
 // Runs a refuted mutant's counterexample through the compiled C++: a stack in
@@ -122,7 +122,9 @@ std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector
       "  std::string s; ioa::rt::TraceOut o(&s); r.trace_state(o); return s;\n}\n"
       "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n  Reliable a;\n" +
       setup + "  Reliable b = a;\n"
-      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" +
+      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n"
+      "  if (PLEN && !m.payload_data()) { std::printf(\"unreplayable: no buffer for %u payload bytes\\n\", PLEN); return 0; }\n"
+      "  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" +
       payload + "  a.dn_layered(m);\n  b.dn(m);\n"
       "  // the collapsed stack sends compact frames: compare their full forms\n"
       "  bool sameNet = a.to_net.size() == b.to_net.size();\n"
@@ -378,7 +380,9 @@ std::string replayRoundTrip(const std::vector<opt::CppFile>& files, int k, const
       "#include <cstdio>\n#include <cstring>\n#include \"reliable_Reliable.h\"\n"
       "using ioa_gen::reliable::Reliable;\n"
       "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n"
-      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" + payload +
+      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n"
+      "  if (PLEN && !m.payload_data()) { std::printf(\"unreplayable: no buffer for %u payload bytes\\n\", PLEN); return 0; }\n"
+      "  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" + payload +
       "  const ioa::rt::Msg full = Reliable::cx" + id + "_full(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
       "  const ioa::rt::Msg back = Reliable::cx" + id + "_roundtrip(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
       "  std::printf(\"%s\\n\", full == back ? \"same\" : \"differs\");\n  return 0;\n}\n");
