@@ -494,7 +494,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     };
     z3::solver s(z);
     z3::check_result cr = z3::unsat;
-    std::string unknownPart, unknownReason;
+    std::string unknownPart, unknownReason, differingPart;
     auto outOfTime = [&](const Part& part) {
       if (usedMs() < q.timeoutMs) return false;
       if (unknownPart.empty()) unknownPart = part.name, unknownReason = "timeout";
@@ -545,6 +545,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         }
         s = ps;
         cr = z3::sat;
+        differingPart = part.name;
         break;
       }
       if (pr == z3::unknown) {
@@ -618,6 +619,11 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       if (!ignored(l.path)) reportDifference(l);
     }
     for (const Leaf& l : retLeaves) reportDifference(l);
+    // the model satisfies the query of the part found to differ: name it even when evaluating
+    // the model could not show it (arrays built from lambdas) and the solver did not answer in time
+    bool shown = false;
+    for (const std::string& d : res.differences) shown = shown || d.rfind(differingPart, 0) == 0;
+    if (!shown && differingPart != "undefined behaviour") res.differences.push_back(differingPart + ": differs (for this input)");
   } catch (const TranslationError& e) {
     res.status = EquivalenceResult::Error;
     res.message = describeLoc(ast, e.loc) + ": unsupported C++ construct: " + e.message;
