@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "SymExec.h"
 #include "Unit.h"
@@ -495,6 +496,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     z3::solver s(z);
     z3::check_result cr = z3::unsat;
     std::string unknownPart, unknownReason, differingPart;
+    std::optional<z3::model> found;
     auto outOfTime = [&](const Part& part) {
       if (usedMs() < q.timeoutMs) return false;
       if (unknownPart.empty()) unknownPart = part.name, unknownReason = "timeout";
@@ -537,12 +539,17 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
                         (p.size() > 4 && p.substr(p.size() - 4) == ".len"));
           if (isLen) small = small && z3::ule(l.before, z.bv_val(64, l.before.get_sort().bv_size()));
         }
+        found = ps.get_model();
         ps.push();
         ps.add(small);
-        if (ps.check() != z3::sat) {
-          ps.pop();
-          ps.check();  // the model of the unrestricted query again
-        }
+        z3::params quick(z);
+        quick.set("timeout", std::min(leftMs(), 5000u));  // a preference: not worth the budget
+        ps.set(quick);
+        if (ps.check() == z3::sat) found = ps.get_model();
+        else ps.pop();
+        z3::params rest(z);
+        rest.set("timeout", leftMs());
+        ps.set(rest);
         s = ps;
         cr = z3::sat;
         differingPart = part.name;
@@ -564,7 +571,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       return finish();
     }
     res.status = EquivalenceResult::Refuted;
-    z3::model m = s.get_model();
+    z3::model m = *found;
     if (m.eval(rt.ub, true).is_true()) res.differences.push_back("target has undefined behaviour where the source has none");
     if (hasRet) {
       z3::expr a = m.eval(*rs.ret->leaf, true), b = m.eval(*rt.ret->leaf, true);
