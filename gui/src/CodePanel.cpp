@@ -894,7 +894,7 @@ void OptimizerPanel::updateState() {
     if (r.refuted()) parts << tr("<span style='color:#c5221f'>%1 refuted</span>").arg(r.refuted());
     if (r.unknown()) parts << tr("<span style='color:#a86200'>%1 unknown</span>").arg(r.unknown());
     text = tr("<b>%1</b>: %2%3 · %4")
-               .arg(shown_.stack.toHtmlEscaped(), countOf(n, tr("bypass"), tr("bypasses")),
+               .arg(shown_.stack.toHtmlEscaped(), countOf(n, tr("obligation"), tr("obligations")),
                     parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")),
                     formatMillis(shown_.wallMs));
   }
