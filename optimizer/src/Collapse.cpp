@@ -96,6 +96,15 @@ bool refersTo(const Stmt* st, const ValueDecl* d) {
   return false;
 }
 
+// file:line:col of a location, the file as the generated sources name it.
+std::string locationOf(const SourceManager& sm, SourceLocation loc) {
+  PresumedLoc p = sm.getPresumedLoc(sm.getSpellingLoc(loc));
+  if (!p.isValid()) return "<unknown>";
+  std::string f = p.getFilename();
+  if (size_t s = f.find("/ioawb-virtual/"); s != std::string::npos) f = f.substr(s + 15);
+  return f + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn());
+}
+
 class Collapser {
  public:
   Collapser(ASTContext& ast, const CollapseRequest& req) : ast_(ast), sm_(ast.getSourceManager()), req_(req) {}
@@ -195,8 +204,6 @@ class Collapser {
     out.files.push_back({req_.stackSource, src});
 
     std::string q = req_.stackClass + "::";
-    // with compact frames, the bypasses are compared with the layered paths through the proof
-    // views, which read every frame they send in its full form
     // With compact frames the paths are proved with compact_frames off (every send then builds the
     // full form); the compress obligations prove that a compact frame expands to that full form,
     // and checkCompactSends that compact_frames chooses nothing but the form of a send.
@@ -314,13 +321,7 @@ class Collapser {
     return p == std::string::npos ? 0 : 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(p), '\n'));
   }
 
-  std::string where(SourceLocation loc) const {
-    PresumedLoc p = sm_.getPresumedLoc(sm_.getSpellingLoc(loc));
-    if (!p.isValid()) return "<unknown>";
-    std::string f = p.getFilename();
-    if (size_t s = f.find("/ioawb-virtual/"); s != std::string::npos) f = f.substr(s + 15);
-    return f + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn());
-  }
+  std::string where(SourceLocation loc) const { return locationOf(sm_, loc); }
   std::string fileName(SourceLocation loc) const {
     std::string w = where(loc);
     return w.substr(0, w.find(':'));
@@ -378,7 +379,7 @@ class Collapser {
     return q;
   }
 
-  std::string guardDn(const std::string& cls) {
+  std::string guardDn(const std::string& cls) const {
     std::string g = "bool " + cls + "::ccp_dn(const rt::Msg& m) const {\n";
     g += "  // the stack is quiet: nothing queued between layers, nothing blocked, room at both ends\n";
     g += "  if (!(" + quiet() + "))\n    return false;\n  // the layers' fastpath dn clauses\n  return ";
@@ -700,6 +701,11 @@ class Collapser {
     }
     return n;
   }
+  // The C++ reading a sent field at byte `off` of a compact header `p`.
+  static std::string readField(const Field& x, unsigned off) {
+    if (x.isBool) return "p[" + std::to_string(off) + "] != 0";
+    return "rt::get_u" + std::to_string(x.bytes * 8) + "(p + " + std::to_string(off) + ")";
+  }
   static std::string params(const Format& f, bool types) {
     std::string p = types ? "const rt::Msg& m" : "m";
     int k = 0;
@@ -735,7 +741,6 @@ class Collapser {
     }
     d += "  void up_fast_expanded(const rt::Msg& frame);         // for the proofs: the up bypass on a frame's full form,\n"
          "  bool ccp_up_expanded(const rt::Msg& frame) const;   // its guard there,\n"
-
          "  void up_expanded(const rt::Msg& frame);             // the layered path on a frame's full form\n";
     return d;
   }
@@ -764,14 +769,12 @@ class Collapser {
           std::string v = "v" + std::to_string(k++), at = "p + " + std::to_string(off);
           inits += (i ? ", " : "") + v;
           layout += ", " + name + " u" + std::to_string(x.bytes * 8);
+          reads += ", " + readField(x, off);
           if (x.isBool) {
             writes += "  p[" + std::to_string(off) + "] = " + v + " ? 1 : 0;\n";
-            reads += ", p[" + std::to_string(off) + "] != 0";
             checks += " && p[" + std::to_string(off) + "] <= 1";
           } else {
-            std::string w = std::to_string(x.bytes * 8);
-            writes += "  rt::put_u" + w + "(" + at + ", " + v + ");\n";
-            reads += ", rt::get_u" + w + "(" + at + ")";
+            writes += "  rt::put_u" + std::to_string(x.bytes * 8) + "(" + at + ", " + v + ");\n";
           }
           off += x.bytes;
         }
@@ -821,7 +824,6 @@ class Collapser {
     std::string reads = "  const uint8_t* p = frame.header_data();\n";
     {
       // the header locals, outermost first
-      std::vector<std::string> locals;
       unsigned off = 1;
       std::vector<std::string> inits(f.links.size());
       for (size_t li = 0; li < f.links.size(); ++li) {
@@ -830,9 +832,12 @@ class Collapser {
         for (size_t k = 0; k < l.fields.size(); ++k) {
           const Field& x = l.fields[k];
           std::string v;
-          if (!x.constant.empty()) v = x.constant;
-          else if (x.isBool) v = "p[" + std::to_string(off) + "] != 0", off += 1;
-          else v = "rt::get_u" + std::to_string(x.bytes * 8) + "(p + " + std::to_string(off) + ")", off += x.bytes;
+          if (!x.constant.empty()) {
+            v = x.constant;
+          } else {
+            v = readField(x, off);
+            off += x.bytes;
+          }
           in += (k ? ", " : "") + v;
         }
         inits[li] = l.hdr->getNameAsString() + " cxh" + std::to_string(f.links.size() - 1 - li) + "{" + in + "};\n";
@@ -1149,13 +1154,6 @@ bool isCompactFlag(const Expr* e) {
 // arguments on both sides. Checked on the AST of the stack's member functions (the guards used
 // by the proofs, ccp_*_full, may read it). Returns what breaks the rule, with its location.
 std::string checkCompactSends(ASTContext& ast, const CXXRecordDecl* stack) {
-  SourceManager& sm = ast.getSourceManager();
-  auto where = [&](SourceLocation loc) {
-    PresumedLoc p = sm.getPresumedLoc(sm.getSpellingLoc(loc));
-    std::string f = p.isValid() ? p.getFilename() : "<unknown>";
-    if (size_t k = f.find("/ioawb-virtual/"); k != std::string::npos) f = f.substr(k + 15);
-    return f + ":" + std::to_string(p.isValid() ? p.getLine() : 0) + ":" + std::to_string(p.isValid() ? p.getColumn() : 0);
-  };
   std::set<const Expr*> allowed;
   std::string err;
   std::function<void(const Stmt*)> sends = [&](const Stmt* st) {
@@ -1185,7 +1183,7 @@ std::string checkCompactSends(ASTContext& ast, const CXXRecordDecl* stack) {
   std::function<void(const Stmt*)> uses = [&](const Stmt* st) {
     if (!st || !err.empty()) return;
     if (const auto* e = dyn_cast<Expr>(st); e && isCompactFlag(e) && !allowed.count(e->IgnoreParenImpCasts())) {
-      err = where(e->getBeginLoc()) + ": compact_frames is read outside a compact send "
+      err = locationOf(ast.getSourceManager(), e->getBeginLoc()) + ": compact_frames is read outside a compact send "
                                       "(to_net.push_back(compact_frames ? cxK_push(...) : cxK_full(...)))";
       return;
     }
@@ -1243,14 +1241,13 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
   std::unique_ptr<CppUnit> unit = CppUnit::parse(files, kMain, r.includeDirs, error);
   if (!unit) return proofs;
   std::string sendsError;
-  for (const CollapsedPath& p : paths)
-    if (p.kind == "compress" && sendsError.empty()) {
-      ASTContext& ast = unit->internals().unit->getASTContext();
-      if (const CXXRecordDecl* st = findRecord(ast.getTranslationUnitDecl(), r.stackClass))
-        sendsError = checkCompactSends(ast, st);
-      else
-        sendsError = "stack class '" + r.stackClass + "' not found";
-    }
+  if (std::any_of(paths.begin(), paths.end(), [](const CollapsedPath& p) { return p.kind == "compress"; })) {
+    ASTContext& ast = unit->internals().unit->getASTContext();
+    if (const CXXRecordDecl* st = findRecord(ast.getTranslationUnitDecl(), r.stackClass))
+      sendsError = checkCompactSends(ast, st);
+    else
+      sendsError = "stack class '" + r.stackClass + "' not found";
+  }
   for (const CollapsedPath& p : paths) {
     if (p.kind == "compress" && !sendsError.empty()) {
       PathProof pp{p, {}};
