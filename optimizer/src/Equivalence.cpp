@@ -398,7 +398,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       }
     }
     const bool debug = std::getenv("IOAWB_OPT_DEBUG") != nullptr;
-    X.assume(assume, 200, leftMs());
+    X.assume(assume, leftMs());
     const double execStart = usedMs();
     RunResult rs = X.call(src, specialized, sargv, self);
     RunResult rt = X.call(tgt, specialized, sargv, self);
@@ -482,20 +482,30 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       bool tryWithoutDefinedness;
     };
     std::vector<Part> parts;
-    for (auto& [path, d] : named) parts.push_back({path, d, true});
+    // scalar parts first: each is a small query, and a mutant usually shows in one
+    // (a counter, a sequence number), where its model is found at once; the arrays
+    // (queues' messages, their bytes) then
+    for (int arrays = 0; arrays < 2; ++arrays)
+      for (auto& [path, d] : named)
+        if ((path.find("[]") != std::string::npos) == (arrays == 1)) parts.push_back({path, d, true});
     if (hasRet) parts.push_back({"result", *rs.ret->leaf != *rt.ret->leaf, true});
     parts.push_back({"undefined behaviour", rt.ub, false});
-    auto query = [&](std::initializer_list<z3::expr> facts, unsigned timeoutMs) {
+    // A fresh solver for `facts`, within the time left and, for the queries that are only a
+    // shortcut or a preference, within a resource count (`rlimit`, about 3 M a second on
+    // the development machine): Z3 counts the same on a loaded machine as on an idle one,
+    // so those queries answer the same way whatever the load.
+    auto query = [&](std::initializer_list<z3::expr> facts, unsigned timeoutMs, unsigned rlimit = 0) {
       z3::solver sv(z);
       z3::params sp(z);
       sp.set("timeout", timeoutMs);
+      if (rlimit) sp.set("rlimit", rlimit);
       sv.set(sp);
       for (const z3::expr& f : facts) sv.add(f);
       return sv;
     };
     z3::solver s(z);
     z3::check_result cr = z3::unsat;
-    std::string unknownPart, unknownReason, differingPart;
+    std::string unknownPart, unknownReason, differingPart, concreteNote;
     std::optional<z3::model> found;
     auto outOfTime = [&](const Part& part) {
       if (usedMs() < q.timeoutMs) return false;
@@ -503,13 +513,31 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       cr = z3::unknown;
       return true;
     };
+    // Messages and byte strings of at most 64 bytes, preferred in a counterexample: easier to
+    // read, and one the runtime can build when it is replayed.
+    z3::expr small = z.bool_val(true);
+    std::vector<z3::expr> lengths;
+    for (const Leaf& l : leaves) {
+      const std::string& p = l.path;
+      bool isLen = l.extents.empty() && l.before.is_bv() &&
+                   ((p.size() > 5 && (p.substr(p.size() - 5) == ".plen" || p.substr(p.size() - 5) == ".hlen")) ||
+                    (p.size() > 4 && p.substr(p.size() - 4) == ".len"));
+      if (!isLen) continue;
+      small = small && z3::ule(l.before, z.bv_val(64, l.before.get_sort().bv_size()));
+      lengths.push_back(l.before);
+    }
+    auto isLength = [&](const z3::func_decl& c) {
+      for (const z3::expr& e : lengths)
+        if (e.is_const() && z3::eq(e.decl(), c)) return true;
+      return false;
+    };
     size_t solved = 0;
     for (const Part& part : parts) {
       z3::expr dd = part.differs.simplify();
       if (dd.is_false()) continue;
       if (outOfTime(part)) break;
       ++solved;
-      if (part.tryWithoutDefinedness && query({assume, dd}, std::min(leftMs(), 2000u)).check() == z3::unsat) {
+      if (part.tryWithoutDefinedness && query({assume, dd}, leftMs(), 6000000).check() == z3::unsat) {
         if (debug)
           std::fprintf(stderr, "[optimizer] %s: part %s: same (without the definedness hypothesis) at %.0f ms\n",
                        q.name.c_str(), part.name.c_str(), usedMs());
@@ -529,28 +557,67 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         std::fprintf(stderr, "[optimizer] %s: part %s: %s at %.0f ms\n", q.name.c_str(), part.name.c_str(),
                      pr == z3::unsat ? "same" : pr == z3::sat ? "differs" : "unknown", usedMs());
       if (pr == z3::sat) {
-        // prefer a small counterexample (messages and byte strings of at most 64 bytes): easier
-        // to read, and one the runtime can build when it is replayed
-        z3::expr small = z.bool_val(true);
-        for (const Leaf& l : leaves) {
-          const std::string& p = l.path;
-          bool isLen = l.extents.empty() && l.before.is_bv() &&
-                       ((p.size() > 5 && (p.substr(p.size() - 5) == ".plen" || p.substr(p.size() - 5) == ".hlen")) ||
-                        (p.size() > 4 && p.substr(p.size() - 4) == ".len"));
-          if (isLen) small = small && z3::ule(l.before, z.bv_val(64, l.before.get_sort().bv_size()));
-        }
         found = ps.get_model();
-        ps.push();
-        ps.add(small);
-        z3::params quick(z);
-        quick.set("timeout", std::min(leftMs(), 5000u));  // a preference: not worth the budget
-        ps.set(quick);
-        if (ps.check() == z3::sat) found = ps.get_model();
-        else ps.pop();
+        s = ps;
+        // Two tries, each in a fresh solver (the incremental one, after a push, skips the
+        // preprocessing that makes these quick): first the model found with only its lengths
+        // let go (the difference rarely depends on a length), then small lengths alone.
+        z3::solver ss = query({assume, !rs.ub, dd, small}, leftMs(), 6000000);
+        for (unsigned k = 0; k < found->num_consts(); ++k)
+          if (z3::func_decl c = found->get_const_decl(k); !isLength(c)) ss.add(c() == found->get_const_interp(c));
+        z3::check_result smallResult = ss.check();
+        if (smallResult != z3::sat) {
+          ss = query({assume, !rs.ub, dd, small}, leftMs(), 15000000);  // a preference: not worth the budget
+          smallResult = ss.check();
+        }
+        if (debug)
+          std::fprintf(stderr, "[optimizer] %s: small counterexample: %s at %.0f ms\n", q.name.c_str(),
+                       smallResult == z3::sat ? "found" : smallResult == z3::unsat ? "none" : "unknown", usedMs());
+        if (smallResult == z3::sat) {
+          found = ss.get_model();
+          s = ss;
+        }
+        // The runtime functions modelled as uninterpreted (checksum16) must have their real
+        // values in the counterexample, or the compiled code would not show it: pin every
+        // application whose model value is not the real one, and ask again.
+        std::vector<z3::expr> pins;
+        for (int round = 0; round < 4; ++round) {
+          unsigned skipped = 0;
+          std::vector<z3::expr> more = X.concreteFacts(*found, s.assertions(), skipped);
+          if (skipped) concreteNote = "checksum16 over more than 64 KiB is the solver's choice in this counterexample";
+          size_t before = pins.size();
+          for (const z3::expr& f : more) {
+            bool known = false;
+            for (const z3::expr& g : pins) known = known || z3::eq(f, g);
+            if (!known) pins.push_back(f);
+          }
+          if (pins.size() == before) break;
+          // the state as found (which keeps the query small), the arguments chosen again
+          z3::solver cs = query({assume, !rs.ub, dd}, leftMs(), 30000000);
+          if (smallResult == z3::sat) cs.add(small);
+          for (const z3::expr& f : pins) cs.add(f);
+          for (unsigned k = 0; k < found->num_consts(); ++k)
+            if (z3::func_decl c = found->get_const_decl(k); c.name().str().rfind("self.", 0) == 0)
+              cs.add(c() == found->get_const_interp(c));
+          z3::check_result r = cs.check();
+          if (debug)
+            std::fprintf(stderr, "[optimizer] %s: counterexample with %zu checksums made real: %s at %.0f ms\n",
+                         q.name.c_str(), pins.size(), r == z3::sat ? "found" : r == z3::unsat ? "none" : "unknown", usedMs());
+          if (r != z3::sat) {
+            concreteNote = r == z3::unsat ? "no counterexample was found with the real checksum16 at the model's points; "
+                                            "its checksum16 values are the solver's choice"
+                                          : "the counterexample's checksum16 values are the solver's choice (the query "
+                                            "with the real ones was not decided)";
+            break;
+          }
+          found = cs.get_model();
+          s = cs;
+          concreteNote.clear();
+        }
         z3::params rest(z);
         rest.set("timeout", leftMs());
-        ps.set(rest);
-        s = ps;
+        rest.set("rlimit", 0u);  // no count: the time left
+        s.set(rest);
         cr = z3::sat;
         differingPart = part.name;
         break;
@@ -571,6 +638,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       return finish();
     }
     res.status = EquivalenceResult::Refuted;
+    res.message = concreteNote;
     z3::model m = *found;
     if (m.eval(rt.ub, true).is_true()) res.differences.push_back("target has undefined behaviour where the source has none");
     if (hasRet) {

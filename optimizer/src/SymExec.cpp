@@ -1,5 +1,7 @@
 #include "SymExec.h"
 
+#include "ioa/rt/checksum.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -1880,18 +1882,11 @@ struct SymExec::Frame {
 
 SymExec::SymExec(z3::context& z, ASTContext& ast, ExecConfig cfg) : z_(z), ast_(ast), cfg_(cfg) {}
 
-void SymExec::setPruningTimeout(unsigned ms) {
-  z3::params p(z_);
-  p.set("timeout", ms);
-  feas_->set(p);
-}
-
-void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
+void SymExec::assume(const z3::expr& a, unsigned budgetMs) {
   deadline_ = budgetMs ? nowMs() + budgetMs : 0;
   feas_ = std::make_unique<z3::solver>(z_);
-  feasTimeoutMs_ = timeoutMs;
+  fullRlimit_ = kFullRlimit;
   unknownStreak_ = 0;
-  setPruningTimeout(timeoutMs);
   feas_->add(a);
   if (const char* f = std::getenv("IOAWB_OPT_DUMP_ASSUME")) {
     if (FILE* out = std::fopen(f, "w")) {
@@ -1901,37 +1896,105 @@ void SymExec::assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs) {
   }
 }
 
+// Pruning is only an optimisation (an undecided branch is explored), so its queries are
+// bounded by Z3's resource count, not by the clock: the same code gives the same terms
+// on a loaded machine as on an idle one. A quick round asks both sides (an impossible
+// side is usually found at once: the feasible one is where the solver spends its time
+// looking for a model); a full round then asks the sides the quick one left undecided.
 int SymExec::decide(const z3::expr& live, const z3::expr& c) {
   if (deadline_ && nowMs() > deadline_) throw ExecTimeout{};
   if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
-  auto possible = [&](const z3::expr& e) {
+  const bool debug = std::getenv("IOAWB_OPT_DEBUG") != nullptr;
+  auto possible = [&](const z3::expr& e, unsigned rlimit) {
     ++queries_;
+    z3::params p(z_);
+    p.set("rlimit", rlimit);
+    p.set("timeout", kPruningTimeoutMs);
+    feas_->set(p);
     feas_->push();
     feas_->add(live && e);
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = feas_->check();
     feas_->pop();
-    pruningMs_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    pruningUnknown_ += r == z3::unknown;
-    // Pruning is only an optimisation (an undecided branch is explored): when the solver
-    // keeps giving up on these queries, ask it for less time, and for the full time again
-    // once one prunes a branch (unsat; a sat answer prunes nothing).
-    if (r == z3::unknown && ++unknownStreak_ == kUndecidedStreak) {
-      setPruningTimeout(std::max(10u, feasTimeoutMs_ / 10));
-    } else if (r == z3::unsat) {
-      if (unknownStreak_ >= kUndecidedStreak) setPruningTimeout(feasTimeoutMs_);
-      unknownStreak_ = 0;
-    }
-    if (std::getenv("IOAWB_OPT_DEBUG")) {
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-      if (ms > 20) std::fprintf(stderr, "[optimizer] pruning query %u: %s in %.0f ms\n", queries_,
-                                r == z3::sat ? "sat" : r == z3::unsat ? "unsat" : "unknown", ms);
-    }
-    return r != z3::unsat;
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    pruningMs_ += ms;
+    if (debug && ms > 20)
+      std::fprintf(stderr, "[optimizer] pruning query %u (rlimit %u): %s in %.0f ms\n", queries_, rlimit,
+                   r == z3::sat ? "sat" : r == z3::unsat ? "unsat" : "unknown", ms);
+    return r;
   };
-  if (!possible(!c)) return 1;
-  if (!possible(c)) return -1;
+  // When the full round keeps giving up, ask it for less, and for the full amount again once
+  // a branch is pruned.
+  auto pruned = [&] {
+    fullRlimit_ = kFullRlimit;
+    unknownStreak_ = 0;
+  };
+  z3::check_result notC = possible(!c, kQuickRlimit);
+  if (notC == z3::unsat) return pruned(), 1;
+  z3::check_result yesC = possible(c, kQuickRlimit);
+  if (yesC == z3::unsat) return pruned(), -1;
+  auto full = [&](const z3::expr& e) {
+    z3::check_result r = possible(e, fullRlimit_);
+    if (r == z3::unsat) pruned();
+    else if (r == z3::unknown && ++unknownStreak_ == kUndecidedStreak) fullRlimit_ = kFullRlimit / 10;
+    return r == z3::unsat;
+  };
+  if (notC == z3::unknown && full(!c)) return 1;
+  if (yesC == z3::unknown && full(c)) return -1;
+  pruningUnknown_ += notC == z3::unknown || yesC == z3::unknown;
   return 0;
+}
+
+std::vector<z3::expr> SymExec::concreteFacts(const z3::model& m, const z3::expr_vector& terms, unsigned& skipped) const {
+  constexpr uint64_t kMaxBytes = 1u << 16;
+  std::vector<z3::expr> facts;
+  std::set<unsigned> seen;
+  std::vector<z3::expr> todo;
+  for (unsigned i = 0; i < terms.size(); ++i) todo.push_back(terms[i]);
+  auto value = [&](const z3::expr& t, uint64_t& out) {
+    z3::expr v = m.eval(t, true);
+    return v.is_numeral() && v.is_numeral_u64(out);
+  };
+  while (!todo.empty()) {
+    z3::expr e = todo.back();
+    todo.pop_back();
+    if (!seen.insert(e.id()).second) continue;
+    if (e.is_quantifier() || e.is_lambda()) {
+      todo.push_back(e.body());
+      continue;
+    }
+    if (!e.is_app()) continue;
+    for (unsigned i = 0; i < e.num_args(); ++i) todo.push_back(e.arg(i));
+    if (e.decl().name().str() != "rt.checksum16" || e.num_args() != 2) continue;
+    uint64_t n = 0;
+    if (!value(e.arg(1), n) || n > kMaxBytes) {
+      ++skipped;
+      continue;
+    }
+    std::vector<uint8_t> bytes(n);
+    z3::expr window = z3::const_array(z_.bv_sort(64), z_.bv_val(0, 8));
+    bool ok = true;
+    for (uint64_t i = 0; i < n && ok; ++i) {
+      uint64_t b = 0;
+      ok = value(z3::select(e.arg(0), z_.bv_val(i, 64)), b);
+      bytes[i] = static_cast<uint8_t>(b);
+      if (b) window = z3::store(window, z_.bv_val(i, 64), z_.bv_val(b, 8));
+    }
+    if (!ok) {
+      ++skipped;
+      continue;
+    }
+    // the model's value at the model's arguments; when it is not the real one (or the evaluator
+    // cannot tell, for an argument built from lambdas), the application keeps the model's
+    // arguments and gets the real value: the solver then has to fit the rest of the
+    // counterexample around it (instead of moving to arguments where the value is free again)
+    uint64_t got = 0;
+    bool known = value(e, got);
+    uint16_t real = rt::checksum16(bytes.data(), bytes.size());
+    if (!known || got != real)
+      facts.push_back(e.arg(1) == z_.bv_val(n, 64) && e.arg(0) == window && e == z_.bv_val(real, 16));
+  }
+  return facts;
 }
 
 RunResult SymExec::call(const FunctionDecl* fn, Store store, const std::vector<SymVal>& args, std::optional<Path> thisObj) {

@@ -126,8 +126,16 @@ class SymExec {
   // explored on its impossible side. decide() answers +1 (always true there),
   // -1 (always false) or 0 (both possible, or the solver gave up).
   // Also sets a deadline for the whole execution (ms from now): past it, decide() throws ExecTimeout.
-  void assume(const z3::expr& a, unsigned timeoutMs, unsigned budgetMs = 0);
+  void assume(const z3::expr& a, unsigned budgetMs = 0);
   int decide(const z3::expr& live, const z3::expr& c);
+
+  // The runtime functions modelled as uninterpreted (checksum16) take whatever value
+  // a model gives them. For a counterexample to be one the compiled code shows, those
+  // values must be the real ones: for each application in `terms` whose value in `m`
+  // is not the real one at the model's arguments, the fact that it has those arguments
+  // and the real value. Empty when all agree. `skipped` counts applications too long
+  // to compute.
+  std::vector<z3::expr> concreteFacts(const z3::model& m, const z3::expr_vector& terms, unsigned& skipped) const;
   unsigned pruningQueries() const { return queries_; }
   double pruningMs() const { return pruningMs_; }
   unsigned pruningUnknown() const { return pruningUnknown_; }
@@ -144,10 +152,12 @@ class SymExec {
   unsigned queries_ = 0;
   double pruningMs_ = 0;
   unsigned pruningUnknown_ = 0;
-  unsigned feasTimeoutMs_ = 200;  // per pruning query
-  unsigned unknownStreak_ = 0;    // pruning queries in a row the solver could not decide
-  static constexpr unsigned kUndecidedStreak = 8;  // after this many, pruning queries get a tenth of the time
-  void setPruningTimeout(unsigned ms);
+  // Z3 resource counts per pruning query (about 20 ms and 200 ms of solving on the
+  // development machine); the timeout only guards against a query that does not count.
+  static constexpr unsigned kQuickRlimit = 50000, kFullRlimit = 600000, kPruningTimeoutMs = 5000;
+  unsigned fullRlimit_ = kFullRlimit;
+  unsigned unknownStreak_ = 0;  // full-round queries in a row the solver could not decide
+  static constexpr unsigned kUndecidedStreak = 8;  // after this many, the full round gets a tenth
   double deadline_ = 0;  // steady-clock ms; 0 = none
   // The byte arrays built by header pushes and by cutting to a length, by Z3 AST id (the terms
   // are kept so an id is never reused while it is here): popping a header just pushed gives

@@ -78,41 +78,65 @@ opt::EquivalenceResult downPath(const std::string& from = "", const std::string&
   return pathProof("dn", from, to, 300000);  // a budget, generous for a loaded machine
 }
 
-// Runs a refuted mutant's counterexample through the compiled C++: a stack in
-// the state the counterexample names (its public scalar fields and queue
-// lengths; everything else as constructed) gets the counterexample's message
-// once through the layered path and once through the collapsed dispatch `dn`.
-// Returns the harness's report, which starts with "differs" or "same".
-std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector<opt::CxValue>& inputs) {
+// A C++ literal for a counterexample's value.
+std::string literal(const std::string& v) {
+  if (v == "true" || v == "false") return v;
+  return v + (v[0] == '-' ? "ll" : "ull");
+}
+
+// Statements that build the message argument `name` of a counterexample (its
+// header bytes, its payload and their lengths; bytes it does not name are zero),
+// or that print "unreplayable" and stop when the runtime cannot allocate it.
+std::string messageSetup(const std::string& name, const std::vector<opt::CxValue>& inputs) {
+  uint64_t plen = 0, hlen = 0;
+  std::string bytes;
+  for (const opt::CxValue& in : inputs) {
+    const std::string& p = in.path;
+    if (p == name + ".plen") plen = std::stoull(in.value);
+    if (p == name + ".hlen") hlen = std::stoull(in.value);
+    for (const char* part : {"pay", "hdr"})
+      if (p.rfind(name + "." + part + "[", 0) == 0) {
+        const std::string k = p.substr(name.size() + 5, p.find(']') - name.size() - 5);
+        const std::string lim = part == std::string("pay") ? "PLEN" : "HLEN";
+        const std::string at = part == std::string("pay") ? "pay" : "hdr";
+        bytes += "  if (" + k + "ull < " + lim + ") " + at + "[" + k + "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
+      }
+  }
+  return "  const uint32_t PLEN = " + std::to_string(plen) + ", HLEN = " + std::to_string(hlen) + ";\n"
+         "  ioa::rt::Msg " + name + " = ioa::rt::Msg::alloc(PLEN, HLEN + 16);\n"
+         "  if (PLEN && !" + name + ".payload_data()) { std::printf(\"unreplayable: no buffer for %u payload bytes\\n\", PLEN); return 0; }\n"
+         "  uint8_t* pay = " + name + ".payload_data();\n"
+         "  uint8_t* hdr = HLEN ? " + name + ".push_front(HLEN) : nullptr;\n"
+         "  if (PLEN) std::memset(pay, 0, PLEN);\n  if (HLEN) std::memset(hdr, 0, HLEN);\n" + bytes;
+}
+
+// Statements that put the stack `a` in the state a counterexample names: its
+// public scalar fields and its queues' lengths (the queued messages empty);
+// everything else as constructed.
+std::string stateSetup(const std::vector<opt::CxValue>& inputs) {
+  std::string setup;
+  for (const opt::CxValue& in : inputs) {
+    const std::string& p = in.path;
+    if (p.rfind("self.", 0) != 0 || p.find('[') != std::string::npos || p.find("head_") != std::string::npos) continue;
+    std::string f = p.substr(5);
+    bool pub = f.rfind("l", 0) == 0 || f.rfind("to_net", 0) == 0 || f.rfind("to_app", 0) == 0;
+    if (!pub) continue;
+    if (f.size() > 6 && f.substr(f.size() - 6) == ".size_")
+      setup += "  for (uint64_t i = 0; i < " + literal(in.value) + "; ++i) a." + f.substr(0, f.size() - 6) +
+               ".push_back(ioa::rt::Msg{});\n";
+    else
+      setup += "  a." + f + " = static_cast<std::remove_reference_t<decltype(a." + f + ")>>(" + literal(in.value) + ");\n";
+  }
+  return setup;
+}
+
+// Compiles `files` with a main() of `body` and runs it; returns what it printed.
+std::string compileAndRun(const std::vector<opt::CppFile>& files, const std::string& body) {
   test::TempDir dir("replay");
   std::string units;
   for (const opt::CppFile& f : files) {
     test::writeFile(dir / f.path, f.text);
     if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path);
-  }
-  std::string setup, payload;
-  uint64_t plen = 0;
-  auto literal = [](const std::string& v) {
-    if (v == "true" || v == "false") return v;
-    return v + (v[0] == '-' ? "ll" : "ull");
-  };
-  for (const opt::CxValue& in : inputs) {
-    const std::string& p = in.path;
-    if (p == "m.plen") {
-      plen = std::stoull(in.value);
-    } else if (p.rfind("m.pay[", 0) == 0) {
-      const std::string k = p.substr(6, p.find(']') - 6);
-      payload += "  if (" + k + "ull < PLEN) m.payload_data()[" + k + "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
-    } else if (p.rfind("self.", 0) == 0 && p.find('[') == std::string::npos && p.find("head_") == std::string::npos) {
-      std::string f = p.substr(5);
-      bool pub = f.rfind("l", 0) == 0 || f.rfind("to_net", 0) == 0 || f.rfind("to_app", 0) == 0;
-      if (!pub) continue;
-      if (f.size() > 6 && f.substr(f.size() - 6) == ".size_")
-        setup += "  for (uint64_t i = 0; i < " + literal(in.value) + "; ++i) a." + f.substr(0, f.size() - 6) +
-                 ".push_back(ioa::rt::Msg{});\n";
-      else
-        setup += "  a." + f + " = static_cast<std::remove_reference_t<decltype(a." + f + ")>>(" + literal(in.value) + ");\n";
-    }
   }
   test::writeFile(dir / "replay.cpp",
       "#include <cstdio>\n#include <cstring>\n#include <string>\n#include <type_traits>\n"
@@ -120,33 +144,58 @@ std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector
       "using ioa_gen::reliable::Reliable;\n"
       "static std::string dump(const Reliable& r) {\n"
       "  std::string s; ioa::rt::TraceOut o(&s); r.trace_state(o); return s;\n}\n"
-      "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n  Reliable a;\n" +
-      setup + "  Reliable b = a;\n"
-      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n"
-      "  if (PLEN && !m.payload_data()) { std::printf(\"unreplayable: no buffer for %u payload bytes\\n\", PLEN); return 0; }\n"
-      "  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" +
-      payload + "  a.dn_layered(m);\n  b.dn(m);\n"
-      "  // the collapsed stack sends compact frames: compare their full forms\n"
-      "  bool sameNet = a.to_net.size() == b.to_net.size();\n"
-      "  for (uint32_t i = 0; sameNet && i < a.to_net.size(); ++i)\n"
-      "    sameNet = a.to_net.at(i) == Reliable::cx_expand(b.to_net.at(i));\n"
-      "  bool same = dump(a) == dump(b) && sameNet && a.to_app == b.to_app;\n"
-      "  std::printf(\"%s\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\", dump(a).c_str(), dump(b).c_str());\n"
-      "  return 0;\n}\n");
+      "int main() {\n" + body + "  return 0;\n}\n");
   const std::string exe = dir / "replay";
   return test::run(std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.path() + " -I" IOAWB_RUNTIME_DIR + units +
                    " " + (dir / "replay.cpp") + " -o " + exe + " && " + exe)
       .output;
 }
 
+// Runs a refuted mutant's counterexample through the compiled C++: a stack in
+// the state the counterexample names (stateSetup) gets the counterexample's
+// message (`arg`) once through the layered path and once through the collapsed
+// stack's own dispatch (`dn` or `up`, which picks the bypass when its guard
+// holds). A compact frame given to the layered path is expanded first, as the
+// layered stack's peer would have sent it in full. Returns the harness's report,
+// which starts with "differs" or "same" and says which path the dispatch took.
+std::string replayPath(const std::vector<opt::CppFile>& files, const std::string& dir, const std::string& arg,
+                       const std::vector<opt::CxValue>& inputs) {
+  const bool up = dir == "up";
+  std::string guards = up ? "b.ccp_up_cx1(" + arg + ") || b.ccp_up_cx2(" + arg + ") || b.ccp_up(Reliable::cx_expand(" + arg + "))"
+                          : "b.ccp_dn(" + arg + ")";
+  return compileAndRun(files,
+      messageSetup(arg, inputs) + "  Reliable a;\n" + stateSetup(inputs) + "  Reliable b = a;\n"
+      "  const bool bypass = " + guards + ";\n" +
+      (up ? "  a.up_layered(Reliable::cx_expand(" + arg + "));\n  b.up(" + arg + ");\n"
+          : "  a.dn_layered(" + arg + ");\n  b.dn(" + arg + ");\n") +
+      "  // the collapsed stack may send compact frames: compare full forms\n"
+      "  bool sameNet = a.to_net.size() == b.to_net.size();\n"
+      "  for (uint32_t i = 0; sameNet && i < a.to_net.size(); ++i)\n"
+      "    sameNet = Reliable::cx_expand(a.to_net.at(i)) == Reliable::cx_expand(b.to_net.at(i));\n"
+      "  bool same = dump(a) == dump(b) && sameNet && a.to_app == b.to_app;\n"
+      "  std::printf(\"%s (the collapsed stack took %s)\\nlayered:   %s\\ncollapsed: %s\\n\", same ? \"same\" : \"differs\",\n"
+      "              bypass ? \"the bypass\" : \"the layered path\", dump(a).c_str(), dump(b).c_str());\n");
+}
+
+// A counterexample's inputs, one per line (for failure messages).
+std::string inputsText(const std::vector<opt::CxValue>& inputs) {
+  std::string s = "counterexample:\n";
+  for (const opt::CxValue& in : inputs) s += "  " + in.path + " = " + in.value + "\n";
+  return s;
+}
+
+std::string replayDown(const std::vector<opt::CppFile>& files, const std::vector<opt::CxValue>& inputs) {
+  return replayPath(files, "dn", "m", inputs);
+}
+
 // The flagship's sources, collapsed, after replacing `from` by `to` in the stack source.
-std::vector<opt::CppFile> mutated(const std::string& from, const std::string& to) {
+std::vector<opt::CppFile> mutated(const std::string& from, const std::string& to, bool all = false) {
   const Flagship& f = flagship();
-  std::vector<opt::CppFile> all = f.req.files;
+  std::vector<opt::CppFile> files = f.req.files;
   for (const opt::CppFile& c : f.out.files)
-    for (opt::CppFile& o : all)
+    for (opt::CppFile& o : files)
       if (o.path == c.path) o.text = c.text;
-  return mutate(std::move(all), from, to);
+  return mutate(std::move(files), from, to, all);
 }
 
 bool mentions(const opt::EquivalenceResult& r, const std::string& what) {
@@ -208,9 +257,13 @@ TEST(Collapse, UpBypassDoesNotRecheckWhatTheCcpChecked) {
 // by) the folded test is no longer implied: a frame with a wrong checksum takes the
 // bypass and is delivered, where the layered path drops it.
 TEST(Collapse, UpFoldWithoutItsCcpClauseIsRefuted) {
-  opt::EquivalenceResult r = pathProof("up", "if (!l2.fastpath_up(u2)) return false;", "", 600000, true);
+  const std::string from = "if (!l2.fastpath_up(u2)) return false;";
+  opt::EquivalenceResult r = pathProof("up", from, "", 600000, true);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_FALSE(r.differences.empty());
+  // the frame, received by the compiled stacks: the collapsed one takes its bypass and they differ
+  std::string run = replayPath(mutated(from, "", true), "up", "m", r.inputs);
+  EXPECT_EQ(run.rfind("differs (the collapsed stack took the bypass)", 0), 0u) << run << inputsText(r.inputs);
 }
 
 // The up path is proved case by case (the message reaches the top, or Seqno keeps
@@ -359,37 +412,15 @@ TEST(Compress, EveryCompactFrameExpandsToItsFullForm) {
 // Runs a round-trip counterexample through the compiled C++: cx<k>_roundtrip and
 // cx<k>_full on the counterexample's message and field values.
 std::string replayRoundTrip(const std::vector<opt::CppFile>& files, int k, const std::vector<opt::CxValue>& inputs) {
-  test::TempDir dir("replay-cx");
-  std::string units;
-  for (const opt::CppFile& f : files) {
-    test::writeFile(dir / f.path, f.text);
-    if (f.path.size() > 4 && f.path.substr(f.path.size() - 4) == ".cpp") units += " " + (dir / f.path);
-  }
-  std::string v[3] = {"0", "0", "0"}, payload;
-  uint64_t plen = 0;
-  for (const opt::CxValue& in : inputs) {
-    if (in.path == "m.plen") plen = std::stoull(in.value);
-    else if (in.path.rfind("m.pay[", 0) == 0)
-      payload += "  if (" + in.path.substr(6, in.path.find(']') - 6) + "u < PLEN) m.payload_data()[" +
-                 in.path.substr(6, in.path.find(']') - 6) + "] = " + in.value + ";\n";
+  std::string v[3] = {"0", "0", "0"};
+  for (const opt::CxValue& in : inputs)
     for (int i = 0; i < 3; ++i)
-      if (in.path == "v" + std::to_string(i)) v[i] = in.value + "u";
-  }
-  std::string id = std::to_string(k);
-  test::writeFile(dir / "replay.cpp",
-      "#include <cstdio>\n#include <cstring>\n#include \"reliable_Reliable.h\"\n"
-      "using ioa_gen::reliable::Reliable;\n"
-      "int main() {\n  const uint32_t PLEN = " + std::to_string(plen) + ";\n"
-      "  ioa::rt::Msg m = ioa::rt::Msg::alloc(PLEN);\n"
-      "  if (PLEN && !m.payload_data()) { std::printf(\"unreplayable: no buffer for %u payload bytes\\n\", PLEN); return 0; }\n"
-      "  if (PLEN) std::memset(m.payload_data(), 0, PLEN);\n" + payload +
-      "  const ioa::rt::Msg full = Reliable::cx" + id + "_full(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
-      "  const ioa::rt::Msg back = Reliable::cx" + id + "_roundtrip(m, " + v[0] + ", " + v[1] + ", " + v[2] + ");\n"
-      "  std::printf(\"%s\\n\", full == back ? \"same\" : \"differs\");\n  return 0;\n}\n");
-  const std::string exe = dir / "replay";
-  return test::run(std::string(IOAWB_TEST_CXX) + " -std=c++20 -O0 -w -I" + dir.path() + " -I" IOAWB_RUNTIME_DIR + units +
-                   " " + (dir / "replay.cpp") + " -o " + exe + " && " + exe)
-      .output;
+      if (in.path == "v" + std::to_string(i)) v[i] = literal(in.value);
+  std::string id = std::to_string(k), args = "(m, " + v[0] + ", " + v[1] + ", " + v[2] + ")";
+  return compileAndRun(files, messageSetup("m", inputs) +
+      "  const ioa::rt::Msg full = Reliable::cx" + id + "_full" + args + ";\n"
+      "  const ioa::rt::Msg back = Reliable::cx" + id + "_roundtrip" + args + ";\n"
+      "  std::printf(\"%s\\n\", full == back ? \"same\" : \"differs\");\n");
 }
 
 // The receiver reads the length where the checksum is: refuted, and the
@@ -453,4 +484,10 @@ TEST(Compress, CompactReceiverReadingTheWrongBytesIsRefuted) {
   opt::EquivalenceResult r = pathProof("up.cx2", from, to, 600000);
   ASSERT_EQ(r.status, opt::EquivalenceResult::Refuted) << r.message;
   EXPECT_TRUE(mentions(r, "self.l1.s")) << (r.differences.empty() ? "" : r.differences[0]);
+  // the compact frame, received by the compiled stacks: the mutant takes its bypass and
+  // differs from the layered stack given the frame's full form; the unmutated one does not
+  std::string run = replayPath(mutated(from, to), "up", "frame", r.inputs);
+  EXPECT_EQ(run.rfind("differs (the collapsed stack took the bypass)", 0), 0u) << run << inputsText(r.inputs);
+  std::string control = replayPath(mutated(from, from), "up", "frame", r.inputs);
+  EXPECT_EQ(control.rfind("same (the collapsed stack took the bypass)", 0), 0u) << control;
 }
