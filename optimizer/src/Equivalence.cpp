@@ -482,12 +482,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       bool tryWithoutDefinedness;
     };
     std::vector<Part> parts;
-    // scalar parts first: each is a small query, and a mutant usually shows in one
-    // (a counter, a sequence number), where its model is found at once; the arrays
-    // (queues' messages, their bytes) then
-    for (int arrays = 0; arrays < 2; ++arrays)
-      for (auto& [path, d] : named)
-        if ((path.find("[]") != std::string::npos) == (arrays == 1)) parts.push_back({path, d, true});
+    for (auto& [path, d] : named) parts.push_back({path, d, true});
     if (hasRet) parts.push_back({"result", *rs.ret->leaf != *rt.ret->leaf, true});
     parts.push_back({"undefined behaviour", rt.ub, false});
     // A fresh solver for `facts`, within the time left and, for the queries that are only a
