@@ -172,6 +172,12 @@ void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, Q
             i < nb ? prefix : prefix + "." + fs[i - nb]->getNameAsString(), extents, out, ptrDiffs);
 }
 
+// Asserts in `s` that each constant of `m` that `keep` accepts has its value in `m`.
+void pinConstants(z3::solver& s, const z3::model& m, const std::function<bool(const z3::func_decl&)>& keep) {
+  for (unsigned k = 0; k < m.num_consts(); ++k)
+    if (z3::func_decl c = m.get_const_decl(k); keep(c)) s.add(c() == m.get_const_interp(c));
+}
+
 std::string valueText(const z3::expr& v) {
   if (v.is_true()) return "true";
   if (v.is_false()) return "false";
@@ -558,8 +564,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         // preprocessing that makes these quick): first the model found with only its lengths
         // let go (the difference rarely depends on a length), then small lengths alone.
         z3::solver ss = query({assume, !rs.ub, dd, small}, leftMs(), 6000000);
-        for (unsigned k = 0; k < found->num_consts(); ++k)
-          if (z3::func_decl c = found->get_const_decl(k); !isLength(c)) ss.add(c() == found->get_const_interp(c));
+        pinConstants(ss, *found, [&](const z3::func_decl& c) { return !isLength(c); });
         z3::check_result smallResult = ss.check();
         if (smallResult != z3::sat) {
           ss = query({assume, !rs.ub, dd, small}, leftMs(), 15000000);  // a preference: not worth the budget
@@ -579,7 +584,9 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (int round = 0; round < 4; ++round) {
           unsigned skipped = 0;
           std::vector<z3::expr> more = X.concreteFacts(*found, s.assertions(), skipped);
-          if (skipped) concreteNote = "checksum16 over more than 64 KiB is the solver's choice in this counterexample";
+          if (skipped)
+            concreteNote = "a checksum16 over more than 64 KiB, or over bytes the model does not give, is the "
+                           "solver's choice in this counterexample";
           size_t before = pins.size();
           for (const z3::expr& f : more) {
             bool known = false;
@@ -591,9 +598,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
           z3::solver cs = query({assume, !rs.ub, dd}, leftMs(), 30000000);
           if (smallResult == z3::sat) cs.add(small);
           for (const z3::expr& f : pins) cs.add(f);
-          for (unsigned k = 0; k < found->num_consts(); ++k)
-            if (z3::func_decl c = found->get_const_decl(k); c.name().str().rfind("self.", 0) == 0)
-              cs.add(c() == found->get_const_interp(c));
+          pinConstants(cs, *found, [](const z3::func_decl& c) { return c.name().str().rfind("self.", 0) == 0; });
           z3::check_result r = cs.check();
           if (debug)
             std::fprintf(stderr, "[optimizer] %s: counterexample with %zu checksums made real: %s at %.0f ms\n",
@@ -646,10 +651,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         if (d.is_false()) return;
         // not decided by evaluation (arrays built from lambdas): ask the solver with the inputs fixed
         s.push();
-        for (unsigned k = 0; k < m.num_consts(); ++k) {
-          z3::func_decl c = m.get_const_decl(k);
-          s.add(c() == m.get_const_interp(c));
-        }
+        pinConstants(s, m, [](const z3::func_decl&) { return true; });
         s.add(l.src != l.tgt);
         bool differs = s.check() == z3::sat;
         s.pop();

@@ -97,8 +97,7 @@ std::string messageSetup(const std::string& name, const std::vector<opt::CxValue
     for (const char* part : {"pay", "hdr"})
       if (p.rfind(name + "." + part + "[", 0) == 0) {
         const std::string k = p.substr(name.size() + 5, p.find(']') - name.size() - 5);
-        const std::string lim = part == std::string("pay") ? "PLEN" : "HLEN";
-        const std::string at = part == std::string("pay") ? "pay" : "hdr";
+        const std::string at = part, lim = at == "pay" ? "PLEN" : "HLEN";  // the harness's locals
         bytes += "  if (" + k + "ull < " + lim + ") " + at + "[" + k + "] = static_cast<uint8_t>(" + literal(in.value) + ");\n";
       }
   }
