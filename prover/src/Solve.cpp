@@ -62,7 +62,8 @@ class WholeValueUse {
   }
 
  private:
-  // A sequence or map, or a value holding one (tuple, union, array).
+  // A sequence or map (datatypes named Seq<..> and Map<..> by ContextCache::smtName),
+  // or a value holding one (tuple, union, array).
   bool holds(Z3_sort s) {
     unsigned id = Z3_get_sort_id(c_, s);
     auto it = sorts_.find(id);
@@ -783,8 +784,7 @@ class ObligationSolver {
       if (lastDecider_ < kAttempts.size()) order.push_back(lastDecider_);
       for (size_t k = 0; k < kAttempts.size(); ++k)
         if (k != lastDecider_) order.push_back(k);
-      for (size_t k : order) {
-        if (decided) break;
+      for (size_t k : order) {  // (every decision breaks out)
         const Attempt& at = kAttempts[k];
         attemptNo_ = static_cast<int>(k);
         if ((wantModel && !at.mbqi) || !worthIt(at.focus)) continue;
@@ -897,7 +897,7 @@ class ObligationSolver {
   std::vector<std::unique_ptr<Case>> cases_;
   std::string reason_;
   Result r_;
-  int attemptNo_ = -1;
+  int attemptNo_ = -1;             // the portfolio index of the attempt running (for IOAWB_PROVER_PROFILE)
   size_t lastDecider_ = SIZE_MAX;  // the attempt that proved the last checkpoint
   double encodeMs_ = 0, scriptMs_ = 0, attemptMs_ = 0;  // for IOAWB_PROVER_PROFILE
   double contextCount_ = 0, spentRlimit_ = 0;  // for IOAWB_PROVER_PROFILE: Z3's resource count

@@ -467,27 +467,55 @@ TEST(Obligations, AssumedInvariantsCarryTheirReach) {
   EXPECT_FALSE(holds(ev, a, got, invariant(*bad.c->model, "QSmall").pred));
 }
 
+// Proves obligation `id` of a bundled sample with --emit-smt2; the script
+// emitted (empty when it was not proved) and what `z3 -smt2` answers to it.
+struct Emitted {
+  std::string script, z3;
+};
+Emitted proveAndEmit(const std::string& sample, const std::string& id) {
+  Spec spec(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/" + sample));
+  test::TempDir d("emitted");
+  prover::DischargeOptions o;
+  o.useCache = false;
+  o.timeoutMs = 60000;
+  o.smt2Dir = d.path();
+  Result r = prover::dischargeOne(*spec.c->model, spec.get(id), o);
+  EXPECT_EQ(r.status, Status::Proved) << id << ": " << r.reason;
+  std::string file;
+  for (const auto& e : std::filesystem::directory_iterator(d.path())) file = e.path().string();
+  if (r.status != Status::Proved || file.empty()) return {};
+  return {test::readFile(file), test::run("z3 -smt2 -T:60 " + file, test::Stderr::Drop).output};
+}
+
 // On the flagship, this step is out of reach of e-matching with every
 // relevant invariant assumed (dozens of them, quantified), and is proved from
 // the few closest to it. The emitted script is that focused query, and
 // `z3 -smt2` proves it again.
 TEST(Obligations, FocusedProofOfAFlagshipStepReproducesWithZ3) {
-  Spec flagship(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/stacks/reliable.ioa"));
-  const Obligation& ob = flagship.get("invariant-step:ReliableSystem:DataSent:A.Seqno.up");
-  test::TempDir d("focused");
-  prover::DischargeOptions o;
-  o.useCache = false;
-  o.timeoutMs = 60000;
-  o.smt2Dir = d.path();
-  Result r = prover::dischargeOne(*flagship.c->model, ob, o);
-  ASSERT_EQ(r.status, Status::Proved) << r.reason;
-  std::string file;
-  for (const auto& e : std::filesystem::directory_iterator(d.path())) file = e.path().string();
-  ASSERT_FALSE(file.empty());
-  std::string script = test::readFile(file);
-  EXPECT_NE(script.find("assumptions closest to the goal"), std::string::npos) << "decided by the full query";
-  test::CommandResult z3 = test::run("z3 -smt2 -T:60 " + file, test::Stderr::Drop);
-  EXPECT_EQ(z3.output, "unsat\n");
+  Emitted e = proveAndEmit("stacks/reliable.ioa", "invariant-step:ReliableSystem:DataSent:A.Seqno.up");
+  EXPECT_NE(e.script.find("assumptions closest to the goal"), std::string::npos) << "decided by the full query";
+  EXPECT_EQ(e.z3, "unsat\n");
+}
+
+// A query that uses no whole value holding a sequence (Lamport's links are
+// compared element by element) is proved without the canonical-form facts
+// and with a low eager threshold: the emitted script says so for each of the
+// step's three cases, and `z3 -smt2` proves each again. A query comparing
+// whole messages (Go-Back-N's payloads are byte sequences inside sequences)
+// never gets those attempts: they would drop facts its proofs may need.
+TEST(Obligations, OnlyQueriesWithoutWholeSequenceValuesDropCanonicalForm) {
+  Emitted parts = proveAndEmit("lamport_mutex.ioa", "invariant-step:LamportMutex:LinkOrdered:exit");
+  const std::string relaxedCase = "(set-option :smt.qi.eager_threshold 3.0)\n; without the canonical-form facts";
+  size_t relaxed = 0;
+  for (size_t at = parts.script.find(relaxedCase); at != std::string::npos; at = parts.script.find(relaxedCase, at + 1))
+    ++relaxed;
+  EXPECT_EQ(relaxed, 3u) << parts.script.substr(0, 2000);
+  EXPECT_EQ(parts.z3, "unsat\nunsat\nunsat\n");
+
+  Emitted whole = proveAndEmit("gobackn.ioa", "simulation-step:simulation GoBackN -> Channel:send");
+  EXPECT_FALSE(whole.script.empty());
+  EXPECT_EQ(whole.script.find("eager_threshold"), std::string::npos);
+  EXPECT_EQ(whole.z3, "unsat\n");
 }
 
 }  // namespace
