@@ -571,6 +571,7 @@ struct Emitter {
     }
     h += "\n  // generic layer interface (ioa/rt/layer.h)\n";
     h += "  void handle(const rt::Event& ev);\n  bool room(const rt::Event& ev) const;\n";
+    h += "  bool room_from_above(const rt::Msg& m) const { return room_" + dn->id + "(m); }  // room(Dn, m) without an Event\n";
     h += "  bool peek(rt::Dir d, rt::Event& ev) const;\n  void fire(const rt::Event& ev);\n  int tick();\n";
     h += "  // common-case predicates (the optimizer composes them into the stack's CCP)\n";
     h += "  bool fastpath_dn(const rt::Msg& m) const;\n  bool fastpath_up(const rt::Msg& m) const;\n";

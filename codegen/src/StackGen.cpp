@@ -112,8 +112,7 @@ ClassCode emitStack(Shared& sh, const Stack& st, const std::string& cls, const s
   c += "    uint32_t b = blocked_;\n    blocked_ = 0;\n";
   c += "    for (int i = 0; i < kLayers; ++i)\n      if (b & (1u << i)) settle(i);\n";
   c += "    if (blocked_ == b) break;\n  }\n}\n\n";
-  c += "bool " + C + "room_dn(const rt::Msg& m) const {\n  rt::Event ev;\n  ev.dir = rt::Dir::Dn;\n  ev.msg = m;\n";
-  c += "  return room(0, ev);\n}\n\n";
+  c += "bool " + C + "room_dn(const rt::Msg& m) const {\n  return l0.room_from_above(m);\n}\n\n";
   c += "void " + C + "dn(const rt::Msg& m) {\n  rt::Event ev;\n  ev.dir = rt::Dir::Dn;\n  ev.msg = m;\n";
   c += "  handle(0, ev);\n#if IOA_TRACE\n  trace_step(" + stepDn[0] + ", m);\n#endif\n  settle(0);\n  after();\n}\n\n";
   c += "void " + C + "up(const rt::Msg& m) {\n  rt::Event ev;\n  ev.dir = rt::Dir::Up;\n  ev.msg = m;\n";

@@ -114,6 +114,12 @@ class Seq {
     head_ = wrap(head_ + 1);
     if (--size_ == 0) head_ = 0;
   }
+  // front() moved out, then pop_front(): no copy of the element.
+  T take_front() {  // unchecked: !empty()
+    T x = std::move(items_[head_]);
+    pop_front();
+    return x;
+  }
   void pop_back() {  // unchecked: !empty()
     items_[wrap(head_ + size_ - 1)] = T{};
     if (--size_ == 0) head_ = 0;

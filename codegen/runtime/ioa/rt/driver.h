@@ -57,8 +57,7 @@ class Endpoint {
   void frames_out(F&& sink) {
     bool any = false;
     while (!stack.to_net.empty()) {
-      Msg m = stack.to_net.front();
-      stack.to_net.pop_front();
+      Msg m = stack.to_net.take_front();
       sink(wire_encode(m));
       any = true;
     }
@@ -69,8 +68,7 @@ class Endpoint {
   void deliveries(F&& f) {
     bool any = false;
     while (!stack.to_app.empty()) {
-      Msg m = stack.to_app.front();
-      stack.to_app.pop_front();
+      Msg m = stack.to_app.take_front();
       f(m);
       any = true;
     }

@@ -72,11 +72,18 @@ inline Msg wire_encode(const Msg& m) {
 inline bool wire_decode(const Msg& frame, Msg& out) {
   uint32_t n = frame.size();
   if (n < kEnvelope) return false;
-  uint8_t env[kEnvelope];
+  // The envelope's two bytes may straddle the header part and the payload
+  // part. Composed in a register: bytes stored to a stack array and read back
+  // as one u16 stall store-to-load forwarding on every frame.
   uint32_t hl = frame.header_len();
-  for (uint32_t k = 0; k < kEnvelope; ++k)
-    env[k] = k < hl ? frame.header_data()[k] : frame.payload_data()[k - hl];
-  uint32_t h = get_u16(env);
+  uint32_t h;
+  if (hl >= kEnvelope) {
+    h = get_u16(frame.header_data());
+  } else if (hl == 0) {
+    h = get_u16(frame.payload_data());
+  } else {
+    h = (uint32_t(frame.header_data()[0]) << 8) | frame.payload_data()[0];
+  }
   if (h > n - kEnvelope) return false;
   return Msg::carve(frame, kEnvelope, h, out);
 }
