@@ -87,6 +87,7 @@ std::string lineOf(const engine::ObligationResult& r) {
   std::string s = "  " + statusWord(r) + "  " + where(r.info) + "  " + r.info.description;
   s += "  (" + (r.cached ? std::string("cached") : ms(r.timeMs)) + ")";
   if (r.status == "unknown" || r.status == "error") s += "\n      " + (r.reason.empty() ? r.status : r.reason);
+  else if (r.status == "refuted" && !r.counterexample && !r.reason.empty()) s += "\n      " + r.reason;
   return s;
 }
 
@@ -111,7 +112,7 @@ std::string junit(const std::string& file, const std::vector<engine::ObligationR
     out += ">\n";
     if (r.status == "refuted") {
       out += "      <failure type=\"refuted\" message=\"" + xmlEscape(r.info.description) + " is refuted\">" +
-             xmlEscape(r.counterexample ? cexText(*r.counterexample, "") : std::string()) + "</failure>\n";
+             xmlEscape(r.counterexample ? cexText(*r.counterexample, "") : r.reason) + "</failure>\n";
     } else if (r.status == "unknown") {
       out += "      <skipped message=\"unknown: " + xmlEscape(r.reason) + "\"/>\n";
     } else {

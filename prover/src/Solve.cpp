@@ -241,8 +241,11 @@ std::string orderDeclarations(const std::string& text) {
 }
 
 // Focus levels of the hypotheses: 0 assumes the core ones only, 1 also the
-// near ones, kFullFocus all of them (the query as stated).
-constexpr int kFullFocus = static_cast<int>(Reach::Far);
+// near ones, kSliced also the far ones (every hypothesis that shares a variable
+// with the obligation: what proof attempts assume), kFullFocus all of them
+// (the query as stated: what model search assumes).
+constexpr int kSliced = static_cast<int>(Reach::Far);
+constexpr int kFullFocus = static_cast<int>(Reach::Unrelated);
 
 // Appends the hypotheses of `s` that an attempt at `focus` assumes.
 void addHyps(std::vector<z3::expr>& facts, const Segment& s, int focus) {
@@ -281,9 +284,28 @@ constexpr unsigned kMsPerMillionRlimit = 2000, kMinAttemptMs = 1000;
 
 // A solver with one attempt's configuration.
 // (`eager`: Z3's smt.qi.eager_threshold, 0 for its default.)
+// `simple`: Z3's SMT core on the query as given (its simple solver). With an
+// eager threshold, through the `smt` tactic with the quantifier options as
+// tactic parameters instead: the simple solver builds its core before it is
+// given parameters and then ignores the threshold (on Lamport's mutual
+// exclusion a case cost three times the resource count it does with the
+// threshold honoured). Without one the simple solver stays: on the flagship
+// stack it proves more within its budget than the tactic does.
 z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned seed, unsigned eager, unsigned rlimit,
                             unsigned timeoutMs) {
-  z3::solver s = simple ? z3::solver(c, z3::solver::simple()) : z3::solver(c);
+  std::optional<z3::solver> made;
+  if (simple && !eager) {
+    made.emplace(c, z3::solver::simple());
+  } else if (simple) {
+    z3::params tp(c);
+    tp.set("mbqi", mbqi);
+    tp.set("random_seed", seed);
+    if (eager) tp.set("qi.eager_threshold", static_cast<double>(eager));
+    made.emplace(z3::with(z3::tactic(c, "smt"), tp).mk_solver());
+  } else {
+    made.emplace(c);
+  }
+  z3::solver& s = *made;
   z3::params p(c);
   p.set("smt.mbqi", mbqi);
   p.set("random_seed", seed);
@@ -349,30 +371,31 @@ struct Attempt {
   bool relaxed;     // the query without canonical-form facts
   unsigned seed;
   unsigned rlimit;  // resource budget; 0 = the rest of the time
-  int focus = kFullFocus;
+  int focus = kSliced;     // a model found below kFullFocus counts only when it satisfies the full query
   bool partsOnly = false;  // only for queries that use no whole value holding a sequence or map
   unsigned eager = 0;      // Z3's smt.qi.eager_threshold (0: its default, 10)
 };
 // Bounded model checking's replay of a run found by the explicit search.
-constexpr Attempt kReplay{false, true, false, 0, 0};
+constexpr Attempt kReplay{false, true, false, 0, 0, kFullFocus};
 const std::vector<Attempt> kAttempts = {
-    {true, false, true, 0, 300000, kFullFocus, true, 3}, {false, false, true, 0, 2000000, kFullFocus, true, 3},
+    {true, false, true, 0, 300000, kSliced, true, 1}, {false, false, true, 0, 2000000, kSliced, true, 3},
     {true, false, false, 0, 300000},    {false, false, false, 0, 2000000},
     {false, false, false, 0, 1500000, 0},
     {false, false, false, 0, 1500000, 1}, {false, false, false, 1, 1500000, 1},
     {false, true, true, 0, 4000000},    {true, false, false, 1, 600000},
     {false, false, false, 1, 4000000},  {false, false, false, 2, 8000000},
-    {false, true, true, 1, 0},          {false, true, false, 0, 0}};
+    {false, true, true, 1, 0, kFullFocus}, {false, true, false, 0, 0, kFullFocus}};
 
-// The scripts at each focus below kFullFocus (for checkpoints decided by a focused attempt).
-using FocusedScripts = std::array<std::vector<std::string>, kFullFocus>;
+// The scripts at each focus (for checkpoints decided by an attempt below kFullFocus).
+using FocusedScripts = std::array<std::vector<std::string>, kFullFocus + 1>;
 
 // Per checkpoint, how it was decided: '0'.. an e-matching attempt, 'r' model
 // search without canonical-form facts, 'm' model search on the full query,
 // '-' undecided. The emitted SMT-LIB follows the same road.
-std::string joinScripts(const std::vector<std::string>& full, const std::vector<std::string>& relaxed,
-                        const std::string& phases, const FocusedScripts& focused = {}) {
+std::string joinScripts(const std::vector<std::string>& full, const std::string& phases,
+                        const FocusedScripts& relaxed = {}, const FocusedScripts& focused = {}) {
   if (full.empty()) return "; no goals: the query holds\n(assert false)\n(check-sat)\n";
+  const char* unrelated = "; without the invariants that share no variable with the obligation";
   std::string out;
   for (size_t i = 0; i < full.size(); ++i) {
     if (i) out += "(reset)\n";
@@ -387,15 +410,21 @@ std::string joinScripts(const std::vector<std::string>& full, const std::vector<
       relaxedPhase = at.relaxed;
       focus = at.focus;
     }
-    if (focus < kFullFocus && i < focused[static_cast<size_t>(focus)].size()) {
-      out += "; proved from the assumptions closest to the goal (a subset of the query's: sound for a proof)\n";
-      out += focused[static_cast<size_t>(focus)][i];
-      continue;
-    }
-    if (relaxedPhase && i < relaxed.size()) {
+    const auto& rs = relaxed[static_cast<size_t>(focus)];
+    const auto& fs = focused[static_cast<size_t>(focus)];
+    if (relaxedPhase && i < rs.size()) {
       out += "; without the canonical-form facts of sequences and maps (a subset of the query's assumptions;\n"
              "; a model found here was confirmed against the full query with its values fixed)\n";
-      out += relaxed[i];
+      if (focus == kSliced) out += std::string(unrelated) + "\n";
+      out += rs[i];
+      continue;
+    }
+    if (focus < kFullFocus && i < fs.size()) {
+      if (focus == kSliced)
+        out += std::string(unrelated) + " (a subset of the query's assumptions: sound for a proof)\n";
+      else
+        out += "; proved from the assumptions closest to the goal (a subset of the query's: sound for a proof)\n";
+      out += fs[i];
       continue;
     }
     out += full[i];
@@ -447,6 +476,7 @@ class ObligationSolver {
         r_.hash = sha256Hex(std::string(kHashSalt) + script(false));
       }
       if (!fromCache() && !(ob_.bounded && explicitRefute())) solve();
+      if (ob_.witness) readAsWitness();
       if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
       r_.status = Status::Error;
@@ -485,13 +515,13 @@ class ObligationSolver {
     std::string out;
     for (size_t k = 0; k < cases_.size(); ++k) {
       Case& cs = *cases_[k];
-      std::vector<std::string> relaxed;
-      FocusedScripts focused;
+      FocusedScripts relaxed, focused;
       if (withPhases) {
-        if (cs.relaxedQ) relaxed = segmentScripts(c_, *cs.relaxedQ);
+        for (int f : {kSliced, kFullFocus})
+          if (cs.relaxedQ) relaxed[static_cast<size_t>(f)] = segmentScripts(c_, *cs.relaxedQ, f);
         for (int f = 0; f < kFullFocus; ++f) focused[static_cast<size_t>(f)] = segmentScripts(c_, cs.q, f);
       }
-      std::string text = joinScripts(cs.scripts, relaxed, withPhases ? cs.phases : "", focused);
+      std::string text = joinScripts(cs.scripts, withPhases ? cs.phases : "", relaxed, focused);
       if (cases_.size() == 1) return text;
       if (k) out += "(reset)\n";
       out += "; case " + caseText(split_, cc_, cs.index) + "\n" + text;
@@ -508,7 +538,7 @@ class ObligationSolver {
   bool fromCache() {
     CacheRecord rec;
     if (!cache_ || !cache_->load(r_.hash, rec)) return false;
-    if (rec.status == Status::Refuted) {
+    if (rec.status == Status::Refuted && !ob_.witness) {  // (a witness is not shown: no values kept)
       if (rec.caseIndex < 0 || rec.caseIndex >= static_cast<int64_t>(cases_.size())) return false;
       const Case& cs = *cases_[static_cast<size_t>(rec.caseIndex)];
       size_t k = 0;
@@ -532,6 +562,19 @@ class ObligationSolver {
     r_.status = rec.status;
     r_.cached = true;
     return true;
+  }
+
+  // An existence claim (Obligation::witness) is solved as the validity of
+  // "the assumptions imply false" (and cached so): a confirmed model refutes
+  // that, and is the witness; a proof of it says no witness exists.
+  void readAsWitness() {
+    if (r_.status == Status::Refuted) {
+      r_.status = Status::Proved;
+      r_.counterexample.reset();
+    } else if (r_.status == Status::Proved) {
+      r_.status = Status::Refuted;
+      r_.reason = ob_.refutedBecause.empty() ? "no values meet the assumptions" : ob_.refutedBecause;
+    }
   }
 
   std::string allPhases() const {
@@ -668,7 +711,8 @@ class ObligationSolver {
       out.segment = seg;
       out.failed = failed;
       out.phases = allPhases();
-      for (const Value& v : vals) out.values.push_back(encodeValue(v, cat_));
+      if (!ob_.witness)
+        for (const Value& v : vals) out.values.push_back(encodeValue(v, cat_));
       cache_->store(r_.hash, out);
     }
   }
@@ -758,12 +802,14 @@ class ObligationSolver {
     }
   }
 
+  // The relaxed query's facts so far: [0] at kSliced (proof attempts), [1] at kFullFocus (model search).
+  using RelaxedFacts = std::array<std::vector<z3::expr>, 2>;
+
   Status solveCase(Case& cs) {
     const EncodedQuery& q = cs.q;
     std::array<std::vector<z3::expr>, kFullFocus + 1> byFocus;  // the facts at each focus
     byFocus.fill(q.global);
-    std::vector<z3::expr>& facts = byFocus[kFullFocus];
-    std::vector<z3::expr> relaxedFacts;
+    RelaxedFacts relaxedFacts;
     for (size_t i = 0; i < q.segments.size(); ++i) {
       const Segment& sg = q.segments[i];
       for (int f = 0; f <= kFullFocus; ++f) addHyps(byFocus[static_cast<size_t>(f)], sg, f);
@@ -771,7 +817,7 @@ class ObligationSolver {
       // a focused attempt is worth it when it drops something its narrower neighbour keeps
       auto worthIt = [&](int f) {
         size_t n = byFocus[static_cast<size_t>(f)].size();
-        return f == kFullFocus || (n < facts.size() && (f == 0 || n > byFocus[static_cast<size_t>(f - 1)].size()));
+        return f >= kSliced || (n < byFocus[kSliced].size() && (f == 0 || n > byFocus[static_cast<size_t>(f - 1)].size()));
       };
       checkStart_ = std::chrono::steady_clock::now();
       std::vector<z3::expr> ind;
@@ -786,15 +832,16 @@ class ObligationSolver {
         if (k != lastDecider_) order.push_back(k);
       for (size_t k : order) {  // (every decision breaks out)
         const Attempt& at = kAttempts[k];
+        const int focus = at.focus;
         attemptNo_ = static_cast<int>(k);
-        if ((wantModel && !at.mbqi) || !worthIt(at.focus)) continue;
+        if ((wantModel && !at.mbqi) || !worthIt(focus)) continue;
         if (at.partsOnly) {
           if (!cs.wholeValues) cs.wholeValues = WholeValueUse(c_).in(q);
           if (*cs.wholeValues) continue;
         }
         const EncodedQuery* eq = &q;
         Encoder* en = cs.en.get();
-        std::vector<z3::expr>* fs = &byFocus[static_cast<size_t>(at.focus)];
+        std::vector<z3::expr>* fs = &byFocus[static_cast<size_t>(focus)];
         std::optional<z3::expr> rneg;
         std::vector<z3::expr> rind;
         if (at.relaxed) {
@@ -806,10 +853,10 @@ class ObligationSolver {
           if (!lined) continue;
           eq = &*cs.relaxedQ;
           en = cs.relaxedEn.get();
-          fs = &relaxedFacts;
+          fs = &relaxedFacts[focus == kFullFocus];
           rneg = negatedGoal(c_, cs.relaxedQ->segments[i], static_cast<int>(i), rind);
         }
-        if (at.focus < kFullFocus) {  // without some hypotheses: a proof or nothing (neither a model nor a hint)
+        if (focus < kSliced) {  // the closest hypotheses only, in a context of its own: a proof or nothing
           if (focusedAttempt(*fs, neg, at) == z3::unsat) {
             cs.phases += static_cast<char>('0' + k);
             lastDecider_ = k;
@@ -853,25 +900,28 @@ class ObligationSolver {
       if (!decided) return undecided(cs);
       if (!q.carryGoals) continue;
       for (auto& fs : byFocus) fs.push_back(segmentGoal(c_, sg));
-      if (cs.relaxedQ && relaxedUpTo_ > i) relaxedFacts.push_back(segmentGoal(c_, cs.relaxedQ->segments[i]));
+      if (cs.relaxedQ && relaxedUpTo_ > i)
+        for (auto& fs : relaxedFacts) fs.push_back(segmentGoal(c_, cs.relaxedQ->segments[i]));
     }
     return Status::Proved;
   }
 
   // The relaxed encoding of a case, with its facts up to checkpoint `i` (false if it does not line up).
-  bool relaxedFor(Case& cs, size_t i, std::vector<z3::expr>& relaxedFacts) {
+  bool relaxedFor(Case& cs, size_t i, RelaxedFacts& relaxedFacts) {
     if (!cs.relaxedQ) {
       cs.relaxedEn = std::make_unique<Encoder>(cc_);
       cs.relaxedEn->canonicity = false;
       cs.relaxedQ = encodeQuery(*cs.relaxedEn, ob_.query, &split_, &cs.values);
-      relaxedFacts = cs.relaxedQ->global;
+      relaxedFacts.fill(cs.relaxedQ->global);
       relaxedUpTo_ = 0;
     }
     if (cs.relaxedQ->segments.size() != cs.q.segments.size()) return false;
     for (; relaxedUpTo_ <= i; ++relaxedUpTo_) {
       const Segment& rs = cs.relaxedQ->segments[relaxedUpTo_];
-      for (const z3::expr& h : rs.hyps) relaxedFacts.push_back(h);
-      if (relaxedUpTo_ < i && !rs.goals.empty() && cs.relaxedQ->carryGoals) relaxedFacts.push_back(segmentGoal(c_, rs));
+      addHyps(relaxedFacts[0], rs, kSliced);
+      addHyps(relaxedFacts[1], rs, kFullFocus);
+      if (relaxedUpTo_ < i && !rs.goals.empty() && cs.relaxedQ->carryGoals)
+        for (auto& fs : relaxedFacts) fs.push_back(segmentGoal(c_, rs));
     }
     return true;
   }
@@ -921,7 +971,7 @@ std::string obligationScript(ContextCache& cc, const Obligation& ob) {
     Encoder en(cc);
     EncodedQuery q = encodeQuery(en, ob.query, &split, &values);
     if (n > 1) out += std::string(k ? "(reset)\n" : "") + "; case " + caseText(split, cc, k) + "\n";
-    out += joinScripts(segmentScripts(cc.ctx(), q), {}, "");
+    out += joinScripts(segmentScripts(cc.ctx(), q), "");
   }
   return out;
 }

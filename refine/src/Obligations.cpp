@@ -153,7 +153,10 @@ class Generator {
   std::vector<Obligation> run() {
     std::vector<const FlatAutomaton*> roots = rootAutomata(m_);
     if (o_.invariants)
-      for (const FlatAutomaton* a : roots) invariants(*a);
+      for (const FlatAutomaton* a : roots) {
+        startExists(*a);
+        invariants(*a);
+      }
     if (o_.wellDefinedness) {
       for (const FlatAutomaton* a : roots) wellDefined(*a);
       fastpaths();
@@ -196,10 +199,11 @@ class Generator {
     return r;
   }
 
-  // Assumes the invariants of `a` (those before `upTo`); with `relevant`, only
-  // those that read one of its variables (fewer, smaller hypotheses: a weaker
-  // assumption, so never unsound), each with its reach from those variables
-  // (`goal`, the invariant being proved, is core).
+  // Assumes the invariants of `a` (those before `upTo`); with `relevant`, each
+  // with its reach from those variables (`goal`, the invariant being proved, is
+  // core), and those that read none of them as unrelated: proof attempts leave
+  // them out (a weaker assumption, so never unsound), model search keeps them,
+  // so a counterexample's pre-state satisfies every invariant.
   void assumeInvariants(Query& q, const FlatAutomaton& a, size_t upTo = SIZE_MAX, const VarSet* relevant = nullptr,
                         const Invariant* goal = nullptr) {
     auto invs = invariantsOf(a);
@@ -208,8 +212,8 @@ class Generator {
       if (relevant) {
         VarSet rs;
         readsOf(invs[i]->pred, rs);
-        if (!meets(rs, *relevant)) continue;
-        if (invs[i] != goal) reach = reachOf(invs[i]->pred, rs, *relevant);
+        if (!meets(rs, *relevant)) reach = prover::Reach::Unrelated;
+        else if (invs[i] != goal) reach = reachOf(invs[i]->pred, rs, *relevant);
       }
       q.assume(invs[i]->pred, invs[i]->name, SidePolicy::ignoreAll(), reach);
     }
@@ -238,6 +242,22 @@ class Generator {
     std::string s = std::string(actionKindName(act.kind)) + " " + act.name + "(";
     for (size_t i = 0; i < t.params.size(); ++i) s += (i ? ", " : "") + t.params[i]->name;
     return s + ")";
+  }
+
+  // ---------------------------------------------------------------- start states
+
+  // Some start state exists: initial values that meet the `initially` clause
+  // (and the `where` of every `choose`). Without one, every invariant and
+  // simulation of the automaton holds vacuously, and says nothing.
+  void startExists(const FlatAutomaton& a) {
+    Obligation& ob = add("start-exists:" + a.name, kinds::StartExists, a, "start", "",
+                         a.name + " has a start state", a.decl ? a.decl->nameRange : a.range);
+    ob.witness = true;
+    ob.refutedBecause = "no start state: the initial values and the initially clause of " + a.name +
+                        " contradict each other, so every invariant and simulation of " + a.name +
+                        " holds vacuously";
+    ob.query.start(&a).snapshot("start state", vars(a.state));
+    ob.query.goal(b_.boolConst(false), "false", ob.range);
   }
 
   // ---------------------------------------------------------------- invariants

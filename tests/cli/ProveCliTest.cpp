@@ -31,6 +31,14 @@ TEST(ProveCli, ExitCodes) {
   std::ofstream(d / "broken.ioa") << "automaton A\n  states x: Nat := true\n";
   EXPECT_EQ(ioawb("prove --no-cache " + (d / "broken.ioa")).status, 2);
   EXPECT_EQ(ioawb("prove --no-cache --format yaml " + sample("abp.ioa")).status != 0, true);
+  // no start state: refuted (exit 1) with the reason, although every invariant holds vacuously
+  std::ofstream(d / "vacuous.ioa") << "automaton A\n  signature\n    internal tick\n  states\n    x: Nat := 0\n"
+                                      "  initially x > 0\n  transitions\n    internal tick\n      eff x := x + 1\n"
+                                      "invariant Absurd of A: false\n";
+  CommandResult v = ioawb("prove --no-cache " + (d / "vacuous.ioa"));
+  EXPECT_EQ(v.status, 1);
+  EXPECT_NE(v.output.find("REFUTED"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("no start state"), std::string::npos) << v.output;
   // a tiny timeout: unknown, nothing refuted
   EXPECT_EQ(ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa")).status, 3);
 }

@@ -54,11 +54,14 @@ struct ExpectedTrace {
 // How close an assumption is to the goal. The solver first tries focused
 // queries that leave out the far (then also the near) assumptions: fewer
 // quantified facts for e-matching to chase. Dropping assumptions is sound for
-// a proof; a refutation only ever comes from the full query.
+// a proof; a refutation only ever comes from the full query, so that its
+// model satisfies every assumption (an invariant that shares no variable with
+// the obligation can still constrain one through another invariant).
 enum class Reach : uint8_t {
-  Core,  // always assumed
-  Near,  // left out of the narrowest attempts only
-  Far,   // assumed by the full query only
+  Core,       // always assumed
+  Near,       // left out of the narrowest attempts only
+  Far,        // left out of the focused attempts
+  Unrelated,  // shares no variable with the obligation: assumed by model search (and the full query) only
 };
 
 // The abstract fragment run alongside one concrete transition in bounded
@@ -141,6 +144,12 @@ struct Obligation {
   SourceRange range;       // where to point in the spec
   bool inductive = false;  // a failure is a counterexample to induction (pre-state may be unreachable)
   bool bounded = false;    // bounded model checking: proved means "no violation within `depth` steps"
+  // An existence claim: the query's assumptions can be met (its goal is
+  // `false`). Proved when the solver finds a model of them (a witness,
+  // confirmed like a counterexample), refuted when it shows there is none;
+  // `refutedBecause` then says what that means for the user.
+  bool witness = false;
+  std::string refutedBecause;
   unsigned depth = 0;
   Query query;
   // When set, the obligation holds by this syntactic argument (e.g. the

@@ -16,6 +16,7 @@ namespace ioa::refine {
 
 // The obligation kinds (Obligation::kind).
 namespace kinds {
+inline constexpr const char* StartExists = "start-exists";
 inline constexpr const char* InvariantInit = "invariant-init";
 inline constexpr const char* InvariantStep = "invariant-step";
 inline constexpr const char* WellDefined = "well-defined";
