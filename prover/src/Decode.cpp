@@ -441,7 +441,8 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       KeySet ks = keysOf(s->key(), {val, def});
       std::vector<std::pair<Value, Value>> entries;
       for (const Key& k : ks.keys)
-        if (m_.eval(z3::select(def, k.t), true).is_true()) entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
+        if (m_.eval(z3::select(def, k.t), true).is_true())
+          entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
       std::unique_ptr<Value> dv;
       bool allDefined = false;
       if (ks.other) {

@@ -625,7 +625,8 @@ TEST(Obligations, MapOverRangeInBmcTraceAndCti) {
 // the assumptions").
 TEST(Obligations, MapCtiIsConfirmed) {
   std::string text = kMapCounter;
-  text.replace(text.find("cnt: Map[K, Nat] := constant(0)"), 31, "cnt: Map[K, Nat] := constant(0),\n    total: Nat := 0");
+  text.replace(text.find("cnt: Map[K, Nat] := constant(0)"), 31,
+               "cnt: Map[K, Nat] := constant(0),\n    total: Nat := 0");
   text.replace(text.find("eff cnt := update(cnt, k, cnt[k] + 1)"), 37,
                "eff cnt := update(cnt, k, cnt[k] + 1);\n          total := total + 1");
   text.replace(text.find("invariant Small of M: cnt[0] < 2"), 32,
