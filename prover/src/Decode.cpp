@@ -2,6 +2,8 @@
 // terms (for re-checking a counterexample in a fresh context).
 #include "Decode.h"
 
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 
 namespace ioa::prover::detail {
@@ -164,6 +166,215 @@ bool Decoder::arrayEntries(const z3::expr& val, std::vector<std::pair<z3::expr, 
   return false;
 }
 
+namespace {
+constexpr int64_t kMaxEnumerated = 64;  // keys of a finite tuple sort read one by one
+
+bool isValueTerm(const z3::expr& e) {
+  if (e.is_numeral() || e.is_true() || e.is_false()) return true;
+  if (!e.is_app() || e.decl().decl_kind() != Z3_OP_DT_CONSTRUCTOR) return false;
+  for (unsigned i = 0; i < e.num_args(); ++i)
+    if (!isValueTerm(e.arg(i))) return false;
+  return true;
+}
+
+bool isComparison(Z3_decl_kind k) {
+  switch (k) {
+    case Z3_OP_EQ:
+    case Z3_OP_DISTINCT:
+    case Z3_OP_LE:
+    case Z3_OP_LT:
+    case Z3_OP_GE:
+    case Z3_OP_GT:
+    case Z3_OP_ULEQ:
+    case Z3_OP_ULT:
+    case Z3_OP_UGEQ:
+    case Z3_OP_UGT:
+    case Z3_OP_SLEQ:
+    case Z3_OP_SLT:
+    case Z3_OP_SGEQ:
+    case Z3_OP_SGT: return true;
+    default: return false;
+  }
+}
+
+std::optional<int64_t> intOf(const z3::expr& e) {
+  int64_t r = 0;
+  if (e.is_numeral_i64(r)) return r;
+  return std::nullopt;
+}
+}  // namespace
+
+// Every term that can be a key where the array value `e` (or a lambda body,
+// or an as-array function's else value) changes: store indices, the entries
+// of as-array functions, and constants compared with anything (in a lambda,
+// with its bound variable: `ite(x = 3, ...)`).
+void Decoder::collectKeys(const z3::expr& e, const z3::sort& ks, std::vector<z3::expr>& out, std::set<unsigned>& seen) {
+  if (!seen.insert(e.id()).second) return;
+  if (e.is_quantifier()) {
+    collectKeys(e.body(), ks, out, seen);
+    return;
+  }
+  if (!e.is_app()) return;
+  Z3_decl_kind k = e.decl().decl_kind();
+  if (k == Z3_OP_STORE && e.num_args() == 3) {
+    if (z3::eq(e.arg(1).get_sort(), ks)) out.push_back(e.arg(1));
+    collectKeys(e.arg(0), ks, out, seen);
+    collectKeys(e.arg(1), ks, out, seen);
+    return;  // the stored value is of the value sort: its own keys are not this array's
+  }
+  if (k == Z3_OP_AS_ARRAY) {
+    z3::func_decl f(e.ctx(), Z3_get_as_array_func_decl(e.ctx(), e));
+    if (f.arity() != 1 || !m_.has_interp(f)) return;
+    z3::func_interp fi = m_.get_func_interp(f);
+    for (unsigned i = 0; i < fi.num_entries(); ++i)
+      if (z3::eq(fi.entry(i).arg(0).get_sort(), ks)) out.push_back(fi.entry(i).arg(0));
+    collectKeys(fi.else_value(), ks, out, seen);
+    return;
+  }
+  if (isComparison(k))
+    for (unsigned i = 0; i < e.num_args(); ++i)
+      if (z3::eq(e.arg(i).get_sort(), ks) && isValueTerm(e.arg(i))) out.push_back(e.arg(i));
+  for (unsigned i = 0; i < e.num_args(); ++i) collectKeys(e.arg(i), ks, out, seen);
+}
+
+// Every value of a small finite sort (and of a tuple of them, up to
+// kMaxEnumerated), as spec values and terms. False for any other sort.
+bool Decoder::enumerate(Sort k, std::vector<Key>& out) {
+  ContextCache& cc = en_.cache();
+  if (cc.isSmallFinite(k)) {
+    for (int64_t i = 0; i < cc.finiteSize(k); ++i) out.push_back({finiteKeyValue(k, i), cc.finiteValue(k, i)});
+    return true;
+  }
+  if (k->kind != SortKind::Tuple || !k->def || k->def->fields.empty()) return false;
+  int64_t n = 1;
+  for (const TypeField& f : k->def->fields) {
+    if (!cc.isSmallFinite(f.sort)) return false;
+    n *= cc.finiteSize(f.sort);
+    if (n > kMaxEnumerated) return false;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t rest = i;
+    std::vector<Value> vs;
+    z3::expr_vector ts(en_.ctx());
+    for (size_t j = k->def->fields.size(); j-- > 0;) {
+      Sort fs = k->def->fields[j].sort;
+      int64_t sz = cc.finiteSize(fs);
+      vs.insert(vs.begin(), finiteKeyValue(fs, rest % sz));
+      rest /= sz;
+    }
+    for (size_t j = 0; j < vs.size(); ++j) ts.push_back(en_.valueTerm(k->def->fields[j].sort, vs[j]));
+    out.push_back({Value::tuple(k, vs), cc.datatype(k).ctors[0](ts)});
+  }
+  return true;
+}
+
+// A well-formed key of sort k that is none of `avoid` (model values), if one is easily found.
+std::optional<z3::expr> Decoder::freshKey(Sort k, const std::vector<z3::expr>& avoid, int depth) {
+  z3::context& c = en_.ctx();
+  ContextCache& cc = en_.cache();
+  if (depth > 4) return std::nullopt;
+  auto avoided = [&](const z3::expr& x) {
+    for (const z3::expr& a : avoid)
+      if (z3::eq(m_.eval(a == x, true), c.bool_val(true))) return true;
+    return false;
+  };
+  switch (k->kind) {
+    case SortKind::Int:
+    case SortKind::Nat: {
+      int64_t next = 0;
+      for (const z3::expr& a : avoid)
+        if (auto v = intOf(a); v && *v >= next && *v < INT64_MAX) next = *v + 1;
+      return c.int_val(next);
+    }
+    case SortKind::Range: {
+      std::set<int64_t> used;
+      for (const z3::expr& a : avoid)
+        if (auto v = intOf(a)) used.insert(*v);
+      for (int64_t v = k->lo; v <= k->hi; ++v)
+        if (!used.count(v)) return c.int_val(v);
+      return std::nullopt;
+    }
+    case SortKind::UInt: {
+      std::set<uint64_t> used;
+      for (const z3::expr& a : avoid) {
+        uint64_t v = 0;
+        if (a.is_numeral_u64(v)) used.insert(v);
+      }
+      uint64_t top = k->width >= 64 ? UINT64_MAX : (uint64_t{1} << k->width) - 1;
+      for (uint64_t v = 0;; ++v) {
+        if (!used.count(v)) return c.bv_val(v, k->width);
+        if (v == top) return std::nullopt;
+      }
+    }
+    case SortKind::Bool:
+    case SortKind::Enum: {
+      std::vector<Key> all;
+      enumerate(k, all);
+      for (const Key& x : all)
+        if (!avoided(x.t)) return x.t;
+      return std::nullopt;
+    }
+    case SortKind::Tuple: {
+      if (!k->def) return std::nullopt;
+      size_t n = k->def->fields.size();
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<z3::expr> proj;
+        for (const z3::expr& a : avoid) proj.push_back(m_.eval(en_.field(k, 0, static_cast<int>(i), a), true));
+        std::optional<z3::expr> fi = freshKey(k->def->fields[i].sort, proj, depth + 1);
+        if (!fi) continue;
+        z3::expr_vector fs(c);
+        for (size_t j = 0; j < n; ++j)
+          fs.push_back(j == i ? *fi : en_.valueTerm(k->def->fields[j].sort, defaultValue(k->def->fields[j].sort)));
+        return cc.datatype(k).ctors[0](fs);
+      }
+      return std::nullopt;
+    }
+    case SortKind::Union: {
+      if (!k->def) return std::nullopt;
+      const auto& dt = cc.datatype(k);
+      for (size_t i = 0; i < dt.ctors.size() && i < k->def->fields.size(); ++i) {
+        std::vector<z3::expr> proj;
+        for (const z3::expr& a : avoid)
+          if (a.is_app() && z3::eq(a.decl(), dt.ctors[i])) proj.push_back(a.arg(0));
+        std::optional<z3::expr> p = freshKey(k->def->fields[i].sort, proj, depth + 1);
+        if (p) return dt.ctors[i](*p);
+      }
+      return std::nullopt;
+    }
+    default: return std::nullopt;
+  }
+}
+
+Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
+  KeySet r;
+  if (enumerate(k, r.keys)) {
+    r.complete = true;
+    return r;
+  }
+  z3::sort ks = en_.cache().sort(k);
+  std::vector<z3::expr> found;
+  std::set<unsigned> seen;
+  for (const z3::expr& a : arrays) collectKeys(a, ks, found, seen);
+  std::set<unsigned> ids;
+  std::vector<z3::expr> vals;
+  for (const z3::expr& f : found) {
+    z3::expr v = m_.eval(f, true);
+    if (!isValueTerm(v) || !ids.insert(v.id()).second) continue;
+    // a key outside the sort's domain (a negative Nat) is no key of the spec's map
+    if (en_.hasWf(k) && (k->kind == SortKind::Nat || k->kind == SortKind::Range) &&
+        !m_.eval(en_.wf(k, v), true).is_true())
+      continue;
+    vals.push_back(v);
+  }
+  if (static_cast<int64_t>(vals.size()) > kMaxDecodedElems) {
+    overflow_ = true;
+    vals.erase(vals.begin() + kMaxDecodedElems, vals.end());
+  }
+  for (const z3::expr& v : vals) r.keys.push_back({decode(k, v), v});
+  r.other = freshKey(k, vals);
+  return r;
+}
+
 Value Decoder::decode(Sort s, const z3::expr& t0) {
   z3::context& c = en_.ctx();
   ContextCache& cc = en_.cache();
@@ -222,38 +433,33 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
           if (n > 0) counts.emplace_back(e, n);
         }
       };
-      if (cc.isSmallFinite(s->elem())) {
-        for (int64_t i = 0; i < cc.finiteSize(s->elem()); ++i)
-          add(finiteKeyValue(s->elem(), i), z3::select(t, cc.finiteValue(s->elem(), i)));
-      } else {
-        std::vector<std::pair<z3::expr, z3::expr>> es;
-        std::optional<z3::expr> d;
-        if (arrayEntries(t, es, d))
-          for (const auto& [k, v] : es) add(decode(s->elem(), k), z3::select(t, k));
-      }
+      for (const Key& k : keysOf(s->elem(), {t}).keys) add(k.v, z3::select(t, k.t));
       return set ? Value::set(elems) : Value::mset(counts);
     }
     case SortKind::Map: {
       z3::expr val = m_.eval(en_.field(s, 0, 0, t), true), def = m_.eval(en_.field(s, 0, 1, t), true);
-      std::vector<std::pair<z3::expr, z3::expr>> es;
-      std::optional<z3::expr> d;
+      KeySet ks = keysOf(s->key(), {val, def});
       std::vector<std::pair<Value, Value>> entries;
+      for (const Key& k : ks.keys)
+        if (m_.eval(z3::select(def, k.t), true).is_true())
+          entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
+      std::unique_ptr<Value> dv;
       bool allDefined = false;
-      if (arrayEntries(def, es, d)) {
-        allDefined = d && m_.eval(*d, true).is_true();
-        for (const auto& [k, x] : es) {
-          (void)x;
-          if (m_.eval(z3::select(def, k), true).is_true())
-            entries.emplace_back(decode(s->key(), k), decode(s->value(), z3::select(val, k)));
+      if (ks.other) {
+        allDefined = m_.eval(z3::select(def, *ks.other), true).is_true();
+        if (allDefined) dv = std::make_unique<Value>(decode(s->value(), z3::select(val, *ks.other)));
+      } else if (!ks.complete) {
+        // no key left to read the rest at: the arrays' own defaults, when they have them
+        std::vector<std::pair<z3::expr, z3::expr>> es;
+        std::optional<z3::expr> d, vd;
+        allDefined = arrayEntries(def, es, d) && d && m_.eval(*d, true).is_true();
+        if (allDefined) {
+          es.clear();
+          if (arrayEntries(val, es, vd) && vd) dv = std::make_unique<Value>(decode(s->value(), *vd));
+          else dv = std::make_unique<Value>(defaultValue(s->value()));
         }
       }
-      std::unique_ptr<Value> dv;
-      if (allDefined) {
-        std::vector<std::pair<z3::expr, z3::expr>> ves;
-        std::optional<z3::expr> vd;
-        if (arrayEntries(val, ves, vd) && vd) dv = std::make_unique<Value>(decode(s->value(), *vd));
-        else dv = std::make_unique<Value>(defaultValue(s->value()));
-      }
+      if (dv) std::erase_if(entries, [&](const auto& e) { return e.second == *dv; });
       return Value::map(entries, std::move(dv), allDefined);
     }
     case SortKind::Array: {
@@ -264,14 +470,18 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
                                decode(s->value(), en_.field(s, 0, static_cast<int>(i), t)));
         return Value::map(entries, nullptr, false);
       }
-      std::vector<std::pair<z3::expr, z3::expr>> es;
-      std::optional<z3::expr> d;
+      KeySet ks = keysOf(s->key(), {t});
+      for (const Key& k : ks.keys) entries.emplace_back(k.v, decode(s->value(), z3::select(t, k.t)));
       std::unique_ptr<Value> dv;
-      if (arrayEntries(t, es, d)) {
-        for (const auto& [k, x] : es) entries.emplace_back(decode(s->key(), k), decode(s->value(), z3::select(t, k)));
-        if (d) dv = std::make_unique<Value>(decode(s->value(), *d));
+      if (ks.other) {
+        dv = std::make_unique<Value>(decode(s->value(), z3::select(t, *ks.other)));
+      } else if (!ks.complete) {
+        std::vector<std::pair<z3::expr, z3::expr>> es;
+        std::optional<z3::expr> d;
+        if (arrayEntries(t, es, d) && d) dv = std::make_unique<Value>(decode(s->value(), *d));
       }
       if (!dv) dv = std::make_unique<Value>(defaultValue(s->value()));
+      else std::erase_if(entries, [&](const auto& e) { return e.second == *dv; });
       return Value::map(entries, std::move(dv), true);
     }
     case SortKind::Msg: {

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,25 @@ class Decoder {
   bool overflow() const { return overflow_; }
 
  private:
+  // The keys at which the model's arrays (values, each of key sort k) are read
+  // to show them. A key sort small enough is enumerated (`complete`); for any
+  // other the keys are those the arrays' model values mention (store indices,
+  // entries of an as-array function, constants compared with a lambda's
+  // bound variable, ...), and `other` is a well-formed key they do not
+  // mention, where the arrays hold their value for every key not listed.
+  struct Key {
+    Value v;
+    z3::expr t;
+  };
+  struct KeySet {
+    std::vector<Key> keys;
+    std::optional<z3::expr> other;
+    bool complete = false;
+  };
+  KeySet keysOf(Sort k, const std::vector<z3::expr>& arrays);
+  void collectKeys(const z3::expr& e, const z3::sort& ks, std::vector<z3::expr>& out, std::set<unsigned>& seen);
+  bool enumerate(Sort k, std::vector<Key>& out);
+  std::optional<z3::expr> freshKey(Sort k, const std::vector<z3::expr>& avoid, int depth = 0);
   bool arrayEntries(const z3::expr& val, std::vector<std::pair<z3::expr, z3::expr>>& entries,
                     std::optional<z3::expr>& dflt);
   Encoder& en_;

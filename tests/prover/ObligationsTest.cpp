@@ -609,5 +609,263 @@ TEST(Obligations, OnlyQueriesWithoutWholeSequenceValuesDropCanonicalForm) {
   EXPECT_EQ(whole.z3, "unsat\n");
 }
 
+// ---------------------------------------------------------------- maps and arrays in counterexamples
+
+// A run found by BMC, replayed with the interpreter from its decoded start
+// state: every decoded state is the interpreter's state after the same steps.
+void expectRunReplays(const Spec& s, const std::string& aut, const Counterexample& cx) {
+  const FlatAutomaton& a = s.aut(aut);
+  Evaluator ev(*s.c->model);
+  ASSERT_FALSE(cx.entries.empty());
+  ASSERT_EQ(cx.entries[0].kind, CexEntry::Kind::State);
+  Evaluator::State st = stateOf(a, cx.entries[0]);
+  bool start = false;
+  ASSERT_TRUE(ev.isStart(a, st, start)) << ev.error().message;
+  EXPECT_TRUE(start);
+  const CexEntry* act = nullptr;
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind == CexEntry::Kind::Action) {
+      act = &e;
+      continue;
+    }
+    if (!act) continue;
+    int t = transitionOf(a, act->action);
+    ASSERT_GE(t, 0) << act->action;
+    Evaluator::State next;
+    ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(t)], st, argsOf(*act), next)) << ev.error().message;
+    Evaluator::State shown = stateOf(a, e);
+    ASSERT_EQ(next.size(), shown.size());
+    for (size_t i = 0; i < next.size(); ++i)
+      EXPECT_EQ(shown[i].toString(), next[i].toString()) << e.label << ": " << a.state[i]->name;
+    st = shown;
+    act = nullptr;
+  }
+}
+
+// The value of a state variable in each state of a counterexample (start state first).
+std::vector<Value> valuesOf(const Counterexample& cx, const std::string& var) {
+  std::vector<Value> out;
+  for (const CexEntry& e : cx.entries)
+    if (e.kind == CexEntry::Kind::State)
+      for (const prover::NamedValue& nv : e.values)
+        if (nv.name == var) out.push_back(nv.value);
+  return out;
+}
+
+int64_t at(const Value& m, int64_t key) {
+  const Value* v = m.lookup(Value::integer(key));
+  EXPECT_TRUE(v) << "key " << key << " is not defined in " << m.toString();
+  return v ? v->asInt() : -1;
+}
+
+const char* kMapCounter = R"(
+type K = Int[0..2]
+automaton M
+  signature
+    internal bump(k: K)
+  states
+    cnt: Map[K, Nat] := constant(0)
+  transitions
+    internal bump(k)
+      eff cnt := update(cnt, k, cnt[k] + 1)
+
+invariant Small of M: cnt[0] < 2
+)";
+
+// constant(v) over a range key is a lambda in Z3's model, and update() a store
+// on it: the decoded map has every key of the range, with the model's values.
+TEST(Obligations, MapOverRangeInBmcTraceAndCti) {
+  Spec s(kMapCounter, 4);
+  Result r = s.prove("bmc-invariants:M");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.depth, 2);
+  std::vector<Value> cnt = valuesOf(cx, "cnt");
+  ASSERT_EQ(cnt.size(), 3u) << prover::counterexampleToText(cx);
+  for (int64_t step = 0; step < 3; ++step) {
+    EXPECT_EQ(at(cnt[static_cast<size_t>(step)], 0), step) << prover::counterexampleToText(cx);
+    EXPECT_EQ(at(cnt[static_cast<size_t>(step)], 1), 0);
+    EXPECT_EQ(at(cnt[static_cast<size_t>(step)], 2), 0);
+  }
+  EXPECT_EQ(cnt[0].toString(), "{0 -> 0, 1 -> 0, 2 -> 0}");
+  std::string text = prover::counterexampleToText(cx);
+  EXPECT_EQ(text.find("(unchanged)"), std::string::npos) << text;
+  expectRunReplays(s, "M", cx);
+
+  // the counterexample to induction: cnt[0] goes from 1 to 2
+  const Obligation& ob = s.get("invariant-step:M:Small:bump");
+  Result c = s.prove(ob.id);
+  ASSERT_EQ(c.status, Status::Refuted) << c.reason;
+  const CexEntry* pre = entry(*c.counterexample, "pre-state");
+  const CexEntry* post = entry(*c.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  ASSERT_EQ(pre->values.size(), 1u);
+  ASSERT_EQ(post->values.size(), 1u);
+  EXPECT_NE(pre->values[0].value, post->values[0].value);
+  EXPECT_EQ(at(pre->values[0].value, 0), 1) << prover::counterexampleToText(*c.counterexample);
+  EXPECT_EQ(at(post->values[0].value, 0), 2) << prover::counterexampleToText(*c.counterexample);
+  text = prover::counterexampleToText(*c.counterexample);
+  EXPECT_EQ(text.find("(unchanged)"), std::string::npos) << text;
+  std::string why;
+  EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, *c.counterexample, &why)) << why;
+}
+
+// The consecution of SmallTotal fails; its model must be decoded exactly
+// enough to be confirmed (it came back unknown: "the values do not satisfy
+// the assumptions").
+TEST(Obligations, MapCtiIsConfirmed) {
+  std::string text = kMapCounter;
+  text.replace(text.find("cnt: Map[K, Nat] := constant(0)"), 31,
+               "cnt: Map[K, Nat] := constant(0),\n    total: Nat := 0");
+  text.replace(text.find("eff cnt := update(cnt, k, cnt[k] + 1)"), 37,
+               "eff cnt := update(cnt, k, cnt[k] + 1);\n          total := total + 1");
+  text.replace(text.find("invariant Small of M: cnt[0] < 2"), 32,
+               "invariant Defined of M: \\A k: K (defined(cnt, k))\ninvariant SmallTotal of M: total < 2");
+  Spec s(text);
+  const Obligation& ob = s.get("invariant-step:M:SmallTotal:bump");
+  Result r = s.prove(ob.id);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  std::string why;
+  EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, *r.counterexample, &why)) << why;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  // the pre-state satisfies Defined: every key of K is shown
+  for (const prover::NamedValue& nv : pre->values)
+    if (nv.name == "cnt") {
+      EXPECT_EQ(nv.value.entries().size(), 3u) << nv.value.toString();
+      for (int64_t k = 0; k < 3; ++k) at(nv.value, k);
+    }
+  // replay the step with the interpreter
+  const FlatAutomaton& a = s.aut("M");
+  Evaluator ev(*s.c->model);
+  const CexEntry* act = nullptr;
+  for (const CexEntry& e : r.counterexample->entries)
+    if (e.kind == CexEntry::Kind::Action) act = &e;
+  ASSERT_TRUE(act);
+  Evaluator::State st = stateOf(a, *pre), want = stateOf(a, *post), got;
+  for (const Invariant& inv : s.c->model->invariants) EXPECT_TRUE(holds(ev, a, st, inv.pred)) << inv.name;
+  ASSERT_TRUE(ev.apply(a, a.transitions[0], st, argsOf(*act), got)) << ev.error().message;
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << a.state[i]->name;
+}
+
+// Keys of infinite sorts: Int (a constant array), Nat (a lambda over k >= 0),
+// a tuple; an Array over Nat; maps in a tuple and in an array.
+TEST(Obligations, MapsOverInfiniteKeysInBmcTraces) {
+  struct Case {
+    const char* name;
+    const char* spec;
+    const char* var;
+    std::vector<std::string> shown;  // the variable in each state
+  };
+  std::vector<Case> cases = {
+      {"Map[Int, Nat]", R"(
+automaton M
+  signature
+    internal bump(k: Int)
+  states
+    cnt: Map[Int, Nat] := constant(0)
+  transitions
+    internal bump(k)
+      pre k = 5
+      eff cnt := update(cnt, k, cnt[k] + 1)
+invariant Small of M: cnt[5] < 2
+)", "cnt", {"{else -> 0}", "{5 -> 1, else -> 0}", "{5 -> 2, else -> 0}"}},
+      {"Map[Nat, Int]", R"(
+automaton M
+  signature
+    internal bump(k: Nat)
+  states
+    cnt: Map[Nat, Int] := constant(7)
+  transitions
+    internal bump(k)
+      pre k = 5
+      eff cnt := update(cnt, k, cnt[k] + 1)
+invariant Small of M: cnt[5] < 9
+)", "cnt", {"{else -> 7}", "{5 -> 8, else -> 7}", "{5 -> 9, else -> 7}"}},
+      {"Array[Nat, Int]", R"(
+automaton M
+  signature
+    internal bump(k: Nat)
+  states
+    a: Array[Nat, Int] := constant(7)
+  transitions
+    internal bump(k)
+      pre k = 5
+      eff a[k] := a[k] + 1
+invariant Small of M: a[5] < 9
+)", "a", {"{else -> 7}", "{5 -> 8, else -> 7}", "{5 -> 9, else -> 7}"}},
+      {"Map[P, Int]", R"(
+type P = tuple of x: Nat, y: Bool
+automaton M
+  signature
+    internal bump(k: P)
+  states
+    cnt: Map[P, Int] := constant(1)
+  transitions
+    internal bump(k)
+      pre k = P(4, true)
+      eff cnt := update(cnt, k, cnt[k] + 1)
+invariant Small of M: cnt[P(4, true)] < 3
+)", "cnt", {"{else -> 1}", "{P(x: 4, y: true) -> 2, else -> 1}", "{P(x: 4, y: true) -> 3, else -> 1}"}},
+      {"maps in a tuple and in an array", R"(
+type K = Int[0..2]
+type S = tuple of m: Map[K, Nat], n: Nat
+automaton M
+  signature
+    internal bump(k: K, j: Nat)
+  states
+    s: S := S(constant(0), 0),
+    a: Array[Nat, Map[Nat, Nat]] := constant(constant(3))
+  transitions
+    internal bump(k, j)
+      pre j = 1 /\ k = 2
+      eff s := S(update(s.m, k, s.m[k] + 1), s.n + 1);
+          a[j] := update(a[j], k, a[j][k] + 1)
+invariant Small of M: a[1][2] < 5
+)", "a", {"{else -> {else -> 3}}", "{1 -> {2 -> 4, else -> 3}, else -> {else -> 3}}",
+          "{1 -> {2 -> 5, else -> 3}, else -> {else -> 3}}"}},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.name);
+    Spec s(k.spec, 3);
+    Result r = s.prove("bmc-invariants:M");
+    ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    std::vector<Value> vs = valuesOf(*r.counterexample, k.var);
+    ASSERT_EQ(vs.size(), k.shown.size()) << prover::counterexampleToText(*r.counterexample);
+    for (size_t i = 0; i < vs.size(); ++i) EXPECT_EQ(vs[i].toString(), k.shown[i]) << "state " << i;
+    expectRunReplays(s, "M", *r.counterexample);
+  }
+}
+
+// A counterexample to induction over a map with an infinite key sort is confirmed, and its step shows.
+TEST(Obligations, MapOverNatCtiIsConfirmed) {
+  Spec s(R"(
+automaton M
+  signature
+    internal bump(k: Nat)
+  states
+    cnt: Map[Nat, Int] := constant(7)
+  transitions
+    internal bump(k)
+      pre k = 5 \/ k = 9
+      eff cnt := update(cnt, k, cnt[k] + 1)
+invariant Small of M: cnt[5] < 9
+)");
+  const Obligation& ob = s.get("invariant-step:M:Small:bump");
+  Result r = s.prove(ob.id);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  std::string why;
+  EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, *r.counterexample, &why)) << why;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  EXPECT_EQ(at(pre->values[0].value, 5), 8) << prover::counterexampleToText(*r.counterexample);
+  EXPECT_EQ(at(post->values[0].value, 5), 9) << prover::counterexampleToText(*r.counterexample);
+}
+
 }  // namespace
 }  // namespace ioa
