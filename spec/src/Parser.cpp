@@ -1226,6 +1226,10 @@ class Parser {
         advance();
         Expr* e = parseExpr();
         expect(Tok::RParen, "')' to close the parenthesis");
+        // The range covers the parentheses: a term built around this one (`~(P)`,
+        // `(a) + (b)`, `(s)[i]`) joins its operands' ranges, and its source text
+        // must keep both of them.
+        e->range = from(start);
         return e;
       }
       case Tok::LBracket: {

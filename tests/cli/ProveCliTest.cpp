@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "TestUtil.h"
@@ -139,3 +140,51 @@ TEST(ProveCli, BoundedModelCheckingPrintsTheRun) {
 }
 
 }  // namespace
+
+namespace {
+
+// The conjuncts of these invariants all fail on the first tick; each is printed as written.
+const std::vector<std::string> kParenthesised = {
+    "~(x = 1)",
+    "(x < 1)",
+    "(x) + (x * 2) < 3",
+    "min(x, (0)) = (x)",
+    "\\A i: Int (i = x => i < 1)",
+    "-(x) > -(1)",
+    "len(s) = 0 \\/ s = [(x)]",
+    "~(x \\in {(1), 2})",
+};
+
+std::string parenthesisedSpec() {
+  std::string text = "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n    s: Seq[Int] := {}\n"
+                     "  transitions\n    internal tick\n      eff s := s |- x; x := x + 1\n";
+  for (size_t i = 0; i < kParenthesised.size(); ++i)
+    text += "invariant I" + std::to_string(i) + " of A: " + kParenthesised[i] + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST(ProveCli, FailedConjunctIsPrintedAsWritten) {
+  TempDir d("cli-paren");
+  std::ofstream(d / "paren.ioa") << parenthesisedSpec();
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "paren.ioa"));
+  EXPECT_EQ(r.status, 1);
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  std::set<std::string> failed;
+  for (const auto& o : j["obligations"])
+    if (o["status"] == "refuted")
+      for (const auto& f : o["counterexample"]["failed"])
+        if (f["kind"] == "goal") failed.insert(f["text"].get<std::string>());
+  EXPECT_EQ(failed, std::set<std::string>(kParenthesised.begin(), kParenthesised.end()));
+  // and the text parses back as a term
+  for (const std::string& t : failed) {
+    TempDir e("cli-paren-re");
+    std::ofstream(e / "re.ioa") << "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n"
+                                   "    s: Seq[Int] := {}\ninvariant Re of A: "
+                                << t << "\n";
+    EXPECT_EQ(ioawb("check " + (e / "re.ioa")).status, 0) << t;
+  }
+  CommandResult text = ioawb("prove --no-cache " + (d / "paren.ioa"));
+  EXPECT_NE(text.output.find("fails: ~(x = 1)   [line 10]"), std::string::npos) << text.output;
+}
