@@ -188,3 +188,53 @@ TEST(ProveCli, FailedConjunctIsPrintedAsWritten) {
   CommandResult text = ioawb("prove --no-cache " + (d / "paren.ioa"));
   EXPECT_NE(text.output.find("fails: ~(x = 1)   [line 10]"), std::string::npos) << text.output;
 }
+
+// A simulation step whose abstract action is not enabled says so, with the argument's value.
+TEST(ProveCli, DisabledAbstractActionSaysItMustBeEnabled) {
+  const char* ringbuf = R"(const CAP: Nat = 4
+type Idx = Int[0..3]
+automaton Queue
+  signature
+    output enq(x: Int), deq(x: Int)
+  states
+    q: Seq[Int] := {}
+  transitions
+    output enq(x)
+      eff q := q |- x
+    output deq(x)
+      pre q ~= {} /\ x = head(q)
+      eff q := tail(q)
+automaton RingBuf
+  signature
+    output enq(x: Int), deq(x: Int)
+  states
+    buf: Array[Idx, Int] := constant(0),
+    hd: Idx := 0,
+    count: Int[0..4] := 0
+  transitions
+    output enq(x)
+      pre count < CAP
+      eff buf[(hd + count) mod CAP] := x;
+          count := count + 1
+    output deq(x)
+      pre count > 0 /\ x = buf[(hd + count - 1) mod CAP]
+      eff hd := (hd + 1) mod CAP;
+          count := count - 1
+forward simulation from RingBuf to Queue:
+  len(Queue.q) = RingBuf.count /\
+  \A k: Nat (k < RingBuf.count => Queue.q[k] = RingBuf.buf[(RingBuf.hd + k) mod CAP])
+)";
+  TempDir d("cli-enabled");
+  std::ofstream(d / "ringbuf.ioa") << ringbuf;
+  CommandResult r = ioawb("prove --no-cache --bmc 6 --timeout 2000 " + (d / "ringbuf.ioa"));
+  EXPECT_EQ(r.status, 1);
+  const std::string want = "fails (enabled): the abstract action deq(x) must be enabled after deq but is not (x = ";
+  size_t at = r.output.find(want);
+  ASSERT_NE(at, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(" is enabled (after"), std::string::npos) << r.output;
+  // the value shown is the one of the run's last step, deq(x = V)
+  std::string value = r.output.substr(at + want.size(), r.output.find(')', at + want.size()) - at - want.size());
+  size_t step = r.output.rfind(": deq(x = ", at);
+  ASSERT_NE(step, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.substr(step + 10, value.size() + 1), value + ")") << r.output;
+}
