@@ -251,7 +251,7 @@ void Encoder::fire(const Stmt* s) {
   }
   runArms(*this, conds, bodies, nullptr);
   if (act.kind != ActionKind::Input)
-    side(SideKind::Enabled, mkOr(c, enabled), "abstract action " + call + " is enabled", s->range);
+    side(SideKind::Enabled, mkOr(c, enabled), enabledLabel(call, "here"), s->range);
   if (act.kind != ActionKind::Internal && fired) fired->push_back({pc, act.name, act.kind, args, act.params});
 }
 

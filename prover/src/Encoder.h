@@ -113,6 +113,12 @@ class Env {
   std::unordered_map<const Var*, size_t> index_;
 };
 
+// The text of a failed enabledness side condition: "the abstract action deq(x) must be
+// enabled here but is not" (`when`: "here", "after deq").
+inline std::string enabledLabel(const std::string& call, const std::string& when) {
+  return "the abstract action " + call + " must be enabled " + when + " but is not";
+}
+
 struct SideCond {
   SideKind kind;
   z3::expr cond;

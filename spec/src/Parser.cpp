@@ -1,6 +1,10 @@
 #include "ioa/spec/Parser.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace ioa {
 
@@ -17,6 +21,70 @@ namespace {
 
 // Thrown after a syntax error has been reported; caught at a recovery point.
 struct ParseAbort {};
+
+bool isReserved(Tok t) { return t >= Tok::KwAutomaton && t <= Tok::KwUses; }
+
+// A keyword the parser may expect: a reserved word (`kind` its token) or a word that is a
+// keyword only where a declaration or section starts (`kind` Tok::Ident: sort, function ...).
+struct Word {
+  const char* text;
+  Tok kind;
+};
+using Words = std::vector<Word>;
+
+const Words kTopWords = {{"automaton", Tok::KwAutomaton}, {"invariant", Tok::KwInvariant},
+                         {"forward", Tok::KwForward},     {"type", Tok::KwType},
+                         {"const", Tok::KwConst},         {"uses", Tok::KwUses},
+                         {"sort", Tok::Ident},            {"function", Tok::Ident},
+                         {"axiom", Tok::Ident},           {"layer", Tok::Ident},
+                         {"stack", Tok::Ident},           {"refinement", Tok::Ident}};
+const Words kSectionWords = {{"signature", Tok::KwSignature},     {"states", Tok::KwStates},
+                             {"initially", Tok::KwInitially},     {"transitions", Tok::KwTransitions},
+                             {"tasks", Tok::KwTasks},             {"components", Tok::KwComponents},
+                             {"hidden", Tok::KwHidden}};
+const Words kKindWords = {{"input", Tok::KwInput}, {"output", Tok::KwOutput}, {"internal", Tok::KwInternal}};
+const Words kClauseWords = {{"where", Tok::KwWhere}, {"pre", Tok::KwPre}, {"eff", Tok::KwEff},
+                            {"ensuring", Tok::KwEnsuring}};
+
+Words operator+(Words a, const Words& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Optimal string alignment distance (insertions, deletions, substitutions and
+// transpositions of adjacent letters each cost 1), ignoring case.
+size_t editDistance(std::string_view a, std::string_view b) {
+  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+// The keyword of `words` that `word` most likely misspells: within edit distance 1
+// (2 for keywords longer than four letters); the first of equally close ones.
+const Word* closestWord(std::string_view word, const Words& words) {
+  if (word.size() < 2 || word.size() > 40) return nullptr;
+  const Word* best = nullptr;
+  size_t bestD = SIZE_MAX;
+  for (const Word& w : words) {
+    std::string_view t(w.text);
+    size_t limit = t.size() > 4 ? 2 : 1;
+    size_t dist = editDistance(word, t);
+    if (dist <= limit && dist < bestD) {
+      best = &w;
+      bestD = dist;
+    }
+  }
+  return best;
+}
 
 constexpr int kMaxDepth = 200;
 
@@ -106,22 +174,85 @@ class Parser {
     }
   }
 
-  [[noreturn]] void errorExpected(const std::string& what) {
-    diags_.error(curRange(), "expected " + what + ", found " + describe(cur()));
+  // "; did you mean 'transitions'?" when the current token is an identifier that looks
+  // like a misspelling of one of the keywords expected here.
+  std::string didYouMean(const Words& expected) const {
+    if (!at(Tok::Ident)) return {};
+    const Word* w = closestWord(cur().text, expected);
+    return w ? std::string("; did you mean '") + w->text + "'?" : std::string();
+  }
+  [[noreturn]] void errorExpected(const std::string& what, const Words& expected = {}) {
+    diags_.error(curRange(), "expected " + what + ", found " + describe(cur()) + didYouMean(expected));
     throw ParseAbort{};
   }
   [[noreturn]] void errorAt(SourceRange r, const std::string& msg) {
     diags_.error(r, msg);
     throw ParseAbort{};
   }
+  // When the current token is an identifier that misspells one of the keywords expected
+  // here, reports it (with the suggestion) and reads it as that keyword, so that the
+  // rest of the construct parses as the user meant it.
+  bool recoverKeywordTypo(const Words& expected, const std::string& what) {
+    if (!at(Tok::Ident)) return false;
+    const Word* w = closestWord(cur().text, expected);
+    if (!w) return false;
+    diags_.error(curRange(), "expected " + what + ", found " + describe(cur()) + "; did you mean '" + w->text + "'?");
+    toks_[pos_].kind = w->kind;
+    if (w->kind == Tok::Ident) toks_[pos_].text = w->text;  // `sort`, `function` ...: read by their text
+    return true;
+  }
+  // Whether `t`, after a word, makes the word read as a name (a declaration, an
+  // assignment, an argument) rather than as a keyword.
+  static bool followsName(Tok t) {
+    switch (t) {
+      case Tok::Colon:
+      case Tok::Comma:
+      case Tok::LParen:
+      case Tok::RParen:
+      case Tok::Assign:
+      case Tok::Eq:
+      case Tok::LBracket:
+      case Tok::Dot: return true;
+      default: return false;
+    }
+  }
   Token expect(Tok k, const char* what = nullptr) {
-    if (!at(k)) errorExpected(what ? std::string(what) : std::string(tokName(k)));
+    if (!at(k)) {
+      std::string w = what ? std::string(what) : std::string(tokName(k));
+      // a misspelt keyword (`thn` for `then`): say so and go on as if it were spelt right
+      if (isReserved(k) && !followsName(peek().kind)) {
+        std::string kw(tokName(k));
+        kw = kw.substr(1, kw.size() - 2);
+        if (recoverKeywordTypo({{kw.c_str(), k}}, w)) {
+          Token t = cur();
+          advance();
+          return t;
+        }
+      }
+      errorExpected(w);
+    }
     Token t = cur();
     advance();
     return t;
   }
+  // A reserved word where a name is expected (`uses: Nat := 0`), followed by what follows
+  // a name: reported once per word, and from then on read as the name it was meant to
+  // be, so that its uses do not give an error each.
+  bool atReservedName() const {
+    if (!isReserved(cur().kind) || !followsName(peek().kind)) return false;
+    if (atLineStart() && (isTopStarter() || isSectionStarter() || isTransitionStarter())) return false;
+    return true;
+  }
+  void reservedAsName(const std::string& what) {
+    if (reservedNames_.insert(cur().kind).second) {
+      std::string word(cur().text);
+      diags_.error(curRange(), "expected " + what + ", found '" + word + "': '" + word +
+                                   "' is a reserved word; it cannot be used as a name");
+    }
+  }
   std::string expectIdent(const char* what, SourceRange* r = nullptr) {
-    if (!at(Tok::Ident)) errorExpected(what);
+    if (atReservedName()) reservedAsName(what);
+    else if (!at(Tok::Ident)) errorExpected(what);
     if (r) *r = curRange();
     std::string s(cur().text);
     advance();
@@ -133,8 +264,8 @@ class Parser {
     switch (cur().kind) {
       case Tok::KwAutomaton:
       case Tok::KwInvariant:
-      case Tok::KwForward:
-      case Tok::KwUses: return true;
+      case Tok::KwForward: return true;
+      case Tok::KwUses: return peek().kind == Tok::Ident;  // `uses Trait`
       case Tok::KwType:
       case Tok::KwConst: return atLineStart() && peek().kind == Tok::Ident;
       case Tok::Ident:
@@ -195,8 +326,12 @@ class Parser {
       default: break;
     }
     (void)start;
-    errorExpected("a declaration (type, sort, const, function, axiom, automaton, layer, stack, invariant, "
-                  "forward simulation or refinement)");
+    static const char* kDeclaration =
+        "a declaration (type, sort, const, function, axiom, automaton, layer, stack, invariant, "
+        "forward simulation or refinement)";
+    if (atLineStart() && !followsName(peek().kind) && recoverKeywordTypo(kTopWords, kDeclaration))
+      return parseTopDecl();
+    errorExpected(kDeclaration, kTopWords + kSectionWords + kKindWords + kClauseWords);
   }
 
   Decl* parseUses() {
@@ -518,6 +653,15 @@ class Parser {
         }
         if (!d->isLayer && (cur().text == "header" || cur().text == "fastpath") && atLineStart())
           errorAt(curRange(), "'" + std::string(cur().text) + "' clauses are only allowed in layers");
+        if (atLineStart() && !followsName(peek().kind)) {
+          // a misspelt section keyword (`transitons`); one closer to a declaration keyword
+          // ends the automaton and is reported there
+          const Words both = kSectionWords + kTopWords;
+          const Word* w = closestWord(cur().text, both);
+          if (w && w < both.data() + kSectionWords.size() &&
+              recoverKeywordTypo(kSectionWords, "a section (signature, states, transitions, tasks, ...) or a declaration"))
+            return parseSection(d);
+        }
         return false;
       case Tok::KwInput:
       case Tok::KwOutput:
@@ -539,10 +683,17 @@ class Parser {
     return t == Tok::KwInput ? ActionKind::Input : t == Tok::KwOutput ? ActionKind::Output : ActionKind::Internal;
   }
 
+  // At `input`, `output` or `internal`, or at a misspelling of one followed by an action
+  // name (reported, then read as the keyword).
+  bool atActionKind(const char* what) {
+    if (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)) return true;
+    return peek().kind == Tok::Ident && recoverKeywordTypo(kKindWords, what);
+  }
+
   void parseSignature(AutomatonDecl* d) {
-    if (!(at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)))
-      errorExpected("'input', 'output' or 'internal' in the signature");
-    while (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)) {
+    static const char* kWhat = "'input', 'output' or 'internal' in the signature";
+    if (!atActionKind(kWhat)) errorExpected(kWhat, kKindWords);
+    while (atActionKind(kWhat)) {
       ActionKind k = kindOf(cur().kind);
       advance();
       do {
@@ -560,11 +711,10 @@ class Parser {
   }
 
   void parseStates(AutomatonDecl* d) {
-    while (at(Tok::Ident) && peek().kind == Tok::Colon) {
+    while ((at(Tok::Ident) || atReservedName()) && peek().kind == Tok::Colon) {
       StateVarDecl v;
       SourceRange start = curRange();
-      v.name = std::string(cur().text);
-      advance();
+      v.name = expectIdent("a state variable name");
       advance();
       v.sort = parseSort();
       if (accept(Tok::Assign)) v.init = at(Tok::KwChoose) ? parseChoose() : parseExpr();
@@ -578,8 +728,9 @@ class Parser {
   }
 
   void parseTransitions(AutomatonDecl* d) {
-    if (!isTransitionStarter()) errorExpected("a transition ('input', 'output' or 'internal' and an action name)");
-    while (isTransitionStarter() && !diags_.limitReached()) {
+    static const char* kWhat = "a transition ('input', 'output' or 'internal' and an action name)";
+    if (!isTransitionStarter() && !atActionKind(kWhat)) errorExpected(kWhat, kKindWords);
+    while ((isTransitionStarter() || atActionKind(kWhat)) && !diags_.limitReached()) {
       size_t before = pos_;
       try {
         d->transitions.push_back(parseTransition());
@@ -606,7 +757,14 @@ class Parser {
       expect(Tok::RParen, "',' or ')' after the action arguments");
     }
     t.headerRange = from(start);
+    // a misspelt clause keyword (`ef x := 1`): reported, then read as the keyword
+    auto clauseTypo = [&] {
+      if (!followsName(peek().kind))
+        recoverKeywordTypo(kClauseWords, "a transition clause ('where', 'pre', 'eff' or 'ensuring')");
+    };
+    clauseTypo();
     if (accept(Tok::KwWhere)) t.where = parseExpr();
+    clauseTypo();
     if (at(Tok::KwPre)) {
       SourceRange pr = curRange();
       advance();
@@ -614,10 +772,20 @@ class Parser {
       if (t.kind == ActionKind::Input)
         diags_.error(pr, "input actions have no precondition ('pre'): inputs are always enabled");
     }
+    clauseTypo();
+    if (!at(Tok::KwEff) && !at(Tok::KwFire) && atStmtStart()) {
+      // statements without `eff` (`pre x < 10` and on the next line `x := x + 1`): say so,
+      // and read them as the effect
+      diags_.error(curRange(), "expected 'eff' before the statements of transition '" + t.action + "', found " +
+                                   describe(cur()));
+      t.hasEff = true;
+      t.eff = parseStmts();
+    }
     if (accept(Tok::KwEff)) {
       t.hasEff = true;
       t.eff = parseStmts();
     }
+    clauseTypo();
     if (accept(Tok::KwEnsuring)) t.ensuring = parseExpr();
     if (at(Tok::KwPre) || at(Tok::KwWhere))
       errorAt(curRange(), std::string(tokName(cur().kind)) + " must come before 'eff' and 'ensuring'");
@@ -885,7 +1053,11 @@ class Parser {
         // `x = t` is a common slip for `x := t`: take it as a statement so the error says so
         return n == Tok::Assign || n == Tok::LBracket || n == Tok::Dot || n == Tok::Eq;
       }
-      default: return false;
+      default: {
+        // a reserved word the file declared as a name (reported there)
+        Tok n = peek().kind;
+        return reservedNames_.count(cur().kind) && (n == Tok::Assign || n == Tok::LBracket || n == Tok::Dot);
+      }
     }
   }
 
@@ -1211,21 +1383,15 @@ class Parser {
         advance();
         return e;
       }
-      case Tok::Ident: {
-        Expr* e = mk(ExprKind::Name, start);
-        e->name = std::string(cur().text);
-        advance();
-        if (at(Tok::LParen)) {
-          e->kind = ExprKind::Call;
-          e->args = parseCallArgs(e->argNames);
-          e->range = from(start);
-        }
-        return e;
-      }
+      case Tok::Ident: return parseNameOrCall(start);
       case Tok::LParen: {
         advance();
         Expr* e = parseExpr();
         expect(Tok::RParen, "')' to close the parenthesis");
+        // The range covers the parentheses: a term built around this one (`~(P)`,
+        // `(a) + (b)`, `(s)[i]`) joins its operands' ranges, and its source text
+        // must keep both of them.
+        e->range = from(start);
         return e;
       }
       case Tok::LBracket: {
@@ -1284,8 +1450,23 @@ class Parser {
       }
       case Tok::KwChoose:
         errorAt(start, "'choose' is only allowed as the whole right-hand side of an assignment or initial value");
-      default: errorExpected("a term");
+      default:
+        // a reserved word the file declared as a name (reported there) reads as that name
+        if (reservedNames_.count(cur().kind)) return parseNameOrCall(start);
+        errorExpected("a term");
     }
+  }
+
+  Expr* parseNameOrCall(SourceRange start) {
+    Expr* e = mk(ExprKind::Name, start);
+    e->name = std::string(cur().text);
+    advance();
+    if (at(Tok::LParen)) {
+      e->kind = ExprKind::Call;
+      e->args = parseCallArgs(e->argNames);
+      e->range = from(start);
+    }
+    return e;
   }
 
   uint32_t file_;
@@ -1295,6 +1476,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+  std::set<Tok> reservedNames_;  // reserved words the file uses as names (reported once each)
 };
 
 }  // namespace

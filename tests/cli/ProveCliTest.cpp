@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "TestUtil.h"
@@ -147,3 +148,101 @@ TEST(ProveCli, BoundedModelCheckingPrintsTheRun) {
 }
 
 }  // namespace
+
+namespace {
+
+// The conjuncts of these invariants all fail on the first tick; each is printed as written.
+const std::vector<std::string> kParenthesised = {
+    "~(x = 1)",
+    "(x < 1)",
+    "(x) + (x * 2) < 3",
+    "min(x, (0)) = (x)",
+    "\\A i: Int (i = x => i < 1)",
+    "-(x) > -(1)",
+    "len(s) = 0 \\/ s = [(x)]",
+    "~(x \\in {(1), 2})",
+};
+
+std::string parenthesisedSpec() {
+  std::string text = "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n    s: Seq[Int] := {}\n"
+                     "  transitions\n    internal tick\n      eff s := s |- x; x := x + 1\n";
+  for (size_t i = 0; i < kParenthesised.size(); ++i)
+    text += "invariant I" + std::to_string(i) + " of A: " + kParenthesised[i] + "\n";
+  return text;
+}
+
+}  // namespace
+
+TEST(ProveCli, FailedConjunctIsPrintedAsWritten) {
+  TempDir d("cli-paren");
+  std::ofstream(d / "paren.ioa") << parenthesisedSpec();
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "paren.ioa"));
+  EXPECT_EQ(r.status, 1);
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  std::set<std::string> failed;
+  for (const auto& o : j["obligations"])
+    if (o["status"] == "refuted")
+      for (const auto& f : o["counterexample"]["failed"])
+        if (f["kind"] == "goal") failed.insert(f["text"].get<std::string>());
+  EXPECT_EQ(failed, std::set<std::string>(kParenthesised.begin(), kParenthesised.end()));
+  // and the text parses back as a term
+  for (const std::string& t : failed) {
+    TempDir e("cli-paren-re");
+    std::ofstream(e / "re.ioa") << "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n"
+                                   "    s: Seq[Int] := {}\ninvariant Re of A: "
+                                << t << "\n";
+    EXPECT_EQ(ioawb("check " + (e / "re.ioa")).status, 0) << t;
+  }
+  CommandResult text = ioawb("prove --no-cache " + (d / "paren.ioa"));
+  EXPECT_NE(text.output.find("fails: ~(x = 1)   [line 10]"), std::string::npos) << text.output;
+}
+
+// A simulation step whose abstract action is not enabled says so, with the argument's value.
+TEST(ProveCli, DisabledAbstractActionSaysItMustBeEnabled) {
+  const char* ringbuf = R"(const CAP: Nat = 4
+type Idx = Int[0..3]
+automaton Queue
+  signature
+    output enq(x: Int), deq(x: Int)
+  states
+    q: Seq[Int] := {}
+  transitions
+    output enq(x)
+      eff q := q |- x
+    output deq(x)
+      pre q ~= {} /\ x = head(q)
+      eff q := tail(q)
+automaton RingBuf
+  signature
+    output enq(x: Int), deq(x: Int)
+  states
+    buf: Array[Idx, Int] := constant(0),
+    hd: Idx := 0,
+    count: Int[0..4] := 0
+  transitions
+    output enq(x)
+      pre count < CAP
+      eff buf[(hd + count) mod CAP] := x;
+          count := count + 1
+    output deq(x)
+      pre count > 0 /\ x = buf[(hd + count - 1) mod CAP]
+      eff hd := (hd + 1) mod CAP;
+          count := count - 1
+forward simulation from RingBuf to Queue:
+  len(Queue.q) = RingBuf.count /\
+  \A k: Nat (k < RingBuf.count => Queue.q[k] = RingBuf.buf[(RingBuf.hd + k) mod CAP])
+)";
+  TempDir d("cli-enabled");
+  std::ofstream(d / "ringbuf.ioa") << ringbuf;
+  CommandResult r = ioawb("prove --no-cache --bmc 6 --timeout 2000 " + (d / "ringbuf.ioa"));
+  EXPECT_EQ(r.status, 1);
+  const std::string want = "fails (enabled): the abstract action deq(x) must be enabled after deq but is not (x = ";
+  size_t at = r.output.find(want);
+  ASSERT_NE(at, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find(" is enabled (after"), std::string::npos) << r.output;
+  // the value shown is the one of the run's last step, deq(x = V)
+  std::string value = r.output.substr(at + want.size(), r.output.find(')', at + want.size()) - at - want.size());
+  size_t step = r.output.rfind(": deq(x = ", at);
+  ASSERT_NE(step, std::string::npos) << r.output;
+  EXPECT_EQ(r.output.substr(step + 10, value.size() + 1), value + ")") << r.output;
+}

@@ -96,3 +96,102 @@ TEST(ParseErrors, GarbageAndBinaryInputNeverCrash) {
   auto s = compileSource("deepsort.ioa", deepSort);
   EXPECT_TRUE(s->diags.hasErrors());
 }
+
+namespace {
+// Every error of `text`, as "line:col: message".
+std::vector<std::string> allErrors(const std::string& text) {
+  auto c = compileSource("t.ioa", text);
+  std::vector<std::string> out;
+  for (const Diagnostic& d : c->diags.all()) {
+    if (d.severity != Severity::Error) continue;
+    LineCol lc = c->sources.lineCol(d.range);
+    out.push_back(std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + d.message);
+  }
+  return out;
+}
+using Errors = std::vector<std::string>;
+}  // namespace
+
+// Statements after `pre` without `eff`: one error, at the first statement, and the rest of
+// the file (the invariant after the automaton) still parses and checks.
+TEST(ParseErrors, StatementsWithoutEffSayEffIsMissing) {
+  const char* head = "automaton A\n  signature\n    internal tick(i: Int[0..1])\n  states\n"
+                     "    x: Int := 0,\n    a: Array[Int[0..1], Int] := constant(0)\n  transitions\n"
+                     "    internal tick(i)\n";
+  const char* tail = "invariant Pos of A: x >= 0\n";
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x < 10\n      x := x + 1\n" + tail),
+            (Errors{"10:7: expected 'eff' before the statements of transition 'tick', found identifier 'x'"}));
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x < 10\n      a[i] := x; x := 0\n" + tail),
+            (Errors{"10:7: expected 'eff' before the statements of transition 'tick', found identifier 'a'"}));
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x < 10\n      if x > 0 then x := 0 fi\n" + tail),
+            (Errors{"10:7: expected 'eff' before the statements of transition 'tick', found 'if'"}));
+  EXPECT_EQ(allErrors(std::string(head) + "      for j: Int[0..1] do a[j] := 0 od\n" + tail),
+            (Errors{"9:7: expected 'eff' before the statements of transition 'tick', found 'for'"}));
+}
+
+// An identifier close to the keyword expected there gets a suggestion, and the parser
+// goes on as if the keyword were spelt right: one error per typo, no cascade.
+TEST(ParseErrors, MisspeltKeywordsSuggestTheKeyword) {
+  EXPECT_EQ(allErrors("automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0\n"
+                      "  transitons\n    internal tick\n      eff x := x + 1\ninvariant Pos of A: x >= 0\n"),
+            (Errors{"6:3: expected a section (signature, states, transitions, tasks, ...) or a declaration, found "
+                    "identifier 'transitons'; did you mean 'transitions'?"}));
+  EXPECT_EQ(allErrors("automaton A\n  signature\n    ouput tick\n  states\n    x: Int := 0\n  transitions\n"
+                      "    output tick\n      pr x < 10\n      ef if x > 0 thn x := 0 fi\n"
+                      "invarant Pos of A: x >= 0\n"),
+            (Errors{"3:5: expected 'input', 'output' or 'internal' in the signature, found identifier 'ouput'; "
+                    "did you mean 'output'?",
+                    "8:7: expected a transition clause ('where', 'pre', 'eff' or 'ensuring'), found identifier 'pr'; "
+                    "did you mean 'pre'?",
+                    "9:7: expected a transition clause ('where', 'pre', 'eff' or 'ensuring'), found identifier 'ef'; "
+                    "did you mean 'eff'?",
+                    "9:19: expected 'then' after the condition, found identifier 'thn'; did you mean 'then'?",
+                    "10:1: expected a declaration (type, sort, const, function, axiom, automaton, layer, stack, "
+                    "invariant, forward simulation or refinement), found identifier 'invarant'; did you mean "
+                    "'invariant'?"}));
+  EXPECT_EQ(allErrors("automation A\n  signature\n    internal tick\n"),
+            (Errors{"1:1: expected a declaration (type, sort, const, function, axiom, automaton, layer, stack, "
+                    "invariant, forward simulation or refinement), found identifier 'automation'; did you mean "
+                    "'automaton'?"}));
+  // nothing close: no suggestion
+  test::FirstError fe = test::firstError("automaton A\n  signature\n    internal tick\n  banana\n");
+  EXPECT_EQ(fe.message, "expected a declaration (type, sort, const, function, axiom, automaton, layer, stack, "
+                        "invariant, forward simulation or refinement), found identifier 'banana'");
+}
+
+// A reserved word where a name is declared: said once, and its later uses read as that
+// name instead of giving an error each.
+TEST(ParseErrors, ReservedWordAsNameIsReportedOnce) {
+  const char* ring = R"(const N: Nat = 4
+type Node = Int[0..3]
+automaton Ring
+  signature
+    internal pass(i: Node)
+    output crit(i: Node)
+  states
+    tok: Array[Node, Bool] := constant(false),
+    uses: Nat := 0
+  transitions
+    internal pass(i)
+      pre tok[i]
+      eff tok[i] := false
+    output crit(i)
+      pre tok[i]
+      eff uses := uses + 1
+invariant Count of Ring: uses >= 0
+)";
+  EXPECT_EQ(allErrors(ring),
+            (Errors{"9:5: expected a state variable name, found 'uses': 'uses' is a reserved word; it cannot be used "
+                    "as a name"}));
+  EXPECT_EQ(allErrors("const to: Nat = 3\ntype T = enumeration of a, if, c\n"
+                      "automaton A\n  signature\n    internal go(in: Nat)\n"),
+            (Errors{"1:7: expected a constant name after 'const', found 'to': 'to' is a reserved word; it cannot be "
+                    "used as a name",
+                    "2:28: expected an enumeration constant, found 'if': 'if' is a reserved word; it cannot be used as "
+                    "a name",
+                    "5:17: expected a parameter name, found 'in': 'in' is a reserved word; it cannot be used as a "
+                    "name"}));
+  // a keyword where a name is missing is not taken for a name
+  EXPECT_EQ(test::firstError("automaton\n  signature\n    internal tick\n").message,
+            "expected an automaton name, found 'signature'");
+}
