@@ -36,7 +36,11 @@ void writeSmt2(const std::string& dir, const Obligation& ob, const std::string& 
   if (!out) return;
   out << "; ioawb obligation " << ob.id << "\n";
   out << "; " << ob.description << "\n";
-  out << "; every (check-sat) answering unsat means proved; sat means refuted\n";
+  if (ob.witness)
+    out << "; an existence claim: a (check-sat) answering sat means proved (its model is a witness);\n"
+           "; unsat in every one means refuted\n";
+  else
+    out << "; every (check-sat) answering unsat means proved; sat means refuted\n";
   out << smt;
 }
 
