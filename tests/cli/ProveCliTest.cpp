@@ -41,7 +41,12 @@ TEST(ProveCli, ExitCodes) {
   EXPECT_NE(v.output.find("REFUTED"), std::string::npos) << v.output;
   EXPECT_NE(v.output.find("no start state"), std::string::npos) << v.output;
   // a tiny timeout: unknown, nothing refuted
-  EXPECT_EQ(ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa")).status, 3);
+  CommandResult t = ioawb("prove --no-cache --timeout 1 " + sample("gobackn.ioa"));
+  EXPECT_EQ(t.status, 3);
+  // an undecided step points to bounded model checking; with --bmc it does not
+  EXPECT_NE(t.output.find("timeout; run with --bmc K to search for a violating run"), std::string::npos) << t.output;
+  EXPECT_EQ(ioawb("prove --no-cache --timeout 1 --bmc 2 " + sample("gobackn.ioa")).output.find("run with --bmc K"),
+            std::string::npos);
 }
 
 TEST(ProveCli, JsonShape) {

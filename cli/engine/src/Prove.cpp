@@ -138,12 +138,16 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   dop.smt2Dir = opts.smt2Dir;
   im.discharger = std::make_unique<prover::Discharger>(*im.compilation->model, dop);
   im.t0 = std::chrono::steady_clock::now();
-  im.thread = std::thread([&im] {
-    im.discharger->run(im.obligations, [&im](size_t i, const prover::Result& r) {
+  const bool bmc = opts.bmcDepth > 0;
+  im.thread = std::thread([&im, bmc] {
+    im.discharger->run(im.obligations, [&im, bmc](size_t i, const prover::Result& r) {
       ObligationResult out;
       out.info = im.infos[i];
       out.status = prover::statusName(r.status);
       out.reason = r.reason;
+      // an undecided step may still be broken by a short run: say how to look for one
+      if (r.status == prover::Status::Unknown && im.obligations[i].inductive && !bmc && r.reason != "cancelled")
+        out.reason += "; run with --bmc K to search for a violating run from a start state";
       out.timeMs = r.timeMs;
       out.cached = r.cached;
       out.hash = r.hash;
