@@ -74,4 +74,17 @@ inline void writeFile(const std::string& path, const std::string& text) {
   out << text;
 }
 
+// Terms written with parentheses in every position a term can take them: their
+// printed source text must keep them all (the parser tests and the prover's
+// "fails:" lines).
+inline const std::vector<std::string>& parenthesisedTerms() {
+  static const std::vector<std::string> terms = {
+      "~(x = 1)",   "(x < 1)",
+      "(x) + (x * 2) < 3",  "min(x, (0)) = (x)",
+      "\\A i: Int (i = x => i < 1)", "-(x) > -(1)",
+      "len(s) = 0 \\/ s = [(x)]", "~(x \\in {(1), 2})",
+  };
+  return terms;
+}
+
 }  // namespace ioa::test

@@ -159,16 +159,7 @@ TEST(ProveCli, BoundedModelCheckingPrintsTheRun) {
 namespace {
 
 // The conjuncts of these invariants all fail on the first tick; each is printed as written.
-const std::vector<std::string> kParenthesised = {
-    "~(x = 1)",
-    "(x < 1)",
-    "(x) + (x * 2) < 3",
-    "min(x, (0)) = (x)",
-    "\\A i: Int (i = x => i < 1)",
-    "-(x) > -(1)",
-    "len(s) = 0 \\/ s = [(x)]",
-    "~(x \\in {(1), 2})",
-};
+const std::vector<std::string>& kParenthesised = ioa::test::parenthesisedTerms();
 
 std::string parenthesisedSpec() {
   std::string text = "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n    s: Seq[Int] := {}\n"

@@ -144,17 +144,8 @@ refinement from Sys to A:
 // The source range of a term covers all of it, its parentheses included: the prover
 // prints a failed conjunct as its source text (`~(x = 1)`, not `~(x = 1`).
 TEST(RoundTrip, TermRangesCoverTheirParentheses) {
-  const std::vector<std::string> preds = {
-      "~(x = 1)",
-      "(x < 1)",
-      "(x) + (x * 2) < 3",
-      "min(x, (0)) = (x)",
-      "\\A i: Int (i = x => i < 1)",
-      "-(x) > -(1)",
-      "len(s) = 0 \\/ s = [(x)]",
-      "~(x \\in {(1), 2})",
-      "((s))[0] = (x)",
-  };
+  std::vector<std::string> preds = test::parenthesisedTerms();
+  preds.push_back("((s))[0] = (x)");
   std::string text = "automaton A\n  signature\n    internal tick\n  states\n    x: Int := 0,\n    s: Seq[Int] := {}\n"
                      "  transitions\n    internal tick\n      eff x := x + 1\n";
   for (size_t i = 0; i < preds.size(); ++i) text += "invariant I" + std::to_string(i) + " of A: " + preds[i] + "\n";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "../TestUtil.h"  // the helpers of every test binary
 #include "ioa/spec/Frontend.h"
 
 namespace ioa::test {
