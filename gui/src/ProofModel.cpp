@@ -44,6 +44,7 @@ std::pair<QString, QString> sectionOf(const engine::ObligationInfo& o) {
       (k == "well-defined" && (starts(o.subject, "simulation ") || starts(o.subject, "refinement "))))
     return {QStringLiteral("sim:") + qs(o.subject), prettySubject(o.subject)};
   if (k == "bmc-invariants") return {QStringLiteral("bmc"), QStringLiteral("Invariants: bounded search")};
+  if (k == "start-exists") return {QStringLiteral("start"), QStringLiteral("Start state")};
   if (k == "ensuring") return {QStringLiteral("ens"), QStringLiteral("Ensuring clauses")};
   if (k == "well-defined") return {QStringLiteral("wd"), QStringLiteral("Well-definedness")};
   return {qs(k), qs(k)};

@@ -340,7 +340,8 @@ void ProofsPanel::updateDetails() {
     text += QStringLiteral(" · <a href='line:%1:%2'>line %1</a>").arg(info->line).arg(info->col);
   if (info->bounded) text += tr(" · bounded: %1 steps").arg(info->depth);
   if (res && !res->reason.empty()) text += QStringLiteral("<br>%1").arg(QString::fromStdString(res->reason).toHtmlEscaped());
-  if (s == ProofState::Refuted) text += tr("<br>The counterexample is in the Counterexample panel.");
+  if (s == ProofState::Refuted && res && res->counterexample)
+    text += tr("<br>The counterexample is in the Counterexample panel.");
   details_->setText(text);
 }
 
