@@ -375,6 +375,18 @@ Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
   return r;
 }
 
+// What the array value `arr` holds at every key not in `ks.keys`: its value at
+// `ks.other`; when no such key was found (and the keys are not all of the
+// sort's), the array's own default, when the model gives one.
+std::optional<z3::expr> Decoder::restOf(const KeySet& ks, const z3::expr& arr) {
+  if (ks.other) return z3::select(arr, *ks.other);
+  if (ks.complete) return std::nullopt;
+  std::vector<std::pair<z3::expr, z3::expr>> es;
+  std::optional<z3::expr> d;
+  if (arrayEntries(arr, es, d) && d) return d;
+  return std::nullopt;
+}
+
 Value Decoder::decode(Sort s, const z3::expr& t0) {
   z3::context& c = en_.ctx();
   ContextCache& cc = en_.cache();
@@ -444,20 +456,11 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
         if (m_.eval(z3::select(def, k.t), true).is_true())
           entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
       std::unique_ptr<Value> dv;
-      bool allDefined = false;
-      if (ks.other) {
-        allDefined = m_.eval(z3::select(def, *ks.other), true).is_true();
-        if (allDefined) dv = std::make_unique<Value>(decode(s->value(), z3::select(val, *ks.other)));
-      } else if (!ks.complete) {
-        // no key left to read the rest at: the arrays' own defaults, when they have them
-        std::vector<std::pair<z3::expr, z3::expr>> es;
-        std::optional<z3::expr> d, vd;
-        allDefined = arrayEntries(def, es, d) && d && m_.eval(*d, true).is_true();
-        if (allDefined) {
-          es.clear();
-          if (arrayEntries(val, es, vd) && vd) dv = std::make_unique<Value>(decode(s->value(), *vd));
-          else dv = std::make_unique<Value>(defaultValue(s->value()));
-        }
+      std::optional<z3::expr> restDefined = restOf(ks, def);
+      bool allDefined = restDefined && m_.eval(*restDefined, true).is_true();
+      if (allDefined) {
+        std::optional<z3::expr> rest = restOf(ks, val);
+        dv = std::make_unique<Value>(rest ? decode(s->value(), *rest) : defaultValue(s->value()));
       }
       if (dv) std::erase_if(entries, [&](const auto& e) { return e.second == *dv; });
       return Value::map(entries, std::move(dv), allDefined);
@@ -473,13 +476,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       KeySet ks = keysOf(s->key(), {t});
       for (const Key& k : ks.keys) entries.emplace_back(k.v, decode(s->value(), z3::select(t, k.t)));
       std::unique_ptr<Value> dv;
-      if (ks.other) {
-        dv = std::make_unique<Value>(decode(s->value(), z3::select(t, *ks.other)));
-      } else if (!ks.complete) {
-        std::vector<std::pair<z3::expr, z3::expr>> es;
-        std::optional<z3::expr> d;
-        if (arrayEntries(t, es, d) && d) dv = std::make_unique<Value>(decode(s->value(), *d));
-      }
+      if (std::optional<z3::expr> rest = restOf(ks, t)) dv = std::make_unique<Value>(decode(s->value(), *rest));
       if (!dv) dv = std::make_unique<Value>(defaultValue(s->value()));
       else std::erase_if(entries, [&](const auto& e) { return e.second == *dv; });
       return Value::map(entries, std::move(dv), true);

@@ -37,6 +37,7 @@ class Decoder {
     bool complete = false;
   };
   KeySet keysOf(Sort k, const std::vector<z3::expr>& arrays);
+  std::optional<z3::expr> restOf(const KeySet& ks, const z3::expr& arr);
   void collectKeys(const z3::expr& e, const z3::sort& ks, std::vector<z3::expr>& out, std::set<unsigned>& seen);
   bool enumerate(Sort k, std::vector<Key>& out);
   std::optional<z3::expr> freshKey(Sort k, const std::vector<z3::expr>& avoid, int depth = 0);

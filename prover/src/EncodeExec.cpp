@@ -224,8 +224,10 @@ void Encoder::fire(const Stmt* s) {
   const FlatAction& act = A->actions[static_cast<size_t>(s->fireActionIndex)];
   std::vector<z3::expr> args;
   for (size_t k = 0; k < s->fireArgs.size(); ++k) args.push_back(narrow(term(s->fireArgs[k]), act.params[k], s->fireArgs[k]));
+  std::vector<std::string> argLabels;
+  for (const Expr* a : s->fireArgs) argLabels.push_back(label(a));
   std::string call = act.name + "(";
-  for (size_t k = 0; k < s->fireArgs.size(); ++k) call += (k ? ", " : "") + label(s->fireArgs[k]);
+  for (size_t k = 0; k < argLabels.size(); ++k) call += (k ? ", " : "") + argLabels[k];
   call += ")";
   std::vector<CondFn> conds;
   std::vector<BodyFn> bodies;
@@ -251,7 +253,7 @@ void Encoder::fire(const Stmt* s) {
   }
   runArms(*this, conds, bodies, nullptr);
   if (act.kind != ActionKind::Input)
-    side(SideKind::Enabled, mkOr(c, enabled), enabledLabel(call, "here"), s->range);
+    side(SideCond{SideKind::Enabled, mkOr(c, enabled), enabledLabel(call, "here"), s->range, call, argLabels});
   if (act.kind != ActionKind::Internal && fired) fired->push_back({pc, act.name, act.kind, args, act.params});
 }
 

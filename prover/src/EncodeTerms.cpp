@@ -336,8 +336,13 @@ z3::expr Encoder::constArray(Sort as, const z3::expr& v) {
 std::string Encoder::label(const Expr* e) const { return e ? exprToString(e) : std::string(); }
 
 void Encoder::side(SideKind k, const z3::expr& cond, const std::string& lbl, SourceRange r) {
-  if (!sides || cond.is_true()) return;
-  sides->push_back({k, mkImplies(pc, cond), lbl, r});
+  side(SideCond{k, cond, lbl, r});
+}
+
+void Encoder::side(SideCond s) {
+  if (!sides || s.cond.is_true()) return;
+  s.cond = mkImplies(pc, s.cond);
+  sides->push_back(std::move(s));
 }
 
 z3::expr Encoder::narrow(const z3::expr& v, Sort target, const Expr* from) {
@@ -674,7 +679,10 @@ z3::expr Encoder::quant(const Expr* e) {
     pc = savedPc;
     std::string qid = forall ? "forall" : "exists";
     for (const Var* v : open) qid += "." + v->name;
-    for (const SideCond& s : inner) side(s.kind, quantified(true, xs, s.cond, "side." + qid), s.label, s.range);
+    for (SideCond s : inner) {
+      s.cond = quantified(true, xs, s.cond, "side." + qid);
+      side(std::move(s));
+    }
     instances.push_back(forall ? quantified(true, xs, mkImplies(g, b), qid) : quantified(false, xs, mkAnd(c, {g, b}), qid));
   }
   return forall ? mkAnd(c, instances) : mkOr(c, instances);
@@ -704,7 +712,10 @@ z3::expr Encoder::lambdaTerm(const Expr* e) {
   z3::expr b = narrow(term(body), as->value(), body);
   sides = savedSides;
   pc = savedPc;
-  for (const SideCond& s : inner) side(s.kind, quantified(true, x, s.cond, "side.lambda." + bv->name), s.label, s.range);
+  for (SideCond s : inner) {
+    s.cond = quantified(true, x, s.cond, "side.lambda." + bv->name);
+    side(std::move(s));
+  }
   z3::expr arr = g.is_true() ? z3::lambda(x, b) : z3::lambda(x, z3::ite(g, b, cc_.dflt(as->value())));
   if (as->kind == SortKind::Map) return cc_.datatype(as).ctors[0](arr, z3::lambda(x, g));
   return arr;

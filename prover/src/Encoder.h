@@ -124,6 +124,9 @@ struct SideCond {
   z3::expr cond;
   std::string label;
   SourceRange range;
+  // the enabledness of a fired abstract action: the call and its arguments, as written
+  std::string call = {};
+  std::vector<std::string> args = {};
 };
 
 struct Fired {
@@ -182,6 +185,7 @@ class Encoder {
   z3::expr term(const Expr* e);
   z3::expr narrow(const z3::expr& v, Sort target, const Expr* from);  // adds a narrowing side condition
   void side(SideKind k, const z3::expr& cond, const std::string& label, SourceRange r);
+  void side(SideCond s);  // `s.cond` under the current path condition
 
   // --- programs
   const FlatAutomaton* fireTarget = nullptr;

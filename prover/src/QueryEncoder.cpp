@@ -29,39 +29,17 @@ std::string sanitize(std::string s) {
 // The label of a side condition of an abstract fragment, checked after the concrete step
 // `action` of a bounded run: "... must be enabled after deq but is not", "... (after deq)".
 std::string afterStep(const SideCond& fs, const std::string& action) {
-  static const std::string kHere = " must be enabled here but is not";
-  size_t at = fs.label.rfind(kHere);
-  if (fs.kind == SideKind::Enabled && at != std::string::npos && at + kHere.size() == fs.label.size())
-    return fs.label.substr(0, at) + " must be enabled after " + action + " but is not";
+  if (fs.kind == SideKind::Enabled && !fs.call.empty()) return enabledLabel(fs.call, "after " + action);
   return fs.label + " (after " + action + ")";
 }
 
-// For a failed enabledness condition "the abstract action deq(x) must be enabled ...": the
-// values the counterexample's step gives the call's arguments that are its parameters
-// (" (x = -2)"), or nothing.
-std::string argumentValues(const std::string& label, const CexEntry* step) {
-  static const std::string kPrefix = "the abstract action ";
-  if (!step || label.compare(0, kPrefix.size(), kPrefix) != 0) return {};
-  size_t open = label.find('(', kPrefix.size());
-  if (open == std::string::npos) return {};
-  std::vector<std::string> args(1);
-  int depth = 1;
-  size_t i = open + 1;
-  for (; i < label.size() && depth > 0; ++i) {
-    char c = label[i];
-    if (c == '(' || c == '[' || c == '{') ++depth;
-    if (c == ')' || c == ']' || c == '}') --depth;
-    if (depth == 0) break;
-    if (c == ',' && depth == 1) args.emplace_back();
-    else args.back() += c;
-  }
-  if (depth != 0) return {};
+// For a failed enabledness condition of a fired action with arguments `args`: the values
+// the counterexample's step gives those that are its parameters (" (x = -2)"), or nothing.
+std::string argumentValues(const std::vector<std::string>& args, const CexEntry* step) {
+  if (!step) return {};
   std::string out;
   std::set<std::string> seen;
-  for (std::string a : args) {
-    size_t b = a.find_first_not_of(' '), e = a.find_last_not_of(' ');
-    if (b == std::string::npos) continue;
-    a = a.substr(b, e - b + 1);
+  for (const std::string& a : args) {
     if (!seen.insert(a).second) continue;
     for (const NamedValue& v : step->values)
       if (v.name == a) {
@@ -94,7 +72,7 @@ class QueryEncoder {
     for (SideCond& s : sides) {
       switch (modeFor(p, s.kind)) {
         case SideMode::Assume: seg().hyps.push_back(s.cond); break;
-        case SideMode::Prove: seg().goals.push_back({s.cond, s.label, sideKindName(s.kind), s.range}); break;
+        case SideMode::Prove: seg().goals.push_back({s.cond, s.label, sideKindName(s.kind), s.range, s.args}); break;
         case SideMode::Ignore: break;
       }
     }
@@ -444,7 +422,8 @@ class QueryEncoder {
       seg().hyps.push_back(mkImplies(isJ, mkAnd(c_, enabled)));
       for (const SideCond& fs : fragSides)
         if (fs.kind == SideKind::Enabled || fs.kind == SideKind::Trace)
-          seg().goals.push_back({mkImplies(isJ, fs.cond), afterStep(fs, act.name), sideKindName(fs.kind), fs.range});
+          seg().goals.push_back(
+              {mkImplies(isJ, fs.cond), afterStep(fs, act.name), sideKindName(fs.kind), fs.range, fs.args});
         else
           seg().hyps.push_back(mkImplies(isJ, fs.cond));
       outs.push_back(en_.env);
@@ -616,9 +595,7 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
     for (int i : failed)
       if (i >= 0 && i < static_cast<int>(s.goals.size())) {
         const auto& g = s.goals[static_cast<size_t>(i)];
-        std::string text = g.label;
-        if (g.kind == "enabled") text += argumentValues(g.label, step);
-        cx.failed.push_back({text, g.kind, g.range});
+        cx.failed.push_back({g.label + argumentValues(g.args, step), g.kind, g.range});
       }
     cx.depth = s.depth;
   }

@@ -15,6 +15,7 @@ struct GoalItem {
   std::string label;
   std::string kind;  // "goal" or a side condition kind
   SourceRange range;
+  std::vector<std::string> args = {};  // the enabledness of a fired abstract action: its arguments, as written
 };
 
 // Assertions between two checkpoints, and the goals checked at the second.

@@ -304,7 +304,7 @@ z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned see
     z3::params tp(c);
     tp.set("mbqi", mbqi);
     tp.set("random_seed", seed);
-    if (eager) tp.set("qi.eager_threshold", static_cast<double>(eager));
+    tp.set("qi.eager_threshold", static_cast<double>(eager));
     made.emplace(z3::with(z3::tactic(c, "smt"), tp).mk_solver());
   } else {
     made.emplace(c);
@@ -521,8 +521,8 @@ class ObligationSolver {
       Case& cs = *cases_[k];
       FocusedScripts relaxed, focused;
       if (withPhases) {
-        for (int f : {kSliced, kFullFocus})
-          if (cs.relaxedQ) relaxed[static_cast<size_t>(f)] = segmentScripts(c_, *cs.relaxedQ, f);
+        if (cs.relaxedQ)
+          for (int f : {kSliced, kFullFocus}) relaxed[static_cast<size_t>(f)] = segmentScripts(c_, *cs.relaxedQ, f);
         for (int f = 0; f < kFullFocus; ++f) focused[static_cast<size_t>(f)] = segmentScripts(c_, cs.q, f);
       }
       std::string text = joinScripts(cs.scripts, withPhases ? cs.phases : "", relaxed, focused);
@@ -806,14 +806,13 @@ class ObligationSolver {
     }
   }
 
-  // The relaxed query's facts so far: [0] at kSliced (proof attempts), [1] at kFullFocus (model search).
-  using RelaxedFacts = std::array<std::vector<z3::expr>, 2>;
+  // The facts of a query so far, at each focus.
+  using FactsByFocus = std::array<std::vector<z3::expr>, kFullFocus + 1>;
 
   Status solveCase(Case& cs) {
     const EncodedQuery& q = cs.q;
-    std::array<std::vector<z3::expr>, kFullFocus + 1> byFocus;  // the facts at each focus
+    FactsByFocus byFocus, relaxedFacts;  // (the relaxed query's, made on its first attempt)
     byFocus.fill(q.global);
-    RelaxedFacts relaxedFacts;
     for (size_t i = 0; i < q.segments.size(); ++i) {
       const Segment& sg = q.segments[i];
       for (int f = 0; f <= kFullFocus; ++f) addHyps(byFocus[static_cast<size_t>(f)], sg, f);
@@ -836,16 +835,15 @@ class ObligationSolver {
         if (k != lastDecider_) order.push_back(k);
       for (size_t k : order) {  // (every decision breaks out)
         const Attempt& at = kAttempts[k];
-        const int focus = at.focus;
         attemptNo_ = static_cast<int>(k);
-        if ((wantModel && !at.mbqi) || !worthIt(focus)) continue;
+        if ((wantModel && !at.mbqi) || !worthIt(at.focus)) continue;
         if (at.partsOnly) {
           if (!cs.wholeValues) cs.wholeValues = WholeValueUse(c_).in(q);
           if (*cs.wholeValues) continue;
         }
         const EncodedQuery* eq = &q;
         Encoder* en = cs.en.get();
-        std::vector<z3::expr>* fs = &byFocus[static_cast<size_t>(focus)];
+        std::vector<z3::expr>* fs = &byFocus[static_cast<size_t>(at.focus)];
         std::optional<z3::expr> rneg;
         std::vector<z3::expr> rind;
         if (at.relaxed) {
@@ -857,10 +855,10 @@ class ObligationSolver {
           if (!lined) continue;
           eq = &*cs.relaxedQ;
           en = cs.relaxedEn.get();
-          fs = &relaxedFacts[focus == kFullFocus];
+          fs = &relaxedFacts[static_cast<size_t>(at.focus)];
           rneg = negatedGoal(c_, cs.relaxedQ->segments[i], static_cast<int>(i), rind);
         }
-        if (focus < kSliced) {  // the closest hypotheses only, in a context of its own: a proof or nothing
+        if (at.focus < kSliced) {  // the closest hypotheses only, in a context of its own: a proof or nothing
           if (focusedAttempt(*fs, neg, at) == z3::unsat) {
             cs.phases += static_cast<char>('0' + k);
             lastDecider_ = k;
@@ -911,7 +909,7 @@ class ObligationSolver {
   }
 
   // The relaxed encoding of a case, with its facts up to checkpoint `i` (false if it does not line up).
-  bool relaxedFor(Case& cs, size_t i, RelaxedFacts& relaxedFacts) {
+  bool relaxedFor(Case& cs, size_t i, FactsByFocus& relaxedFacts) {
     if (!cs.relaxedQ) {
       cs.relaxedEn = std::make_unique<Encoder>(cc_);
       cs.relaxedEn->canonicity = false;
@@ -922,8 +920,7 @@ class ObligationSolver {
     if (cs.relaxedQ->segments.size() != cs.q.segments.size()) return false;
     for (; relaxedUpTo_ <= i; ++relaxedUpTo_) {
       const Segment& rs = cs.relaxedQ->segments[relaxedUpTo_];
-      addHyps(relaxedFacts[0], rs, kSliced);
-      addHyps(relaxedFacts[1], rs, kFullFocus);
+      for (int f = 0; f <= kFullFocus; ++f) addHyps(relaxedFacts[static_cast<size_t>(f)], rs, f);
       if (relaxedUpTo_ < i && !rs.goals.empty() && cs.relaxedQ->carryGoals)
         for (auto& fs : relaxedFacts) fs.push_back(segmentGoal(c_, rs));
     }
