@@ -133,6 +133,7 @@ Command addProveCommand(CLI::App& app) {
     unsigned jobs = 0;
     unsigned timeout = 10000;
     unsigned bmc = 0;
+    unsigned searchDepth = 12;
     std::string format = "text";
     std::string smt2;
     std::string cacheDir;
@@ -146,6 +147,10 @@ Command addProveCommand(CLI::App& app) {
       ->check(CLI::Range(1u, 86400000u));
   cmd->add_option("--bmc", o->bmc, "also search for violations up to K steps from a start state")
       ->check(CLI::Range(1u, 1000u));
+  cmd->add_option("--search-depth", o->searchDepth,
+                  "without --bmc: after an undecided invariant step, search runs from a start state up to N steps "
+                  "(sample values; 0: no search; default 12)")
+      ->check(CLI::Range(0u, 1000u));
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json", "junit"}));
   cmd->add_option("--emit-smt2", o->smt2, "write every query to DIR/<id>.smt2 (z3 -smt2 reproduces the result)");
   cmd->add_option("--cache-dir", o->cacheDir, "result cache directory (default: $IOAWB_CACHE_DIR, "
@@ -157,6 +162,7 @@ Command addProveCommand(CLI::App& app) {
     po.jobs = o->jobs;
     po.timeoutMs = o->timeout;
     po.bmcDepth = o->bmc;
+    po.searchDepth = o->searchDepth;
     po.useCache = !o->noCache;
     po.cacheDir = o->cacheDir;
     po.smt2Dir = o->smt2;

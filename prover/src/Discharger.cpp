@@ -36,6 +36,28 @@ struct Discharger::Impl {
   std::vector<z3::context*> live;
   mutable std::mutex statsMutex;
   DischargeStats stats;
+
+  // Runs `solve` in a fresh Z3 context that cancel() can interrupt.
+  template <class F>
+  Result inLiveContext(F&& solve) {
+    z3::context ctx;
+    {
+      std::lock_guard<std::mutex> g(liveMutex);
+      live.push_back(&ctx);
+      if (cancelled) ctx.interrupt();
+    }
+    Result r;
+    {
+      ContextCache cc(ctx, model, catalog);
+      r = solve(cc);
+    }
+    {
+      std::lock_guard<std::mutex> g(liveMutex);
+      live.erase(std::find(live.begin(), live.end(), &ctx));
+    }
+    if (cancelled && r.status == Status::Unknown) r.reason = "cancelled";
+    return r;
+  }
 };
 
 Discharger::Discharger(const Model& model, DischargeOptions opts) : impl_(std::make_unique<Impl>(model, std::move(opts))) {}
@@ -75,21 +97,8 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
         r.status = Status::Proved;
         r.reason = obligations[i].holdsBecause;
       } else {
-        z3::context ctx;
-        {
-          std::lock_guard<std::mutex> g(im.liveMutex);
-          im.live.push_back(&ctx);
-          if (im.cancelled) ctx.interrupt();
-        }
-        {
-          ContextCache cc(ctx, im.model, im.catalog);
-          r = solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled);
-        }
-        {
-          std::lock_guard<std::mutex> g(im.liveMutex);
-          im.live.erase(std::find(im.live.begin(), im.live.end(), &ctx));
-        }
-        if (im.cancelled && r.status == Status::Unknown) r.reason = "cancelled";
+        r = im.inLiveContext(
+            [&](ContextCache& cc) { return solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled); });
       }
       {
         std::lock_guard<std::mutex> g(im.statsMutex);
@@ -111,6 +120,16 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
   for (unsigned k = 1; k < n; ++k) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
+}
+
+Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {
+  Impl& im = *impl_;
+  if (im.cancelled) {
+    Result r;
+    r.reason = "cancelled";
+    return r;
+  }
+  return im.inLiveContext([&](ContextCache& cc) { return detail::searchRun(cc, ob, im.opts, budgetMs, &im.cancelled); });
 }
 
 Result dischargeOne(const Model& model, const Obligation& ob, const DischargeOptions& opts) {

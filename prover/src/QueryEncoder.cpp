@@ -578,6 +578,7 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
       const PlanValues& o = it.options[static_cast<size_t>(j)];
       e.kind = CexEntry::Kind::Action;
       e.action = o.action;
+      e.transition = static_cast<int>(j);
       for (const std::string& n : o.names) e.values.push_back({n, take()});
       cx.entries.push_back(std::move(e));
       continue;

@@ -455,7 +455,14 @@ class ObligationSolver {
                    const DischargeOptions& o, const ObligationCache* cache, const std::atomic<bool>* cancelled)
       : cc_(cc), c_(cc.ctx()), model_(model), cat_(cat), ob_(ob), o_(o), cache_(cache), cancelled_(cancelled) {}
 
-  Result run() {
+  Result run() { return drive(nullptr); }
+
+  // The refutation of a bounded obligation by a run the interpreter's search already
+  // found (the solver re-derives and confirms it); Unknown when it cannot be confirmed.
+  Result replay(const ExplicitRun& found) { return drive(&found); }
+
+ private:
+  Result drive(const ExplicitRun* found) {
     t0_ = std::chrono::steady_clock::now();
     try {
       split_ = splitVars(ob_.query, cc_, kMaxCases);
@@ -479,7 +486,14 @@ class ObligationSolver {
         AddElapsed t{scriptMs_};
         r_.hash = sha256Hex(std::string(kHashSalt) + script(false));
       }
-      if (!fromCache() && !(ob_.bounded && explicitRefute())) solve();
+      if (found) {
+        if (!explicitRefute(found)) {
+          r_.status = Status::Unknown;
+          r_.reason = "the run found by the search of runs from a start state could not be confirmed";
+        }
+      } else if (!fromCache() && !(ob_.bounded && explicitRefute(nullptr))) {
+        solve();
+      }
       if (ob_.witness) readAsWitness();
       if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
@@ -501,7 +515,6 @@ class ObligationSolver {
     return r_;
   }
 
- private:
   struct Case {
     int64_t index = 0;
     std::vector<int64_t> values;
@@ -725,10 +738,16 @@ class ObligationSolver {
   // re-derived by the solver from the query with its choices and arguments
   // fixed, decoded and confirmed like any counterexample. False (and nothing
   // changed) when there is no such run; the symbolic search then decides.
-  bool explicitRefute() {
+  // `found`: a run searched for already (on this query), else the search runs here.
+  bool explicitRefute(const ExplicitRun* found) {
     if (cases_.size() != 1) return false;
-    unsigned budget = std::min(o_.timeoutMs, 30000u);  // the symbolic search gets its own timeout after it
-    std::optional<ExplicitRun> run = explicitSearch(model_, ob_.query, budget, cancelled_);
+    std::optional<ExplicitRun> run;
+    if (found) {
+      run = *found;
+    } else {
+      unsigned budget = std::min(o_.timeoutMs, 30000u);  // the symbolic search gets its own timeout after it
+      run = explicitSearch(model_, ob_.query, budget, cancelled_);
+    }
     if (!run) return false;
     Case& cs = *cases_[0];
     auto nameOf = [&](const z3::expr& t) -> std::string {
@@ -961,6 +980,35 @@ class ObligationSolver {
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
                        const std::atomic<bool>* cancelled) {
   return ObligationSolver(cc, cc.model(), cc.catalog(), ob, o, cache, cancelled).run();
+}
+
+Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, unsigned budgetMs,
+                 const std::atomic<bool>* cancelled) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::optional<ExplicitRun> run = explicitSearch(cc.model(), ob.query, budgetMs, cancelled);
+  Result r;
+  if (!run) {
+    char budget[32];
+    std::snprintf(budget, sizeof budget, "%.1f s", budgetMs / 1000.0);
+    r.reason = "no violating run found by the search of runs from a start state (up to " + std::to_string(ob.depth) +
+               " steps, sample values, " + budget + ")";
+  } else {
+    // the query up to the checkpoint where the run ends: the solver re-derives the run there
+    Obligation cut = ob;
+    cut.depth = static_cast<unsigned>(run->depth);
+    int checkpoints = 0;
+    for (size_t i = 0; i < cut.query.steps.size(); ++i)
+      if (cut.query.steps[i].kind == Step::Kind::Checkpoint && checkpoints++ == run->depth) {
+        cut.query.steps.resize(i + 1);
+        break;
+      }
+    DischargeOptions quiet = o;
+    quiet.smt2Dir.clear();
+    quiet.timeoutMs = std::max(o.timeoutMs, budgetMs);  // the solver's re-derivation is part of the search
+    r = ObligationSolver(cc, cc.model(), cc.catalog(), cut, quiet, nullptr, cancelled).replay(*run);
+  }
+  r.timeMs = msSince(t0);
+  return r;
 }
 
 std::string obligationScript(ContextCache& cc, const Obligation& ob) {

@@ -13,6 +13,12 @@ namespace ioa::prover::detail {
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
                        const std::atomic<bool>* cancelled = nullptr);
 
+// The interpreter's search alone on a bounded obligation of invariants (see
+// Discharger::searchRun): a run it finds is re-derived by the solver on the query
+// cut at the run's depth and confirmed; anything else is Unknown.
+Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, unsigned budgetMs,
+                 const std::atomic<bool>* cancelled = nullptr);
+
 // The SMT-LIB script that is hashed (and, with solver options, emitted).
 std::string obligationScript(ContextCache& cc, const Obligation& ob);
 

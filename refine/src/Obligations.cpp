@@ -171,6 +171,12 @@ class Generator {
     return std::move(out_);
   }
 
+  std::optional<Obligation> bmcOf(const FlatAutomaton& a) {
+    if (invariantsOf(a).empty()) return std::nullopt;
+    bmcInvariants(a);
+    return std::move(out_.back());
+  }
+
  private:
   std::string text(const Expr* e) const {
     if (o_.sources && e && e->range.valid() && e->range.end > e->range.begin) {
@@ -602,6 +608,13 @@ class Generator {
 
 std::vector<Obligation> generateObligations(Model& model, const Options& opts) {
   return Generator(model, opts).run();
+}
+
+std::optional<Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,
+                                                  const Options& opts) {
+  Options o = opts;
+  o.bmcDepth = depth;
+  return Generator(model, o).bmcOf(a);
 }
 
 }  // namespace ioa::refine

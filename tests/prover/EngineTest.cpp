@@ -194,5 +194,49 @@ TEST(Samples, EveryBugTwinIsRefutedWithATrace) {
   EXPECT_GE(n, 5u);
 }
 
+
+// An invariant step the solver leaves undecided (here by a 1 ms timeout) is
+// followed by a search of runs from a start state: the step that the shortest
+// violating run ends with is refuted with that run (kind "trace"); the other
+// undecided steps stay unknown and say what the search found. Without the
+// search (depth 0), no refutation is a run.
+TEST(Engine, UndecidedInvariantStepIsRefutedByASearchOfRuns) {
+  ProveOptions o;
+  o.useCache = false;
+  o.timeoutMs = 1;
+  o.jobs = 2;
+  ProveRun run = engine::proveFile(sample("bugs/abp_ignores_bit.ioa"), o);
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  const ObligationResult* hit = nullptr;
+  size_t told = 0;
+  for (const ObligationResult& r : run.results) {
+    if (r.info.id == "invariant-step:ABP:AcksStale:frame_rx") hit = &r;
+    if (r.status == "unknown" && r.info.kind == "invariant-step")
+      told += r.reason.find("the search of runs from a start state found a run of 6 steps whose last step, frame_rx, "
+                            "breaks AcksStale") != std::string::npos;
+  }
+  ASSERT_TRUE(hit);
+  ASSERT_EQ(hit->status, "refuted") << hit->reason;
+  ASSERT_TRUE(hit->counterexample);
+  EXPECT_EQ(hit->counterexample->kind, "trace");
+  EXPECT_EQ(hit->counterexample->depth, 6);
+  EXPECT_NE(hit->counterexample->note.find("found by a search of runs"), std::string::npos);
+  ASSERT_FALSE(hit->counterexample->failed.empty());
+  for (const engine::FailedView& f : hit->counterexample->failed) EXPECT_EQ(f.text.rfind("AcksStale: ", 0), 0u) << f.text;
+  EXPECT_GT(told, 0u);
+  EXPECT_EQ(engine::proveExitCode(run.summary), 1);
+
+  o.searchDepth = 0;
+  ProveRun none = engine::proveFile(sample("bugs/abp_ignores_bit.ioa"), o);
+  for (const ObligationResult& r : none.results) {
+    if (r.counterexample) {
+      EXPECT_NE(r.counterexample->kind, "trace") << r.info.id;
+    }
+    if (r.status == "unknown") {
+      EXPECT_EQ(r.reason.find("search of runs"), std::string::npos) << r.reason;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ioa

@@ -867,5 +867,62 @@ invariant Small of M: cnt[5] < 9
   EXPECT_EQ(at(post->values[0].value, 5), 9) << prover::counterexampleToText(*r.counterexample);
 }
 
+
+// ---------------------------------------------------------------- the search of runs after an undecided step
+
+// The search the engine runs when an invariant step is left undecided (no --bmc):
+// on the seeded ABP bug it finds the shortest run that breaks an invariant. The
+// run is checked here with the interpreter, not the prover: it starts in a start
+// state, every step is the transition it names, every state before the last
+// satisfies every invariant (so its last step is a counterexample to that step's
+// consecution), and the last state breaks AcksStale.
+TEST(Obligations, SearchOfRunsFindsTheShortestRunThatBreaksAnInvariant) {
+  Spec s(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/bugs/abp_ignores_bit.ioa"));
+  const FlatAutomaton& a = s.aut("ABP");
+  refine::Options ro;
+  ro.sources = &s.c->sources;
+  std::optional<Obligation> ob = refine::bmcInvariantsObligation(*s.c->model, a, 12, ro);
+  ASSERT_TRUE(ob);
+  prover::DischargeOptions o;
+  o.useCache = false;
+  prover::Discharger d(*s.c->model, o);
+  Result r = d.searchRun(*ob, 20000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.depth, 6) << prover::counterexampleToText(cx);
+  expectRunReplays(s, "ABP", cx);
+  const CexEntry* last = nullptr;
+  std::vector<Evaluator::State> states;
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind == CexEntry::Kind::Action) {
+      EXPECT_EQ(e.transition, transitionOf(a, e.action)) << e.label;
+      last = &e;
+    } else {
+      states.push_back(stateOf(a, e));
+    }
+  }
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->action, "frame_rx");
+  ASSERT_EQ(states.size(), 7u);
+  Evaluator ev(*s.c->model);
+  for (size_t k = 0; k + 1 < states.size(); ++k)
+    for (const Invariant& inv : s.c->model->invariants)
+      EXPECT_TRUE(holds(ev, a, states[k], inv.pred)) << inv.name << " at " << k;
+  EXPECT_FALSE(holds(ev, a, states.back(), invariant(*s.c->model, "AcksStale").pred));
+  ASSERT_FALSE(cx.failed.empty());
+  EXPECT_EQ(cx.failed[0].text.rfind("AcksStale: ", 0), 0u) << cx.failed[0].text;
+
+  // the correct protocol: nothing found, and nothing claimed
+  Spec good(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/abp.ioa"));
+  ro.sources = &good.c->sources;
+  std::optional<Obligation> gob = refine::bmcInvariantsObligation(*good.c->model, good.aut("ABP"), 4, ro);
+  ASSERT_TRUE(gob);
+  prover::Discharger gd(*good.c->model, o);
+  Result none = gd.searchRun(*gob, 2000);
+  EXPECT_EQ(none.status, Status::Unknown);
+  EXPECT_NE(none.reason.find("no violating run found"), std::string::npos) << none.reason;
+}
+
 }  // namespace
 }  // namespace ioa

@@ -1,7 +1,9 @@
 #include "ioa/engine/Prove.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -84,6 +86,11 @@ void count(ProveSummary& s, const ObligationResult& r) {
   else if (r.status != "error" && r.reason != "cancelled" && !(r.status == "proved" && !r.reason.empty())) ++s.solved;
 }
 
+// The search of runs after an undecided step gets the obligation timeout, and
+// at least this (a timeout small enough to leave steps undecided would leave the
+// search no time either).
+constexpr unsigned kMinSearchMs = 2000;
+
 std::string jsonStr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }
 
 }  // namespace
@@ -98,6 +105,49 @@ struct ProveSession::Impl {
   mutable std::mutex mutex;
   std::condition_variable doneCv;
   std::vector<std::optional<ObligationResult>> results;
+  bool bmc = false;
+  // By automaton: the bounded obligation whose runs are searched after an undecided invariant step.
+  struct Search {
+    const FlatAutomaton* automaton;
+    prover::Obligation ob;
+  };
+  std::map<std::string, Search> searches;
+  // An undecided invariant step, and what the search of runs made of it.
+  struct Undecided {
+    prover::Result r;
+    const prover::Obligation* viewAs = nullptr;  // the counterexample's query, when not the step's own
+    std::string note;                           // appended to the reason of an unknown
+  };
+
+  // Reports a result as it is given to the user.
+  void report(size_t i, const prover::Result& r, const prover::Obligation* viewAs = nullptr,
+              const std::string& note = {}) {
+    const prover::Obligation& ob = obligations[i];
+    ObligationResult out;
+    out.info = infos[i];
+    out.status = prover::statusName(r.status);
+    out.reason = r.reason;
+    // an undecided step may still be broken by a run: say how to look for one with every value
+    if (r.status == prover::Status::Unknown && ob.inductive && !bmc && r.reason != "cancelled")
+      out.reason += note + "; run with --bmc K to search for a violating run from a start state";
+    out.timeMs = r.timeMs;
+    out.cached = r.cached;
+    out.hash = r.hash;
+    if (r.counterexample) out.counterexample = viewOf(*compilation, viewAs ? *viewAs : ob, *r.counterexample);
+    if (viewAs && out.counterexample)
+      out.counterexample->note = "a run from a start state (" + std::to_string(r.counterexample->depth) +
+                                 " steps), found by a search of runs after the solver could not decide this step: " +
+                                 "every state before the last satisfies every invariant, and the last step breaks " +
+                                 ob.subject;
+    {
+      std::lock_guard<std::mutex> g(mutex);
+      count(summary, out);
+      results[i] = out;
+    }
+    if (onResult) onResult(out);
+  }
+
+  void searchRuns(std::map<size_t, Undecided>& undecided, unsigned budgetMs);
   ProveSummary summary;
   bool done = false;
   std::thread thread;
@@ -139,26 +189,27 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   im.discharger = std::make_unique<prover::Discharger>(*im.compilation->model, dop);
   im.t0 = std::chrono::steady_clock::now();
   const bool bmc = opts.bmcDepth > 0;
-  im.thread = std::thread([&im, bmc] {
-    im.discharger->run(im.obligations, [&im, bmc](size_t i, const prover::Result& r) {
-      ObligationResult out;
-      out.info = im.infos[i];
-      out.status = prover::statusName(r.status);
-      out.reason = r.reason;
-      // an undecided step may still be broken by a short run: say how to look for one
-      if (r.status == prover::Status::Unknown && im.obligations[i].inductive && !bmc && r.reason != "cancelled")
-        out.reason += "; run with --bmc K to search for a violating run from a start state";
-      out.timeMs = r.timeMs;
-      out.cached = r.cached;
-      out.hash = r.hash;
-      if (r.counterexample) out.counterexample = viewOf(*im.compilation, im.obligations[i], *r.counterexample);
-      {
-        std::lock_guard<std::mutex> g(im.mutex);
-        count(im.summary, out);
-        im.results[i] = out;
-      }
-      if (im.onResult) im.onResult(out);
+  // Without --bmc, an invariant step the solver cannot decide is followed by a
+  // search of runs from a start state: the obligations for it are made now, while
+  // nothing else uses the model's arena.
+  im.bmc = bmc;
+  if (!bmc && opts.searchDepth > 0)
+    for (const FlatAutomaton* a : refine::rootAutomata(*im.compilation->model))
+      if (auto ob = refine::bmcInvariantsObligation(*im.compilation->model, *a, opts.searchDepth, ro))
+        im.searches.emplace(a->name, Impl::Search{a, std::move(*ob)});
+  const unsigned searchMs = std::max(opts.timeoutMs, kMinSearchMs);
+  im.thread = std::thread([&im, searchMs] {
+    std::map<size_t, Impl::Undecided> undecided;  // invariant steps waiting for the search of runs
+    im.discharger->run(im.obligations, [&im, &undecided](size_t i, const prover::Result& r) {
+      const prover::Obligation& ob = im.obligations[i];
+      if (r.status == prover::Status::Unknown && r.reason != "cancelled" && ob.kind == refine::kinds::InvariantStep &&
+          im.searches.count(ob.automaton))
+        undecided[i].r = r;
+      else
+        im.report(i, r);
     });
+    im.searchRuns(undecided, searchMs);
+    for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note);
     ProveSummary final;
     {
       std::lock_guard<std::mutex> g(im.mutex);
@@ -175,6 +226,61 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
     im.doneCv.notify_all();
   });
   return s;
+}
+
+// One search per automaton with undecided invariant steps. The search is
+// breadth-first and stops at the first state that breaks some invariant, so
+// every state before it satisfies all of them: its last step is a counterexample
+// (a reachable one) to the step obligation of each invariant broken there, for
+// the transition taken. Those obligations, when undecided, are refuted with the
+// run; the others keep their unknown, with what the search found in the reason.
+void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsigned budgetMs) {
+  std::map<std::string, std::vector<size_t>> byAutomaton;
+  for (const auto& [i, u] : undecided) byAutomaton[obligations[i].automaton].push_back(i);
+  for (const auto& [name, steps] : byAutomaton) {
+    const Search& search = searches.at(name);
+    prover::Result found = discharger->searchRun(search.ob, budgetMs);
+    const prover::Counterexample* cx = found.counterexample ? &*found.counterexample : nullptr;
+    const prover::CexEntry* last = nullptr;
+    if (found.status == prover::Status::Refuted && cx)
+      for (const prover::CexEntry& e : cx->entries)
+        if (e.kind == prover::CexEntry::Kind::Action) last = &e;
+    if (!last || last->transition < 0) {
+      std::string note = found.status == prover::Status::Unknown ? found.reason
+                         : found.status == prover::Status::Error ? "the search of runs from a start state failed: " + found.reason
+                                                                 : "a start state breaks an invariant (see its initiation)";
+      for (size_t i : steps) undecided[i].note = "; " + note;
+      continue;
+    }
+    std::string transition = refine::transitionName(*search.automaton, static_cast<size_t>(last->transition));
+    // the failed conjuncts of one invariant (the search labels them "<invariant>: <conjunct>")
+    auto conjunctsOf = [&](const std::string& invariant) {
+      std::vector<prover::FailedGoal> own;
+      for (const prover::FailedGoal& f : cx->failed)
+        if (f.kind == "goal" && f.text.rfind(invariant + ": ", 0) == 0) own.push_back(f);
+      return own;
+    };
+    std::string broken;
+    for (const Invariant& inv : compilation->model->invariants)
+      if (inv.automaton == search.automaton && !conjunctsOf(inv.name).empty())
+        broken += (broken.empty() ? "" : ", ") + inv.name;
+    for (size_t i : steps) {
+      const prover::Obligation& ob = obligations[i];
+      Undecided& u = undecided[i];
+      std::vector<prover::FailedGoal> own = conjunctsOf(ob.subject);
+      if (ob.transition != transition || own.empty()) {
+        u.note = "; the search of runs from a start state found a run of " + std::to_string(cx->depth) +
+                 " steps whose last step, " + transition + ", breaks " + broken + " (not this step)";
+        continue;
+      }
+      prover::Result r = found;
+      r.timeMs += u.r.timeMs;
+      r.reason.clear();
+      r.counterexample->failed = std::move(own);
+      u.r = std::move(r);
+      u.viewAs = &search.ob;
+    }
+  }
 }
 
 const std::vector<ObligationInfo>& ProveSession::obligations() const { return impl_->infos; }

@@ -48,6 +48,14 @@ class Discharger {
   // Obligations not started before cancel() are reported as unknown ("cancelled").
   void run(const std::vector<Obligation>& obligations, const Callback& onResult);
 
+  // Bounded model checking by the interpreter's search alone, in the calling
+  // thread: for a bounded obligation of invariants, searches runs breadth-first
+  // from a start state (concrete states, arguments sampled as in --bmc) for at
+  // most `budgetMs`. A run found is re-derived by the solver and confirmed, and
+  // comes back refuted with the whole trace; anything else (nothing found, out
+  // of budget, a query of another shape) comes back unknown: the search proves
+  // nothing. Not cached. Interrupted by cancel().
+  Result searchRun(const Obligation& ob, unsigned budgetMs);
   // Thread-safe: stops running solvers and skips the rest.
   void cancel();
   bool cancelled() const;

@@ -27,6 +27,7 @@ struct CexEntry {
   std::string label;  // "pre-state", "abstract post-state", "step 3"
   std::string action; // Action: the action's name
   std::vector<NamedValue> values;  // State: variables; Action: arguments
+  int transition = -1;  // Action of a bounded run: the index of the transition taken in its automaton
 };
 
 struct FailedGoal {

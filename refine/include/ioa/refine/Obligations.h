@@ -5,6 +5,7 @@
 // is a prover Query; the prover knows nothing of simulations.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ struct Options {
 // Builds every obligation of the model. New terms and statements are created in
 // the model's arena, so the model must not be shared with a running prover.
 std::vector<prover::Obligation> generateObligations(Model& model, const Options& opts);
+
+// The bounded model checking obligation of `a`'s invariants that `--bmc depth`
+// adds ("bmc-invariants:<a>"; each goal labelled "<invariant>: <conjunct>"), for
+// the search of runs that follows an undecided invariant step. None when `a` has
+// no invariant.
+std::optional<prover::Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,
+                                                          const Options& opts);
 
 // Automata whose transitions get well-definedness obligations: subjects of
 // invariants and simulations, and declared automata that are not components.
