@@ -67,17 +67,28 @@ bool mentions(const Expr* e, const Var* v) {
   return found;
 }
 
+// The abstract automaton run alongside, for a query of a simulation: how its
+// start state is made and the fragment of each concrete transition.
+struct Abstract {
+  const FlatAutomaton* aut = nullptr;
+  bool start = false;                                    // from its own start state (else from `binds`)
+  std::vector<std::pair<const Var*, const Expr*>> binds;  // refinement mapping: variable := term over the concrete state
+  const Block* init = nullptr;                           // the proof block's `initially` statements
+  const std::vector<Fragment>* fragments = nullptr;      // by concrete transition
+};
+
 class Search {
  public:
-  Search(const Model& m, const FlatAutomaton& a, std::vector<std::vector<const Expr*>> goals, unsigned budgetMs,
-         const std::atomic<bool>* cancelled)
-      : a_(a), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
+  Search(const Model& m, const FlatAutomaton& a, Abstract b, std::vector<std::vector<const Expr*>> goals,
+         unsigned budgetMs, const std::atomic<bool>* cancelled)
+      : a_(a), b_(std::move(b)), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
+    if (b_.aut) ev_.setFireHandler([this](const Stmt* f, const std::vector<Value>& args, Env& env) { return fire(f, args, env); });
   }
 
   std::optional<ExplicitRun> run(int K) {
     Evaluator::State s0;
-    if (!ev_.startState(a_, s0)) return std::nullopt;
+    if (!ev_.startState(a_, s0) || !abstractStart(s0)) return std::nullopt;
     nodes_.push_back({s0, -1, {}});
     seen_.insert(key(s0));
     if (violates(s0, 0)) return runTo(0, 0);
@@ -91,11 +102,12 @@ class Search {
           arguments(nodes_[n].state, a_.transitions[t], argSets);
           for (std::vector<Value>& args : argSets) {
             Evaluator::State post;
-            if (!ev_.apply(a_, a_.transitions[t], nodes_[n].state, args, post)) continue;
-            if (!seen_.insert(key(post)).second) continue;
+            bool broken = false;  // the abstract fragment is not enabled or shows the wrong action
+            if (!step(t, nodes_[n].state, args, post, broken)) continue;
+            if (!seen_.insert(key(post)).second && !broken) continue;
             if (nodes_.size() >= kMaxStates) return std::nullopt;
             nodes_.push_back({std::move(post), static_cast<int>(n), {static_cast<int>(t), std::move(args)}});
-            if (violates(nodes_.back().state, d)) return runTo(nodes_.size() - 1, d);
+            if (broken || violates(nodes_.back().state, d)) return runTo(nodes_.size() - 1, d);
           }
         }
       }
@@ -137,10 +149,117 @@ class Search {
   }
 
   // A goal that evaluates to false (an evaluation error proves nothing).
+  // The concrete and the abstract state of a node, bound in `env`.
+  void bind(const Evaluator::State& s, Env& env) const {
+    size_t n = a_.state.size();
+    ev_.bindState(a_, Evaluator::State(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n)), env);
+    if (b_.aut) ev_.bindState(*b_.aut, Evaluator::State(s.begin() + static_cast<std::ptrdiff_t>(n), s.end()), env);
+  }
+
+  // Appends the abstract start state to the concrete one `s`.
+  bool abstractStart(Evaluator::State& s) {
+    if (!b_.aut) return true;
+    Env env;
+    ev_.bindState(a_, s, env);
+    Evaluator::State sb;
+    if (b_.start) {
+      if (!ev_.startState(*b_.aut, sb)) return false;
+      ev_.bindState(*b_.aut, sb, env);
+    }
+    for (const auto& [v, term] : b_.binds) {
+      Value x;
+      if (!ev_.eval(term, env, x) || !ev_.coerce(x, v->sort, term->range)) return false;
+      env.set(v, std::move(x));
+    }
+    for (const Var* v : b_.aut->state)
+      if (!env.has(v)) return false;  // a variable neither started nor mapped
+    if (b_.init && !ev_.exec(*b_.init, env)) return false;
+    sb = ev_.readState(*b_.aut, env);
+    s.insert(s.end(), sb.begin(), sb.end());
+    return true;
+  }
+
+  // Transition t of the concrete automaton with `args`, and the abstract
+  // fragment beside it (run from the pre-states, as the solver's encoding does).
+  // False when the interpreter cannot run them (a partial operation outside its
+  // domain, say): not a candidate. `broken`: the fragment fires a disabled
+  // abstract action, or does not show the concrete step's external action.
+  bool step(size_t t, const Evaluator::State& pre, const std::vector<Value>& args, Evaluator::State& post, bool& broken) {
+    size_t n = a_.state.size();
+    Evaluator::State pa(pre.begin(), pre.begin() + static_cast<std::ptrdiff_t>(n));
+    if (!ev_.apply(a_, a_.transitions[t], pa, args, post)) return false;
+    if (!b_.aut) return true;
+    Env env;
+    bind(pre, env);
+    if (!ev_.bindArgs(a_.transitions[t], args, env)) return false;
+    const Fragment& fr = b_.fragments->at(t);
+    for (const auto& [fv, k] : fr.bindParams) {
+      const Value* v = env.get(a_.transitions[t].params.at(static_cast<size_t>(k)));
+      if (!v) return false;
+      env.set(fv, *v);
+    }
+    fired_.clear();
+    disabled_ = false;
+    if (fr.body && !ev_.exec(*fr.body, env)) return false;
+    broken = disabled_ || !showsExpected(fr.expect, env);
+    Evaluator::State sb = ev_.readState(*b_.aut, env);
+    post.insert(post.end(), sb.begin(), sb.end());
+    return true;
+  }
+
+  // `fire` in a fragment: the first transition of the abstract action whose
+  // bindings, guard and precondition hold runs; none is a disabled action
+  // (inputs are always enabled).
+  bool fire(const Stmt* f, const std::vector<Value>& given, Env& env) {
+    const FlatAutomaton& B = *b_.aut;
+    if (f->fireActionIndex < 0 || static_cast<size_t>(f->fireActionIndex) >= B.actions.size()) return false;
+    const FlatAction& act = B.actions[static_cast<size_t>(f->fireActionIndex)];
+    std::vector<Value> args = given;
+    for (size_t k = 0; k < args.size() && k < act.params.size(); ++k)
+      if (!ev_.coerce(args[k], act.params[k], f->range)) return false;
+    bool ran = false;
+    for (const FlatTransition& tr : B.transitions) {
+      if (tr.action != f->fireActionIndex) continue;
+      for (size_t k = 0; k < tr.params.size() && k < args.size(); ++k) env.set(tr.params[k], args[k]);
+      bool on = true;
+      for (const ParamBinding& pb : tr.bindings) {
+        Value v;
+        if (!ev_.eval(pb.value, env, v)) return false;
+        on = on && static_cast<size_t>(pb.param) < args.size() && args[static_cast<size_t>(pb.param)] == v;
+      }
+      bool g = true, p = true;
+      if (on && (!ev_.evalBool(tr.guard, env, g) || (g && !ev_.evalBool(tr.pre, env, p)))) return false;
+      if (!on || !g || !p) continue;
+      if (!ev_.exec(tr.eff, env)) return false;
+      ran = true;
+      break;
+    }
+    if (!ran && act.kind != ActionKind::Input) disabled_ = true;
+    if (act.kind != ActionKind::Internal) fired_.push_back({&act, std::move(args)});
+    return true;
+  }
+
+  // The fragment shows what the concrete step shows: nothing for an internal
+  // step, else exactly that external action with the same arguments (where
+  // their sorts agree).
+  bool showsExpected(const ExpectedTrace& ex, Env& env) {
+    if (!ex.active) return true;
+    if (ex.none) return fired_.empty();
+    if (fired_.size() != 1 || fired_[0].first->name != ex.action) return false;
+    const auto& [act, args] = fired_[0];
+    for (size_t k = 0; k < args.size() && k < ex.args.size(); ++k) {
+      Sort want = ex.args[k] ? ex.args[k]->sort : nullptr;
+      if (!want || (want != act->params[k] && !(isIntLike(want) && isIntLike(act->params[k])))) continue;
+      Value v;
+      if (!ev_.eval(ex.args[k], env, v) || !(v == args[k])) return false;
+    }
+    return true;
+  }
+
   bool violates(const Evaluator::State& s, int depth) {
     if (depth >= static_cast<int>(goals_.size())) return false;
     Env env;
-    ev_.bindState(a_, s, env);
+    bind(s, env);
     for (const Expr* g : goals_[static_cast<size_t>(depth)]) {
       bool ok = true;
       if (ev_.evalBool(g, env, ok) && !ok) return true;
@@ -184,7 +303,7 @@ class Search {
     for (size_t k = 0; k < P; ++k)
       if (def[k]) order.push_back(k);
     Env env;
-    ev_.bindState(a_, s, env);
+    bind(s, env);
     std::vector<Value> args(P);
     choose(s, t, conjs, def, order, 0, env, args, out);
   }
@@ -195,7 +314,8 @@ class Search {
     if (out.size() >= 64) return;
     if (i == order.size()) {
       bool on = false;
-      if (ev_.enabled(a_, t, s, args, on) && on) out.push_back(args);
+      Evaluator::State pa(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(a_.state.size()));
+      if (ev_.enabled(a_, t, pa, args, on) && on) out.push_back(args);
       return;
     }
     size_t k = order[i];
@@ -227,7 +347,10 @@ class Search {
   }
 
   const FlatAutomaton& a_;
+  Abstract b_;
   Evaluator ev_;
+  std::vector<std::pair<const FlatAction*, std::vector<Value>>> fired_;  // external abstract actions of a fragment
+  bool disabled_ = false;
   std::vector<std::vector<const Expr*>> goals_;
   const std::atomic<bool>* cancelled_;
   std::chrono::steady_clock::time_point deadline_;
@@ -241,16 +364,32 @@ class Search {
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
                                           const std::atomic<bool>* cancelled) {
   const FlatAutomaton* a = nullptr;
+  Abstract b;
   std::vector<std::vector<const Expr*>> goals(1);
   int steps = 0;
   for (const Step& s : q.steps) {
     switch (s.kind) {
       case Step::Kind::Start:
-        if (a && a != s.aut) return std::nullopt;
-        a = s.aut;
+        if (!a) a = s.aut;
+        else if (steps || (b.aut && b.aut != s.aut) || s.aut == a) return std::nullopt;
+        else b.aut = s.aut, b.start = true;
+        break;
+      case Step::Kind::Bind:
+        if (steps || !a) return std::nullopt;
+        b.binds.emplace_back(s.var, s.expr);
+        break;
+      case Step::Kind::Exec:
+        if (steps || b.init || s.aut) return std::nullopt;
+        b.init = s.block;
         break;
       case Step::Kind::AnyTransition:
-        if (s.abstractAut || s.aut != a) return std::nullopt;
+        if (s.aut != a || (s.abstractAut && s.fragments.size() != a->transitions.size())) return std::nullopt;
+        if (!steps) {
+          if (s.abstractAut && b.aut && b.aut != s.abstractAut) return std::nullopt;
+          if (s.abstractAut) b.aut = s.abstractAut, b.fragments = &s.fragments;
+        } else if (s.abstractAut != b.aut) {
+          return std::nullopt;
+        }
         ++steps;
         break;
       case Step::Kind::Goal: goals.back().push_back(s.expr); break;
@@ -259,9 +398,10 @@ std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, un
       default: return std::nullopt;
     }
   }
-  if (!a || steps == 0 || !a->params.empty()) return std::nullopt;
+  if (!a || steps == 0 || !a->params.empty() || (b.aut && (!b.fragments || !b.aut->params.empty()))) return std::nullopt;
+  if (!b.aut && (b.start || !b.binds.empty() || b.init)) return std::nullopt;
   // goals by depth: checkpoint k follows k steps
-  return Search(model, *a, std::move(goals), budgetMs, cancelled).run(steps);
+  return Search(model, *a, std::move(b), std::move(goals), budgetMs, cancelled).run(steps);
 }
 
 }  // namespace ioa::prover::detail

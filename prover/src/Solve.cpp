@@ -764,10 +764,16 @@ class ObligationSolver {
       std::string cn = nameOf(it.choice[0]);
       if (cn.empty()) return false;
       pins[cn] = Value::integer(st.transition);
-      const PlanValues& opt = it.options[static_cast<size_t>(st.transition)];
-      for (size_t p = 0; p < opt.terms.size() && p < st.args.size(); ++p) {
-        std::string pn = nameOf(opt.terms[p]);
-        if (!pn.empty()) pins[pn] = st.args[p];
+      // the arguments of the transition taken; those of the others only matter when taken, so they
+      // get their sorts' defaults (the model's own choice could be a sequence too long to show)
+      for (size_t o = 0; o < it.options.size(); ++o) {
+        const PlanValues& opt = it.options[o];
+        bool taken = o == static_cast<size_t>(st.transition);
+        for (size_t p = 0; p < opt.terms.size(); ++p) {
+          std::string pn = nameOf(opt.terms[p]);
+          if (pn.empty() || (taken && p >= st.args.size())) continue;
+          pins[pn] = taken ? st.args[p] : defaultValue(opt.sorts[p]);
+        }
       }
     }
     if (k != run->steps.size()) return false;
@@ -781,9 +787,15 @@ class ObligationSolver {
         break;
       }
     if (seg < 0) return false;
+    // the goals of the earlier checkpoints held on the interpreter's run: the solver's must meet them too
+    // (a value the run does not pin, such as an abstract start state, could otherwise break one)
     std::vector<z3::expr> facts = pq.global;
-    for (int i = 0; i <= seg; ++i)
-      for (const z3::expr& h : pq.segments[static_cast<size_t>(i)].hyps) facts.push_back(h);
+    for (int i = 0; i <= seg; ++i) {
+      const Segment& sg = pq.segments[static_cast<size_t>(i)];
+      for (const z3::expr& h : sg.hyps) facts.push_back(h);
+      if (i < seg)
+        for (const GoalItem& g : sg.goals) facts.push_back(g.cond);
+    }
     std::vector<z3::expr> ind;
     z3::expr neg = negatedGoal(c_, pq.segments[static_cast<size_t>(seg)], seg, ind);
     if (const char* dump = std::getenv("IOAWB_EXPLICIT_DUMP")) std::ofstream(dump) << benchmarkText(c_, facts, neg);

@@ -60,6 +60,11 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
 
 namespace {
 
+// "simulation A -> B" or "refinement A -> B": the subject of its obligations.
+std::string simulationName(const Simulation& s) {
+  return (s.kind == SimulationKind::Refinement ? "refinement " : "simulation ") + s.from->name + " -> " + s.to->name;
+}
+
 std::vector<const Var*> vars(const std::vector<Var*>& vs) { return {vs.begin(), vs.end()}; }
 
 using VarSet = std::set<const Var*>;
@@ -174,6 +179,11 @@ class Generator {
   std::optional<Obligation> bmcOf(const FlatAutomaton& a) {
     if (invariantsOf(a).empty()) return std::nullopt;
     bmcInvariants(a);
+    return std::move(out_.back());
+  }
+
+  Obligation checkedRunsOf(const Simulation& s) {
+    bmcSimulation(s, true);
     return std::move(out_.back());
   }
 
@@ -452,7 +462,7 @@ class Generator {
     const FlatAutomaton& A = *s.from;
     const FlatAutomaton& B = *s.to;
     bool refinement = s.kind == SimulationKind::Refinement;
-    std::string simName = (refinement ? "refinement " : "simulation ") + A.name + " -> " + B.name;
+    std::string simName = simulationName(s);
     SourceRange sr = s.decl ? s.decl->range : A.range;
     const char* startKind = refinement ? kinds::RefinementStart : kinds::SimulationStart;
     const char* stepKind = refinement ? kinds::RefinementStep : kinds::SimulationStep;
@@ -549,12 +559,16 @@ class Generator {
     }
   }
 
-  void bmcSimulation(const Simulation& s) {
+  // `checked`: the search of runs that follows an undecided step: at every
+  // checkpoint (the start too) the invariants of both automata, labelled
+  // "<invariant>: <conjunct>", and the relation, besides the fragments' own
+  // side conditions.
+  void bmcSimulation(const Simulation& s, bool checked = false) {
     const FlatAutomaton& A = *s.from;
     const FlatAutomaton& B = *s.to;
     bool refinement = s.kind == SimulationKind::Refinement;
     unsigned K = o_.bmcDepth;
-    std::string simName = (refinement ? "refinement " : "simulation ") + A.name + " -> " + B.name;
+    std::string simName = simulationName(s);
     bool deterministic = true;
     for (size_t k = 0; k < B.state.size(); ++k)
       if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministic = false;
@@ -568,6 +582,13 @@ class Generator {
     ob.bounded = true;
     ob.depth = K;
     Query& q = ob.query;
+    auto check = [&] {
+      if (!checked) return;
+      for (const FlatAutomaton* a : {&A, &B})
+        for (const Invariant* inv : invariantsOf(*a)) goals(q, inv->pred, inv->name + ": ");
+      goals(q, s.relation);
+      q.checkpoint();
+    };
     q.start(&A);
     if (refinement) {
       for (const auto& [av, term] : mapping(s)) q.bind(av, term);
@@ -577,6 +598,7 @@ class Generator {
     }
     q.snapshot("start state", vars(A.state));
     q.snapshot("abstract start state", vars(B.state), qualified(B));
+    check();
     std::vector<Fragment> frags;
     for (const FlatTransition& tr : A.transitions) {
       Fragment f;
@@ -586,7 +608,8 @@ class Generator {
     }
     for (unsigned k = 1; k <= K; ++k) {
       q.anyTransition(&A, &B, frags);
-      q.checkpoint();
+      if (checked) check();
+      else q.checkpoint();
     }
   }
 
@@ -608,6 +631,16 @@ class Generator {
 
 std::vector<Obligation> generateObligations(Model& model, const Options& opts) {
   return Generator(model, opts).run();
+}
+
+std::optional<Obligation> simulationSearchObligation(Model& model, const std::string& simulation, unsigned depth,
+                                                     const Options& opts) {
+  Options o = opts;
+  o.bmcDepth = depth;
+  for (const Simulation& s : model.simulations) {
+    if (simulationName(s) == simulation) return Generator(model, o).checkedRunsOf(s);
+  }
+  return std::nullopt;
 }
 
 std::optional<Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,

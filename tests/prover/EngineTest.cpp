@@ -195,12 +195,12 @@ TEST(Samples, EveryBugTwinIsRefutedWithATrace) {
 }
 
 
-// An invariant step the solver leaves undecided (here by a 1 ms timeout) is
+// An invariant or simulation step the solver leaves undecided (here by a 1 ms timeout) is
 // followed by a search of runs from a start state: the step that the shortest
 // violating run ends with is refuted with that run (kind "trace"); the other
 // undecided steps stay unknown and say what the search found. Without the
 // search (depth 0), no refutation is a run.
-TEST(Engine, UndecidedInvariantStepIsRefutedByASearchOfRuns) {
+TEST(Engine, UndecidedStepIsRefutedByASearchOfRuns) {
   ProveOptions o;
   o.useCache = false;
   o.timeoutMs = 1;
@@ -225,6 +225,19 @@ TEST(Engine, UndecidedInvariantStepIsRefutedByASearchOfRuns) {
   for (const engine::FailedView& f : hit->counterexample->failed) EXPECT_EQ(f.text.rfind("AcksStale: ", 0), 0u) << f.text;
   EXPECT_GT(told, 0u);
   EXPECT_EQ(engine::proveExitCode(run.summary), 1);
+  // the simulation's step: the abstract channel runs beside the protocol, and a duplicated frame
+  // taken twice breaks the relation after five steps
+  bool simulation = false;
+  for (const ObligationResult& r : run.results) {
+    if (r.info.id != "simulation-step:simulation ABP -> Channel:frame_rx") continue;
+    ASSERT_EQ(r.status, "refuted") << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    EXPECT_EQ(r.counterexample->kind, "trace");
+    EXPECT_EQ(r.counterexample->depth, 5);
+    EXPECT_NE(r.counterexample->note.find("breaks the relation"), std::string::npos) << r.counterexample->note;
+    simulation = true;
+  }
+  EXPECT_TRUE(simulation);
 
   o.searchDepth = 0;
   ProveRun none = engine::proveFile(sample("bugs/abp_ignores_bit.ioa"), o);

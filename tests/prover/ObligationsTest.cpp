@@ -924,5 +924,64 @@ TEST(Obligations, SearchOfRunsFindsTheShortestRunThatBreaksAnInvariant) {
   EXPECT_NE(none.reason.find("no violating run found"), std::string::npos) << none.reason;
 }
 
+
+// The search for a simulation runs the abstract automaton beside the concrete
+// one (each concrete step with its fragment) and checks the relation and the
+// invariants at every state. On the seeded ABP bug, a duplicated frame taken
+// twice breaks the relation after five steps; the interpreter confirms that the
+// relation held before and fails there, with the abstract state the run shows.
+TEST(Obligations, SearchOfRunsFollowsTheAbstractAutomatonOfASimulation) {
+  Spec s(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/bugs/abp_ignores_bit.ioa"));
+  refine::Options ro;
+  ro.sources = &s.c->sources;
+  std::optional<Obligation> ob = refine::simulationSearchObligation(*s.c->model, "simulation ABP -> Channel", 12, ro);
+  ASSERT_TRUE(ob);
+  EXPECT_FALSE(refine::simulationSearchObligation(*s.c->model, "simulation ABP -> Nothing", 12, ro));
+  prover::DischargeOptions o;
+  o.useCache = false;
+  prover::Discharger d(*s.c->model, o);
+  Result r = d.searchRun(*ob, 20000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.depth, 5) << prover::counterexampleToText(cx);
+  expectRunReplays(s, "ABP", cx);
+  const FlatAutomaton& A = s.aut("ABP");
+  const FlatAutomaton& B = s.aut("Channel");
+  const Simulation& sim = s.c->model->simulations.at(0);
+  Evaluator ev(*s.c->model);
+  std::vector<bool> related;
+  Evaluator::State sb;
+  const CexEntry* concreteStart = nullptr;
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind != CexEntry::Kind::State) continue;
+    for (const Var* v : B.state)  // the abstract state, when it changed (shown qualified)
+      for (const prover::NamedValue& nv : e.values)
+        if (nv.name == B.name + "." + v->name) sb = {nv.value};
+    if (e.label == "start state") {  // the abstract start state comes next, on its own
+      concreteStart = &e;
+      continue;
+    }
+    ASSERT_EQ(sb.size(), 1u) << e.label;
+    Env env;
+    ev.bindState(A, stateOf(A, e.label == "abstract start state" ? *concreteStart : e), env);
+    ev.bindState(B, sb, env);
+    bool holds = false;
+    ASSERT_TRUE(ev.evalBool(sim.relation, env, holds)) << ev.error().message;
+    related.push_back(holds);
+  }
+  EXPECT_EQ(related, std::vector<bool>({true, true, true, true, true, false}));
+  EXPECT_EQ(sb[0].toString(), "[[]]");  // one message sent to the channel, none received
+  ASSERT_FALSE(cx.failed.empty());
+  for (const prover::FailedGoal& f : cx.failed) EXPECT_EQ(f.kind, "goal") << f.text;
+
+  // the correct protocol: nothing found within the budget
+  Spec good(test::readFile(std::string(IOAWB_SAMPLES_DIR) + "/abp.ioa"));
+  ro.sources = &good.c->sources;
+  std::optional<Obligation> gob = refine::simulationSearchObligation(*good.c->model, "simulation ABP -> Channel", 4, ro);
+  ASSERT_TRUE(gob);
+  prover::Discharger gd(*good.c->model, o);
+  EXPECT_EQ(gd.searchRun(*gob, 2000).status, Status::Unknown);
+}
+
 }  // namespace
 }  // namespace ioa

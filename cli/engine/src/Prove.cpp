@@ -106,13 +106,20 @@ struct ProveSession::Impl {
   std::condition_variable doneCv;
   std::vector<std::optional<ObligationResult>> results;
   bool bmc = false;
-  // By automaton: the bounded obligation whose runs are searched after an undecided invariant step.
+  // The bounded obligations whose runs are searched after an undecided step, by
+  // searchKey(): one per automaton with invariants, one per simulation.
   struct Search {
-    const FlatAutomaton* automaton;
+    const FlatAutomaton* automaton;  // the concrete automaton whose transitions the runs take
     prover::Obligation ob;
+    SourceRange relation;            // a simulation's relation (its conjuncts are goals of `ob`)
   };
   std::map<std::string, Search> searches;
-  // An undecided invariant step, and what the search of runs made of it.
+  static std::string searchKey(const prover::Obligation& ob) {
+    if (ob.kind == refine::kinds::InvariantStep) return "invariants of " + ob.automaton;
+    if (ob.kind == refine::kinds::SimulationStep || ob.kind == refine::kinds::RefinementStep) return ob.subject;
+    return {};
+  }
+  // An undecided step, and what the search of runs made of it.
   struct Undecided {
     prover::Result r;
     const prover::Obligation* viewAs = nullptr;  // the counterexample's query, when not the step's own
@@ -135,16 +142,27 @@ struct ProveSession::Impl {
     out.hash = r.hash;
     if (r.counterexample) out.counterexample = viewOf(*compilation, viewAs ? *viewAs : ob, *r.counterexample);
     if (viewAs && out.counterexample)
-      out.counterexample->note = "a run from a start state (" + std::to_string(r.counterexample->depth) +
-                                 " steps), found by a search of runs after the solver could not decide this step: " +
-                                 "every state before the last satisfies every invariant, and the last step breaks " +
-                                 ob.subject;
+      out.counterexample->note =
+          "a run from a start state (" + std::to_string(r.counterexample->depth) +
+          " steps), found by a search of runs after the solver could not decide this step: every state before the "
+          "last satisfies every invariant" +
+          (ob.kind == refine::kinds::InvariantStep ? ", and the last step breaks " + ob.subject
+           : matchFails(*r.counterexample)         ? " and the relation, and " + ob.subject.substr(ob.subject.rfind(' ') + 1) +
+                                                 " cannot match the last step"
+                                                   : " and the relation, and the last step breaks the relation");
     {
       std::lock_guard<std::mutex> g(mutex);
       count(summary, out);
       results[i] = out;
     }
     if (onResult) onResult(out);
+  }
+
+  // The abstract automaton's fragment failed (a disabled action, another external action).
+  static bool matchFails(const prover::Counterexample& cx) {
+    for (const prover::FailedGoal& f : cx.failed)
+      if (f.kind == "enabled" || f.kind == "trace") return true;
+    return false;
   }
 
   void searchRuns(std::map<size_t, Undecided>& undecided, unsigned budgetMs);
@@ -193,17 +211,27 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   // search of runs from a start state: the obligations for it are made now, while
   // nothing else uses the model's arena.
   im.bmc = bmc;
-  if (!bmc && opts.searchDepth > 0)
-    for (const FlatAutomaton* a : refine::rootAutomata(*im.compilation->model))
-      if (auto ob = refine::bmcInvariantsObligation(*im.compilation->model, *a, opts.searchDepth, ro))
-        im.searches.emplace(a->name, Impl::Search{a, std::move(*ob)});
+  if (!bmc && opts.searchDepth > 0) {
+    Model& m = *im.compilation->model;
+    for (const FlatAutomaton* a : refine::rootAutomata(m))
+      if (auto ob = refine::bmcInvariantsObligation(m, *a, opts.searchDepth, ro))
+        im.searches.emplace("invariants of " + a->name, Impl::Search{a, std::move(*ob), {}});
+    for (const Simulation& sim : m.simulations)
+      for (const prover::Obligation& step : im.obligations) {
+        std::string key = Impl::searchKey(step);
+        if (key.empty() || step.automaton != sim.from->name || im.searches.count(key) ||
+            step.kind == refine::kinds::InvariantStep)
+          continue;
+        if (auto ob = refine::simulationSearchObligation(m, key, opts.searchDepth, ro))
+          im.searches.emplace(key, Impl::Search{sim.from, std::move(*ob), sim.relation ? sim.relation->range : SourceRange{}});
+      }
+  }
   const unsigned searchMs = std::max(opts.timeoutMs, kMinSearchMs);
   im.thread = std::thread([&im, searchMs] {
     std::map<size_t, Impl::Undecided> undecided;  // invariant steps waiting for the search of runs
     im.discharger->run(im.obligations, [&im, &undecided](size_t i, const prover::Result& r) {
       const prover::Obligation& ob = im.obligations[i];
-      if (r.status == prover::Status::Unknown && r.reason != "cancelled" && ob.kind == refine::kinds::InvariantStep &&
-          im.searches.count(ob.automaton))
+      if (r.status == prover::Status::Unknown && r.reason != "cancelled" && im.searches.count(Impl::searchKey(ob)))
         undecided[i].r = r;
       else
         im.report(i, r);
@@ -228,17 +256,19 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   return s;
 }
 
-// One search per automaton with undecided invariant steps. The search is
-// breadth-first and stops at the first state that breaks some invariant, so
-// every state before it satisfies all of them: its last step is a counterexample
-// (a reachable one) to the step obligation of each invariant broken there, for
-// the transition taken. Those obligations, when undecided, are refuted with the
-// run; the others keep their unknown, with what the search found in the reason.
+// One search per automaton (or simulation) with undecided steps. The search is
+// breadth-first and stops at the first state that breaks one of its goals (the
+// invariants; for a simulation also the relation and the abstract automaton's
+// matching of each step), so every state before it meets all of them: its last
+// step is a counterexample (a reachable one) to the step obligation of what it
+// breaks, for the transition taken. Those obligations, when undecided, are
+// refuted with the run; the others keep their unknown, with what the search
+// found in the reason.
 void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsigned budgetMs) {
-  std::map<std::string, std::vector<size_t>> byAutomaton;
-  for (const auto& [i, u] : undecided) byAutomaton[obligations[i].automaton].push_back(i);
-  for (const auto& [name, steps] : byAutomaton) {
-    const Search& search = searches.at(name);
+  std::map<std::string, std::vector<size_t>> byKey;
+  for (const auto& [i, u] : undecided) byKey[searchKey(obligations[i])].push_back(i);
+  for (const auto& [key, steps] : byKey) {
+    const Search& search = searches.at(key);
     prover::Result found = discharger->searchRun(search.ob, budgetMs);
     const prover::Counterexample* cx = found.counterexample ? &*found.counterexample : nullptr;
     const prover::CexEntry* last = nullptr;
@@ -248,26 +278,40 @@ void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsi
     if (!last || last->transition < 0) {
       std::string note = found.status == prover::Status::Unknown ? found.reason
                          : found.status == prover::Status::Error ? "the search of runs from a start state failed: " + found.reason
-                                                                 : "a start state breaks an invariant (see its initiation)";
+                                                                 : "a start state breaks an invariant or the relation";
       for (size_t i : steps) undecided[i].note = "; " + note;
       continue;
     }
     std::string transition = refine::transitionName(*search.automaton, static_cast<size_t>(last->transition));
-    // the failed conjuncts of one invariant (the search labels them "<invariant>: <conjunct>")
-    auto conjunctsOf = [&](const std::string& invariant) {
+    auto inRelation = [&](const SourceRange& r) {
+      const SourceRange& rel = search.relation;
+      return rel.valid() && r.file == rel.file && r.begin >= rel.begin && r.end <= rel.end;
+    };
+    // what of the failed goals belongs to a step obligation (invariant conjuncts are labelled "<invariant>: ...")
+    auto ownedBy = [&](const prover::Obligation& ob) {
       std::vector<prover::FailedGoal> own;
-      for (const prover::FailedGoal& f : cx->failed)
-        if (f.kind == "goal" && f.text.rfind(invariant + ": ", 0) == 0) own.push_back(f);
+      for (const prover::FailedGoal& f : cx->failed) {
+        bool relationOrMatch = f.kind == "enabled" || f.kind == "trace" || (f.kind == "goal" && inRelation(f.range));
+        if (ob.kind == refine::kinds::InvariantStep ? f.kind == "goal" && !inRelation(f.range) &&
+                                                          f.text.rfind(ob.subject + ": ", 0) == 0
+                                                    : relationOrMatch)
+          own.push_back(f);
+      }
       return own;
     };
+    std::vector<std::string> names;  // what the last step breaks
+    for (const prover::FailedGoal& f : cx->failed) {
+      std::string what = f.kind == "enabled" || f.kind == "trace" ? "the abstract automaton's match of it"
+                         : inRelation(f.range)                    ? "the relation"
+                                                                  : f.text.substr(0, f.text.find(": "));
+      if (std::find(names.begin(), names.end(), what) == names.end()) names.push_back(what);
+    }
     std::string broken;
-    for (const Invariant& inv : compilation->model->invariants)
-      if (inv.automaton == search.automaton && !conjunctsOf(inv.name).empty())
-        broken += (broken.empty() ? "" : ", ") + inv.name;
+    for (const std::string& n : names) broken += (broken.empty() ? "" : ", ") + n;
     for (size_t i : steps) {
       const prover::Obligation& ob = obligations[i];
       Undecided& u = undecided[i];
-      std::vector<prover::FailedGoal> own = conjunctsOf(ob.subject);
+      std::vector<prover::FailedGoal> own = ownedBy(ob);
       if (ob.transition != transition || own.empty()) {
         u.note = "; the search of runs from a start state found a run of " + std::to_string(cx->depth) +
                  " steps whose last step, " + transition + ", breaks " + broken + " (not this step)";

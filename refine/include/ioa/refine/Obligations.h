@@ -49,6 +49,14 @@ std::vector<prover::Obligation> generateObligations(Model& model, const Options&
 std::optional<prover::Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,
                                                           const Options& opts);
 
+// For the search of runs that follows an undecided simulation or refinement
+// step: the bounded obligation of `simulation` (its name as in obligation
+// subjects, "simulation A -> B" or "refinement A -> B") as `--bmc depth` makes
+// it, with the invariants of both automata ("<invariant>: <conjunct>") and the
+// relation as goals at every checkpoint. None when there is no such simulation.
+std::optional<prover::Obligation> simulationSearchObligation(Model& model, const std::string& simulation,
+                                                             unsigned depth, const Options& opts);
+
 // Automata whose transitions get well-definedness obligations: subjects of
 // invariants and simulations, and declared automata that are not components.
 std::vector<const FlatAutomaton*> rootAutomata(const Model& model);
