@@ -4,6 +4,7 @@
 // constrained by its `where`, `fire` (proof blocks) as the chosen abstract
 // transition with its enabledness as a side condition.
 #include <functional>
+#include <optional>
 
 #include "Encoder.h"
 #include "ioa/spec/Printer.h"
@@ -168,8 +169,8 @@ void Encoder::execStmt(const Stmt* s) {
     case StmtKind::For: {
       const Var* x = s->binder.var;
       std::vector<z3::expr> values;
-      if (!s->domain) {
-        Sort t = x->sort;
+      // every value of a sort small enough to unroll, in ascending order (the interpreter's order)
+      auto everyValue = [&](Sort t) {
         if (cc_.isSmallFinite(t)) {
           for (int64_t i = 0; i < cc_.finiteSize(t); ++i) values.push_back(cc_.finiteValue(t, i));
         } else if (t->kind == SortKind::Range && t->hi - t->lo + 1 <= kMaxUnroll) {
@@ -177,8 +178,18 @@ void Encoder::execStmt(const Stmt* s) {
         } else if (t->kind == SortKind::UInt && t->width <= 8) {
           for (uint64_t v = 0; v < (uint64_t(1) << t->width); ++v) values.push_back(c.bv_val(v, t->width));
         } else {
-          throw Unsupported("'for " + x->name + ": " + sortName(t) + "' ranges over too many values to unroll");
+          return false;
         }
+        return true;
+      };
+      std::optional<z3::expr> members;  // a symbolic set over such a sort: the body runs for its members
+      if (!s->domain) {
+        Sort t = x->sort;
+        if (!everyValue(t))
+          throw Unsupported("'for " + x->name + ": " + sortName(t) + "' ranges over too many values to unroll");
+      } else if (s->domain->sort && s->domain->sort->kind == SortKind::Set && s->domain->op != Op::SetLit &&
+                 s->domain->op != Op::SetEmpty && everyValue(s->domain->sort->elem())) {
+        members = term(s->domain);  // the set as it is when the loop starts
       } else {
         const Expr* d = s->domain;
         bool literal = d->op == Op::SeqLit || d->op == Op::SeqEmpty || d->op == Op::SetEmpty || d->op == Op::MsetEmpty;
@@ -201,10 +212,11 @@ void Encoder::execStmt(const Stmt* s) {
       }
       for (const z3::expr& v : values) {
         env.set(x, v);
-        if (s->filter) {
+        if (s->filter || members) {
           const Expr* f = s->filter;
           const Block* body = &s->body;
-          runArms(*this, {[this, f] { return term(f); }}, {[this, body] { exec(*body); }}, nullptr);
+          z3::expr in = members ? z3::select(*members, v) : c.bool_val(true);
+          runArms(*this, {[this, f, in] { return f ? in && term(f) : in; }}, {[this, body] { exec(*body); }}, nullptr);
         } else {
           exec(s->body);
         }

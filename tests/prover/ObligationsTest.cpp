@@ -983,5 +983,58 @@ TEST(Obligations, SearchOfRunsFollowsTheAbstractAutomatonOfASimulation) {
   EXPECT_EQ(gd.searchRun(*gob, 2000).status, Status::Unknown);
 }
 
+
+// ---------------------------------------------------------------- for over a set
+
+const char* kForOverSet = R"(
+type K = Int[0..3]
+automaton M
+  signature
+    input add(k: K)
+    internal count
+  states
+    s: Set[K] := {},
+    n: Nat := 0
+  transitions
+    input add(k)
+      eff s := insert(k, s)
+    internal count
+      eff n := 0;
+          for k: K in s do n := n + 1 od
+
+invariant Bounded of M: n <= 4
+invariant Small of M: n <= 2
+)";
+
+// `for x: T in S` over a set-valued state variable, with T small: the body runs
+// once for each value of T that is in S (as the set is when the loop starts).
+// Counting the members is at most 4, and not always at most 2: the counterexample
+// has three members in the pre-state, and the interpreter counts them too.
+TEST(Obligations, ForOverASymbolicSetOfASmallSort) {
+  Spec s(kForOverSet);
+  EXPECT_EQ(s.prove("invariant-step:M:Bounded:count").status, Status::Proved);
+  Result r = s.prove("invariant-step:M:Small:count");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  const FlatAutomaton& a = s.aut("M");
+  Evaluator ev(*s.c->model);
+  Evaluator::State st = stateOf(a, *pre);
+  EXPECT_GE(st[0].elems().size(), 3u) << prover::counterexampleToText(*r.counterexample);
+  Evaluator::State post;
+  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(transitionOf(a, "count"))], st, {}, post));
+  EXPECT_EQ(post[1].asInt(), static_cast<int64_t>(st[0].elems().size()));
+  EXPECT_FALSE(holds(ev, a, post, invariant(*s.c->model, "Small").pred));
+
+  // over a set of an unbounded sort there is nothing finite to unroll: an error that says so
+  std::string text = kForOverSet;
+  text.replace(text.find("Set[K]"), 6, "Set[Int]");
+  text.replace(text.find("for k: K"), 8, "for k: Int");
+  Spec wide(text);
+  Result e = wide.prove("invariant-step:M:Bounded:count");
+  EXPECT_EQ(e.status, Status::Error);
+  EXPECT_NE(e.reason.find("over a symbolic collection is not supported"), std::string::npos) << e.reason;
+}
+
 }  // namespace
 }  // namespace ioa
