@@ -188,6 +188,11 @@ class Search {
     size_t n = a_.state.size();
     Evaluator::State pa(pre.begin(), pre.begin() + static_cast<std::ptrdiff_t>(n));
     if (!ev_.apply(a_, a_.transitions[t], pa, args, post)) return false;
+    // a step obligation assumes the transition's `ensuring` clause (it has an obligation of its
+    // own): a step that breaks it would be a counterexample to nothing the search maps it to
+    bool ensures = true;
+    if (a_.transitions[t].ensuring && (!ev_.ensuring(a_, a_.transitions[t], pa, args, post, ensures) || !ensures))
+      return false;
     if (!b_.aut) return true;
     Env env;
     bind(pre, env);

@@ -1036,5 +1036,47 @@ TEST(Obligations, ForOverASymbolicSetOfASmallSort) {
   EXPECT_NE(e.reason.find("over a symbolic collection is not supported"), std::string::npos) << e.reason;
 }
 
+
+// A step obligation assumes its transition's `ensuring` clause. The search of
+// runs does not take a step that breaks it (jump sets x to 5 where it promises
+// x + 1): such a run would break Small at depth 2 but is no counterexample to
+// jump's step (which holds, its assumptions being contradictory there); the run
+// it finds is three incs.
+TEST(Obligations, SearchOfRunsTakesNoStepThatBreaksItsEnsuringClause) {
+  Spec s(R"(
+automaton C
+  signature
+    internal inc, jump
+  states
+    x: Nat := 0
+  transitions
+    internal inc
+      eff x := x + 1
+      ensuring x' = x + 1
+    internal jump
+      pre x = 1
+      eff x := 5
+      ensuring x' = x + 1
+
+invariant Small of C: x < 3
+)");
+  EXPECT_EQ(s.prove("invariant-step:C:Small:jump").status, Status::Proved);
+  refine::Options ro;
+  ro.sources = &s.c->sources;
+  std::optional<Obligation> ob = refine::bmcInvariantsObligation(*s.c->model, s.aut("C"), 6, ro);
+  ASSERT_TRUE(ob);
+  prover::DischargeOptions o;
+  o.useCache = false;
+  prover::Discharger d(*s.c->model, o);
+  Result r = d.searchRun(*ob, 10000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  EXPECT_EQ(r.counterexample->depth, 3);
+  for (const CexEntry& e : r.counterexample->entries) {
+    if (e.kind == CexEntry::Kind::Action) {
+      EXPECT_EQ(e.action, "inc") << prover::counterexampleToText(*r.counterexample);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ioa
