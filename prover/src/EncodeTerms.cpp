@@ -151,6 +151,9 @@ z3::expr Encoder::boundConst(const std::string& hint, Sort s) {
 
 // ---------------------------------------------------------------- well-formedness
 
+// A set over a range of fewer values than this is well-formed by a ground equation.
+constexpr int64_t kMaxGroundSetRange = 64;
+
 bool Encoder::hasWf(Sort s) {
   switch (s->kind) {
     case SortKind::Nat:
@@ -173,6 +176,7 @@ bool Encoder::hasWf(Sort s) {
         if (hasWf(f.sort)) return true;
       return false;
     case SortKind::Array: return hasWf(s->value());
+    case SortKind::Set: return hasWf(s->elem());
     default: return false;
   }
 }
@@ -245,6 +249,18 @@ z3::expr Encoder::wf(Sort s, const z3::expr& t) {
     case SortKind::Mset: {
       z3::expr k = boundConst("k", s->elem());
       return quantified(true, k, z3::select(t, k) >= 0, "wf.count." + cc_.smtName(s));
+    }
+    case SortKind::Set: {
+      // no member outside the element sort (a Set[Int[0..2]] is an array over Int): over a
+      // small range, the set equals itself cut to the range (ground); else one quantifier
+      Sort e = s->elem();
+      if (e->kind == SortKind::Range && e->hi - e->lo < kMaxGroundSetRange) {
+        z3::expr cut = z3::const_array(cc_.sort(e), c.bool_val(false));
+        for (int64_t v = e->lo; v <= e->hi; ++v) cut = z3::store(cut, c.int_val(v), z3::select(t, c.int_val(v)));
+        return t == cut;
+      }
+      z3::expr x = boundConst("x", e);
+      return quantified(true, x, z3::implies(z3::select(t, x), wf(e, x)), "wf.elem." + cc_.smtName(s));
     }
     case SortKind::Msg:
       return wf(bytesSort(), field(s, 0, 0, t)) && wf(cc_.hdrSeqSort(), field(s, 0, 1, t));

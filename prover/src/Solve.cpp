@@ -1086,8 +1086,10 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     const Segment& sg = q.segments[static_cast<size_t>(seg)];
     Segment only = sg;
     only.goals.clear();
-    for (const FailedGoal& f : cex.failed)
-      for (const GoalItem& g : sg.goals)
+    // every goal with a failed label: a loop's iterations give one statement's side
+    // condition several goals with the same label, and any of them may be the one that fails
+    for (const GoalItem& g : sg.goals)
+      for (const FailedGoal& f : cex.failed)
         if (g.label == f.text) {
           only.goals.push_back(g);
           break;

@@ -1078,5 +1078,51 @@ invariant Small of C: x < 3
   }
 }
 
+
+// A Set[K] over a range is an array over Int in the solver: without a
+// well-formedness fact, a pre-state could hold 7 in it, and `cleared => s = {}`
+// would have a counterexample the spec cannot show (left unknown). With it, the
+// step is proved; and a loop's side condition, one goal per iteration under the
+// same label, is confirmed whichever iteration fails.
+TEST(Obligations, SetsOverARangeHoldOnlyItsValues) {
+  Spec s(R"(
+type K = Int[0..2]
+automaton M
+  signature
+    input add(k: K)
+    internal clear, dec
+  states
+    s: Set[K] := {},
+    cleared: Bool := true,
+    b: Array[K, Nat] := constant(0)
+  transitions
+    input add(k)
+      eff s := insert(k, s);
+          cleared := false
+    internal clear
+      eff s := delete(0, delete(1, delete(2, s)));
+          cleared := true
+    internal dec
+      eff for k: K in s do
+            if b[k] >= 0 then b[k] := b[k] - 1 fi
+          od
+
+invariant Cleared of M: cleared => s = {}
+)");
+  Result r = s.prove("invariant-step:M:Cleared:clear");
+  EXPECT_EQ(r.status, Status::Proved) << r.reason;
+  Result wd = s.prove("well-defined:M:dec");
+  ASSERT_EQ(wd.status, Status::Refuted) << wd.reason;
+  const CexEntry* pre = entry(*wd.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  Evaluator::State st = stateOf(s.aut("M"), *pre);
+  bool zeroMember = false;  // some member k of s has b[k] = 0, so b[k] - 1 is no Nat
+  for (const Value& k : st[0].elems()) {
+    const Value* bk = st[2].lookup(k);
+    zeroMember = zeroMember || (bk && bk->asInt() == 0);
+  }
+  EXPECT_TRUE(zeroMember) << prover::counterexampleToText(*wd.counterexample);
+}
+
 }  // namespace
 }  // namespace ioa
