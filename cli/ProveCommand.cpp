@@ -148,7 +148,7 @@ Command addProveCommand(CLI::App& app) {
   cmd->add_option("--bmc", o->bmc, "also search for violations up to K steps from a start state")
       ->check(CLI::Range(1u, 1000u));
   cmd->add_option("--search-depth", o->searchDepth,
-                  "without --bmc: after an undecided invariant step, search runs from a start state up to N steps "
+                  "after an undecided invariant or simulation step, search runs from a start state up to N steps "
                   "(sample values; 0: no search; default 12)")
       ->check(CLI::Range(0u, 1000u));
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json", "junit"}));

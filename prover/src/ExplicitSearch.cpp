@@ -86,17 +86,24 @@ class Search {
     if (b_.aut) ev_.setFireHandler([this](const Stmt* f, const std::vector<Value>& args, Env& env) { return fire(f, args, env); });
   }
 
-  std::optional<ExplicitRun> run(int K) {
+  std::optional<ExplicitRun> run(int K, SearchStats& st) {
+    st.shape = true;
     Evaluator::State s0;
     if (!ev_.startState(a_, s0) || !abstractStart(s0)) return std::nullopt;
+    st.start = true;
     nodes_.push_back({s0, -1, {}});
     seen_.insert(key(s0));
+    st.states = 1;
     if (violates(s0, 0)) return runTo(0, 0);
     size_t begin = 0;
     for (int d = 1; d <= K; ++d) {
       size_t end = nodes_.size();
       for (size_t n = begin; n < end; ++n) {
-        if (outOfTime()) return std::nullopt;
+        st.states = nodes_.size();
+        if (outOfTime()) {
+          st.outOfBudget = true;
+          return std::nullopt;
+        }
         for (size_t t = 0; t < a_.transitions.size(); ++t) {
           std::vector<std::vector<Value>> argSets;
           arguments(nodes_[n].state, a_.transitions[t], argSets);
@@ -105,16 +112,24 @@ class Search {
             bool broken = false;  // the abstract fragment is not enabled or shows the wrong action
             if (!step(t, nodes_[n].state, args, post, broken)) continue;
             if (!seen_.insert(key(post)).second && !broken) continue;
-            if (nodes_.size() >= kMaxStates) return std::nullopt;
+            if (nodes_.size() >= kMaxStates) {
+              st.outOfBudget = true;
+              return std::nullopt;
+            }
             nodes_.push_back({std::move(post), static_cast<int>(n), {static_cast<int>(t), std::move(args)}});
             if (broken || violates(nodes_.back().state, d)) return runTo(nodes_.size() - 1, d);
           }
         }
       }
       begin = end;
+      st.depth = d;
+      st.states = nodes_.size();
       if (std::getenv("IOAWB_PROVER_PROFILE"))
         std::fprintf(stderr, "[explicit] depth %d: %zu states\n", d, nodes_.size());
-      if (begin == nodes_.size()) return std::nullopt;  // no new states: nothing deeper either
+      if (begin == nodes_.size()) {  // no new states: nothing deeper either
+        st.exhausted = true;
+        return std::nullopt;
+      }
     }
     return std::nullopt;
   }
@@ -367,7 +382,9 @@ class Search {
 }  // namespace
 
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
-                                          const std::atomic<bool>* cancelled) {
+                                          const std::atomic<bool>* cancelled, SearchStats* stats) {
+  SearchStats local;
+  SearchStats& st = stats ? *stats : local;
   const FlatAutomaton* a = nullptr;
   Abstract b;
   std::vector<std::vector<const Expr*>> goals(1);
@@ -406,7 +423,7 @@ std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, un
   if (!a || steps == 0 || !a->params.empty() || (b.aut && (!b.fragments || !b.aut->params.empty()))) return std::nullopt;
   if (!b.aut && (b.start || !b.binds.empty() || b.init)) return std::nullopt;
   // goals by depth: checkpoint k follows k steps
-  return Search(model, *a, std::move(b), std::move(goals), budgetMs, cancelled).run(steps);
+  return Search(model, *a, std::move(b), std::move(goals), budgetMs, cancelled).run(steps, st);
 }
 
 }  // namespace ioa::prover::detail

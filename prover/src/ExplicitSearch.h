@@ -29,10 +29,21 @@ struct ExplicitRun {
   std::vector<ExplicitStep> steps;
 };
 
-// Searches a bounded-model-checking query of invariants (a Start, goals and
-// AnyTransition steps without an abstract automaton). Returns nothing when the
-// query has another shape, nothing is found, or the budget runs out.
+// How far a search went.
+struct SearchStats {
+  bool shape = false;      // the query is one the search can run
+  bool start = false;      // the interpreter found a start state
+  int depth = 0;           // every run of up to this many steps was explored
+  size_t states = 0;       // distinct states seen
+  bool exhausted = false;  // no new states at the last depth: nothing deeper either
+  bool outOfBudget = false;
+};
+
+// Searches a bounded-model-checking query (a Start, goals and AnyTransition
+// steps; for a simulation, the abstract automaton's start and fragments).
+// Returns nothing when the query has another shape, nothing is found, or the
+// budget runs out; `stats` says which.
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
-                                          const std::atomic<bool>* cancelled);
+                                          const std::atomic<bool>* cancelled, SearchStats* stats = nullptr);
 
 }  // namespace ioa::prover::detail

@@ -997,13 +997,23 @@ Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOp
 Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, unsigned budgetMs,
                  const std::atomic<bool>* cancelled) {
   auto t0 = std::chrono::steady_clock::now();
-  std::optional<ExplicitRun> run = explicitSearch(cc.model(), ob.query, budgetMs, cancelled);
+  SearchStats st;
+  std::optional<ExplicitRun> run = explicitSearch(cc.model(), ob.query, budgetMs, cancelled, &st);
   Result r;
   if (!run) {
-    char budget[32];
-    std::snprintf(budget, sizeof budget, "%.1f s", budgetMs / 1000.0);
-    r.reason = "no violating run found by the search of runs from a start state (up to " + std::to_string(ob.depth) +
-               " steps, sample values, " + budget + ")";
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f s", msSince(t0) / 1000.0);
+    std::string seen = std::to_string(st.states) + " states with sample values, " + secs;
+    if (!st.shape) r.reason = "the search of runs cannot run this query";
+    else if (!st.start) r.reason = "the search of runs found no start state to begin from";
+    else if (st.exhausted)
+      r.reason = "no violating run: the search of runs from a start state reached every state it can (" + seen + ")";
+    else if (st.outOfBudget)
+      r.reason = "no violating run found by the search of runs from a start state before its budget ran out (every run "
+                 "of up to " + std::to_string(st.depth) + " steps, " + seen + ")";
+    else
+      r.reason = "no violating run of up to " + std::to_string(st.depth) +
+                 " steps found by the search of runs from a start state (" + seen + ")";
   } else {
     // the query up to the checkpoint where the run ends: the solver re-derives the run there
     Obligation cut = ob;

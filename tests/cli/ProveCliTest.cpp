@@ -45,9 +45,8 @@ TEST(ProveCli, ExitCodes) {
   EXPECT_EQ(t.status, 3);
   // an undecided step points to bounded model checking; with --bmc it does not
   // (after a search of runs from a start state that finds none)
-  EXPECT_NE(t.output.find("timeout; no violating run found by the search of runs from a start state (up to 12 steps"),
-            std::string::npos)
-      << t.output;
+  EXPECT_NE(t.output.find("timeout; no violating run"), std::string::npos) << t.output;
+  EXPECT_NE(t.output.find("by the search of runs from a start state"), std::string::npos) << t.output;
   EXPECT_NE(t.output.find("; run with --bmc K to search for a violating run"), std::string::npos) << t.output;
   EXPECT_EQ(ioawb("prove --no-cache --timeout 1 --bmc 2 " + sample("gobackn.ioa")).output.find("run with --bmc K"),
             std::string::npos);

@@ -135,8 +135,10 @@ struct ProveSession::Impl {
     out.status = prover::statusName(r.status);
     out.reason = r.reason;
     // an undecided step may still be broken by a run: say how to look for one with every value
-    if (r.status == prover::Status::Unknown && ob.inductive && !bmc && r.reason != "cancelled")
-      out.reason += note + "; run with --bmc K to search for a violating run from a start state";
+    if (r.status == prover::Status::Unknown && r.reason != "cancelled") {
+      out.reason += note;
+      if (ob.inductive && !bmc) out.reason += "; run with --bmc K to search for a violating run from a start state";
+    }
     out.timeMs = r.timeMs;
     out.cached = r.cached;
     out.hash = r.hash;
@@ -207,11 +209,11 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   im.discharger = std::make_unique<prover::Discharger>(*im.compilation->model, dop);
   im.t0 = std::chrono::steady_clock::now();
   const bool bmc = opts.bmcDepth > 0;
-  // Without --bmc, an invariant step the solver cannot decide is followed by a
-  // search of runs from a start state: the obligations for it are made now, while
-  // nothing else uses the model's arena.
+  // A step the solver cannot decide is followed by a search of runs from a start
+  // state: the obligations for it are made now, while nothing else uses the
+  // model's arena.
   im.bmc = bmc;
-  if (!bmc && opts.searchDepth > 0) {
+  if (opts.searchDepth > 0) {
     Model& m = *im.compilation->model;
     for (const FlatAutomaton* a : refine::rootAutomata(m))
       if (auto ob = refine::bmcInvariantsObligation(m, *a, opts.searchDepth, ro))

@@ -22,8 +22,8 @@ struct ProveOptions {
   unsigned jobs = 0;           // worker threads; 0 = one per core
   unsigned timeoutMs = 10000;  // per obligation
   unsigned bmcDepth = 0;       // > 0: also search for violations up to this many steps from a start state
-  // Without bmcDepth: an invariant step the solver leaves undecided is followed by a search of
-  // runs from a start state up to this many steps (the interpreter's, with sample values; for
+  // An invariant, simulation or refinement step the solver leaves undecided is followed by a search
+  // of runs from a start state up to this many steps (the interpreter's, with sample values; for
   // timeoutMs per automaton, at least 2 s); a run that breaks the step refutes it. 0: no search.
   unsigned searchDepth = 12;
   bool useCache = true;
