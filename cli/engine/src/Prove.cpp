@@ -230,7 +230,7 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   }
   const unsigned searchMs = std::max(opts.timeoutMs, kMinSearchMs);
   im.thread = std::thread([&im, searchMs] {
-    std::map<size_t, Impl::Undecided> undecided;  // invariant steps waiting for the search of runs
+    std::map<size_t, Impl::Undecided> undecided;  // steps waiting for the search of runs
     im.discharger->run(im.obligations, [&im, &undecided](size_t i, const prover::Result& r) {
       const prover::Obligation& ob = im.obligations[i];
       if (r.status == prover::Status::Unknown && r.reason != "cancelled" && im.searches.count(Impl::searchKey(ob)))
