@@ -163,12 +163,16 @@ class Search {
     return k;
   }
 
-  // A goal that evaluates to false (an evaluation error proves nothing).
+  // A node's state is the concrete automaton's, then the abstract one's (if any).
+  Evaluator::State concrete(const Evaluator::State& s) const {
+    return {s.begin(), s.begin() + static_cast<std::ptrdiff_t>(a_.state.size())};
+  }
+
   // The concrete and the abstract state of a node, bound in `env`.
   void bind(const Evaluator::State& s, Env& env) const {
-    size_t n = a_.state.size();
-    ev_.bindState(a_, Evaluator::State(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n)), env);
-    if (b_.aut) ev_.bindState(*b_.aut, Evaluator::State(s.begin() + static_cast<std::ptrdiff_t>(n), s.end()), env);
+    ev_.bindState(a_, concrete(s), env);
+    if (b_.aut)
+      ev_.bindState(*b_.aut, Evaluator::State(s.begin() + static_cast<std::ptrdiff_t>(a_.state.size()), s.end()), env);
   }
 
   // Appends the abstract start state to the concrete one `s`.
@@ -200,8 +204,7 @@ class Search {
   // domain, say): not a candidate. `broken`: the fragment fires a disabled
   // abstract action, or does not show the concrete step's external action.
   bool step(size_t t, const Evaluator::State& pre, const std::vector<Value>& args, Evaluator::State& post, bool& broken) {
-    size_t n = a_.state.size();
-    Evaluator::State pa(pre.begin(), pre.begin() + static_cast<std::ptrdiff_t>(n));
+    Evaluator::State pa = concrete(pre);
     if (!ev_.apply(a_, a_.transitions[t], pa, args, post)) return false;
     // a step obligation assumes the transition's `ensuring` clause (it has an obligation of its
     // own): a step that breaks it would be a counterexample to nothing the search maps it to
@@ -276,6 +279,7 @@ class Search {
     return true;
   }
 
+  // A goal that evaluates to false (an evaluation error proves nothing).
   bool violates(const Evaluator::State& s, int depth) {
     if (depth >= static_cast<int>(goals_.size())) return false;
     Env env;
@@ -334,8 +338,7 @@ class Search {
     if (out.size() >= 64) return;
     if (i == order.size()) {
       bool on = false;
-      Evaluator::State pa(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(a_.state.size()));
-      if (ev_.enabled(a_, t, pa, args, on) && on) out.push_back(args);
+      if (ev_.enabled(a_, t, concrete(s), args, on) && on) out.push_back(args);
       return;
     }
     size_t k = order[i];

@@ -58,12 +58,11 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
   return roots;
 }
 
-namespace {
-
-// "simulation A -> B" or "refinement A -> B": the subject of its obligations.
 std::string simulationName(const Simulation& s) {
   return (s.kind == SimulationKind::Refinement ? "refinement " : "simulation ") + s.from->name + " -> " + s.to->name;
 }
+
+namespace {
 
 std::vector<const Var*> vars(const std::vector<Var*>& vs) { return {vs.begin(), vs.end()}; }
 
@@ -582,11 +581,12 @@ class Generator {
     ob.bounded = true;
     ob.depth = K;
     Query& q = ob.query;
-    auto check = [&] {
-      if (!checked) return;
-      for (const FlatAutomaton* a : {&A, &B})
-        for (const Invariant* inv : invariantsOf(*a)) goals(q, inv->pred, inv->name + ": ");
-      goals(q, s.relation);
+    auto checkpoint = [&] {
+      if (checked) {
+        for (const FlatAutomaton* a : {&A, &B})
+          for (const Invariant* inv : invariantsOf(*a)) goals(q, inv->pred, inv->name + ": ");
+        goals(q, s.relation);
+      }
       q.checkpoint();
     };
     q.start(&A);
@@ -598,7 +598,7 @@ class Generator {
     }
     q.snapshot("start state", vars(A.state));
     q.snapshot("abstract start state", vars(B.state), qualified(B));
-    check();
+    if (checked) checkpoint();  // (a start that breaks the relation is the start obligation's business otherwise)
     std::vector<Fragment> frags;
     for (const FlatTransition& tr : A.transitions) {
       Fragment f;
@@ -608,8 +608,7 @@ class Generator {
     }
     for (unsigned k = 1; k <= K; ++k) {
       q.anyTransition(&A, &B, frags);
-      if (checked) check();
-      else q.checkpoint();
+      checkpoint();
     }
   }
 

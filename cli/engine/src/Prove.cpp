@@ -218,15 +218,11 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
     for (const FlatAutomaton* a : refine::rootAutomata(m))
       if (auto ob = refine::bmcInvariantsObligation(m, *a, opts.searchDepth, ro))
         im.searches.emplace("invariants of " + a->name, Impl::Search{a, std::move(*ob), {}});
-    for (const Simulation& sim : m.simulations)
-      for (const prover::Obligation& step : im.obligations) {
-        std::string key = Impl::searchKey(step);
-        if (key.empty() || step.automaton != sim.from->name || im.searches.count(key) ||
-            step.kind == refine::kinds::InvariantStep)
-          continue;
-        if (auto ob = refine::simulationSearchObligation(m, key, opts.searchDepth, ro))
-          im.searches.emplace(key, Impl::Search{sim.from, std::move(*ob), sim.relation ? sim.relation->range : SourceRange{}});
-      }
+    for (const Simulation& sim : m.simulations) {
+      std::string key = refine::simulationName(sim);  // the subject of its step obligations (searchKey)
+      if (auto ob = refine::simulationSearchObligation(m, key, opts.searchDepth, ro))
+        im.searches.emplace(key, Impl::Search{sim.from, std::move(*ob), sim.relation ? sim.relation->range : SourceRange{}});
+    }
   }
   const unsigned searchMs = std::max(opts.timeoutMs, kMinSearchMs);
   im.thread = std::thread([&im, searchMs] {

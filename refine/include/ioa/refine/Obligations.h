@@ -49,6 +49,9 @@ std::vector<prover::Obligation> generateObligations(Model& model, const Options&
 std::optional<prover::Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,
                                                           const Options& opts);
 
+// "simulation A -> B" or "refinement A -> B": the subject of its obligations.
+std::string simulationName(const Simulation& s);
+
 // For the search of runs that follows an undecided simulation or refinement
 // step: the bounded obligation of `simulation` (its name as in obligation
 // subjects, "simulation A -> B" or "refinement A -> B") as `--bmc depth` makes
