@@ -224,7 +224,8 @@ std::unique_ptr<CppUnit> CppUnit::parse(const std::vector<CppFile>& files, const
   std::vector<std::string> args = {"-std=c++20", "-resource-dir=" + clangResourceDir(), "-Wno-everything",
                                     "-DIOA_TRACE=0", "-I" + std::string(kVirtualRoot)};
   for (const std::string& d : includeDirs) args.push_back("-I" + d);
-  tooling::FileContentMappings mapped;
+  auto u = std::unique_ptr<CppUnit>(new CppUnit());
+  tooling::FileContentMappings& mapped = u->impl_->mapped;
   std::string mainText;
   bool found = false;
   for (const CppFile& f : files) {
@@ -240,7 +241,6 @@ std::unique_ptr<CppUnit> CppUnit::parse(const std::vector<CppFile>& files, const
     return nullptr;
   }
   TextDiagnosticBuffer diagBuf;
-  auto u = std::unique_ptr<CppUnit>(new CppUnit());
   u->impl_->unit = tooling::buildASTFromCodeWithArgs(
       mainText, args, std::string(kVirtualRoot) + mainFile, "ioawb-optimize", std::make_shared<PCHContainerOperations>(),
       tooling::getClangStripDependencyFileAdjuster(), mapped, &diagBuf);

@@ -5,6 +5,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "TestUtil.h"
 #include "ioa/engine/Generate.h"
@@ -233,6 +236,28 @@ TEST(Collapse, FindsTheLayersAndWritesBothPaths) {
   EXPECT_EQ(body.find("push_Checksum_Header"), std::string::npos) << body;
   EXPECT_EQ(body.find("s.dnq.push_back"), std::string::npos);
   EXPECT_EQ(body.find("IOA_TRACE"), std::string::npos);
+}
+
+// The collapse reads handler bodies out of the parsed sources long after the parse: the texts
+// Clang reads must live as long as the unit. With glibc's M_PERTURB every freed block is
+// overwritten at once, so text read after its release shows up as '#' runs in the output.
+// (This was a use after free: a second collapse in the GUI's process wrote garbled code.)
+TEST(Collapse, SourceTextLivesAsLongAsTheParsedUnit) {
+  const Flagship& f = flagship();
+  ASSERT_EQ(f.out.error, "");
+#if defined(__GLIBC__)
+  mallopt(M_PERTURB, '#');
+  opt::CollapseResult again = opt::collapseStack(f.req);
+  mallopt(M_PERTURB, 0);
+  ASSERT_EQ(again.error, "");
+  ASSERT_EQ(again.files.size(), f.out.files.size());
+  for (size_t i = 0; i < again.files.size(); ++i) {
+    EXPECT_EQ(again.files[i].text.find("####"), std::string::npos) << again.files[i].path;
+    EXPECT_EQ(again.files[i].text, f.out.files[i].text) << again.files[i].path;
+  }
+#else
+  GTEST_SKIP() << "needs glibc's malloc (M_PERTURB)";
+#endif
 }
 
 // The up bypass does not test again what ccp_up tested of the received frame:
