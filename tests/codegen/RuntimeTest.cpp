@@ -1,6 +1,8 @@
 // The runtime shipped with generated code (codegen/runtime/ioa/rt).
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <random>
 
 #include "ioa/rt/driver.h"
@@ -103,6 +105,36 @@ TEST(Runtime, HeadersGoIntoHeadroomAndThePayloadIsNeverCopied) {
   // values stay what they were
   EXPECT_EQ(app.header_len(), 0u);
   EXPECT_EQ(one.header_len(), 2u);
+}
+
+// A message the application keeps and sends again: once the values pushed from it the first
+// time are gone, its headroom is free again and the next push writes there, not into a fresh
+// buffer; while one of them lives (kept for retransmission), a push in front of a copy moves.
+TEST(Runtime, AResentMessageWritesItsHeadersInPlaceAgain) {
+  rt::Msg app = rt::Msg::copy(reinterpret_cast<const uint8_t*>("payload!"), 8);
+  const uint8_t* pay = app.payload_data();
+  const uint64_t moves = rt::pool().stats().header_moves;
+  for (int round = 0; round < 3; ++round) {
+    uint8_t* p = nullptr;
+    rt::Msg top = rt::Msg::pushed(app, 2, p);
+    p[0] = 7, p[1] = static_cast<uint8_t>(round);
+    rt::Msg kept = top;  // a layer keeps it for retransmission
+    uint8_t* q = nullptr;
+    rt::Msg frame = rt::Msg::pushed(top, 9, q);
+    std::memset(q, 0xC1, 9);
+    EXPECT_EQ(q + 11, pay) << "round " << round;  // in place, in front of the payload
+    EXPECT_EQ(rt::pool().stats().header_moves, moves) << "round " << round;
+    // a second push in front of `kept` while `frame` lives must not overwrite frame's bytes
+    uint8_t* r = nullptr;
+    rt::Msg other = rt::Msg::pushed(kept, 9, r);
+    EXPECT_NE(r, q);
+    std::memset(r, 0xEE, 9);
+    EXPECT_EQ(frame.header_data()[0], 0xC1);
+    EXPECT_EQ(frame.header_data()[10], round);
+    EXPECT_EQ(rt::pool().stats().header_moves, moves + 1) << "round " << round;
+    rt::pool().stats().header_moves = moves;
+  }
+  EXPECT_EQ(app.header_len(), 0u);
 }
 
 TEST(Runtime, WireFramesRoundTripAndMalformedOnesAreRejected) {

@@ -299,8 +299,9 @@ class Msg {
   // Room for `k` more header bytes in front of the header stack; returns where
   // to write them (see the class comment).
   uint8_t* push_front(uint32_t k) {
-    if (!writable_front(k, own_refs())) move_headers(k);
-    return claim_front(k);
+    bool alone = sole_owner();
+    if (!writable_front(k, own_refs())) move_headers(k), alone = true;
+    return claim_front(k, alone);
   }
   // push(m, h) as a new value: `m` with `k` more header bytes in front, `where`
   // the place to write them. In place when no value but `m` can see the bytes
@@ -308,9 +309,10 @@ class Msg {
   // stack starts at the lowest byte written there).
   static Msg pushed(const Msg& m, uint32_t k, uint8_t*& where) {
     bool inPlace = m.writable_front(k, m.own_refs());
+    bool alone = m.sole_owner();
     Msg r(m);
-    if (!inPlace) r.move_headers(k);
-    where = r.claim_front(k);
+    if (!inPlace) r.move_headers(k), alone = true;
+    where = r.claim_front(k, alone);
     return r;
   }
   // Keeps the first `n` payload bytes (n <= payload_len()).
@@ -391,10 +393,15 @@ class Msg {
   bool writable_front(uint32_t k, uint32_t mine) const {
     return hb_ && hbegin_ >= k && (hb_->refs == mine || hbegin_ == hb_->claim);
   }
-  uint8_t* claim_front(uint32_t k) {
+  bool sole_owner() const { return hb_ && hb_->refs == own_refs(); }
+  // `alone`: no value but this one (and the one it was pushed from) holds the buffer, so the
+  // lowest byte any value starts at is the new front, even when bytes further in front were
+  // written before (by values now gone): the claim moves back up. Without this, a buffer
+  // sent again (a message kept by the application and resent) never writes in place again.
+  uint8_t* claim_front(uint32_t k, bool alone) {
     if (!hb_) return scratch();
     hbegin_ -= k;
-    if (hbegin_ < hb_->claim) hb_->claim = hbegin_;
+    if (alone || hbegin_ < hb_->claim) hb_->claim = hbegin_;
     return hb_->data() + hbegin_;
   }
   static uint8_t* scratch() {
