@@ -1,5 +1,5 @@
 // ioawb gen FILE [--stack NAME] --out DIR     : C++ for the automata and stacks of a spec
-// ioawb export FILE --stack NAME --out DIR    : a standalone CMake project for one stack
+// ioawb export FILE [--stack NAME] --out DIR  : a standalone CMake project for one stack
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -20,10 +20,10 @@ struct GenOpts {
   unsigned timeout = 180000;
 };
 
-void addCommon(CLI::App* cmd, GenOpts& o, bool stackRequired) {
+void addCommon(CLI::App* cmd, GenOpts& o, bool exporting) {
   cmd->add_option("file", o.file, "spec file (.ioa)")->required();
-  auto* st = cmd->add_option("--stack", o.stack, stackRequired ? "the stack to export" : "generate only this stack");
-  if (stackRequired) st->required();
+  cmd->add_option("--stack", o.stack,
+                  exporting ? "the stack to export (default: the spec's only stack)" : "generate only this stack");
   cmd->add_option("--out", o.out, "output directory")->required();
   cmd->add_option("--bind", o.binds, "bind an uninterpreted sort or type parameter: NAME=SORT (e.g. M=Bytes)");
   cmd->add_option("--seq-capacity", o.seqCapacity, "capacity of bounded sequences (default 64)")

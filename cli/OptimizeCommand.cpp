@@ -1,4 +1,4 @@
-// ioawb optimize FILE --stack NAME --out DIR [--format text|json] [--timeout MS]
+// ioawb optimize FILE [--stack NAME] --out DIR [--format text|json] [--timeout MS]
 // Generates the stack, collapses its layers into bypass code guarded by the
 // common-case predicate, proves every bypass equal to the layered path, and
 // writes the optimized sources with the proof report (OPTIMIZATION.json).
@@ -21,7 +21,7 @@ Command addOptimizeCommand(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("file", o->file, "spec file (.ioa)")->required();
-  cmd->add_option("--stack", o->stack, "the stack to optimize")->required();
+  cmd->add_option("--stack", o->stack, "the stack to optimize (default: the spec's only stack)");
   cmd->add_option("--out", o->out, "output directory for the optimized sources and OPTIMIZATION.json");
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 180000)")

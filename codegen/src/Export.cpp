@@ -275,11 +275,20 @@ variant of the stack goes into `optimized/` (built when it has a CMakeLists.txt)
 
 ExportResult exportProject(const Compilation& c, const GenOptions& opts0) {
   ExportResult r;
-  if (opts0.stack.empty()) {
-    r.errors.push_back("error: export needs a stack (--stack NAME)");
-    return r;
-  }
   GenOptions opts = opts0;
+  if (opts.stack.empty() && c.model && c.ok()) {
+    // no stack named: the spec's only one
+    const auto& stacks = c.model->stacks;
+    if (stacks.size() != 1) {
+      std::string list;
+      for (const auto& s : stacks) list += (list.empty() ? "" : ", ") + s.name;
+      r.errors.push_back(stacks.empty() ? "error: the spec declares no stack to export"
+                                        : "error: the spec declares " + std::to_string(stacks.size()) + " stacks (" +
+                                              list + "): choose one with --stack");
+      return r;
+    }
+    opts.stack = stacks.front().name;
+  }
   opts.withHarness = false;
   opts.withRuntime = true;
   GenResult g = generate(c, opts);

@@ -63,7 +63,8 @@ TEST(OptimizeCli, JsonReportAndFiles) {
 
 TEST(OptimizeCli, ExitCodesAndErrors) {
   TempDir d("cli-errors");
-  CommandResult noProve = ioawb("optimize " + kFlagship + " --stack Reliable --no-prove --out " + d.path());
+  // no --stack: the spec's only stack
+  CommandResult noProve = ioawb("optimize " + kFlagship + " --no-prove --out " + d.path());
   EXPECT_EQ(noProve.status, 0) << noProve.output;
   EXPECT_NE(noProve.output.find("8 not run"), std::string::npos) << noProve.output;
 
@@ -72,7 +73,23 @@ TEST(OptimizeCli, ExitCodesAndErrors) {
   EXPECT_NE(noStack.output.find("no stack named 'Nope'"), std::string::npos) << noStack.output;
 
   EXPECT_EQ(ioawb("optimize /nonexistent/spec.ioa --stack Reliable").status, 2);
-  EXPECT_NE(ioawb("optimize " + kFlagship).status, 0);  // --stack is required
+
+  // several stacks and no --stack: the choice is the user's, for optimize and export alike
+  {
+    std::ifstream in(kFlagship);
+    std::ofstream(d / "two.ioa") << in.rdbuf() << "\nstack Short = Top ; Bottom\n";
+  }
+  CommandResult two = ioawb("optimize " + (d / "two.ioa") + " --no-prove");
+  EXPECT_EQ(two.status, 2);
+  EXPECT_NE(two.output.find("the spec declares 2 stacks (Reliable, Short): choose one with --stack"), std::string::npos)
+      << two.output;
+  CommandResult twoExport = ioawb("export " + (d / "two.ioa") + " --out " + (d / "ex"));
+  EXPECT_NE(twoExport.status, 0);
+  EXPECT_NE(twoExport.output.find("choose one with --stack"), std::string::npos) << twoExport.output;
+  EXPECT_FALSE(fs::exists(d / "ex/CMakeLists.txt"));
+  CommandResult none = ioawb("optimize " + std::string(IOAWB_SAMPLES_DIR) + "/abp.ioa --no-prove");
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.output.find("the spec declares no stack"), std::string::npos) << none.output;
 
   std::ofstream(d / "broken.ioa") << "automaton A\n  states x: Nat := true\n";
   CommandResult broken = ioawb("optimize " + (d / "broken.ioa") + " --stack S");

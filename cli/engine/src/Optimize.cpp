@@ -51,9 +51,9 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
   if (!r.gen.ok()) return;
   const codegen::GeneratedUnit* stack = nullptr;
   for (const codegen::GeneratedUnit& u : r.gen.units)
-    if (u.kind == codegen::GeneratedUnit::Kind::Stack && (opts.stack.empty() || u.automaton == opts.stack)) stack = &u;
+    if (u.kind == codegen::GeneratedUnit::Kind::Stack && u.automaton == opts.stack) stack = &u;
   if (!stack) {
-    r.error = opts.stack.empty() ? "the spec declares no stack" : "no stack named '" + opts.stack + "'";
+    r.error = "no stack named '" + opts.stack + "'";
     return;
   }
   auto sourceOf = [](const std::string& header) { return header.substr(0, header.rfind('.')) + ".cpp"; };
@@ -145,6 +145,22 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
   codegen::GenOptions g = opts;
   g.withHarness = false;
   r.gen = generate(g);
+  if (g.stack.empty() && r.gen.ok()) {
+    // no stack named: the spec's only one
+    std::vector<std::string> names;
+    for (const codegen::GeneratedUnit& u : r.gen.units)
+      if (u.kind == codegen::GeneratedUnit::Kind::Stack) names.push_back(u.automaton);
+    if (names.size() != 1) {
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      r.error = names.empty() ? "the spec declares no stack"
+                              : "the spec declares " + std::to_string(names.size()) + " stacks (" + list +
+                                    "): choose one with --stack";
+      return r;
+    }
+    g.stack = names.front();
+    r.gen = generate(g);
+  }
 #ifdef IOAWB_HAVE_OPTIMIZER
   runOptimizer(r, g, timeoutMs);
 #else
