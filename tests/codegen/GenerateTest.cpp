@@ -236,9 +236,18 @@ TEST(Generate, OutputIsDeterministic) {
 }
 
 TEST(Generate, ExportNeedsAStackAndLaysOutAProject) {
+  auto none = compileFile(test::samplesDir() + "/abp.ioa");
+  ASSERT_TRUE(none->ok());
+  codegen::ExportResult noStack = codegen::exportProject(*none, {});
+  EXPECT_FALSE(noStack.ok());
+  ASSERT_FALSE(noStack.errors.empty());
+  EXPECT_NE(noStack.errors[0].find("declares no stack"), std::string::npos) << noStack.errors[0];
   auto c = compileFile(test::samplesDir() + "/stacks/reliable.ioa");
   ASSERT_TRUE(c->ok());
-  EXPECT_FALSE(codegen::exportProject(*c, {}).ok());
+  // no stack named: the spec's only one
+  codegen::ExportResult only = codegen::exportProject(*c, {});
+  EXPECT_TRUE(only.ok());
+  EXPECT_EQ(only.stackClass, "Reliable");
   codegen::GenOptions o;
   o.stack = "Reliable";
   auto e = codegen::exportProject(*c, o);
