@@ -238,6 +238,12 @@ class Generator {
     for (Expr* c : conjuncts(pred)) q.goal(c, prefix + text(c), c->range);
   }
 
+  // The components taking part in a step of a composition, with their transitions.
+  static void participantsOf(Obligation& ob, const FlatTransition& tr) {
+    if (tr.components.size() < 2 || tr.componentRanges.size() != tr.components.size()) return;
+    for (size_t k = 0; k < tr.components.size(); ++k) ob.participants.emplace_back(tr.components[k], tr.componentRanges[k]);
+  }
+
   Obligation& add(std::string id, const char* kind, const FlatAutomaton& a, std::string subject, std::string transition,
                   std::string description, SourceRange r) {
     Obligation ob;
@@ -290,6 +296,7 @@ class Generator {
         std::string tn = transitionName(a, t);
         Obligation& ob = add("invariant-step:" + a.name + ":" + inv->name + ":" + tn, kinds::InvariantStep, a, inv->name,
                              tn, "invariant " + inv->name + " is preserved by " + actionCall(a, tr), tr.range);
+        participantsOf(ob, tr);
         ob.inductive = true;
         VarSet reads, writes;
         readsOf(inv->pred, reads);
@@ -334,6 +341,7 @@ class Generator {
       Obligation& ob = add("well-defined:" + a.name + ":" + tn, kinds::WellDefined, a, "transition", tn,
                            "every partial operation of " + actionCall(a, tr) + " is applied inside its domain",
                            tr.range);
+      participantsOf(ob, tr);
       VarSet relevant = touchedBy(tr);
       Query& q = ob.query;
       q.havoc(vars(a.state), "pre");
@@ -505,6 +513,7 @@ class Generator {
       std::string tn = transitionName(A, t);
       Obligation& ob = add(std::string(stepKind) + ":" + simName + ":" + tn, stepKind, A, simName, tn,
                            actionCall(A, tr) + " is matched by " + B.name + " (" + simName + ")", tr.range);
+      participantsOf(ob, tr);
       ob.inductive = true;
       VarSet reads, writes;
       readsOf(s.relation, reads);

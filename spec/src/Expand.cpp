@@ -608,7 +608,7 @@ void Checker::compose(FlatAutomaton* out, std::vector<Child>& children, const st
       return r;
     };
     auto inputBlock = [&](const Part& p, const std::vector<Var*>& xs, Block& eff, std::vector<Expr*>& ensures,
-                          std::vector<std::string>& comps) {
+                          std::vector<std::string>& comps, std::vector<SourceRange>& ranges) {
       const Child& c = children[p.child];
       std::vector<Expr*> conds;
       std::vector<Block> bodies;
@@ -648,6 +648,13 @@ void Checker::compose(FlatAutomaton* out, std::vector<Child>& children, const st
       }
       (void)loopsDiffer;
       comps.push_back(c.name);
+      SourceRange where = c.flat->actions[p.action].range;
+      for (const FlatTransition& t : c.flat->transitions)
+        if (t.action == p.action) {
+          where = t.range;
+          break;
+        }
+      ranges.push_back(where);
       if (bodies.empty()) return;
       if (bodies.size() == 1 && conds[0]->op == Op::BoolConst && conds[0]->boolValue) {
         for (Stmt* s : bodies[0]) eff.push_back(s);
@@ -670,14 +677,10 @@ void Checker::compose(FlatAutomaton* out, std::vector<Child>& children, const st
       ft.action = static_cast<int>(ai);
       ft.params = freshParams();
       std::vector<Expr*> ens;
-      for (const Part* p : inputs) inputBlock(*p, ft.params, ft.eff, ens, ft.components);
+      for (const Part* p : inputs) inputBlock(*p, ft.params, ft.eff, ens, ft.components, ft.componentRanges);
       ft.ensuring = ens.empty() ? nullptr : build_.andE(ens);
-      ft.range = children[inputs[0]->child].flat->actions[inputs[0]->action].range;
-      for (const FlatTransition& t : children[inputs[0]->child].flat->transitions)
-        if (t.action == inputs[0]->action) {
-          ft.range = t.range;
-          break;
-        }
+      ft.range = ft.componentRanges.empty() ? children[inputs[0]->child].flat->actions[inputs[0]->action].range
+                                            : ft.componentRanges.front();
       ft.label = label(ft.components);
       out->transitions.push_back(ft);
       continue;
@@ -702,7 +705,8 @@ void Checker::compose(FlatAutomaton* out, std::vector<Child>& children, const st
         std::vector<Expr*> ens;
         if (t.ensuring) ens.push_back(cl.expr(t.ensuring));
         ft.components.push_back(oc.name);
-        for (const Part* p : inputs) inputBlock(*p, ft.params, ft.eff, ens, ft.components);
+        ft.componentRanges.push_back(t.range);
+        for (const Part* p : inputs) inputBlock(*p, ft.params, ft.eff, ens, ft.components, ft.componentRanges);
         ft.ensuring = ens.empty() ? nullptr : build_.andE(ens);
         ft.range = t.range;
         ft.label = label(ft.components);

@@ -3,6 +3,7 @@
 // bounded model checking gives a run from a start state).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -194,6 +195,55 @@ TEST(Samples, EveryBugTwinIsRefutedWithATrace) {
   EXPECT_GE(n, 5u);
 }
 
+
+// A step of a composition (the channel's receive synchronised with the receiver's frame_rx) is
+// reported with both components' transitions; when the failed condition reads what only one of
+// them changed, the result points at that one, not at the first (the generic channel's).
+TEST(Engine, RefutedStepOfACompositionPointsAtTheComponentThatBrokeIt) {
+  const std::string text = readFile(sample("bugs/abp_ignores_bit.ioa"));
+  auto lineOf = [&](const std::string& what) {
+    size_t at = text.find(what);
+    return at == std::string::npos ? 0u : 1u + static_cast<unsigned>(std::count(text.begin(), text.begin() + at, '\n'));
+  };
+  const unsigned channelLine = lineOf("    output receive(x)"), receiverLine = lineOf("    input frame_rx(f)");
+  ASSERT_GT(channelLine, 0u);
+  ASSERT_GT(receiverLine, channelLine);
+  ProveOptions o;
+  o.useCache = false;
+  o.timeoutMs = 3000;
+  o.searchDepth = 0;
+  ProveRun run = engine::proveFile(sample("bugs/abp_ignores_bit.ioa"), o);
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  std::map<std::string, const ObligationResult*> by;
+  for (const ObligationResult& r : run.results) by[r.info.id] = &r;
+  const ObligationResult* waiting = by["invariant-step:ABP:Waiting:frame_rx"];
+  ASSERT_TRUE(waiting);
+  ASSERT_EQ(waiting->status, "refuted") << waiting->reason;
+  ASSERT_EQ(waiting->info.participants.size(), 2u);
+  EXPECT_EQ(waiting->info.participants[0].component, "C1");
+  EXPECT_EQ(waiting->info.participants[0].line, channelLine);
+  EXPECT_EQ(waiting->info.participants[1].component, "R");
+  EXPECT_EQ(waiting->info.participants[1].line, receiverLine);
+  EXPECT_EQ(waiting->info.line, receiverLine);  // R's frame_rx changed rbit, which Waiting reads
+  ASSERT_TRUE(waiting->counterexample);
+  EXPECT_NE(waiting->counterexample->note.find("the failed condition reads R.rbit, which R's transition changed"),
+            std::string::npos)
+      << waiting->counterexample->note;
+  // both changed what FramesAfterAccept reads: the first component's line, and both named
+  const ObligationResult* frames = by["invariant-step:ABP:FramesAfterAccept:frame_rx"];
+  ASSERT_TRUE(frames);
+  ASSERT_EQ(frames->status, "refuted") << frames->reason;
+  EXPECT_EQ(frames->info.line, channelLine);
+  ASSERT_TRUE(frames->counterexample);
+  EXPECT_NE(frames->counterexample->note.find("reads what C1 and R changed"), std::string::npos)
+      << frames->counterexample->note;
+  // a start condition, and a step of one component, have no participants
+  ASSERT_TRUE(by["invariant-init:ABP:Waiting"]);
+  EXPECT_TRUE(by["invariant-init:ABP:Waiting"]->info.participants.empty());
+  const std::string json = engine::proveResultsToJson(run.results, run.summary);
+  EXPECT_NE(json.find("\"participants\":[{\"component\":\"C1\",\"line\":" + std::to_string(channelLine)),
+            std::string::npos);
+}
 
 // An invariant or simulation step the solver leaves undecided (here by a 1 ms timeout) is
 // followed by a search of runs from a start state: the step that the shortest

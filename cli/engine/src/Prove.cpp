@@ -1,6 +1,7 @@
 #include "ioa/engine/Prove.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -36,7 +37,85 @@ ObligationInfo infoOf(const Compilation& c, const prover::Obligation& ob, size_t
   }
   i.bounded = ob.bounded;
   i.depth = ob.depth;
+  for (const auto& [component, range] : ob.participants) {
+    ParticipantView p;
+    p.component = component;
+    p.file = fileOf(c, range);
+    if (range.valid()) {
+      LineCol lc = c.sources.lineCol(range);
+      p.line = lc.line;
+      p.col = lc.col;
+    }
+    i.participants.push_back(std::move(p));
+  }
   return i;
+}
+
+// `name` occurs in `text` as a whole name (not inside a longer name or after a dot).
+bool mentionsName(const std::string& text, const std::string& name) {
+  auto part = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.'; };
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    bool before = at == 0 || !part(text[at - 1]);
+    size_t end = at + name.size();
+    bool after = end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
+    if (before && after) return true;
+  }
+  return false;
+}
+
+// A refuted step of a composition: which component's part of the step broke it. The last state
+// of the counterexample against the one before tells what changed; a component is to blame when
+// a variable it changed (named "C.x" or "C[i].x") is read by a failed condition. With one such
+// component the result points at its transition; the note names every component taking part.
+void blameParticipant(ObligationResult& r) {
+  if (!r.counterexample || r.info.participants.size() < 2) return;
+  CounterexampleView& cx = *r.counterexample;
+  const CexStepView* last = nullptr;
+  const CexStepView* before = nullptr;
+  for (const CexStepView& s : cx.steps)
+    if (s.kind == "state" && s.label.find("abstract") == std::string::npos) before = last, last = &s;
+  std::vector<std::string> changed;
+  if (last)
+    for (const NamedValueView& v : last->values) {
+      bool same = false;
+      if (before)
+        for (const NamedValueView& w : before->values) same = same || (w.name == v.name && w.value == v.value);
+      if (!same) changed.push_back(v.name);
+    }
+  std::vector<size_t> blamed;
+  std::string read;
+  for (size_t k = 0; k < r.info.participants.size(); ++k) {
+    const std::string& comp = r.info.participants[k].component;
+    for (const std::string& v : changed) {
+      if (v.rfind(comp + ".", 0) != 0 && v.rfind(comp + "[", 0) != 0) continue;
+      bool isRead = false;
+      for (const FailedView& f : cx.failed) isRead = isRead || mentionsName(f.text, v);
+      if (!isRead) continue;
+      if (blamed.empty() || blamed.back() != k) blamed.push_back(k);
+      if (blamed.size() == 1 && read.empty()) read = v;
+    }
+  }
+  std::string who;
+  for (size_t k = 0; k < r.info.participants.size(); ++k) {
+    const ParticipantView& p = r.info.participants[k];
+    who += std::string(k == 0 ? "" : k + 1 == r.info.participants.size() ? " and " : ", ") + p.component + " (line " +
+           std::to_string(p.line) + ")";
+  }
+  std::string note = "This step synchronises " + who;
+  if (blamed.size() == 1) {
+    const ParticipantView& p = r.info.participants[blamed.front()];
+    note += "; the failed condition reads " + read + ", which " + p.component + "'s transition changed";
+    r.info.file = p.file;
+    r.info.line = p.line;
+    r.info.col = p.col;
+  } else if (blamed.size() > 1) {
+    std::string names;
+    for (size_t k = 0; k < blamed.size(); ++k)
+      names += std::string(k == 0 ? "" : k + 1 == blamed.size() ? " and " : ", ") +
+               r.info.participants[blamed[k]].component;
+    note += "; the failed condition reads what " + names + " changed";
+  }
+  cx.note += (cx.note.empty() ? "" : ". ") + note + ".";
 }
 
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
@@ -152,6 +231,7 @@ struct ProveSession::Impl {
            : matchFails(*r.counterexample)         ? " and the relation, and " + ob.subject.substr(ob.subject.rfind(' ') + 1) +
                                                  " cannot match the last step"
                                                    : " and the relation, and the last step breaks the relation");
+    if (r.status == prover::Status::Refuted) blameParticipant(out);
     {
       std::lock_guard<std::mutex> g(mutex);
       count(summary, out);
@@ -379,6 +459,18 @@ ProveRun proveFile(const std::string& path, const ProveOptions& opts, ProveSessi
   return run;
 }
 
+// ,"participants":[...] for a step of a composition, nothing otherwise.
+static std::string participantsJson(const ObligationInfo& info) {
+  if (info.participants.empty()) return {};
+  std::string out = ",\"participants\":[";
+  for (size_t k = 0; k < info.participants.size(); ++k) {
+    const ParticipantView& p = info.participants[k];
+    out += std::string(k ? "," : "") + "{\"component\":" + jsonStr(p.component) + ",\"line\":" +
+           std::to_string(p.line) + ",\"col\":" + std::to_string(p.col) + "}";
+  }
+  return out + "]";
+}
+
 std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const ProveSummary& s) {
   std::string out = "{\"obligations\":[";
   for (size_t i = 0; i < rs.size(); ++i) {
@@ -389,7 +481,7 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
     out += "{\"id\":" + jsonStr(r.info.id) + ",\"kind\":" + jsonStr(r.info.kind) +
            ",\"automaton\":" + jsonStr(r.info.automaton) + ",\"transition\":" + jsonStr(r.info.transition) +
            ",\"line\":" + std::to_string(r.info.line) + ",\"col\":" + std::to_string(r.info.col) +
-           ",\"status\":" + jsonStr(r.status) + ",\"time_ms\":" + t + ",\"cached\":" + (r.cached ? "true" : "false") +
+           participantsJson(r.info) + ",\"status\":" + jsonStr(r.status) + ",\"time_ms\":" + t + ",\"cached\":" + (r.cached ? "true" : "false") +
            ",\"counterexample\":";
     if (!r.counterexample) {
       out += "null}";

@@ -142,6 +142,9 @@ struct Obligation {
   std::string transition;  // transition label, or "" for start conditions
   std::string description; // one line for humans
   SourceRange range;       // where to point in the spec
+  // A step of a composition: the components taking part and where each one's transition is
+  // (range is the first one's). Empty for a step of one automaton.
+  std::vector<std::pair<std::string, SourceRange>> participants;
   bool inductive = false;  // a failure is a counterexample to induction (pre-state may be unreachable)
   bool bounded = false;    // bounded model checking: proved means "no violation within `depth` steps"
   // An existence claim: the query's assumptions can be met (its goal is

@@ -50,6 +50,7 @@ struct FlatTransition {
   SourceRange range;         // the transition's header in the source
   std::string label;         // e.g. "output receive" or "send: S.send + C1.send"
   std::vector<std::string> components;  // participating components (for sequence charts)
+  std::vector<SourceRange> componentRanges;  // per component: its transition's header (or its action's declaration)
 };
 
 struct FlatAutomaton;

@@ -31,6 +31,12 @@ struct ProveOptions {
   std::string smt2Dir;         // non-empty: write every query as <dir>/<id>.smt2
 };
 
+struct ParticipantView {
+  std::string component;  // "R", "C1": a component of the composition taking part in the step
+  std::string file;
+  unsigned line = 0, col = 0;  // its transition
+};
+
 struct ObligationInfo {
   size_t index = 0;
   std::string id;
@@ -44,6 +50,10 @@ struct ObligationInfo {
   unsigned line = 0, col = 0;
   bool bounded = false;    // bounded model checking: "proved" means no violation within `depth` steps
   unsigned depth = 0;
+  // A step of a composition: every component taking part. When a counterexample's failed
+  // condition reads what exactly one of them changed, the result's line/col point at that
+  // component's transition (the obligation's own are the first component's).
+  std::vector<ParticipantView> participants;
 };
 
 struct NamedValueView {
