@@ -553,6 +553,12 @@ void CounterexampleView::selectColumn(int column) {
   table_->selectColumn(column);
   chart_->setSelectedColumn(column);
   const TraceStep& s = model_->steps()[static_cast<size_t>(column)];
+  // the failing step of a composition: the engine knows which component's transition broke it
+  if (shown_ && !shown_->info.participants.empty() && column == model_->columnCount() - 1 && shown_->info.line &&
+      s.actionName.toStdString() == shown_->info.transition) {
+    Q_EMIT jumpRequested(static_cast<int>(shown_->info.line), static_cast<int>(shown_->info.col));
+    return;
+  }
   const auto it = ctx_.actions.find(s.actionName.toStdString());
   if (it != ctx_.actions.end() && it->second.line)
     Q_EMIT jumpRequested(static_cast<int>(it->second.line), static_cast<int>(it->second.col));

@@ -468,6 +468,17 @@ class GuiTest : public QObject {
     CounterexampleView* cex = w.counterexampleView();
     QVERIFY(cex->hasCounterexample());
     QVERIFY(cex->traceModel()->columnCount() >= 1);
+    if (path.endsWith(QLatin1String("abp_ignores_bit.ioa"))) {
+      // A step the channel and the receiver take together: its post-state leads to the
+      // receiver's transition, whose change the failed invariant reads, not to the channel's.
+      QVERIFY(w.proofsPanel()->select(QStringLiteral("invariant-step:ABP:Waiting:frame_rx")));
+      QVERIFY(cex->hasCounterexample());
+      d->editor()->setCursorPosition(0, 0);
+      cex->selectColumn(cex->traceModel()->columnCount() - 1);
+      int line = 0, index = 0;
+      d->editor()->getCursorPosition(&line, &index);
+      QVERIFY2(d->editor()->text(line).contains(QStringLiteral("input frame_rx(f)")), qPrintable(d->editor()->text(line)));
+    }
   }
 
   // A composition's trace becomes a sequence chart with the components as lifelines.
