@@ -1163,7 +1163,8 @@ struct SymExec::Frame {
     const FunctionDecl* def = nullptr;
     if (!ctor->hasBody(def) && !ctor->isDefaulted()) unsupported("constructor without a body", loc);
     std::vector<SymVal> argv;
-    for (const Expr* a : args) argv.push_back(argValue(a, ctor->getParamDecl(static_cast<unsigned>(&a - &args[0]))));
+    if (args.size() > ctor->getNumParams()) unsupported("constructor call with more arguments than parameters", loc);
+    for (size_t k = 0; k < args.size(); ++k) argv.push_back(argValue(args[k], ctor->getParamDecl(static_cast<unsigned>(k))));
     inlineCall(def ? def : ctor, argv, self, loc);
   }
 

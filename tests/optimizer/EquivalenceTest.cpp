@@ -196,3 +196,20 @@ H c(uint16_t x, uint16_t y) { return H{x, y}; }
   auto same = check(code, "a", "c");
   EXPECT_EQ(same.status, EquivalenceResult::Proved) << same.message;
 }
+
+// A constructor with parameters runs with each argument bound to its own parameter (the
+// arguments used to be matched to parameters by a wrong index: a crash on a layer whose
+// handler built a value through such a constructor).
+TEST(Equivalence, ConstructorArgumentsBindTheirOwnParameters) {
+  const char* code = R"(
+struct P { uint32_t a, b; P(uint32_t x, uint32_t y) : a(x), b(y + 1) {} };
+uint32_t f(uint32_t x, uint32_t y) { P p(x, y); return p.b - p.a; }
+uint32_t g(uint32_t x, uint32_t y) { return y + 1 - x; }
+uint32_t h(uint32_t x, uint32_t y) { P p(y, x); return p.b - p.a; }
+)";
+  auto same = check(code, "f", "g");
+  EXPECT_EQ(same.status, EquivalenceResult::Proved) << same.message;
+  auto swapped = check(code, "f", "h");
+  ASSERT_EQ(swapped.status, EquivalenceResult::Refuted) << swapped.message;
+  EXPECT_NE(inputOf(swapped, "x"), inputOf(swapped, "y"));
+}
