@@ -38,6 +38,7 @@ struct Layer {
   const FunctionDecl* fastUp = nullptr;
   std::string dnq, upq;    // the state fields its dn_out and up_out take messages from
   std::string popHeader;   // "pop_Seqno_Header"
+  bool upKeepsHeader = false;  // its up handler passes the message up as received (no header popped)
 };
 
 const CXXRecordDecl* findRecord(DeclContext* dc, const std::string& name) {
@@ -74,6 +75,8 @@ std::string stateField(const Expr* e) {
   if (!s || !s->isImplicitAccess() || s->getMemberDecl()->getNameAsString() != "s") return {};
   return q->getMemberDecl()->getNameAsString();
 }
+
+const Expr* bare(const Expr* e);
 
 // The queue a fire_<out> method pops: the field of `rt::seq_pop_front(s.q)`.
 std::string poppedQueue(const Stmt* st) {
@@ -331,12 +334,20 @@ class Collapser {
       if (f.path == path) return f.text;
     throw Failure{"'" + path + "' is not among the generated sources"};
   }
-  size_t offset(SourceLocation loc) const { return sm_.getFileOffset(sm_.getSpellingLoc(loc)); }
-  size_t endOffset(SourceLocation loc) const {
-    SourceLocation sp = sm_.getSpellingLoc(loc);
-    return sm_.getFileOffset(sp) + Lexer::MeasureTokenLength(sp, sm_, ast_.getLangOpts());
+  // Offsets in the text as written: a token a macro produced stands for the whole macro use
+  // (`INT64_C(0)`), a macro argument for its own spelling.
+  SourceLocation fileBegin(SourceLocation loc) const { return sm_.getFileLoc(loc); }
+  SourceLocation fileEnd(SourceLocation loc) const {
+    while (loc.isMacroID())
+      loc = sm_.isMacroArgExpansion(loc) ? sm_.getImmediateSpellingLoc(loc) : sm_.getImmediateExpansionRange(loc).getEnd();
+    return loc;
   }
-  StringRef bufferOf(SourceLocation loc) const { return sm_.getBufferData(sm_.getFileID(sm_.getSpellingLoc(loc))); }
+  size_t offset(SourceLocation loc) const { return sm_.getFileOffset(fileBegin(loc)); }
+  size_t endOffset(SourceLocation loc) const {
+    SourceLocation f = fileEnd(loc);
+    return sm_.getFileOffset(f) + Lexer::MeasureTokenLength(f, sm_, ast_.getLangOpts());
+  }
+  StringRef bufferOf(SourceLocation loc) const { return sm_.getBufferData(sm_.getFileID(fileBegin(loc))); }
 
   Layer layerOf(const std::string& member, const CXXRecordDecl* rd) {
     Layer l;
@@ -366,6 +377,32 @@ class Collapser {
         if (const CXXRecordDecl* h = td->getUnderlyingType()->getAsCXXRecordDecl())
           l.popHeader = "pop_" + h->getNameAsString();
     if (l.popHeader.empty()) throw Failure{where(rd->getLocation()) + ": layer " + name + " declares no Header"};
+    // what the up handler passes up: its message with its header popped, or the message as it came
+    int pops = 0, same = 0;
+    const Expr* other = nullptr;
+    const ParmVarDecl* upParam = l.inUp->getParamDecl(0);
+    std::function<void(const Stmt*)> passed = [&](const Stmt* st) {
+      if (!st) return;
+      if (const auto* mc = dyn_cast<CXXMemberCallExpr>(st); mc && mc->getMethodDecl() &&
+                                                           mc->getMethodDecl()->getNameAsString() == "push_back" &&
+                                                           mc->getNumArgs() == 1 &&
+                                                           stateField(mc->getImplicitObjectArgument()) == l.upq) {
+        const Expr* a = bare(mc->getArg(0));
+        const auto* call = dyn_cast<CallExpr>(a);
+        const auto* ref = dyn_cast<DeclRefExpr>(call && call->getNumArgs() == 1 ? bare(call->getArg(0)) : a);
+        bool isParam = ref && ref->getDecl() == upParam;
+        if (call && isParam && call->getDirectCallee() && call->getDirectCallee()->getNameAsString() == l.popHeader) ++pops;
+        else if (!call && isParam) ++same;
+        else if (!other) other = mc;
+      }
+      for (const Stmt* c : st->children()) passed(c);
+    };
+    passed(l.inUp->getBody());
+    if (other || (pops && same))
+      throw Failure{where(other ? other->getBeginLoc() : l.inUp->getLocation()) + ": layer " + name +
+                    " passes up something other than the message it received, with or without its header; the "
+                    "common-case predicate cannot tell which message the layers above see"};
+    l.upKeepsHeader = same > 0;
     if (refersTo(l.fastDn->getBody(), l.fastDn->getParamDecl(0)) && member != "l0")
       throw Failure{where(l.fastDn->getLocation()) + ": the dn fastpath of " + name +
                     " reads the message; below the top layer only state conditions can be composed"};
@@ -393,6 +430,11 @@ class Collapser {
   // guard of its own: the message reaches the top (every clause holds), or it stops at layer i
   // (the clauses up to i hold, the layers below pass it up, layer i does not). Their union
   // covers ccp_up; one query per case is far smaller than one for all.
+  // The message layer l passes up when it passes `msg` up (see Layer::upKeepsHeader).
+  static std::string passedUp(const Layer& l, const std::string& msg) {
+    return l.upKeepsHeader ? msg : l.popHeader + "(" + msg + ")";
+  }
+
   std::string guardUp(const std::string& cls) {
     int n = static_cast<int>(layers_.size());
     std::vector<std::string> clauses(static_cast<size_t>(n)), pass(static_cast<size_t>(n)), pops(static_cast<size_t>(n));
@@ -402,7 +444,7 @@ class Collapser {
       if (i > 0) {
         pass[static_cast<size_t>(i)] = passUp(i, msg);
         std::string next = "u" + std::to_string(i - 1);
-        pops[static_cast<size_t>(i)] = "  const rt::Msg " + next + " = " + layers_[static_cast<size_t>(i)].popHeader + "(" + msg + ");\n";
+        pops[static_cast<size_t>(i)] = "  const rt::Msg " + next + " = " + passedUp(layers_[static_cast<size_t>(i)], msg) + ";\n";
         msg = next;
       }
     }
@@ -862,7 +904,8 @@ class Collapser {
           views[static_cast<size_t>(d)] = View{&f, d};
           v = &views[static_cast<size_t>(d)];
           // each layer in the chain must be the one whose header sits at this depth
-          if (layers_[static_cast<size_t>(i)].popHeader != "pop_" + viewHeader(*v)) return {};
+          if (layers_[static_cast<size_t>(i)].upKeepsHeader || layers_[static_cast<size_t>(i)].popHeader != "pop_" + viewHeader(*v))
+            return {};
           const Expr* clause = upClauseExpr(i);
           if (!clause) return {};
           Ctx c{i, false, layers_[static_cast<size_t>(i)].fastUp->getParamDecl(0), msg, {}, {}};
@@ -880,7 +923,7 @@ class Collapser {
             msg = "u" + std::to_string(i - 1);
           } else if (d + 1 > depth) {
             std::string next = "u" + std::to_string(i - 1);
-            g += "  const rt::Msg " + next + " = " + layers_[static_cast<size_t>(i)].popHeader + "(" + msg + ");\n";
+            g += "  const rt::Msg " + next + " = " + passedUp(layers_[static_cast<size_t>(i)], msg) + ";\n";
             msg = next;
           }
         }
@@ -1017,7 +1060,7 @@ class Collapser {
         }
         std::string arg = render(mc->getArg(0), c);
         // passed up as the predicate passed it: the layer's own header popped off the checked message
-        bool checked = !goesDown && !c.known.empty() && arg == l.popHeader + "(" + c.msg + ")";
+        bool checked = !goesDown && !c.known.empty() && arg == passedUp(l, c.msg);
         std::string next = handler(goesDown ? c.layer + 1 : c.layer - 1, goesDown, var, checked);
         std::string text = "{\n  const rt::Msg " + var + " = " + arg + ";\n" + next + "\n}";
         size_t e = endOffset(mc->getEndLoc());

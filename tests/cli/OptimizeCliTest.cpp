@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "TestUtil.h"
@@ -95,6 +96,29 @@ TEST(OptimizeCli, ExitCodesAndErrors) {
   CommandResult broken = ioawb("optimize " + (d / "broken.ioa") + " --stack S");
   EXPECT_EQ(broken.status, 2);
   EXPECT_NE(broken.output.find("broken.ioa:2:"), std::string::npos) << broken.output;
+}
+
+// A layer that passes messages up as they came (no header popped) and whose pass-up condition
+// ends in a macro (INT64_C(0)): the guard hands the message itself to the layer above, and the
+// collapsed code compiles, also with --no-prove (which checks that it does).
+TEST(OptimizeCli, PassThroughLayerAndAMacroInAPassUpCondition) {
+  TempDir d("cli-passthrough");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/passthrough_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --timeout 60000 --out " + d.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved"), std::string::npos) << r.output;
+  std::ifstream in(d / "passthrough_layer_Two.cpp");
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string src = text.str();
+  size_t at = src.find("bool Two::ccp_up(const rt::Msg& m) const {");
+  ASSERT_NE(at, std::string::npos);
+  const std::string guard = src.substr(at, src.find("\n}\n", at) - at);
+  EXPECT_NE(guard.find("const rt::Msg u0 = m;"), std::string::npos) << guard;
+  EXPECT_EQ(guard.find("pop_Filter_Header"), std::string::npos) << guard;
+  EXPECT_NE(guard.find("> INT64_C(0)))) return true;"), std::string::npos) << guard;
+  CommandResult noProve = ioawb("optimize " + spec + " --no-prove --out " + d.path());
+  EXPECT_EQ(noProve.status, 0) << noProve.output;
 }
 
 }  // namespace
