@@ -38,11 +38,6 @@ add_executable(@STACK@_demo demo/main.cpp)
 target_link_libraries(@STACK@_demo PRIVATE @STACK@_layered)
 target_compile_options(@STACK@_demo PRIVATE ${IOA_WARNINGS})
 
-# The optimizer's collapsed stack (`ioawb export --optimized`) goes into
-# optimized/ with its own CMakeLists.txt, built beside the layered one.
-if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/optimized/CMakeLists.txt)
-  add_subdirectory(optimized)
-endif()
 
 enable_testing()
 find_package(GTest QUIET)
@@ -267,8 +262,14 @@ needs (`gen/runtime/ioa/rt`, header-only), a demo and tests.
     cmake -S . -B build && cmake --build build && (cd build && ctest)
     ./build/@STACK@_demo --sim --messages 1000 --loss 20
 
-Wire format: see `gen/runtime/ioa/rt/wire.h`. The optimizer's collapsed
-variant of the stack goes into `optimized/` (built when it has a CMakeLists.txt).
+Wire format: see `gen/runtime/ioa/rt/wire.h`.
+
+`ioawb export --optimized` writes the same project with the optimizer's
+collapsed stack in `gen/` (same class, same API, same tests) and its proof
+report in `OPTIMIZATION.json`. The collapsed stack sends a compact header for
+the common case (`compact_frames`, on by default) and accepts both forms; a
+layered stack accepts only the full form, so set `compact_frames = false` on
+a collapsed endpoint that talks to a layered one.
 )ioa";
 
 }  // namespace

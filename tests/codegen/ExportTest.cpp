@@ -83,7 +83,21 @@ TEST(Export, TheOptimizedStackBuildsAndPassesTheSameTests) {
   GTEST_SKIP() << "this build has no optimizer (IOAWB_BUILD_OPTIMIZER=OFF)";
 #endif
   if (test::run("cmake --version").status != 0) GTEST_SKIP() << "no cmake";
-  exportBuildAndRun("export-opt", " --optimized --timeout 5000", {0, 3});
+  exportBuildAndRun("export-opt", " --optimized --timeout 5000 --allow-unproved", {0, 3});
+}
+
+// An unproved bypass is not exported unless asked for: with every obligation unknown (1 ms),
+// export --optimized writes nothing and exits 3.
+TEST(Export, AnUnprovedBypassIsNotExportedUnlessAskedFor) {
+#ifndef IOAWB_HAVE_OPTIMIZER
+  GTEST_SKIP() << "this build has no optimizer (IOAWB_BUILD_OPTIMIZER=OFF)";
+#endif
+  TempDir dir("unproved");
+  auto e = test::run(ioawb() + " export " + test::samplesDir() + "/stacks/reliable.ioa --optimized --timeout 1 --out " +
+                     (dir / "proj"));
+  EXPECT_EQ(e.status, 3) << e.output;
+  EXPECT_NE(e.output.find("nothing exported"), std::string::npos) << e.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "proj/CMakeLists.txt"));
 }
 
 }  // namespace
