@@ -61,7 +61,7 @@ ClassCode emitStack(Shared& sh, const Stack& st, const std::string& cls, const s
   h += "  bool peek(int i, rt::Dir d, rt::Event& ev) const;\n  void fire(int i, const rt::Event& ev);\n";
   h += "  bool room_next(int i, const rt::Event& ev) const;\n  void pass(int from, const rt::Event& ev);\n";
   h += "  void settle(int i);\n  void after();\n  void trace_step(const char* name, const rt::Msg& m);\n";
-  h += "  uint32_t blocked_ = 0;\n  uint32_t tick_next_ = 0;\n  rt::TraceOut* trace_ = nullptr;\n};\n";
+  h += "  uint32_t blocked_ = 0;\n  [[maybe_unused]] uint32_t tick_next_ = 0;  // unused by a stack without internal actions\n  rt::TraceOut* trace_ = nullptr;\n};\n";
 
   auto sw = [&](const std::string& head, const std::string& each, const std::string& tail) {
     std::string s = head + "  switch (i) {\n";
