@@ -171,7 +171,7 @@ const SortNode& hdrElemNode() {
   static const SortNode n = [] {
     SortNode x;
     x.kind = SortKind::Union;
-    x.name = "Hdr";
+    x.name = "$Hdr";  // '$' starts no name of the dialect: a user's type may be called Hdr
     return x;
   }();
   return n;
@@ -260,7 +260,7 @@ std::string ContextCache::smtName(Sort s) {
     }
     case SortKind::Msg: return "Msg";
     case SortKind::Union:
-      if (isHdrElem(s)) return "Hdr";
+      if (isHdrElem(s)) return "$Hdr";
       return cat_.nameOf(s);
     case SortKind::Enum:
     case SortKind::Tuple:

@@ -196,6 +196,58 @@ TEST(Samples, EveryBugTwinIsRefutedWithATrace) {
 }
 
 
+// A header type the user calls Hdr (a union) is not the prover's own sort of header-stack
+// elements: the obligations are decided (they were Z3 sort errors), and reading a variant the
+// header may not hold is refuted.
+TEST(Engine, AUnionHeaderNamedHdrIsItsOwnSort) {
+  const std::string spec = R"(type Hdr = union of data: UInt32, ack: UInt32
+layer U
+  header Hdr
+  signature
+    input  dn(m: Msg), up(m: Msg)
+    output dn_out(m: Msg), up_out(m: Msg)
+  states
+    dnq: Seq[Msg] := {},
+    upq: Seq[Msg] := {},
+    n: UInt32 := 0
+  transitions
+    input dn(m)
+      eff dnq := dnq |- push(m, Hdr.data(n));
+          n := n + 1
+    output dn_out(m)
+      pre dnq ~= {} /\ m = head(dnq)
+      eff dnq := tail(dnq)
+    input up(m)
+      eff if hashdr(m) /\ hdr(m) is data then upq := upq |- pop(m) fi
+    output up_out(m)
+      pre upq ~= {} /\ m = head(upq)
+      eff upq := tail(upq)
+  fastpath dn: dnq = {}
+  fastpath up: upq = {} /\ hashdr(m) /\ hdr(m) is data
+
+stack S = U
+)";
+  fs::path d = tempDir("union-hdr");
+  std::ofstream(d / "ok.ioa") << spec;
+  std::string bad = spec;
+  bad.replace(bad.find("hashdr(m) /\\ hdr(m) is data\n\nstack"), std::string("hashdr(m) /\\ hdr(m) is data").size(),
+              "hdr(m).data = 0");
+  std::ofstream(d / "bad.ioa") << bad;
+  ProveOptions o;
+  o.useCache = false;
+  ProveRun ok = engine::proveFile((d / "ok.ioa").string(), o);
+  ASSERT_TRUE(ok.error.empty()) << ok.error;
+  ASSERT_FALSE(ok.results.empty());
+  for (const ObligationResult& r : ok.results) EXPECT_EQ(r.status, "proved") << r.info.id << ": " << r.reason;
+  ProveRun no = engine::proveFile((d / "bad.ioa").string(), o);
+  ASSERT_TRUE(no.error.empty()) << no.error;
+  std::map<std::string, std::string> st;
+  for (const ObligationResult& r : no.results) st[r.info.id] = r.status + " " + r.reason;
+  EXPECT_EQ(st["well-defined:U:fastpath up"].substr(0, 7), "refuted") << st["well-defined:U:fastpath up"];
+  EXPECT_EQ(st["well-defined:U:fastpath dn"].substr(0, 6), "proved") << st["well-defined:U:fastpath dn"];
+  fs::remove_all(d);
+}
+
 // A step of a composition (the channel's receive synchronised with the receiver's frame_rx) is
 // reported with both components' transitions; when the failed condition reads what only one of
 // them changed, the result points at that one, not at the first (the generic channel's).
