@@ -1,4 +1,5 @@
 // Sorts in Z3: names, datatypes, default values.
+#include <algorithm>
 #include <functional>
 
 #include "Encoder.h"
@@ -171,7 +172,7 @@ const SortNode& hdrElemNode() {
   static const SortNode n = [] {
     SortNode x;
     x.kind = SortKind::Union;
-    x.name = "$Hdr";  // '$' starts no name of the dialect: a user's type may be called Hdr
+    x.name = "Hdr";
     return x;
   }();
   return n;
@@ -236,6 +237,17 @@ z3::expr ContextCache::finiteValue(Sort s, int64_t i) {
   }
 }
 
+namespace {
+// A sort the user declared, under a name none of the prover's own sorts has (sorts are shared
+// by name): a type called Hdr (the header-stack elements) or BV32 (UInt32) gets a '$' ('$'
+// ends no name of the dialect).
+std::string userSortName(const std::string& n) {
+  bool bv = n.size() > 2 && n.compare(0, 2, "BV") == 0 &&
+            std::all_of(n.begin() + 2, n.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return n == "Hdr" || n == "Msg" || n == "Bool" || n == "Int" || bv ? n + "$" : n;
+}
+}  // namespace
+
 std::string ContextCache::smtName(Sort s) {
   switch (s->kind) {
     case SortKind::Bool: return "Bool";
@@ -260,12 +272,12 @@ std::string ContextCache::smtName(Sort s) {
     }
     case SortKind::Msg: return "Msg";
     case SortKind::Union:
-      if (isHdrElem(s)) return "$Hdr";
-      return cat_.nameOf(s);
+      if (isHdrElem(s)) return "Hdr";
+      return userSortName(cat_.nameOf(s));
     case SortKind::Enum:
     case SortKind::Tuple:
     case SortKind::Uninterp:
-    case SortKind::Param: return cat_.nameOf(s);
+    case SortKind::Param: return userSortName(cat_.nameOf(s));
     case SortKind::Error: break;
   }
   throw Unsupported("a term of erroneous sort reached the prover");
