@@ -38,7 +38,6 @@ add_executable(@STACK@_demo demo/main.cpp)
 target_link_libraries(@STACK@_demo PRIVATE @STACK@_layered)
 target_compile_options(@STACK@_demo PRIVATE ${IOA_WARNINGS})
 
-
 enable_testing()
 find_package(GTest QUIET)
 if(NOT GTest_FOUND AND IOA_FETCH_GTEST)
@@ -278,17 +277,12 @@ ExportResult exportProject(const Compilation& c, const GenOptions& opts0) {
   ExportResult r;
   GenOptions opts = opts0;
   if (opts.stack.empty() && c.model && c.ok()) {
-    // no stack named: the spec's only one
-    const auto& stacks = c.model->stacks;
-    if (stacks.size() != 1) {
-      std::string list;
-      for (const auto& s : stacks) list += (list.empty() ? "" : ", ") + s.name;
-      r.errors.push_back(stacks.empty() ? "error: the spec declares no stack to export"
-                                        : "error: the spec declares " + std::to_string(stacks.size()) + " stacks (" +
-                                              list + "): choose one with --stack");
+    std::string error;
+    opts.stack = onlyStack(c, error);
+    if (opts.stack.empty()) {
+      r.errors.push_back("error: " + error);
       return r;
     }
-    opts.stack = stacks.front().name;
   }
   opts.withHarness = false;
   opts.withRuntime = true;

@@ -145,6 +145,18 @@ std::string stemOf(const std::string& path) {
 
 }  // namespace
 
+std::string onlyStack(const Compilation& c, std::string& error) {
+  const std::vector<Stack> none;
+  const std::vector<Stack>& stacks = c.model ? c.model->stacks : none;
+  if (stacks.size() == 1) return stacks.front().name;
+  std::string list;
+  for (const Stack& s : stacks) list += (list.empty() ? "" : ", ") + s.name;
+  error = stacks.empty() ? "the spec declares no stack"
+                         : "the spec declares " + std::to_string(stacks.size()) + " stacks (" + list +
+                               "): choose one with --stack";
+  return {};
+}
+
 GenResult generate(const Compilation& c, const GenOptions& opts) {
   GenResult r;
   if (!c.model || !c.ok()) {

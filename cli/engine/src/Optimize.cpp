@@ -146,20 +146,11 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
   codegen::GenOptions g = opts;
   g.withHarness = false;
   r.gen = generate(g);
-  if (g.stack.empty() && r.gen.ok()) {
-    // no stack named: the spec's only one
-    std::vector<std::string> names;
-    for (const codegen::GeneratedUnit& u : r.gen.units)
-      if (u.kind == codegen::GeneratedUnit::Kind::Stack) names.push_back(u.automaton);
-    if (names.size() != 1) {
-      std::string list;
-      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-      r.error = names.empty() ? "the spec declares no stack"
-                              : "the spec declares " + std::to_string(names.size()) + " stacks (" + list +
-                                    "): choose one with --stack";
-      return r;
-    }
-    g.stack = names.front();
+  if (g.stack.empty() && r.gen.compilation && r.gen.compilation->ok()) {
+    // No stack named: the spec's only one, generated alone (generating every automaton first
+    // may fail on one the stack does not use, a generic automaton without --bind).
+    g.stack = codegen::onlyStack(*r.gen.compilation, r.error);
+    if (g.stack.empty()) return r;
     r.gen = generate(g);
   }
 #ifdef IOAWB_HAVE_OPTIMIZER

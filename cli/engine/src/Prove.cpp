@@ -95,13 +95,17 @@ void blameParticipant(ObligationResult& r) {
       if (blamed.size() == 1 && read.empty()) read = v;
     }
   }
-  std::string who;
-  for (size_t k = 0; k < r.info.participants.size(); ++k) {
-    const ParticipantView& p = r.info.participants[k];
-    who += std::string(k == 0 ? "" : k + 1 == r.info.participants.size() ? " and " : ", ") + p.component + " (line " +
-           std::to_string(p.line) + ")";
-  }
-  std::string note = "This step synchronises " + who;
+  // "A, B and C"
+  auto listed = [](const std::vector<std::string>& xs) {
+    std::string l;
+    for (size_t k = 0; k < xs.size(); ++k) l += std::string(k == 0 ? "" : k + 1 == xs.size() ? " and " : ", ") + xs[k];
+    return l;
+  };
+  std::vector<std::string> who, culprits;
+  for (const ParticipantView& p : r.info.participants)
+    who.push_back(p.component + " (line " + std::to_string(p.line) + ")");
+  for (size_t k : blamed) culprits.push_back(r.info.participants[k].component);
+  std::string note = "This step synchronises " + listed(who);
   if (blamed.size() == 1) {
     const ParticipantView& p = r.info.participants[blamed.front()];
     note += "; the failed condition reads " + read + ", which " + p.component + "'s transition changed";
@@ -109,11 +113,7 @@ void blameParticipant(ObligationResult& r) {
     r.info.line = p.line;
     r.info.col = p.col;
   } else if (blamed.size() > 1) {
-    std::string names;
-    for (size_t k = 0; k < blamed.size(); ++k)
-      names += std::string(k == 0 ? "" : k + 1 == blamed.size() ? " and " : ", ") +
-               r.info.participants[blamed[k]].component;
-    note += "; the failed condition reads what " + names + " changed";
+    note += "; the failed condition reads what " + listed(culprits) + " changed";
   }
   cx.note += (cx.note.empty() ? "" : ". ") + note + ".";
 }

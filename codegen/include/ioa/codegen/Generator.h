@@ -62,6 +62,10 @@ struct GenResult {
 // Generates sources for a checked compilation (which must have no errors).
 GenResult generate(const Compilation& c, const GenOptions& opts);
 
+// The stack a command works on when none is named: the spec's only one. Empty, with `error`
+// set, when the spec declares none or several (the error lists them).
+std::string onlyStack(const Compilation& c, std::string& error);
+
 // The runtime headers shipped with generated code: path (e.g. "runtime/ioa/rt/core.h") -> text.
 const std::vector<GeneratedFile>& runtimeFiles();
 
