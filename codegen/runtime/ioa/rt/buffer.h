@@ -300,7 +300,7 @@ class Msg {
   // to write them (see the class comment).
   uint8_t* push_front(uint32_t k) {
     bool alone = sole_owner();
-    if (!writable_front(k, own_refs())) move_headers(k), alone = true;
+    if (!writable_front(k)) move_headers(k), alone = true;
     return claim_front(k, alone);
   }
   // push(m, h) as a new value: `m` with `k` more header bytes in front, `where`
@@ -308,7 +308,7 @@ class Msg {
   // in front of m's header stack (m holds the buffer alone, or its header
   // stack starts at the lowest byte written there).
   static Msg pushed(const Msg& m, uint32_t k, uint8_t*& where) {
-    bool inPlace = m.writable_front(k, m.own_refs());
+    bool inPlace = m.writable_front(k);
     bool alone = m.sole_owner();
     Msg r(m);
     if (!inPlace) r.move_headers(k), alone = true;
@@ -390,10 +390,8 @@ class Msg {
     hbegin_ = hend_ = pbegin_ = pend_ = 0;
   }
   uint32_t own_refs() const { return hb_ == pb_ ? 2 : 1; }
-  bool writable_front(uint32_t k, uint32_t mine) const {
-    return hb_ && hbegin_ >= k && (hb_->refs == mine || hbegin_ == hb_->claim);
-  }
   bool sole_owner() const { return hb_ && hb_->refs == own_refs(); }
+  bool writable_front(uint32_t k) const { return hb_ && hbegin_ >= k && (sole_owner() || hbegin_ == hb_->claim); }
   // `alone`: no value but this one (and the one it was pushed from) holds the buffer, so the
   // lowest byte any value starts at is the new front, even when bytes further in front were
   // written before (by values now gone): the claim moves back up. Without this, a buffer
