@@ -395,7 +395,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       z3::params vp(z);
       vp.set("timeout", leftMs());
       v.set(vp);
-      v.add(assume);
+      v.add(X.normalize(assume));  // 0.1 s instead of 6-12 s for the up path's
       z3::check_result vr = v.check();
       if (vr == z3::unsat) {
         res.status = EquivalenceResult::Unknown;
