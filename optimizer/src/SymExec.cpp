@@ -1888,13 +1888,66 @@ void SymExec::assume(const z3::expr& a, unsigned budgetMs) {
   feas_ = std::make_unique<z3::solver>(z_);
   fullRlimit_ = kFullRlimit;
   unknownStreak_ = 0;
-  feas_->add(a);
+  feas_->add(normalize(a));
   if (const char* f = std::getenv("IOAWB_OPT_DUMP_ASSUME")) {
     if (FILE* out = std::fopen(f, "w")) {
       std::fputs(feas_->to_smt2().c_str(), out);
       std::fclose(out);
     }
   }
+}
+
+// The symbolic execution joins paths with ite over whole arrays (a message's header bytes
+// popped on one path and not on the other) and reads them through lambdas. Z3 beta-reduces
+// a read of a lambda, but not a read of an ite of lambdas, and the lambdas left make it treat
+// the query as quantified: the up path's branch conditions and precondition then took
+// seconds each or ran out of their count, in incremental mode most of all. With the reads
+// pushed into the ite and the lambdas reduced, the same queries take milliseconds.
+z3::expr SymExec::normSelect(const z3::expr& a, const z3::expr& i) {
+  auto key = std::make_pair(a.id(), i.id());
+  if (auto it = normSel_.find(key); it != normSel_.end()) return std::get<2>(it->second);
+  z3::expr r(z_);
+  if (a.is_app() && a.decl().decl_kind() == Z3_OP_ITE) {
+    r = z3::ite(a.arg(0), normSelect(a.arg(1), i), normSelect(a.arg(2), i));
+  } else if (a.is_lambda() && Z3_get_quantifier_num_bound(z_, a) == 1) {
+    z3::expr_vector to(z_);
+    to.push_back(i);
+    r = normalize(a.body().substitute(to));
+  } else {
+    r = z3::select(a, i);
+  }
+  normSel_.emplace(key, std::make_tuple(a, i, r));
+  return r;
+}
+
+z3::expr SymExec::normalize(const z3::expr& e) {
+  if (auto it = norm_.find(e.id()); it != norm_.end()) return it->second.second;
+  z3::expr r = e;
+  if (e.is_app() && e.num_args() > 0) {
+    z3::expr_vector args(z_);
+    bool changed = false;
+    for (unsigned k = 0; k < e.num_args(); ++k) {
+      z3::expr a = normalize(e.arg(k));
+      changed = changed || !z3::eq(a, e.arg(k));
+      args.push_back(a);
+    }
+    if (e.decl().decl_kind() == Z3_OP_SELECT && args.size() == 2) r = normSelect(args[0], args[1]);
+    else if (changed) r = e.decl()(args);
+  } else if (e.is_lambda()) {
+    z3::expr b = normalize(e.body());
+    if (!z3::eq(b, e.body())) {
+      unsigned n = Z3_get_quantifier_num_bound(z_, e);
+      std::vector<Z3_sort> sorts;
+      std::vector<Z3_symbol> names;
+      for (unsigned k = 0; k < n; ++k) {
+        sorts.push_back(Z3_get_quantifier_bound_sort(z_, e, k));
+        names.push_back(Z3_get_quantifier_bound_name(z_, e, k));
+      }
+      r = z3::expr(z_, Z3_mk_lambda(z_, n, sorts.data(), names.data(), b));
+    }
+  }
+  norm_.emplace(e.id(), std::make_pair(e, r));
+  return r;
 }
 
 // Pruning is only an optimisation (an undecided branch is explored), so its queries are
@@ -1913,7 +1966,7 @@ int SymExec::decide(const z3::expr& live, const z3::expr& c) {
     p.set("timeout", kPruningTimeoutMs);
     feas_->set(p);
     feas_->push();
-    feas_->add(live && e);
+    feas_->add(normalize(live && e));
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = feas_->check();
     feas_->pop();

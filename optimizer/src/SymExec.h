@@ -14,6 +14,7 @@
 #include <z3++.h>
 
 #include <map>
+#include <tuple>
 #include <memory>
 #include <optional>
 #include <string>
@@ -139,6 +140,10 @@ class SymExec {
   unsigned pruningQueries() const { return queries_; }
   double pruningMs() const { return pruningMs_; }
   unsigned pruningUnknown() const { return pruningUnknown_; }
+  // The same term with every read of an if-then-else of arrays taken into both branches and
+  // every read of a lambda beta-reduced: equivalent, over the same constants, and without the
+  // array-valued ite that left lambdas the solver could only treat as quantifiers.
+  z3::expr normalize(const z3::expr& e);
 
 
  private:
@@ -169,6 +174,11 @@ class SymExec {
     z3::expr lambda, n;
   };
   std::map<unsigned, Shifted> shifted_;
+  // normalize()'s results by Z3 AST id (and by array and index ids for reads), with the terms
+  // kept so an id is not reused while it is here
+  std::map<unsigned, std::pair<z3::expr, z3::expr>> norm_;
+  std::map<std::pair<unsigned, unsigned>, std::tuple<z3::expr, z3::expr, z3::expr>> normSel_;
+  z3::expr normSelect(const z3::expr& a, const z3::expr& i);
   std::map<unsigned, Masked> masked_;
 };
 
