@@ -1888,6 +1888,8 @@ void SymExec::assume(const z3::expr& a, unsigned budgetMs) {
   feas_ = std::make_unique<z3::solver>(z_);
   fullRlimit_ = kFullRlimit;
   unknownStreak_ = 0;
+  models_.clear();
+  decided_.clear();
   feas_->add(normalize(a));
   if (const char* f = std::getenv("IOAWB_OPT_DUMP_ASSUME")) {
     if (FILE* out = std::fopen(f, "w")) {
@@ -1958,6 +1960,17 @@ z3::expr SymExec::normalize(const z3::expr& e) {
 int SymExec::decide(const z3::expr& live, const z3::expr& c) {
   if (deadline_ && nowMs() > deadline_) throw ExecTimeout{};
   if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
+  const z3::expr nLive = normalize(live);
+  const z3::expr nC = normalize(c);
+  // the same question again (the bypass runs the layers' code on the same state): the same answer
+  const auto key = std::make_pair(nLive.id(), nC.id());
+  if (auto it = decided_.find(key); it != decided_.end()) return ++repeats_, std::get<2>(it->second);
+  const int answer = decideNormalized(nLive, nC);
+  decided_.emplace(key, std::make_tuple(nLive, nC, answer));
+  return answer;
+}
+
+int SymExec::decideNormalized(const z3::expr& nLive, const z3::expr& nC) {
   const bool debug = std::getenv("IOAWB_OPT_DEBUG") != nullptr;
   auto possible = [&](const z3::expr& e, unsigned rlimit) {
     ++queries_;
@@ -1966,9 +1979,13 @@ int SymExec::decide(const z3::expr& live, const z3::expr& c) {
     p.set("timeout", kPruningTimeoutMs);
     feas_->set(p);
     feas_->push();
-    feas_->add(normalize(live && e));
+    feas_->add(nLive && e);
     auto t0 = std::chrono::steady_clock::now();
     z3::check_result r = feas_->check();
+    if (r == z3::sat) {
+      if (models_.size() == kKeptModels) models_.erase(models_.begin());
+      models_.push_back(feas_->get_model());
+    }
     feas_->pop();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     pruningMs_ += ms;
@@ -1983,9 +2000,22 @@ int SymExec::decide(const z3::expr& live, const z3::expr& c) {
     fullRlimit_ = kFullRlimit;
     unknownStreak_ = 0;
   };
-  z3::check_result notC = possible(!c, kQuickRlimit);
+  // A side some earlier model of the assumptions already satisfies is possible without asking
+  // (a branch possible both ways is the common case, and one of the last few models usually
+  // shows both).
+  bool seenNot = false, seenYes = false;
+  for (const z3::model& m : models_) {  // the condition first: the path condition is the larger term
+    z3::expr v = m.eval(nC, true);
+    if ((v.is_true() && seenYes) || (v.is_false() && seenNot) || !m.eval(nLive, true).is_true()) continue;
+    seenYes = seenYes || v.is_true();
+    seenNot = seenNot || v.is_false();
+    if (seenYes && seenNot) break;
+  }
+  if (seenYes && seenNot) return ++modelHits_, 0;
+  const z3::expr& c = nC;
+  z3::check_result notC = seenNot ? z3::sat : possible(!c, kQuickRlimit);
   if (notC == z3::unsat) return pruned(), 1;
-  z3::check_result yesC = possible(c, kQuickRlimit);
+  z3::check_result yesC = seenYes ? z3::sat : possible(c, kQuickRlimit);
   if (yesC == z3::unsat) return pruned(), -1;
   auto full = [&](const z3::expr& e) {
     z3::check_result r = possible(e, fullRlimit_);

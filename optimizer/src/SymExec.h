@@ -140,6 +140,8 @@ class SymExec {
   unsigned pruningQueries() const { return queries_; }
   double pruningMs() const { return pruningMs_; }
   unsigned pruningUnknown() const { return pruningUnknown_; }
+  unsigned pruningModelHits() const { return modelHits_; }
+  unsigned pruningRepeats() const { return repeats_; }
   // The same term with every read of an if-then-else of arrays taken into both branches and
   // every read of a lambda beta-reduced: equivalent, over the same constants, and without the
   // array-valued ite that left lambdas the solver could only treat as quantifiers.
@@ -164,6 +166,15 @@ class SymExec {
   unsigned unknownStreak_ = 0;  // full-round queries in a row the solver could not decide
   static constexpr unsigned kUndecidedStreak = 8;  // after this many, the full round gets a tenth
   double deadline_ = 0;  // steady-clock ms; 0 = none
+  // The models of the last satisfiable pruning queries (each one a model of the assumptions):
+  // a branch both sides of which hold in one of them is decided without the solver.
+  static constexpr size_t kKeptModels = 4;  // 8 saved fewer queries than their evaluation cost
+  std::vector<z3::model> models_;
+  unsigned modelHits_ = 0;
+  // decide()'s answers by the ids of the normalized path condition and condition (the terms kept)
+  std::map<std::pair<unsigned, unsigned>, std::tuple<z3::expr, z3::expr, int>> decided_;
+  unsigned repeats_ = 0;
+  int decideNormalized(const z3::expr& nLive, const z3::expr& nC);
   // The byte arrays built by header pushes and by cutting to a length, by Z3 AST id (the terms
   // are kept so an id is never reused while it is here): popping a header just pushed gives
   // the array it was pushed onto.
