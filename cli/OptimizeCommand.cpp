@@ -1,4 +1,4 @@
-// ioawb optimize FILE [--stack NAME] --out DIR [--format text|json] [--timeout MS]
+// ioawb optimize FILE [--stack NAME] --out DIR [--format text|json] [--timeout MS] [--jobs N]
 // Generates the stack, collapses its layers into bypass code guarded by the
 // common-case predicate, proves every bypass equal to the layered path, and
 // writes the optimized sources with the proof report (OPTIMIZATION.json).
@@ -14,7 +14,8 @@ Command addOptimizeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("optimize", "Collapse a stack's layers into verified bypass code");
   struct Opts {
     std::string file, stack, out, format = "text";
-    unsigned timeout = 180000;  // the flagship's up path takes 60-90 s on 2 cores
+    unsigned timeout = 180000;
+    unsigned jobs = 0;
     std::vector<std::string> binds;
     std::string ns;
     bool noProve = false;
@@ -26,6 +27,8 @@ Command addOptimizeCommand(CLI::App& app) {
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 180000)")
       ->check(CLI::Range(1u, 86400000u));
+  cmd->add_option("--jobs", o->jobs, "obligations proved at once, each worker with its own parse (default: cores)")
+      ->check(CLI::Range(1u, 256u));
   cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)");
   cmd->add_flag("--no-prove", o->noProve, "write the collapsed sources without proving them (exit 0)");
   cmd->add_option("--bind", o->binds, "bind an uninterpreted sort or type parameter: NAME=SORT");
@@ -45,7 +48,7 @@ Command addOptimizeCommand(CLI::App& app) {
               }
               g.bindings[b.substr(0, eq)] = b.substr(eq + 1);
             }
-            engine::OptimizeResult r = engine::optimizeFile(o->file, g, o->noProve ? 0 : o->timeout);
+            engine::OptimizeResult r = engine::optimizeFile(o->file, g, o->noProve ? 0 : o->timeout, o->jobs);
             if (!r.gen.compilation) {
               std::cerr << "ioawb: error: " << r.gen.ioError << "\n";
               return int(kUsage);

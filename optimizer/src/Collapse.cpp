@@ -8,6 +8,8 @@
 #include <clang/Lex/Lexer.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <map>
 #include <cstdio>
 #include <deque>
@@ -1273,6 +1275,48 @@ CollapseResult collapseStack(const CollapseRequest& r) {
   return out;
 }
 
+namespace {
+
+// One path's obligation on a parsed unit (a compact frame's up path: its guard's claim first).
+PathProof provePath(CppUnit& unit, const CollapsedPath& p, unsigned timeoutMs, const std::string& sendsError) {
+  if (p.kind == "compress" && !sendsError.empty()) {
+    PathProof pp{p, {}};
+    pp.result.status = EquivalenceResult::Error;
+    pp.result.message = sendsError;
+    return pp;
+  }
+  EquivalenceQuery q;
+  q.source = p.layered;
+  q.target = p.bypass;
+  q.precondition = p.guard;
+  q.timeoutMs = timeoutMs;
+  q.name = p.name;
+  if (p.guardSource.empty()) return {p, unit.check(q)};
+  // a compact frame's up bypass: through the up bypass when its guard implies the up path's
+  // guard on the full form (that bypass is proved equal to the layered path), else directly
+  // against the layered path on the full form
+  EquivalenceQuery g = q;
+  g.source = p.guardSource;
+  g.target = p.guardTarget;
+  g.name = p.name + ".guard";
+  EquivalenceResult gr = unit.check(g);
+  PathProof pp{p, {}};
+  if (gr.status == EquivalenceResult::Proved) {
+    pp.result = unit.check(q);
+    pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.layered + " where " + p.guard +
+                          " (which implies ccp_up of the full form: proved)";
+  } else {
+    q.source = p.directLayered;
+    pp.path.layered = p.directLayered;
+    pp.result = unit.check(q);
+    pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.directLayered + " where " + p.guard;
+  }
+  pp.result.timeMs += gr.timeMs;
+  return pp;
+}
+
+}  // namespace
+
 std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vector<CppFile>& collapsed,
                                       const std::vector<CollapsedPath>& paths, std::string& error) {
   std::vector<CppFile> files = r.files;
@@ -1280,55 +1324,61 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
     for (CppFile& f : files)
       if (f.path == c.path) f.text = c.text;
   files.push_back({kMain, mainText(r)});
+  const bool compress =
+      std::any_of(paths.begin(), paths.end(), [](const CollapsedPath& p) { return p.kind == "compress"; });
+  // The obligations are independent: `jobs` workers take them in turn, each on its own parse
+  // of the same sources, made at the same time as the others' (a Clang AST is not shared
+  // between threads; every query has its own Z3 context). The up path, the longest by far,
+  // goes first. Worker 0 runs here; its parse is the one that tells whether the code compiles.
+  std::vector<size_t> order(paths.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return paths[a].name == "up" && paths[b].name != "up"; });
+  unsigned jobs = r.jobs ? r.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(jobs, paths.size())));
+  std::vector<std::optional<PathProof>> results(paths.size());
+  std::atomic<size_t> next{0};
+  auto work = [&](std::string& parseError) {
+    std::unique_ptr<CppUnit> unit = CppUnit::parse(files, kMain, r.includeDirs, parseError);
+    if (!unit) {
+      next = order.size();  // nothing is proved: the caller reports the compile error
+      return;
+    }
+    std::string sendsError;  // the same on every worker's parse
+    if (compress) {
+      ASTContext& ast = unit->internals().unit->getASTContext();
+      if (const CXXRecordDecl* st = findRecord(ast.getTranslationUnitDecl(), r.stackClass))
+        sendsError = checkCompactSends(ast, st);
+      else
+        sendsError = "stack class '" + r.stackClass + "' not found";
+    }
+    for (size_t k; (k = next.fetch_add(1)) < order.size();) {
+      const CollapsedPath& p = paths[order[k]];
+      try {
+        results[order[k]] = provePath(*unit, p, r.timeoutMs, sendsError);
+      } catch (const std::exception& e) {  // not to end the process from a worker thread
+        PathProof pp{p, {}};
+        pp.result.status = EquivalenceResult::Error;
+        pp.result.message = std::string("internal error: ") + e.what();
+        results[order[k]] = pp;
+      }
+    }
+  };
+  std::vector<std::string> helperErrors(jobs);
+  std::vector<std::thread> helpers;
+  for (unsigned j = 1; j < jobs; ++j) helpers.emplace_back(work, std::ref(helperErrors[j]));
+  work(error);
+  for (std::thread& t : helpers) t.join();
   std::vector<PathProof> proofs;
-  std::unique_ptr<CppUnit> unit = CppUnit::parse(files, kMain, r.includeDirs, error);
-  if (!unit) return proofs;
-  std::string sendsError;
-  if (std::any_of(paths.begin(), paths.end(), [](const CollapsedPath& p) { return p.kind == "compress"; })) {
-    ASTContext& ast = unit->internals().unit->getASTContext();
-    if (const CXXRecordDecl* st = findRecord(ast.getTranslationUnitDecl(), r.stackClass))
-      sendsError = checkCompactSends(ast, st);
-    else
-      sendsError = "stack class '" + r.stackClass + "' not found";
-  }
-  for (const CollapsedPath& p : paths) {
-    if (p.kind == "compress" && !sendsError.empty()) {
-      PathProof pp{p, {}};
-      pp.result.status = EquivalenceResult::Error;
-      pp.result.message = sendsError;
-      proofs.push_back(pp);
+  if (!error.empty()) return proofs;
+  for (size_t i = 0; i < paths.size(); ++i) {
+    if (results[i]) {
+      proofs.push_back(std::move(*results[i]));
       continue;
     }
-    EquivalenceQuery q;
-    q.source = p.layered;
-    q.target = p.bypass;
-    q.precondition = p.guard;
-    q.timeoutMs = r.timeoutMs;
-    q.name = p.name;
-    if (p.guardSource.empty()) {
-      proofs.push_back({p, unit->check(q)});
-      continue;
-    }
-    // a compact frame's up bypass: through the up bypass when its guard implies the up path's
-    // guard on the full form (that bypass is proved equal to the layered path), else directly
-    // against the layered path on the full form
-    EquivalenceQuery g = q;
-    g.source = p.guardSource;
-    g.target = p.guardTarget;
-    g.name = p.name + ".guard";
-    EquivalenceResult gr = unit->check(g);
-    PathProof pp{p, {}};
-    if (gr.status == EquivalenceResult::Proved) {
-      pp.result = unit->check(q);
-      pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.layered + " where " + p.guard +
-                            " (which implies ccp_up of the full form: proved)";
-    } else {
-      q.source = p.directLayered;
-      pp.path.layered = p.directLayered;
-      pp.result = unit->check(q);
-      pp.path.description = "up path of compact frame: " + p.bypass + " = " + p.directLayered + " where " + p.guard;
-    }
-    pp.result.timeMs += gr.timeMs;
+    PathProof pp{paths[i], {}};  // taken by a worker whose parse failed (when the first one's did not)
+    pp.result.status = EquivalenceResult::Error;
+    pp.result.message = "the sources did not parse a second time";
     proofs.push_back(pp);
   }
   return proofs;

@@ -1,6 +1,9 @@
 #include "ioa/engine/Optimize.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <sstream>
 
 #ifdef IOAWB_HAVE_OPTIMIZER
@@ -47,7 +50,7 @@ std::string jsonString(const std::string& s) {
 }
 
 #ifdef IOAWB_HAVE_OPTIMIZER
-void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs) {
+void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs) {
   if (!r.gen.ok()) return;
   const codegen::GeneratedUnit* stack = nullptr;
   for (const codegen::GeneratedUnit& u : r.gen.units)
@@ -67,6 +70,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     if (u.kind == codegen::GeneratedUnit::Kind::Layer) req.units.push_back(sourceOf(u.header));
   req.units.push_back(req.stackSource);
   req.timeoutMs = timeoutMs;
+  req.jobs = jobs;
 
   opt::CollapseResult c = opt::collapseStack(req);
   if (!c.error.empty()) {
@@ -76,7 +80,11 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
   std::string err;
   std::vector<opt::PathProof> proofs;
   if (timeoutMs) {
+    auto t0 = std::chrono::steady_clock::now();
     proofs = opt::proveCollapsed(req, c.files, c.paths, err);
+    r.proofWallMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    r.proofJobs = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+    r.proofJobs = std::min<unsigned>(r.proofJobs, static_cast<unsigned>(c.paths.size()));
   } else {
     opt::proveCollapsed(req, c.files, {}, err);  // not proved, but it must compile
     for (const opt::CollapsedPath& p : c.paths) {
@@ -141,7 +149,7 @@ namespace {
 // Runs the optimizer on what `generate` produced (the layered sources) with the
 // generation options the optimizer needs.
 template <class Generate>
-OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, Generate generate) {
+OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs, Generate generate) {
   OptimizeResult r;
   codegen::GenOptions g = opts;
   g.withHarness = false;
@@ -154,22 +162,24 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
     r.gen = generate(g);
   }
 #ifdef IOAWB_HAVE_OPTIMIZER
-  runOptimizer(r, g, timeoutMs);
+  runOptimizer(r, g, timeoutMs, jobs);
 #else
   (void)timeoutMs;
+  (void)jobs;
   r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
 #endif
   return r;
 }
 }  // namespace
 
-OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs) {
-  return optimizeGenerated(opts, timeoutMs, [&](const codegen::GenOptions& g) { return generateFile(path, g); });
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs,
+                            unsigned jobs) {
+  return optimizeGenerated(opts, timeoutMs, jobs, [&](const codegen::GenOptions& g) { return generateFile(path, g); });
 }
 
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
-                            unsigned timeoutMs) {
-  return optimizeGenerated(opts, timeoutMs,
+                            unsigned timeoutMs, unsigned jobs) {
+  return optimizeGenerated(opts, timeoutMs, jobs,
                            [&](const codegen::GenOptions& g) { return generateText(name, text, g); });
 }
 

@@ -25,6 +25,7 @@ struct CollapseRequest {
   std::string stackSource;               // the file defining its member functions
   std::vector<std::string> units;        // the .cpp files of the layers and the stack
   unsigned timeoutMs = 20000;            // per obligation
+  unsigned jobs = 0;                     // obligations proved at once (0: one per core)
 };
 
 // One path through the stack: the bypass, its guard and the layered function it replaces.

@@ -30,6 +30,8 @@ struct OptimizeResult {
   std::vector<codegen::GeneratedFile> files;  // gen.files with the collapsed stack (and the proof report)
   std::vector<OptimizeObligation> obligations;
   std::string layeredStack, collapsedStack;   // the stack source before and after (for side-by-side views)
+  double proofWallMs = 0;                     // all the proofs, from start to end (they run in parallel)
+  unsigned proofJobs = 0;                     // how many at once
   bool ok() const { return gen.ok() && error.empty(); }
   int proved() const;
   int refuted() const;
@@ -37,11 +39,13 @@ struct OptimizeResult {
 };
 
 bool optimizerAvailable();  // false in builds without the Clang-based optimizer
-// Generates `opts.stack`, collapses it and proves the bypasses (timeout per obligation).
+// Generates `opts.stack`, collapses it and proves the bypasses (timeout per obligation; `jobs`
+// obligations at once, 0: one per core).
 // timeoutMs = 0: transform only, no proofs (the report lists the obligations as "not run").
-OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 180000);
+OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 180000,
+                            unsigned jobs = 0);
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
-                            unsigned timeoutMs = 180000);
+                            unsigned timeoutMs = 180000, unsigned jobs = 0);
 // The proof report of a result as JSON ({"obligations":[...],"summary":{...}}) or text.
 std::string optimizeReportJson(const OptimizeResult& r);
 std::string optimizeReportText(const OptimizeResult& r);
