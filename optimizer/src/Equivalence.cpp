@@ -339,12 +339,32 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     const Store initial = store;
     z3::expr assume = z.bool_val(true);
     for (const z3::expr& inv : invariants) assume = assume && inv;
+    const z3::expr assumeInvariants = assume;
+    // The initial value of every part of the parameters (arrays element by element; zero
+    // elements left out, the harness zero-fills arrays first): a counterexample's inputs.
+    auto inputsOf = [&](z3::model& m, const std::vector<Leaf>& leaves) {
+      for (const Leaf& l : leaves) {
+        std::vector<uint64_t> idx;
+        enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
+          std::string text = valueText(v);
+          if (!at.empty() && (text == "0" || text == "false")) return;
+          res.inputs.push_back({fillIndices(l.path, at), text});
+        });
+      }
+    };
+    std::optional<z3::expr> preUb, preIncomplete;  // when the precondition is undefined / runs out of its bound
+    std::pair<size_t, size_t> preSites{0, 0};       // its undefined behaviour's sites (SymExec::ubSite)
     if (pre) {
+      preSites.first = X.ubSiteCount();
       RunResult pr = X.call(pre, initial, argv, self);
+      preSites.second = X.ubSiteCount();
+      preUb = pr.ub;
+      preIncomplete = pr.incomplete;
       if (!pr.ret || pr.ret->kind != SymVal::Leaf || !pr.ret->leaf->is_bool()) {
         res.message = "precondition '" + q.precondition + "' must return bool";
         return finish();
       }
+      // assumed defined, and proved to be once the claim holds (below)
       assume = assume && *pr.ret->leaf && !pr.ub && !pr.incomplete;
     }
     // Specialise the initial state by the equalities the precondition fixes (x = 0 for an
@@ -407,6 +427,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     X.assume(assume, leftMs());
     const double execStart = usedMs();
     RunResult rs = X.call(src, specialized, sargv, self);
+    const size_t targetSites = X.ubSiteCount();
     RunResult rt = X.call(tgt, specialized, sargv, self);
     if (debug)
       std::fprintf(stderr, "[optimizer] %s: symbolic execution %.1f ms, %u pruning queries (%.0f ms, %u undecided), %u branches seen both ways in "
@@ -653,6 +674,37 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         if (unknownPart.empty()) unknownPart = part.name, unknownReason = ps.reason_unknown();
       }
     }
+    // The precondition is code too (the guard runs on every message, before either path): it
+    // must be defined, and within the loop bound, on every state and input, as the claim above
+    // assumed. Asked last, once the claim holds (incremental mode, normalized, like the claim's
+    // undefined behaviour).
+    if (cr == z3::unsat && preUb) {
+      z3::solver d = query({assumeInvariants, *preUb || *preIncomplete}, leftMs(), 0, true, true);
+      const z3::check_result dr = d.check();
+      if (debug)
+        std::fprintf(stderr, "[optimizer] %s: precondition defined: %s at %.0f ms\n", q.name.c_str(),
+                     dr == z3::unsat ? "yes" : dr == z3::sat ? "no" : "unknown", usedMs());
+      if (dr == z3::unknown) {
+        res.status = EquivalenceResult::Unknown;
+        res.message = d.reason_unknown() + " (deciding whether the precondition '" + q.precondition +
+                      "' is defined on every state and input)";
+        return finish();
+      }
+      if (dr == z3::sat) {
+        z3::model m = d.get_model();
+        const bool loop = m.eval(*preIncomplete, true).is_true();
+        res.status = loop ? EquivalenceResult::Unknown : EquivalenceResult::Refuted;
+        res.message = loop ? "a loop of the precondition '" + q.precondition + "' may run more than " +
+                                 std::to_string(q.loopBound) + " iterations (raise the unrolling bound)"
+                           : "the precondition '" + q.precondition +
+                                 "' has undefined behaviour or raises a runtime fault on this state and input";
+        if (std::string site = X.ubSite(m, preSites.first, preSites.second); !loop && !site.empty())
+          res.message += " (at " + site + ")";
+        res.differences.push_back(loop ? "precondition: loop bound exceeded" : "precondition: undefined behaviour");
+        inputsOf(m, leaves);
+        return finish();
+      }
+    }
     if (cr == z3::unsat) {
       res.status = EquivalenceResult::Proved;
       return finish();
@@ -666,7 +718,11 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     res.status = EquivalenceResult::Refuted;
     res.message = concreteNote;
     z3::model m = *found;
-    if (m.eval(rt.ub, true).is_true()) res.differences.push_back("target has undefined behaviour where the source has none");
+    if (m.eval(rt.ub, true).is_true()) {
+      std::string site = X.ubSite(m, targetSites, X.ubSiteCount());
+      res.differences.push_back("target has undefined behaviour where the source has none" +
+                                (site.empty() ? std::string() : " (at " + site + ")"));
+    }
     if (hasRet) {
       z3::expr a = m.eval(*rs.ret->leaf, true), b = m.eval(*rt.ret->leaf, true);
       if (!z3::eq(a, b)) res.differences.push_back("result: source " + valueText(a) + ", target " + valueText(b));
@@ -705,17 +761,9 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       // the model's arrays may differ where no listed element shows it (e.g. past the shown bytes)
       if (!reported) res.differences.push_back(l.path + ": differs (source and target arrays are not equal)");
     };
-    for (const Leaf& l : leaves) {
-      // inputs: the initial value of every leaf (arrays element by element)
-      std::vector<uint64_t> idx;
-      enumerate(m, l.before, l.extents, 0, idx, [&](const std::vector<uint64_t>& at, const z3::expr& v) {
-        std::string text = valueText(v);
-        // array elements that are zero are left out (the harness zero-fills arrays first)
-        if (!at.empty() && (text == "0" || text == "false")) return;
-        res.inputs.push_back({fillIndices(l.path, at), text});
-      });
+    inputsOf(m, leaves);
+    for (const Leaf& l : leaves)
       if (!ignored(l.path)) reportDifference(l);
-    }
     for (const Leaf& l : retLeaves) reportDifference(l);
     // the model satisfies the query of the part found to differ: name it even when evaluating
     // the model could not show it (arrays built from lambdas) and the solver did not answer in time

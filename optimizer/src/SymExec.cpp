@@ -31,7 +31,9 @@ std::string describeLoc(const ASTContext& ast, SourceLocation loc) {
   const SourceManager& sm = ast.getSourceManager();
   PresumedLoc p = sm.getPresumedLoc(sm.getExpansionLoc(loc));
   if (p.isInvalid()) return "<unknown>";
-  return std::string(p.getFilename()) + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn());
+  std::string f = p.getFilename();  // as the sources name it, without the in-memory root
+  if (size_t s = f.find("/ioawb-virtual/"); s != std::string::npos) f = f.substr(s + 15);
+  return f + ":" + std::to_string(p.getLine()) + ":" + std::to_string(p.getColumn());
 }
 
 [[noreturn]] static void unsupported(const std::string& what, SourceLocation loc) {
@@ -440,7 +442,20 @@ struct SymExec::Frame {
 
   ASTContext& ast() { return X.ast_; }
 
-  void addUB(const z3::expr& cond) { ub = ub || (live && cond); }
+  // The expression being evaluated (restored when its evaluation returns), for naming where
+  // undefined behaviour can happen.
+  SourceLocation at;
+  struct At {
+    SourceLocation& slot;
+    SourceLocation saved;
+    At(SourceLocation& s, SourceLocation now) : slot(s), saved(s) { slot = now; }
+    ~At() { slot = saved; }
+  };
+  void addUB(const z3::expr& cond) {
+    const z3::expr where = live && cond;
+    ub = ub || where;
+    if (!where.is_false()) X.ubSites_.push_back({at, where});
+  }
 
   static bool isFalse(const z3::expr& e) { return e.is_false(); }
   z3::expr simp(const z3::expr& e) { return fold(e); }
@@ -614,6 +629,7 @@ struct SymExec::Frame {
 
   Path lval(const Expr* e) {
     e = e->IgnoreParens();
+    At here(at, e->getExprLoc());
     if (const auto* d = dyn_cast<DeclRefExpr>(e)) {
       const auto* vd = dyn_cast<VarDecl>(d->getDecl());
       if (!vd) unsupported("a reference to '" + d->getDecl()->getNameAsString() + "'", e->getExprLoc());
@@ -728,6 +744,7 @@ struct SymExec::Frame {
   SymVal rval(const Expr* e) {
     e = e->IgnoreParens();
     SourceLocation loc = e->getExprLoc();
+    At here(at, loc);
     // integer constant expressions (enumerators, constexpr, sizeof) fold to their value
     if (!e->isValueDependent() && (isScalarInt(e->getType()) || isBool(e->getType())) && !isa<DeclRefExpr>(e) &&
         !e->HasSideEffects(ast())) {
@@ -1646,6 +1663,7 @@ struct SymExec::Frame {
     if (!s) return;
     if (live.is_false()) return;  // unreachable
     SourceLocation loc = s->getBeginLoc();
+    At here(at, loc);
     if (const auto* cs = dyn_cast<CompoundStmt>(s)) {
       for (const Stmt* c : cs->body()) stmt(c);
       return;
@@ -2105,6 +2123,12 @@ Store SymExec::construct(Store store, int root) {
   Path p = f.rootPath(root);
   f.inlineCall(ctor, {}, p, rd->getLocation());
   return std::move(f.S);
+}
+
+std::string SymExec::ubSite(const z3::model& m, size_t from, size_t to) const {
+  for (size_t i = from; i < to && i < ubSites_.size(); ++i)
+    if (m.eval(ubSites_[i].second, true).is_true()) return describeLoc(ast_, ubSites_[i].first);
+  return "";
 }
 
 }  // namespace ioa::opt

@@ -137,6 +137,11 @@ class SymExec {
   // and the real value. Empty when all agree. `skipped` counts applications too long
   // to compute.
   std::vector<z3::expr> concreteFacts(const z3::model& m, const z3::expr_vector& terms, unsigned& skipped) const;
+  // Where undefined behaviour can happen, in the order met: each site's location and the
+  // condition under which it happens there. ubSite() is the location of the first of the
+  // sites [from, to) that happens in `m` ("" when none does).
+  size_t ubSiteCount() const { return ubSites_.size(); }
+  std::string ubSite(const z3::model& m, size_t from, size_t to) const;
   unsigned pruningQueries() const { return queries_; }
   double pruningMs() const { return pruningMs_; }
   unsigned pruningUnknown() const { return pruningUnknown_; }
@@ -191,6 +196,7 @@ class SymExec {
   std::map<std::pair<unsigned, unsigned>, std::tuple<z3::expr, z3::expr, z3::expr>> normSel_;
   z3::expr normSelect(const z3::expr& a, const z3::expr& i);
   std::map<unsigned, Masked> masked_;
+  std::vector<std::pair<clang::SourceLocation, z3::expr>> ubSites_;
 };
 
 std::string describeLoc(const clang::ASTContext& ast, clang::SourceLocation loc);

@@ -121,4 +121,39 @@ TEST(OptimizeCli, PassThroughLayerAndAMacroInAPassUpCondition) {
   EXPECT_EQ(noProve.status, 0) << noProve.output;
 }
 
+// A fastpath clause that reads a header without asking whether the message has one: the guard
+// built from it raises Fault::Header on a message without that header, before either path runs.
+// `ioawb prove` calls the clause ill-defined; `optimize` refutes the guard, names where it faults
+// and shows such a message (exit 1), even though the paths agree wherever the guard is defined.
+TEST(OptimizeCli, AGuardThatFaultsIsRefutedWithWhereAndAMessage) {
+  TempDir d("cli-guard-faults");
+  std::string spec = ioa::test::readFile(kFlagship);
+  const std::string from = "fastpath up: upq = {} /\\ hashdr(m) /\\ hdr(m).len = UInt16(len(payload(m)))";
+  const std::string to = "fastpath up: upq = {} /\\ hdr(m).len = UInt16(len(payload(m)))";
+  size_t at = spec.find(from);
+  ASSERT_NE(at, std::string::npos);
+  spec.replace(at, from.size(), to);
+  {
+    std::ofstream out(d / "guard_faults.ioa");
+    out << spec;
+  }
+  CommandResult r = ioawb("optimize " + (d / "guard_faults.ioa") + " --format json --timeout 120000 --out " +
+                          (d / "out"));
+  ASSERT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind("{\"obligations\"")));
+  bool cases = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["id"] != "collapse.up.cases") continue;
+    cases = true;
+    EXPECT_EQ(o["status"], "refuted") << o.dump();
+    const std::string text = o.dump();
+    EXPECT_NE(text.find("has undefined behaviour or raises a runtime fault"), std::string::npos) << text;
+    EXPECT_NE(text.find("(at guard_faults_types.h:"), std::string::npos) << text;
+    // the message has no Bottom header: too short, or another tag in its first byte
+    EXPECT_NE(text.find("m.hlen"), std::string::npos) << text;
+  }
+  EXPECT_TRUE(cases);
+  EXPECT_EQ(j["obligations"][0]["status"], "proved") << "the down path's guard does not read a header";
+}
+
 }  // namespace

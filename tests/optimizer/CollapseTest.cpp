@@ -389,6 +389,43 @@ TEST(Collapse, ReplayOfTheProvedStackShowsNoDifference) {
   EXPECT_NE(run.find("layered:"), std::string::npos) << run;
 }
 
+// Obligations proved by several workers (each on its own parse) come back in the paths' order
+// with the verdicts one worker gives; a compile error is reported once, with no proofs.
+TEST(Collapse, ParallelWorkersGiveTheSameVerdictsInOrder) {
+  const Flagship& f = flagship();
+  std::vector<opt::CppFile> files = mutate(f.out.files, kSeqField, "const uint32_t cxv2_0 = l1.s.send_seq + 1u;");
+  std::vector<opt::CollapsedPath> paths;
+  for (const opt::CollapsedPath& p : f.out.paths)
+    if (p.name == "dn" || p.kind == "compress") paths.push_back(p);
+  ASSERT_GE(paths.size(), 3u);
+  std::vector<std::vector<opt::EquivalenceResult::Status>> verdicts;
+  for (unsigned jobs : {1u, 3u}) {
+    opt::CollapseRequest req = f.req;
+    req.timeoutMs = 300000;
+    req.jobs = jobs;
+    std::string err;
+    std::vector<opt::PathProof> proofs = opt::proveCollapsed(req, files, paths, err);
+    EXPECT_EQ(err, "");
+    ASSERT_EQ(proofs.size(), paths.size());
+    verdicts.emplace_back();
+    for (size_t i = 0; i < proofs.size(); ++i) {
+      EXPECT_EQ(proofs[i].path.name, paths[i].name) << "jobs " << jobs;
+      verdicts.back().push_back(proofs[i].result.status);
+    }
+    EXPECT_EQ(proofs[0].result.status, opt::EquivalenceResult::Refuted) << "jobs " << jobs;
+    for (size_t i = 1; i < proofs.size(); ++i)
+      EXPECT_EQ(proofs[i].result.status, opt::EquivalenceResult::Proved) << paths[i].name << ", jobs " << jobs;
+  }
+  EXPECT_EQ(verdicts[0], verdicts[1]);
+  opt::CollapseRequest req = f.req;
+  req.jobs = 2;
+  std::string err;
+  std::vector<opt::PathProof> none =
+      opt::proveCollapsed(req, mutate(f.out.files, kSeqField, "const uint32_t cxv2_0 = l1.s.send_seq +;"), paths, err);
+  EXPECT_TRUE(none.empty());
+  EXPECT_NE(err.find("reliable_Reliable.cpp:"), std::string::npos) << err;
+}
+
 TEST(Collapse, UnsupportedStacksGetAnError) {
   opt::CollapseRequest r = flagship().req;
   r.stackClass = "ioa_gen::reliable::NoSuchStack";

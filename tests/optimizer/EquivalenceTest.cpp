@@ -82,6 +82,27 @@ void bypass(S& s, uint32_t v) { s.q[0] = v; s.sent += v; }
   EXPECT_EQ(inputOf(bounded, "s.queued"), "1");
 }
 
+// The guard runs on every message before either path: its own undefined behaviour is not
+// assumed away. Reading the queue at an unchecked index is refuted with an index out of range;
+// the same guard with the bound checked first is proved.
+TEST(Equivalence, PreconditionMustBeDefinedEverywhere) {
+  const char* code = R"(
+struct S { uint32_t count; uint32_t q[8]; };
+bool unchecked(const S& s, uint32_t i) { return s.q[i] == 0; }
+bool checked(const S& s, uint32_t i) { return i < 8 && s.q[i] == 0; }
+void layered(S& s, uint32_t i) { if (i < 8 && s.q[i] == 0) s.count++; }
+void bypass(S& s, uint32_t i) { s.count++; }
+)";
+  auto r = check(code, "layered", "bypass", "unchecked");
+  ASSERT_EQ(r.status, EquivalenceResult::Refuted) << r.message;
+  EXPECT_NE(r.message.find("precondition 'unchecked' has undefined behaviour or raises a runtime fault"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("(at t.cpp:5:"), std::string::npos) << "the read of s.q[i]: " << r.message;
+  ASSERT_FALSE(inputOf(r, "i").empty());
+  EXPECT_GE(std::stoul(inputOf(r, "i")), 8u);
+  auto ok = check(code, "layered", "bypass", "checked");
+  EXPECT_EQ(ok.status, EquivalenceResult::Proved) << ok.message;
+}
+
 TEST(Equivalence, DifferenceOnlyOnOverflowIsFound) {
   const char* code = R"(
 uint16_t a(uint16_t x, uint16_t y) { return (uint16_t)((x + y) / 2); }
@@ -102,6 +123,8 @@ int32_t b(int32_t x) { return (x + 1) > 101 ? 100 : x; }
   auto r = check(code, "a", "b");
   ASSERT_EQ(r.status, EquivalenceResult::Refuted);
   EXPECT_EQ(inputOf(r, "x"), "2147483647");
+  ASSERT_FALSE(r.differences.empty());
+  EXPECT_NE(r.differences[0].find("(at t.cpp:5:"), std::string::npos) << "the target's x + 1: " << r.differences[0];
   // and may be more defined: a source that overflows constrains nothing
   EXPECT_EQ(check(code, "b", "a").status, EquivalenceResult::Proved);
 }
