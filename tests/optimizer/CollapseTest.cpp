@@ -393,7 +393,8 @@ TEST(Collapse, ReplayOfTheProvedStackShowsNoDifference) {
 // with the verdicts one worker gives; a compile error is reported once, with no proofs.
 TEST(Collapse, ParallelWorkersGiveTheSameVerdictsInOrder) {
   const Flagship& f = flagship();
-  std::vector<opt::CppFile> files = mutate(f.out.files, kSeqField, "const uint32_t cxv2_0 = l1.s.send_seq + 1u;");
+  // the down path without its state update (refuted in seconds), the round trips (proved)
+  std::vector<opt::CppFile> files = mutate(f.out.files, "l1.s.unacked.push_back(std::move(v_elem_1));", ";");
   std::vector<opt::CollapsedPath> paths;
   for (const opt::CollapsedPath& p : f.out.paths)
     if (p.name == "dn" || p.kind == "compress") paths.push_back(p);
