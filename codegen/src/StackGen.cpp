@@ -54,6 +54,7 @@ ClassCode emitStack(Shared& sh, const Stack& st, const std::string& cls, const s
   h += "  void up(const rt::Msg& m);             // input up(m): from the network (header stack decoded)\n";
   h += "  bool tick();                           // scheduler hook: one enabled internal action of a layer\n";
   h += "  void resettle();                       // retry outputs held back for lack of room\n";
+  h += "  bool held() const { return blocked_ != 0; }  // some output waits for room (resettle() has work)\n";
   h += "  void set_trace(rt::TraceOut* t);\n  void trace_state(rt::TraceOut& o) const;\n";
   h += "  static constexpr const char* kName = " + cppString(st.name) + ";\n\n";
   h += " private:\n";

@@ -15,6 +15,7 @@ namespace ioa::rt {
 // byte order does not matter to a ones' complement sum except for a final
 // swap (RFC 1071, 2(B)).
 inline uint16_t checksum16(const uint8_t* p, size_t n) {
+  if (n == 0) return 0xFFFF;  // the complement of an empty sum (an acknowledgement's payload)
   uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   while (n >= 16) {
     uint32_t w[4];
