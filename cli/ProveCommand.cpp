@@ -143,7 +143,7 @@ Command addProveCommand(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   cmd->add_option("file", o->file, "spec file (.ioa)")->required();
   cmd->add_option("--jobs,-j", o->jobs, "parallel solver threads (default: one per core)")->check(CLI::Range(1u, 256u));
-  cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 10000)")
+  cmd->add_option("--timeout", o->timeout, "time one obligation may take, in milliseconds: its search of runs (--bmc) and all its solver queries together (default 10000)")
       ->check(CLI::Range(1u, 86400000u));
   cmd->add_option("--bmc", o->bmc, "also search for violations up to K steps from a start state")
       ->check(CLI::Range(1u, 1000u));
@@ -186,6 +186,12 @@ Command addProveCommand(CLI::App& app) {
       return int(kUsage);
     }
     const engine::ProveSummary& s = run.summary;
+    if (s.total == 0) {  // an empty file (or one of constants and types) would otherwise pass as "all proved"
+      std::cerr << o->file << ":1:1: error: nothing to prove: expected an automaton, layer or stack declaration, "
+                << "found none\n";
+      if (o->format == "json") std::cout << engine::proveResultsToJson(run.results, s) << "\n";
+      return int(kUsage);
+    }
     if (o->format == "json") {
       std::cout << engine::proveResultsToJson(run.results, s) << "\n";
     } else if (o->format == "junit") {

@@ -111,8 +111,9 @@ Query& Query::ensuringGoal(const FlatAutomaton* a, int transition) {
   return *this;
 }
 
-Query& Query::exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect) {
+Query& Query::exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect, SourceRange at) {
   Step s = make(Step::Kind::Exec);
+  s.range = at;
   s.block = b;
   s.aut = fireTarget;
   s.policy = p;

@@ -267,7 +267,12 @@ class QueryEncoder {
     z3::expr_vector count(c_);
     for (const Fired& f : fired) count.push_back(z3::ite(f.pc, c_.int_val(1), c_.int_val(0)));
     z3::expr n = count.empty() ? c_.int_val(0) : z3::sum(count);
-    sides.push_back({SideKind::Trace, n == 1, "the fragment shows exactly one external action, " + ex.action, at});
+    sides.push_back({SideKind::Trace, n == 1,
+                     fired.empty() ? "the concrete step shows the external action " + ex.action +
+                                         ", but its fragment fires no external action of the abstract automaton"
+                                   : "the fragment shows the external action " + ex.action +
+                                         " exactly once, as the concrete step does",
+                     at});
     for (const Fired& f : fired) {
       if (f.action != ex.action) {
         sides.push_back({SideKind::Trace, mkImplies(f.pc, c_.bool_val(false)),

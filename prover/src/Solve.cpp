@@ -463,7 +463,7 @@ class ObligationSolver {
 
  private:
   Result drive(const ExplicitRun* found) {
-    t0_ = std::chrono::steady_clock::now();
+    t0_ = checkStart_ = std::chrono::steady_clock::now();  // --timeout: the whole obligation's
     try {
       split_ = splitVars(ob_.query, cc_, kMaxCases);
       int64_t n = caseCount(split_, cc_);
@@ -745,7 +745,7 @@ class ObligationSolver {
     if (found) {
       run = *found;
     } else {
-      unsigned budget = std::min(o_.timeoutMs, 30000u);  // the symbolic search gets its own timeout after it
+      unsigned budget = std::min(remaining(), 30000u);  // the symbolic search gets what is left
       run = explicitSearch(model_, ob_.query, budget, cancelled_);
     }
     if (!run) return false;
@@ -799,6 +799,7 @@ class ObligationSolver {
     std::vector<z3::expr> ind;
     z3::expr neg = negatedGoal(c_, pq.segments[static_cast<size_t>(seg)], seg, ind);
     if (const char* dump = std::getenv("IOAWB_EXPLICIT_DUMP")) std::ofstream(dump) << benchmarkText(c_, facts, neg);
+    // (confirming a run found gets a timeout of its own: the search may have used up the obligation's)
     checkStart_ = std::chrono::steady_clock::now();
     std::optional<z3::solver> s;
     z3::check_result cr = attemptOnce(facts, neg, kReplay, s, nullptr, c_.bool_val(true));
@@ -853,7 +854,6 @@ class ObligationSolver {
         size_t n = byFocus[static_cast<size_t>(f)].size();
         return f >= kSliced || (n < byFocus[kSliced].size() && (f == 0 || n > byFocus[static_cast<size_t>(f - 1)].size()));
       };
-      checkStart_ = std::chrono::steady_clock::now();
       std::vector<z3::expr> ind;
       z3::expr neg = negatedGoal(c_, sg, static_cast<int>(i), ind);
       bool decided = false;
@@ -930,7 +930,7 @@ class ObligationSolver {
         if (reason_ == "cancelled" || remaining() == 0) break;
         if (!at.mbqi && !at.relaxed && reason_.find("incomplete") != std::string::npos) wantModel = true;
       }
-      if (!decided) return undecided(cs);
+      if (!decided) return undecided(cs, sg);
       if (!q.carryGoals) continue;
       for (auto& fs : byFocus) fs.push_back(segmentGoal(c_, sg));
       if (cs.relaxedQ && relaxedUpTo_ > i)
@@ -958,11 +958,14 @@ class ObligationSolver {
     return true;
   }
 
-  Status undecided(Case& cs) {
+  Status undecided(Case& cs, const Segment& at) {
     cs.phases += '-';
     r_.status = Status::Unknown;
     r_.reason = reason_.empty() ? "unknown" : reason_;
     if (r_.reason == "resource budget") r_.reason = "timeout";
+    if (ob_.bounded && at.depth > 0 && cases_.size() == 1)  // the earlier depths were decided: no violation there
+      r_.reason += " at depth " + std::to_string(at.depth) +
+                   (at.depth > 1 ? " (no violation within " + std::to_string(at.depth - 1) + " steps)" : "");
     if (cases_.size() > 1) r_.reason += " (case " + caseText(split_, cc_, cs.index) + ")";
     return Status::Unknown;
   }

@@ -274,9 +274,14 @@ class Generator {
     Obligation& ob = add("start-exists:" + a.name, kinds::StartExists, a, "start", "",
                          a.name + " has a start state", a.decl ? a.decl->nameRange : a.range);
     ob.witness = true;
-    ob.refutedBecause = "no start state: the initial values and the initially clause of " + a.name +
-                        " contradict each other, so every invariant and simulation of " + a.name +
-                        " holds vacuously";
+    bool chooses = false;
+    for (const Expr* e : a.init) chooses = chooses || (e && e->op == Op::Choose);
+    std::string what = "the initial values of " + a.name;
+    if (chooses) what += ", the conditions of its choose";
+    if (a.initially) what += ", its initially clause";
+    ob.refutedBecause = "no start state: " + what +
+                        " and the sorts of its state variables (a range, Nat) cannot all hold at once, so every "
+                        "invariant and simulation of " + a.name + " holds vacuously";
     ob.query.start(&a).snapshot("start state", vars(a.state));
     ob.query.goal(b_.boolConst(false), "false", ob.range);
   }
@@ -540,7 +545,7 @@ class Generator {
       std::vector<std::pair<const Var*, int>> binds;
       const Block* frag = fragmentFor(s, tr, binds);
       for (const auto& [v, k] : binds) q.bind(v, b_.var(tr.params.at(static_cast<size_t>(k))));
-      q.exec(frag, &B, fragPolicy, expectFor(s, tr));
+      q.exec(frag, &B, fragPolicy, expectFor(s, tr), tr.range);
       q.effect(&A, static_cast<int>(t));
       q.snapshot("post-state", vars(A.state));
       q.snapshot("abstract post-state", vars(B.state), qualified(B));
@@ -581,6 +586,12 @@ class Generator {
     for (size_t k = 0; k < B.state.size(); ++k)
       if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministic = false;
     for (const FlatAction& act : B.actions) deterministic = deterministic && act.kind != ActionKind::Internal;
+    for (const FlatTransition& t : B.transitions)
+      forEachExprIn(t.eff, [&](const Expr* x) { deterministic = deterministic && x->op != Op::Choose; });
+    // A failed run then refutes trace inclusion itself only when the abstract run is the one the
+    // concrete trace determines: the default correspondence on a deterministic abstract automaton.
+    // A proof block's fragments are one way to follow; their failing says nothing about others.
+    deterministic = deterministic && !s.hasProof;
     Obligation& ob =
         add("bmc-simulation:" + simName, kinds::BmcSimulation, A, simName, "",
             deterministic ? "every trace of " + A.name + " within " + std::to_string(K) + " steps is a trace of " + B.name

@@ -247,3 +247,123 @@ forward simulation from RingBuf to Queue:
   ASSERT_NE(step, std::string::npos) << r.output;
   EXPECT_EQ(r.output.substr(step + 10, value.size() + 1), value + ")") << r.output;
 }
+
+// A file with nothing to prove is an error, not "all obligations proved".
+TEST(ProveCli, EmptySpecIsNothingToProve) {
+  TempDir d("cli-empty");
+  std::ofstream(d / "empty.ioa") << "";
+  std::ofstream(d / "comments.ioa") << "% only a comment\nconst N: Nat = 3\n";
+  for (const char* f : {"empty.ioa", "comments.ioa"}) {
+    CommandResult r = ioa::test::run(std::string(IOAWB_BIN) + " prove --no-cache " + (d / f));
+    EXPECT_EQ(r.status, 2) << f << ": " << r.output;
+    EXPECT_NE(r.output.find(std::string(f) + ":1:1: error: nothing to prove"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("all obligations proved"), std::string::npos) << r.output;
+  }
+}
+
+// The abstract counter and a two-register implementation of it (the digit lo
+// and the tens hi), related by count = 10 * hi + lo; `proof` is appended.
+const char* kCounters = R"(automaton Counter
+  signature
+    input  inc
+    output read(v: Nat)
+  states
+    count: Nat := 0
+  transitions
+    input inc
+      eff count := count + 1
+    output read(v)
+      pre v = count
+
+automaton TwoReg
+  signature
+    input  inc
+    output read(v: Nat)
+  states
+    lo: Int[0..9] := 0,
+    hi: Nat := 0
+  transitions
+    input inc
+      eff if lo = 9 then lo := 0; hi := hi + 1 else lo := lo + 1 fi
+    output read(v)
+      pre v = 10 * hi + lo + READ_OFFSET
+
+forward simulation from TwoReg to Counter:
+  Counter.count = 10 * TwoReg.hi + TwoReg.lo
+)";
+
+std::string counters(const std::string& readOffset, const std::string& proof) {
+  std::string s = kCounters;
+  s.replace(s.find("READ_OFFSET"), 11, readOffset);
+  return s + proof;
+}
+
+// Bounded model checking of a simulation refutes trace inclusion only when the
+// abstract run is the one the trace determines; a proof block's fragment that
+// does not match is a mistake in the proof, and is reported as such.
+TEST(ProveCli, WrongProofFragmentIsNotCalledATraceOutsideTheAbstractAutomaton) {
+  TempDir d("cli-fragment");
+  // a correct implementation with a proof block that ignores read
+  std::ofstream(d / "ignore.ioa") << counters("0", "proof\n  for input inc do fire input inc od\n"
+                                                   "  for output read(v) ignore\n");
+  CommandResult r = ioa::test::run(std::string(IOAWB_BIN) + " prove --no-cache --bmc 3 " + (d / "ignore.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(r.output.find("is a trace of Counter"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("REFUTED  ignore.ioa:26:1  the simulation TwoReg -> Counter can follow TwoReg for 3 steps"),
+            std::string::npos) << r.output;
+  // the step obligation says what went wrong, and where
+  EXPECT_NE(r.output.find("fails (trace): the concrete step shows the external action read, but its fragment fires "
+                          "no external action of the abstract automaton   [line 23]"),
+            std::string::npos) << r.output;
+  // a wrong implementation under the default correspondence: a trace Counter does not have
+  std::ofstream(d / "offbyone.ioa") << counters("1", "");
+  r = ioa::test::run(std::string(IOAWB_BIN) + " prove --no-cache --bmc 3 " + (d / "offbyone.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("REFUTED  offbyone.ioa:26:1  every trace of TwoReg within 3 steps is a trace of Counter"),
+            std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("step 1: read(v = 1)"), std::string::npos) << r.output;
+}
+
+// --timeout is the time of one obligation in all: a bounded model checking
+// obligation's search of runs and its checkpoints share it (each had its own
+// before, so that one took twice the timeout and more). Generous margins: this
+// checks that the budget is shared, not how fast anything is.
+TEST(ProveCli, TimeoutBoundsTheWholeBoundedObligation) {
+  CommandResult r = ioawb("prove --no-cache --jobs 2 --bmc 10 --timeout 3000 --format json " + sample("gobackn.ioa"));
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  size_t bounded = 0;
+  for (const auto& o : j["obligations"]) {
+    std::string kind = o["kind"];
+    if (kind.rfind("bmc-", 0) != 0) continue;
+    ++bounded;
+    EXPECT_NE(o["status"], "proved") << o["id"];  // 10 steps of Go-Back-N are out of reach in 3 s
+    EXPECT_LT(o["time_ms"].get<double>(), 4800.0) << o["id"];
+  }
+  EXPECT_EQ(bounded, 2u);
+}
+
+// A transition's well-definedness is checked on every state meeting the
+// invariants, reachable or not, and its counterexample says so.
+TEST(ProveCli, UndefinedStepOnAnUnreachableStateSaysItMayBeUnreachable) {
+  TempDir d("cli-wd");
+  std::string s = counters("0", "");
+  s.replace(s.find("if lo = 9"), 9, "if lo = 8");  // carries at 8: lo = 9 is never reached, but nothing says so
+  std::ofstream(d / "carry8.ioa") << s;
+  CommandResult r = ioawb("prove --no-cache " + (d / "carry8.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("every partial operation of input inc() is applied inside its domain"), std::string::npos);
+  EXPECT_NE(r.output.find("the pre-state satisfies every invariant but may be unreachable"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("lo = 9"), std::string::npos) << r.output;
+  // with an invariant that excludes it, the step is well-defined (the simulation is still refuted: 8 -> 10)
+  std::ofstream(d / "carry8.ioa", std::ios::trunc) << s << "\ninvariant Digit of TwoReg: lo <= 8\n";
+  r = ioawb("prove --no-cache --format json " + (d / "carry8.ioa"));
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  size_t wd = 0;
+  for (const auto& o : j["obligations"]) {
+    if (o["kind"] != "well-defined") continue;
+    ++wd;
+    EXPECT_EQ(o["status"], "proved") << o["id"];
+  }
+  EXPECT_GT(wd, 3u);
+}

@@ -129,6 +129,10 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.kind = "induction";
     v.note = "counterexample to induction: the pre-state satisfies every invariant but may be unreachable; "
              "strengthen the invariants, or run with --bmc K to search for a real trace from a start state";
+  } else if (ob.kind == "well-defined" && ob.subject == "transition") {
+    v.kind = "model";  // (a step from any state meeting the invariants, like a counterexample to induction)
+    v.note = "the pre-state satisfies every invariant but may be unreachable; if no run from a start state "
+             "reaches it, strengthen the invariants to exclude it";
   } else {
     v.kind = "model";
     v.note = "a state that violates the obligation";

@@ -126,7 +126,9 @@ struct Query {
   Query& action(const FlatAutomaton* a, int transition, SidePolicy p = {});
   Query& effect(const FlatAutomaton* a, int transition, SidePolicy p = {}, bool assumeEnsuring = true);
   Query& ensuringGoal(const FlatAutomaton* a, int transition);
-  Query& exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect = {});
+  // (`at`: where a failed trace condition points, the concrete transition)
+  Query& exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect = {},
+              SourceRange at = {});
   Query& anyTransition(const FlatAutomaton* a, const FlatAutomaton* abstractAut = nullptr,
                        std::vector<Fragment> fragments = {});
   Query& snapshot(std::string label, std::vector<const Var*> vars, std::vector<std::string> names = {});
