@@ -43,7 +43,7 @@ std::pair<QString, QString> sectionOf(const engine::ObligationInfo& o) {
   if (starts(k, "simulation-") || starts(k, "refinement-") || k == "bmc-simulation" ||
       (k == "well-defined" && (starts(o.subject, "simulation ") || starts(o.subject, "refinement "))))
     return {QStringLiteral("sim:") + qs(o.subject), prettySubject(o.subject)};
-  if (k == "bmc-invariants") return {QStringLiteral("bmc"), QStringLiteral("Invariants: bounded search")};
+  if (k == "bmc-invariants") return {QStringLiteral("bmc"), QStringLiteral("Bounded search: invariants, definedness")};
   if (k == "start-exists") return {QStringLiteral("start"), QStringLiteral("Start state")};
   if (k == "ensuring") return {QStringLiteral("ens"), QStringLiteral("Ensuring clauses")};
   if (k == "well-defined") return {QStringLiteral("wd"), QStringLiteral("Well-definedness")};

@@ -122,8 +122,10 @@ Query& Query::exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p
   return *this;
 }
 
-Query& Query::anyTransition(const FlatAutomaton* a, const FlatAutomaton* abstractAut, std::vector<Fragment> fragments) {
+Query& Query::anyTransition(const FlatAutomaton* a, const FlatAutomaton* abstractAut, std::vector<Fragment> fragments,
+                            bool checkDefined) {
   Step s = make(Step::Kind::AnyTransition);
+  s.checkDefined = checkDefined;
   s.aut = a;
   s.abstractAut = abstractAut;
   s.fragments = std::move(fragments);

@@ -127,6 +127,7 @@ class QueryEncoder {
       case Step::Kind::Goal: {
         z3::expr v = termWithSides(s.expr, sides);
         absorb(sides, s.policy);
+        if (seg().stepDefined) v = mkImplies(*seg().stepDefined, v);  // (a step outside a domain fails its own goal)
         seg().goals.push_back({v, s.label.empty() ? exprToString(s.expr) : s.label, "goal",
                                s.range.valid() ? s.range : s.expr->range});
         return;
@@ -414,6 +415,7 @@ class QueryEncoder {
         traceSides(fr.expect, expected, fr.expect.args, fired, fragSides, t.range);
       }
       std::vector<z3::expr> effHyps;
+      size_t effSides = sides.size();
       en_.sides = &sides;
       en_.pc = c_.bool_val(true);
       en_.hyps = &effHyps;
@@ -421,8 +423,18 @@ class QueryEncoder {
       en_.exec(t.eff);
       en_.sides = nullptr;
       en_.hyps = nullptr;
-      for (const SideCond& sc : sides)
-        if (sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing) enabled.push_back(sc.cond);
+      auto definedness = [](const SideCond& sc) { return sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing; };
+      for (size_t i = 0; i < sides.size(); ++i)
+        if (definedness(sides[i]) && (!s.checkDefined || i < effSides)) enabled.push_back(sides[i].cond);
+      if (s.checkDefined) {  // the effect's partial operations: goals of the step taken, not part of its enabledness
+        z3::expr taken = isJ && mkAnd(c_, enabled);
+        for (size_t i = effSides; i < sides.size(); ++i) {
+          if (!definedness(sides[i])) continue;
+          z3::expr g = mkImplies(taken, sides[i].cond);
+          seg().goals.push_back({g, afterStep(sides[i], act.name), sideKindName(sides[i].kind), sides[i].range});
+          seg().stepDefined = seg().stepDefined ? (*seg().stepDefined && g) : g;
+        }
+      }
       for (const z3::expr& h : effHyps) seg().hyps.push_back(mkImplies(isJ, h));
       seg().hyps.push_back(mkImplies(isJ, mkAnd(c_, enabled)));
       for (const SideCond& fs : fragSides)

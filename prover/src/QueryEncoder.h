@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <optional>
 #include <vector>
 
 #include "Encoder.h"
@@ -25,6 +26,9 @@ struct Segment {
   std::vector<GoalItem> goals;
   std::vector<z3::expr> existentials;  // goals hold for some value of these (abstract start states)
   int depth = 0;                       // bounded model checking steps taken before this checkpoint
+  // bounded model checking with definedness checked: the last step applied its partial
+  // operations inside their domains (the other goals of the checkpoint are stated under it)
+  std::optional<z3::expr> stepDefined;
 };
 
 // What a counterexample shows, as terms to evaluate in the model.

@@ -168,8 +168,8 @@ class Generator {
     if (o_.simulations)
       for (const Simulation& s : m_.simulations) simulation(s);
     if (o_.bmcDepth > 0) {
-      for (const FlatAutomaton* a : roots)
-        if (!invariantsOf(*a).empty()) bmcInvariants(*a);
+      for (const FlatAutomaton* a : roots)  // (without invariants: the definedness of every step)
+        if (!a->transitions.empty()) bmcInvariants(*a);
       for (const Simulation& s : m_.simulations) bmcSimulation(s);
     }
     return std::move(out_);
@@ -557,8 +557,13 @@ class Generator {
 
   void bmcInvariants(const FlatAutomaton& a) {
     unsigned K = o_.bmcDepth;
+    std::string within = " within " + std::to_string(K) + " steps";
     Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
-                         "no invariant of " + a.name + " is violated within " + std::to_string(K) + " steps", a.range);
+                         invariantsOf(a).empty()
+                             ? "no step of " + a.name + " applies an operation outside its domain" + within
+                             : "no invariant of " + a.name + " is violated" + within +
+                                   " (nor an operation applied outside its domain)",
+                         a.range);
     ob.bounded = true;
     ob.depth = K;
     Query& q = ob.query;
@@ -566,7 +571,7 @@ class Generator {
     q.snapshot("start state", vars(a.state));
     auto invs = invariantsOf(a);
     for (unsigned k = 0; k <= K; ++k) {
-      if (k > 0) q.anyTransition(&a);
+      if (k > 0) q.anyTransition(&a, nullptr, {}, true);
       for (const Invariant* inv : invs) goals(q, inv->pred, inv->name + ": ");
       q.checkpoint();
     }

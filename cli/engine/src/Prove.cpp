@@ -131,8 +131,9 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
              "strengthen the invariants, or run with --bmc K to search for a real trace from a start state";
   } else if (ob.kind == "well-defined" && ob.subject == "transition") {
     v.kind = "model";  // (a step from any state meeting the invariants, like a counterexample to induction)
-    v.note = "the pre-state satisfies every invariant but may be unreachable; if no run from a start state "
-             "reaches it, strengthen the invariants to exclude it";
+    v.note = "the pre-state satisfies every invariant but may be unreachable; run with --bmc K to search for a "
+             "run from a start state that applies the operation outside its domain, or strengthen the invariants "
+             "to exclude the state";
   } else {
     v.kind = "model";
     v.note = "a state that violates the obligation";

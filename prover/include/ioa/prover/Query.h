@@ -108,6 +108,7 @@ struct Step {
   Reach reach = Reach::Core;  // Assume
   ExpectedTrace expect;
   std::vector<Fragment> fragments;  // AnyTransition with abstractAut: one per concrete transition
+  bool checkDefined = false;        // AnyTransition: the effect's partial operations are goals
 };
 
 struct Query {
@@ -129,8 +130,10 @@ struct Query {
   // (`at`: where a failed trace condition points, the concrete transition)
   Query& exec(const Block* b, const FlatAutomaton* fireTarget, SidePolicy p, ExpectedTrace expect = {},
               SourceRange at = {});
+  // `checkDefined`: a step whose effect applies a partial operation outside its domain is
+  // taken and fails a goal of the next checkpoint (else such a step counts as disabled).
   Query& anyTransition(const FlatAutomaton* a, const FlatAutomaton* abstractAut = nullptr,
-                       std::vector<Fragment> fragments = {});
+                       std::vector<Fragment> fragments = {}, bool checkDefined = false);
   Query& snapshot(std::string label, std::vector<const Var*> vars, std::vector<std::string> names = {});
   Query& checkpoint();
 };
