@@ -35,6 +35,15 @@ std::string readFile(const std::string& p) {
   return ss.str();
 }
 
+// Options of a run that solves everything (no result cache), with two workers.
+ProveOptions uncached(unsigned timeoutMs) {
+  ProveOptions o;
+  o.useCache = false;
+  o.jobs = 2;
+  o.timeoutMs = timeoutMs;
+  return o;
+}
+
 std::string statuses(const ProveRun& run) {
   std::string s;
   for (const ObligationResult& r : run.results) s += r.info.id + "=" + r.status + "\n";
@@ -120,11 +129,7 @@ TEST(Engine, TinyTimeoutGivesUnknownNeverProved) {
 // Every bundled sample proves, unbounded; the flagship stack (below) has a test of its own.
 TEST(Samples, EveryBundledSampleProves) {
   for (const char* f : {"abp.ioa", "channel.ioa", "gobackn.ioa", "lamport_clocks.ioa", "lamport_mutex.ioa"}) {
-    ProveOptions o;
-    o.useCache = false;
-    o.jobs = 2;
-    o.timeoutMs = 30000;
-    ProveRun run = engine::proveFile(sample(f), o);
+    ProveRun run = engine::proveFile(sample(f), uncached(30000));
     ASSERT_TRUE(run.error.empty()) << f << ": " << run.error;
     for (const ObligationResult& r : run.results) EXPECT_EQ(r.status, "proved") << f << ": " << r.info.id << " " << r.reason;
     EXPECT_EQ(engine::proveExitCode(run.summary), 0) << f;
@@ -136,11 +141,7 @@ TEST(Samples, EveryBundledSampleProves) {
 // flight), well-definedness and the forward simulation, more than 1,600
 // obligations (about 10 s with two jobs).
 TEST(Samples, FlagshipStackProves) {
-  ProveOptions o;
-  o.useCache = false;
-  o.jobs = 2;
-  o.timeoutMs = 30000;
-  ProveRun run = engine::proveFile(sample("stacks/reliable.ioa"), o);
+  ProveRun run = engine::proveFile(sample("stacks/reliable.ioa"), uncached(30000));
   ASSERT_TRUE(run.error.empty()) << run.error;
   EXPECT_GT(run.summary.total, 1600u);
   size_t simulationSteps = 0;
@@ -323,10 +324,7 @@ TEST(Engine, RefutedStepOfACompositionPointsAtTheComponentThatBrokeIt) {
 // undecided steps stay unknown and say what the search found. Without the
 // search (depth 0), no refutation is a run.
 TEST(Engine, UndecidedStepIsRefutedByASearchOfRuns) {
-  ProveOptions o;
-  o.useCache = false;
-  o.timeoutMs = 1;
-  o.jobs = 2;
+  ProveOptions o = uncached(1);
   ProveRun run = engine::proveFile(sample("bugs/abp_ignores_bit.ioa"), o);
   ASSERT_TRUE(run.error.empty()) << run.error;
   const ObligationResult* hit = nullptr;
