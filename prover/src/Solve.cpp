@@ -1006,7 +1006,7 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
   if (!run) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f s", msSince(t0) / 1000.0);
-    std::string seen = std::to_string(st.states) + " states with sample values, " + secs;
+    std::string seen = std::to_string(st.states) + (st.states == 1 ? " state" : " states") + " with sample values, " + secs;
     if (!st.shape) r.reason = "the search of runs cannot run this query";
     else if (!st.start) r.reason = "the search of runs found no start state to begin from";
     else if (st.exhausted)

@@ -337,7 +337,7 @@ class GuiTest : public QObject {
   // Cancel stops a run: what finished keeps its result, the rest is marked cancelled.
   void cancelStopsProofs() {
     TestWindow w;
-    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"), 30);
+    SpecDocument* d = openChecked(w, kData + QStringLiteral("/slow_proofs.ioa"), 60);  // two steps run 60 s
     QVERIFY(d);
     QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
     QSignalSpy finished(d->proofs(), &ProofRunner::finished);
@@ -360,7 +360,7 @@ class GuiTest : public QObject {
   // mid-run neither blocks nor crashes.
   void editAndCloseWhileProving() {
     TestWindow w;
-    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"), 30);
+    SpecDocument* d = openChecked(w, kData + QStringLiteral("/slow_proofs.ioa"), 60);  // two steps run 60 s
     QVERIFY(d);
     QSignalSpy results(d->proofs(), &ProofRunner::resultArrived);
     w.proveAll();
