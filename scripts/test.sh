@@ -23,5 +23,6 @@ fi
 cmake --build build-asan -- -j"$JOBS"
 echo "== sanitizer tests and fuzzing"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions=$PWD/scripts/lsan.supp:print_suppressions=1 \
   ctest --test-dir build-asan --output-on-failure -j"$JOBS" -L "unit|fuzz" --timeout 900
 echo "== all tests passed"
