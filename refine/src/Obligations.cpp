@@ -111,6 +111,13 @@ VarSet touchedBy(const FlatTransition& t) {
   return vs;
 }
 
+// Every state variable of `a` starts at one given value (no `choose`, none left open).
+bool deterministicStart(const FlatAutomaton& a) {
+  for (size_t k = 0; k < a.state.size(); ++k)
+    if (k >= a.init.size() || !a.init[k] || a.init[k]->op == Op::Choose) return false;
+  return true;
+}
+
 bool meets(const VarSet& a, const VarSet& b) {
   for (const Var* v : a)
     if (b.count(v)) return true;
@@ -479,9 +486,6 @@ class Generator {
     const char* startKind = refinement ? kinds::RefinementStart : kinds::SimulationStart;
     const char* stepKind = refinement ? kinds::RefinementStep : kinds::SimulationStep;
     auto map = refinement ? mapping(s) : std::vector<std::pair<const Var*, Expr*>>{};
-    bool deterministicStart = true;
-    for (size_t k = 0; k < B.state.size(); ++k)
-      if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministicStart = false;
     // well-definedness of the relation
     if (o_.wellDefinedness) {
       Obligation& ob = add(std::string(startKind) == kinds::RefinementStart ? "well-defined:" + simName + ":mapping"
@@ -508,7 +512,7 @@ class Generator {
       } else {
         bool witness = s.hasProof && !s.proofInit.empty();
         q.startGoal(&B, witness ? &s.proofInit : nullptr, false);
-        if (deterministicStart) q.snapshot("abstract start state", vars(B.state), qualified(B));
+        if (deterministicStart(B)) q.snapshot("abstract start state", vars(B.state), qualified(B));
         goals(q, s.relation);
       }
     }
@@ -557,9 +561,10 @@ class Generator {
 
   void bmcInvariants(const FlatAutomaton& a) {
     unsigned K = o_.bmcDepth;
+    auto invs = invariantsOf(a);
     std::string within = " within " + std::to_string(K) + " steps";
     Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
-                         invariantsOf(a).empty()
+                         invs.empty()
                              ? "no step of " + a.name + " applies an operation outside its domain" + within
                              : "no invariant of " + a.name + " is violated" + within +
                                    " (nor an operation applied outside its domain)",
@@ -569,7 +574,6 @@ class Generator {
     Query& q = ob.query;
     q.start(&a);
     q.snapshot("start state", vars(a.state));
-    auto invs = invariantsOf(a);
     for (unsigned k = 0; k <= K; ++k) {
       if (k > 0) q.anyTransition(&a, nullptr, {}, true);
       for (const Invariant* inv : invs) goals(q, inv->pred, inv->name + ": ");
@@ -587,9 +591,7 @@ class Generator {
     bool refinement = s.kind == SimulationKind::Refinement;
     unsigned K = o_.bmcDepth;
     std::string simName = simulationName(s);
-    bool deterministic = true;
-    for (size_t k = 0; k < B.state.size(); ++k)
-      if (k >= B.init.size() || !B.init[k] || B.init[k]->op == Op::Choose) deterministic = false;
+    bool deterministic = deterministicStart(B);
     for (const FlatAction& act : B.actions) deterministic = deterministic && act.kind != ActionKind::Internal;
     for (const FlatTransition& t : B.transitions)
       forEachExprIn(t.eff, [&](const Expr* x) { deterministic = deterministic && x->op != Op::Choose; });
