@@ -12,6 +12,32 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kMagic = "ioawb-result 1";
+constexpr const char* kKeyMagic = "ioawb-query 1";
+
+bool isHash(const std::string& h) {
+  if (h.size() != 64) return false;
+  for (char c : h)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+// Writes `text` to `p` through a temporary file renamed into place, so that a
+// reader (another worker, another process) sees the whole file or none.
+void writeAtomically(const fs::path& p, const std::string& text) {
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) return;
+  std::ostringstream tmpName;
+  tmpName << p.string() << ".tmp." << std::hash<std::thread::id>{}(std::this_thread::get_id());
+  {
+    std::ofstream out(tmpName.str(), std::ios::trunc);
+    if (!out) return;
+    out << text;
+    if (!out) return;
+  }
+  fs::rename(tmpName.str(), p, ec);
+  if (ec) fs::remove(tmpName.str(), ec);
+}
 
 void enc(const Value& v, const SortCatalog& cat, std::string& out) {
   auto tok = [&](const std::string& t) {
@@ -235,8 +261,8 @@ bool decodeValue(Sort s, std::string_view text, Value& out, const SortCatalog& c
   return r.value(s, out) && r.done();
 }
 
-std::string ObligationCache::path(const std::string& hash) const {
-  return (fs::path(dir_) / hash.substr(0, 2) / (hash + ".res")).string();
+std::string ObligationCache::path(const std::string& hash, const char* ext) const {
+  return (fs::path(dir_) / hash.substr(0, 2) / (hash + ext)).string();
 }
 
 bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
@@ -282,29 +308,30 @@ bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
 
 void ObligationCache::store(const std::string& hash, const CacheRecord& r) const {
   if (r.status != Status::Proved && r.status != Status::Refuted) return;
-  std::error_code ec;
-  fs::path p(path(hash));
-  fs::create_directories(p.parent_path(), ec);
-  if (ec) return;
-  std::ostringstream tmpName;
-  tmpName << p.string() << ".tmp." << std::hash<std::thread::id>{}(std::this_thread::get_id());
-  {
-    std::ofstream out(tmpName.str(), std::ios::trunc);
-    if (!out) return;
-    out << kMagic << "\n";
-    out << "status " << (r.status == Status::Proved ? "proved" : "refuted") << "\n";
-    out << "case " << r.caseIndex << "\n";
-    out << "segment " << r.segment << "\n";
-    out << "failed " << r.failed.size();
-    for (int f : r.failed) out << " " << f;
-    out << "\n";
-    out << "phases " << (r.phases.empty() ? "." : r.phases) << "\n";
-    out << "values " << r.values.size() << "\n";
-    for (const std::string& v : r.values) out << v << "\n";
-    if (!out) return;
-  }
-  fs::rename(tmpName.str(), p, ec);
-  if (ec) fs::remove(tmpName.str(), ec);
+  std::ostringstream out;
+  out << kMagic << "\n";
+  out << "status " << (r.status == Status::Proved ? "proved" : "refuted") << "\n";
+  out << "case " << r.caseIndex << "\n";
+  out << "segment " << r.segment << "\n";
+  out << "failed " << r.failed.size();
+  for (int f : r.failed) out << " " << f;
+  out << "\n";
+  out << "phases " << (r.phases.empty() ? "." : r.phases) << "\n";
+  out << "values " << r.values.size() << "\n";
+  for (const std::string& v : r.values) out << v << "\n";
+  writeAtomically(path(hash), out.str());
+}
+
+bool ObligationCache::loadQueryHash(const std::string& key, std::string& hash) const {
+  std::ifstream in(path(key, ".key"));
+  std::string line;
+  if (!in || !std::getline(in, line) || line != kKeyMagic || !std::getline(in, hash)) return false;
+  return isHash(hash);
+}
+
+void ObligationCache::storeQueryHash(const std::string& key, const std::string& hash) const {
+  if (!isHash(hash)) return;
+  writeAtomically(path(key, ".key"), std::string(kKeyMagic) + "\n" + hash + "\n");
 }
 
 }  // namespace ioa::prover::detail

@@ -24,9 +24,12 @@ class ObligationCache {
   explicit ObligationCache(std::string dir) : dir_(std::move(dir)) {}
   bool load(const std::string& hash, CacheRecord& r) const;
   void store(const std::string& hash, const CacheRecord& r) const;  // best effort: failures are ignored
+  // The query hash recorded for an obligation key (DischargeOptions::specKey).
+  bool loadQueryHash(const std::string& key, std::string& hash) const;
+  void storeQueryHash(const std::string& key, const std::string& hash) const;  // best effort
 
  private:
-  std::string path(const std::string& hash) const;
+  std::string path(const std::string& hash, const char* ext = ".res") const;
   std::string dir_;
 };
 

@@ -9,7 +9,10 @@
 #include <optional>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "Cache.h"
+#include "Sha256.h"
 #include "Solve.h"
 
 namespace ioa::prover {
@@ -23,9 +26,51 @@ std::string defaultCacheDir() {
   return (std::filesystem::temp_directory_path() / "ioawb-cache").string();
 }
 
+namespace {
+
+// This program's executable as a file (device, inode, size, modification
+// time), or empty where that cannot be known. The file the process runs from,
+// even after a rebuild replaced it on disk: a new build gets new keys, so a
+// changed encoder never reads back what an old one recorded.
+const std::string& buildIdentity() {
+  static const std::string id = [] {
+    struct stat st {};
+    if (stat("/proc/self/exe", &st) != 0) return std::string();
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  }();
+  return id;
+}
+
+constexpr const char* kKeySalt = "ioawb-obligation-key 1\n";
+
+}  // namespace
+
 struct Discharger::Impl {
   Impl(const Model& m, DischargeOptions o) : model(m), opts(std::move(o)), catalog(m) {
     if (opts.useCache) cache = std::make_unique<ObligationCache>(opts.cacheDir.empty() ? defaultCacheDir() : opts.cacheDir);
+    // --emit-smt2 needs every query encoded
+    if (cache && !opts.specKey.empty() && opts.smt2Dir.empty() && !buildIdentity().empty())
+      specDigest = sha256Hex(std::string(kKeySalt) + buildIdentity() + "\n" + opts.specKey);
+  }
+  std::string specDigest;  // empty: obligations are looked up by their query only
+
+  // The key under which obligation `i` records its query hash.
+  std::string obligationKey(size_t i, const Obligation& ob) const {
+    return sha256Hex(specDigest + "\n" + std::to_string(i) + "\n" + ob.id + "\n" + ob.kind + "\n" + ob.description);
+  }
+
+  // An obligation decided on an earlier run of the same spec by this build, found without its query.
+  bool lookUpByKey(size_t i, const Obligation& ob, Result& r) const {
+    std::string hash;
+    CacheRecord rec;
+    if (specDigest.empty() || !cache->loadQueryHash(obligationKey(i, ob), hash) || !cache->load(hash, rec)) return false;
+    return decidedWithoutQuery(ob, rec, hash, r);
+  }
+
+  void recordKey(size_t i, const Obligation& ob, const Result& r) const {
+    if (specDigest.empty() || r.hash.empty()) return;
+    if (r.status == Status::Proved || r.status == Status::Refuted) cache->storeQueryHash(obligationKey(i, ob), r.hash);
   }
   const Model& model;
   DischargeOptions opts;
@@ -96,9 +141,12 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
       } else if (!obligations[i].holdsBecause.empty()) {
         r.status = Status::Proved;
         r.reason = obligations[i].holdsBecause;
+      } else if (auto t0 = std::chrono::steady_clock::now(); im.lookUpByKey(i, obligations[i], r)) {
+        r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       } else {
         r = im.inLiveContext(
             [&](ContextCache& cc) { return solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled); });
+        im.recordKey(i, obligations[i], r);
       }
       {
         std::lock_guard<std::mutex> g(im.statsMutex);

@@ -494,7 +494,7 @@ class ObligationSolver {
       } else if (!fromCache() && !(ob_.bounded && explicitRefute(nullptr))) {
         solve();
       }
-      if (ob_.witness) readAsWitness();
+      if (ob_.witness) readAsWitness(ob_, r_);
       if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
       r_.status = Status::Error;
@@ -579,19 +579,6 @@ class ObligationSolver {
     r_.status = rec.status;
     r_.cached = true;
     return true;
-  }
-
-  // An existence claim (Obligation::witness) is solved as the validity of
-  // "the assumptions imply false" (and cached so): a confirmed model refutes
-  // that, and is the witness; a proof of it says no witness exists.
-  void readAsWitness() {
-    if (r_.status == Status::Refuted) {
-      r_.status = Status::Proved;
-      r_.counterexample.reset();
-    } else if (r_.status == Status::Proved) {
-      r_.status = Status::Refuted;
-      r_.reason = ob_.refutedBecause.empty() ? "no values meet the assumptions" : ob_.refutedBecause;
-    }
   }
 
   std::string allPhases() const {
@@ -991,6 +978,29 @@ class ObligationSolver {
 };
 
 }  // namespace
+
+// An existence claim (Obligation::witness) is solved as the validity of
+// "the assumptions imply false" (and cached so): a confirmed model refutes
+// that, and is the witness; a proof of it says no witness exists.
+void readAsWitness(const Obligation& ob, Result& r) {
+  if (r.status == Status::Refuted) {
+    r.status = Status::Proved;
+    r.counterexample.reset();
+  } else if (r.status == Status::Proved) {
+    r.status = Status::Refuted;
+    r.reason = ob.refutedBecause.empty() ? "no values meet the assumptions" : ob.refutedBecause;
+  }
+}
+
+bool decidedWithoutQuery(const Obligation& ob, const CacheRecord& rec, const std::string& hash, Result& r) {
+  if (!(rec.status == Status::Proved || (ob.witness && rec.status == Status::Refuted))) return false;
+  r = Result{};
+  r.status = rec.status;
+  r.cached = true;
+  r.hash = hash;
+  if (ob.witness) readAsWitness(ob, r);
+  return true;
+}
 
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
                        const std::atomic<bool>* cancelled) {

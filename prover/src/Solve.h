@@ -19,6 +19,14 @@ Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOp
 Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, unsigned budgetMs,
                  const std::atomic<bool>* cancelled = nullptr);
 
+// A witness obligation's result read back: a refutation of "the assumptions imply
+// false" proves the claim (the model is the witness), a proof of it refutes the claim.
+void readAsWitness(const Obligation& ob, Result& r);
+
+// The result a cache record gives without the query (no counterexample to decode):
+// a proof, or either verdict of a witness obligation. False otherwise.
+bool decidedWithoutQuery(const Obligation& ob, const CacheRecord& rec, const std::string& hash, Result& r);
+
 // The SMT-LIB script that is hashed (and, with solver options, emitted).
 std::string obligationScript(ContextCache& cc, const Obligation& ob);
 

@@ -559,10 +559,12 @@ class Generator {
 
   // ---------------------------------------------------------------- bounded model checking
 
+  static std::string steps(unsigned k) { return std::to_string(k) + (k == 1 ? " step" : " steps"); }
+
   void bmcInvariants(const FlatAutomaton& a) {
     unsigned K = o_.bmcDepth;
     auto invs = invariantsOf(a);
-    std::string within = " within " + std::to_string(K) + " steps";
+    std::string within = " within " + steps(K);
     Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
                          invs.empty()
                              ? "no step of " + a.name + " applies an operation outside its domain" + within
@@ -601,9 +603,8 @@ class Generator {
     deterministic = deterministic && !s.hasProof;
     Obligation& ob =
         add("bmc-simulation:" + simName, kinds::BmcSimulation, A, simName, "",
-            deterministic ? "every trace of " + A.name + " within " + std::to_string(K) + " steps is a trace of " + B.name
-                          : "the " + simName + " can follow " + A.name + " for " + std::to_string(K) +
-                                " steps from a start state",
+            deterministic ? "every trace of " + A.name + " within " + steps(K) + " is a trace of " + B.name
+                          : "the " + simName + " can follow " + A.name + " for " + steps(K) + " from a start state",
             s.decl ? s.decl->range : A.range);
     ob.bounded = true;
     ob.depth = K;

@@ -85,6 +85,78 @@ TEST(Engine, CacheSolvesNothingTheSecondTimeAndOnlyChangedObligationsAfterAnEdit
   fs::remove_all(d);
 }
 
+std::map<std::string, const ObligationResult*> byId(const ProveRun& run) {
+  std::map<std::string, const ObligationResult*> m;
+  for (const ObligationResult& r : run.results) m[r.info.id] = &r;
+  return m;
+}
+
+// A rerun of the same spec finds its results by the spec's key before encoding any
+// query: the same verdicts and query hashes, a refutation still with its
+// counterexample (read back through its query), and another option that shapes
+// the obligations (the bound of bounded model checking) is not mistaken for it.
+TEST(Engine, RerunsFindResultsBeforeEncodingButNotForAnEditOrAnotherBound) {
+  fs::path d = tempDir("speckey");
+  ProveOptions o;
+  o.cacheDir = (d / "cache").string();
+  o.jobs = 2;
+  o.bmcDepth = 1;
+  o.timeoutMs = 3000;  // (the simulation's frame_rx step is then refuted by a search of runs, in 2 s)
+  const std::string twin = sample("bugs/abp_ignores_bit.ioa");
+  ProveRun first = engine::proveFile(twin, o);
+  ASSERT_TRUE(first.error.empty()) << first.error;
+  ProveRun second = engine::proveFile(twin, o);
+  EXPECT_EQ(statuses(second), statuses(first));
+  auto before = byId(first);
+  size_t refuted = 0;
+  for (const ObligationResult& r : second.results) {
+    const ObligationResult& f = *before.at(r.info.id);
+    if (!f.reason.empty() && f.hash.empty()) continue;  // holds syntactically, never encoded
+    if (!f.info.bounded && f.counterexample && f.counterexample->kind == "trace") continue;  // a search's run: not kept
+    EXPECT_TRUE(r.cached) << r.info.id;
+    EXPECT_EQ(r.hash, f.hash) << r.info.id;
+    if (r.status != "refuted") continue;
+    ++refuted;
+    ASSERT_TRUE(r.counterexample && f.counterexample) << r.info.id;
+    ASSERT_EQ(r.counterexample->failed.size(), f.counterexample->failed.size()) << r.info.id;
+    for (size_t k = 0; k < r.counterexample->failed.size(); ++k)
+      EXPECT_EQ(r.counterexample->failed[k].text, f.counterexample->failed[k].text) << r.info.id;
+    EXPECT_EQ(r.counterexample->steps.size(), f.counterexample->steps.size()) << r.info.id;
+  }
+  EXPECT_GT(refuted, 0u);
+  // an edit that keeps every obligation's name and place but changes its query is solved again
+  const char* kCounter = R"(automaton Counter
+  signature
+    input inc
+  states
+    x: Int := 0
+  transitions
+    input inc
+      eff x := x + 1
+
+invariant NonNegative of Counter: x >= 0
+)";
+  fs::path spec = d / "counter.ioa";
+  std::ofstream(spec) << kCounter;
+  ProveRun up = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(byId(up).at("invariant-step:Counter:NonNegative:inc")->status, "proved") << statuses(up);
+  std::string down = kCounter;
+  down.replace(down.find("x + 1"), 5, "x - 1");
+  std::ofstream(spec, std::ios::trunc) << down;
+  ProveRun edited = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(byId(edited).at("invariant-step:Counter:NonNegative:inc")->status, "refuted") << statuses(edited);
+  // one step from a start state shows nothing wrong; nine show the ignored bit
+  const ObligationResult* shallow = nullptr;
+  for (const ObligationResult& r : second.results)
+    if (r.info.bounded && r.info.id.rfind("bmc-simulation", 0) == 0) shallow = &r;
+  ASSERT_NE(shallow, nullptr) << statuses(second);
+  EXPECT_EQ(shallow->status, "proved") << shallow->info.id;
+  o.bmcDepth = 9;
+  ProveRun deep = engine::proveFile(twin, o);
+  EXPECT_EQ(byId(deep).at(shallow->info.id)->status, "refuted") << statuses(deep);
+  fs::remove_all(d);
+}
+
 TEST(Engine, OneAndTwoJobsGiveTheSameResults) {
   for (const char* f : {"abp.ioa", "bugs/lamport_clocks_ignores_timestamp.ioa"}) {
     ProveOptions o;

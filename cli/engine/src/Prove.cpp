@@ -291,6 +291,12 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   dop.useCache = opts.useCache;
   dop.cacheDir = opts.cacheDir;
   dop.smt2Dir = opts.smt2Dir;
+  // what the obligations were made from: the texts compiled (an editor's buffer, not the
+  // file on disk) and the options refine was given
+  dop.specKey = "refine invariants wd simulations bmc " + std::to_string(ro.bmcDepth) + "\n";
+  const SourceManager& sm = im.compilation->sources;
+  for (uint32_t f = 1; f <= sm.fileCount(); ++f)
+    dop.specKey += sm.file(f).path() + "\n" + std::to_string(sm.file(f).text().size()) + "\n" + sm.file(f).text() + "\n";
   im.discharger = std::make_unique<prover::Discharger>(*im.compilation->model, dop);
   im.t0 = std::chrono::steady_clock::now();
   const bool bmc = opts.bmcDepth > 0;

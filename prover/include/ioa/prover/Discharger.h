@@ -2,6 +2,8 @@
 // context, takes obligations one by one, encodes them, looks them up in the
 // on-disk cache by the hash of their SMT-LIB text, and otherwise solves them
 // with a per-obligation timeout. Results go to a callback as they come.
+// With a spec key, an obligation proved on an earlier run of the same spec by
+// the same build is found before its query is encoded (see specKey).
 #pragma once
 
 #include <atomic>
@@ -22,6 +24,13 @@ struct DischargeOptions {
   bool useCache = true;
   std::string cacheDir;       // empty: defaultCacheDir()
   std::string smt2Dir;        // non-empty: write <dir>/<id>.smt2 for every obligation
+  // Everything the obligations were made from (the spec's source texts and the options that
+  // shape the obligations), or empty. With it, each decided obligation's query hash is also
+  // recorded under a key of (this program's executable, specKey, the obligation's index and
+  // id), so that on a later run of the same spec by the same build a proved obligation is
+  // looked up without encoding its query. Another spec text, option or build misses that
+  // key and falls back to the query hash, which still finds every query that did not change.
+  std::string specKey;
 };
 
 struct DischargeStats {
