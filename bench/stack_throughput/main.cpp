@@ -11,8 +11,15 @@
 // trip. Both implementations send the same payload buffer every time (headers
 // are written into its headroom) and do the same application work.
 //
-//   stack_throughput [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed]
-//   (--size: one payload size; --profile-collapsed: only the collapsed stack, for perf)
+//   stack_throughput [--seconds S] [--reps N] [--quick] [--size BYTES]
+//                    [--profile-collapsed | --profile-layered [--round-trips N]]
+//   (--size: one payload size; --profile-*: one stack alone, for perf; with
+//   --round-trips, exactly N round trips after the warm-up, untimed: two runs
+//   under callgrind give the instructions per round trip by difference)
+//
+// The stacks' timed repetitions are interleaved (layered, hand-written,
+// collapsed, then again), so that a noisy stretch of a shared machine falls on
+// all three; each figure is the best of its repetitions.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -59,29 +66,31 @@ using Clock = std::chrono::steady_clock;
 struct Measure {
   double perSec = 0;
   uint64_t allocs = 0;  // heap allocations during the timed loops
+  void add(const Measure& m) {  // one more repetition: the best rate wins
+    perSec = m.perSec > perSec ? m.perSec : perSec;
+    allocs += m.allocs;
+  }
 };
 
-// Runs `one()` in batches for `seconds`, `reps` times; the best rate wins.
+uint64_t g_roundTrips = 0;  // --round-trips N: exactly N after the warm-up, untimed (for callgrind)
+
+// `one()` in batches for `seconds`: round trips per second.
 template <class F>
-Measure measure(F&& one, double seconds, int reps) {
-  Measure best;
-  for (int i = 0; i < 2000; ++i) one();  // warm-up: caches, buffer pool
-  for (int r = 0; r < reps; ++r) {
-    uint64_t a0 = g_allocs.load();
-    uint64_t n = 0;
-    auto t0 = Clock::now();
-    double el = 0;
-    uint64_t batch = 256;
-    while (el < seconds) {
-      for (uint64_t k = 0; k < batch; ++k) one();
-      n += batch;
-      el = std::chrono::duration<double>(Clock::now() - t0).count();
-    }
-    double rate = static_cast<double>(n) / el;
-    best.allocs += g_allocs.load() - a0;
-    if (rate > best.perSec) best.perSec = rate;
+Measure timed(F&& one, double seconds) {
+  Measure m;
+  uint64_t a0 = g_allocs.load();
+  uint64_t n = 0;
+  auto t0 = Clock::now();
+  double el = 0;
+  const uint64_t batch = 256;
+  while (el < seconds) {
+    for (uint64_t k = 0; k < batch; ++k) one();
+    n += batch;
+    el = std::chrono::duration<double>(Clock::now() - t0).count();
   }
-  return best;
+  m.perSec = static_cast<double>(n) / el;
+  m.allocs = g_allocs.load() - a0;
+  return m;
 }
 
 struct Row {
@@ -94,88 +103,163 @@ bool fail(const char* what, uint32_t size) {
   return false;
 }
 
-// ---- a generated stack (layered or collapsed): two endpoints over a zero-copy loopback
+// Two endpoints of a generated stack (layered or collapsed) over the loopback.
 template <class Stack>
-bool runLayered(uint32_t size, double seconds, int reps, Measure& out) {
-  auto A = std::make_unique<rt::Endpoint<Stack>>();
-  auto B = std::make_unique<rt::Endpoint<Stack>>();
-  rt::Msg msg = rt::Msg::alloc(size);
-  for (uint32_t k = 0; k < size; ++k) msg.payload_data()[k] = static_cast<uint8_t>(k * 7 + 1);
-  uint64_t delivered = 0, sent = 0;
-  bool intact = true;
-  auto deliver = [&](const rt::Msg& m) {
-    ++delivered;
-    if (m.payload_len() != size) intact = false;
-  };
-  auto one = [&]() {
-    if (A->send(msg)) ++sent;
-    A->frames_out([&](const rt::Msg& f) { B->frame_in(f); });
-    B->deliveries(deliver);
-    B->frames_out([&](const rt::Msg& f) { A->frame_in(f); });
-    A->deliveries(deliver);
-  };
-  // correctness first: one round trip delivers the same bytes
-  {
+class StackRig {
+ public:
+  explicit StackRig(uint32_t size)
+      : size_(size), A(std::make_unique<rt::Endpoint<Stack>>()), B(std::make_unique<rt::Endpoint<Stack>>()),
+        msg_(rt::Msg::alloc(size)) {
+    for (uint32_t k = 0; k < size; ++k) msg_.payload_data()[k] = static_cast<uint8_t>(k * 7 + 1);
+  }
+  // One round trip by hand: B must deliver the payload intact.
+  bool ready(const char* name) {
     bool same = false;
-    A->send(msg);
+    A->send(msg_);
     A->frames_out([&](const rt::Msg& f) { B->frame_in(f); });
     B->deliveries([&](const rt::Msg& m) {
-      same = m.payload_len() == size && std::memcmp(m.payload_data(), msg.payload_data(), size) == 0;
+      same = m.payload_len() == size_ && std::memcmp(m.payload_data(), msg_.payload_data(), size_) == 0;
     });
     B->frames_out([&](const rt::Msg& f) { A->frame_in(f); });
-    if (!same) return fail("the layered stack did not deliver the payload intact", size);
+    if (!same) return fail((std::string("the ") + name + " stack did not deliver the payload intact").c_str(), size_);
+    return true;
   }
-  out = measure(one, seconds, reps);
-  if (!intact || delivered != sent || !A->stack.l1.s.unacked.empty() || rt::faults().total != 0)
-    return fail("the layered stack lost, duplicated or failed to acknowledge a message", size);
-  return true;
+  void one() {
+    if (A->send(msg_)) ++sent_;
+    // frames handed over, as a transport that owns them would: decoded in place
+    A->frames_out([&](rt::Msg&& f) { B->frame_in(std::move(f)); });
+    B->deliveries([&](const rt::Msg& m) { deliver(m); });
+    B->frames_out([&](rt::Msg&& f) { A->frame_in(std::move(f)); });
+    A->deliveries([&](const rt::Msg& m) { deliver(m); });
+  }
+  // After the timed loops: every message sent was delivered once and acknowledged.
+  bool clean(const char* name) const {
+    if (!intact_ || delivered_ != sent_ || !A->stack.l1.s.unacked.empty() || rt::faults().total != 0)
+      return fail((std::string("the ") + name + " stack lost, duplicated or failed to acknowledge a message").c_str(),
+                  size_);
+    return true;
+  }
+
+ private:
+  void deliver(const rt::Msg& m) {
+    ++delivered_;
+    if (m.payload_len() != size_) intact_ = false;
+  }
+  uint32_t size_;
+  std::unique_ptr<rt::Endpoint<Stack>> A, B;
+  rt::Msg msg_;
+  uint64_t delivered_ = 0, sent_ = 0;
+  bool intact_ = true;
+};
+
+// Two hand-written endpoints over the same loopback.
+class HandRig {
+ public:
+  explicit HandRig(uint32_t size)
+      : size_(size), A(std::make_unique<handwritten::ReliableEndpoint>()),
+        B(std::make_unique<handwritten::ReliableEndpoint>()), storage_(size + 128) {
+    payload_ = storage_.data() + 128;
+    for (uint32_t k = 0; k < size; ++k) payload_[k] = static_cast<uint8_t>(k * 7 + 1);
+  }
+  bool ready(const char*) {
+    bool same = false;
+    A->send(payload_, size_, TxA{this});
+    B->receive(ab_, abn_, TxB{this}, [&](const uint8_t* p, uint32_t n) {
+      same = n == size_ && std::memcmp(p, payload_, size_) == 0;
+    });
+    A->receive(ba_, ban_, TxA{this}, [&](const uint8_t*, uint32_t n) { deliver(n); });
+    ab_ = ba_ = nullptr;
+    if (!same) return fail("the hand-written stack did not deliver the payload intact", size_);
+    return true;
+  }
+  void one() {
+    auto deliverTo = [&](const uint8_t*, uint32_t n) { deliver(n); };
+    if (A->send(payload_, size_, TxA{this})) ++sent_;
+    if (ab_) {
+      const uint8_t* f = ab_;
+      ab_ = nullptr;
+      B->receive(f, abn_, TxB{this}, deliverTo);
+    }
+    if (ba_) {
+      const uint8_t* f = ba_;
+      ba_ = nullptr;
+      A->receive(f, ban_, TxA{this}, deliverTo);
+    }
+  }
+  bool clean(const char*) const {
+    if (!intact_ || delivered_ != sent_ || !A->idle()) return fail("the hand-written stack lost a message", size_);
+    return true;
+  }
+
+ private:
+  struct TxA {
+    HandRig* r;
+    void operator()(const uint8_t* f, uint32_t n) const { r->ab_ = f, r->abn_ = n; }
+  };
+  struct TxB {
+    HandRig* r;
+    void operator()(const uint8_t* f, uint32_t n) const { r->ba_ = f, r->ban_ = n; }
+  };
+  void deliver(uint32_t n) {
+    ++delivered_;
+    if (n != size_) intact_ = false;
+  }
+  uint32_t size_;
+  std::unique_ptr<handwritten::ReliableEndpoint> A, B;
+  std::vector<uint8_t> storage_;
+  uint8_t* payload_ = nullptr;
+  const uint8_t* ab_ = nullptr;
+  uint32_t abn_ = 0;
+  const uint8_t* ba_ = nullptr;
+  uint32_t ban_ = 0;
+  uint64_t delivered_ = 0, sent_ = 0;
+  bool intact_ = true;
+};
+
+// One stack alone, for a profiler: timed repetitions, or exactly --round-trips N.
+template <class Rig>
+bool profile(const char* name, uint32_t size, double seconds, int reps) {
+  Rig rig(size);
+  if (!rig.ready(name)) return false;
+  for (int i = 0; i < 2000; ++i) rig.one();  // warm-up: caches, buffer pool
+  if (g_roundTrips) {
+    for (uint64_t k = 0; k < g_roundTrips; ++k) rig.one();
+  } else {
+    Measure m;
+    for (int r = 0; r < reps; ++r) m.add(timed([&] { rig.one(); }, seconds));
+    std::printf("%s %u B: %.2f M/s\n", name, size, m.perSec / 1e6);
+  }
+  return rig.clean(name);
 }
 
-// ---- the hand-written stack over the same kind of loopback
-bool runHand(uint32_t size, double seconds, int reps, Measure& out) {
-  auto A = std::make_unique<handwritten::ReliableEndpoint>();
-  auto B = std::make_unique<handwritten::ReliableEndpoint>();
-  std::vector<uint8_t> storage(size + 128);
-  uint8_t* payload = storage.data() + 128;
-  for (uint32_t k = 0; k < size; ++k) payload[k] = static_cast<uint8_t>(k * 7 + 1);
-  const uint8_t* ab = nullptr;
-  uint32_t abn = 0;
-  const uint8_t* ba = nullptr;
-  uint32_t ban = 0;
-  uint64_t delivered = 0, sent = 0;
-  bool intact = true;
-  auto txA = [&](const uint8_t* f, uint32_t n) { ab = f, abn = n; };
-  auto txB = [&](const uint8_t* f, uint32_t n) { ba = f, ban = n; };
-  auto deliver = [&](const uint8_t*, uint32_t n) {
-    ++delivered;
-    if (n != size) intact = false;
-  };
-  auto one = [&]() {
-    if (A->send(payload, size, txA)) ++sent;
-    if (ab) {
-      const uint8_t* f = ab;
-      ab = nullptr;
-      B->receive(f, abn, txB, deliver);
-    }
-    if (ba) {
-      const uint8_t* f = ba;
-      ba = nullptr;
-      A->receive(f, ban, txA, deliver);
-    }
-  };
-  {
-    bool same = false;
-    A->send(payload, size, txA);
-    B->receive(ab, abn, txB, [&](const uint8_t* p, uint32_t n) {
-      same = n == size && std::memcmp(p, payload, size) == 0;
-    });
-    A->receive(ba, ban, txA, deliver);
-    ab = ba = nullptr;
-    if (!same) return fail("the hand-written stack did not deliver the payload intact", size);
+// The stacks of one payload size, their repetitions interleaved (layered, hand-written,
+// collapsed, then again), so that a noisy stretch of the machine falls on all of them.
+bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
+  StackRig<Layered> layered(size);
+  HandRig hand(size);
+  if (!layered.ready("layered") || !hand.ready("hand-written")) return false;
+#ifdef IOAWB_HAVE_COLLAPSED
+  StackRig<Collapsed> collapsed(size);
+  if (!collapsed.ready("collapsed")) return false;
+#endif
+  for (int i = 0; i < 2000; ++i) {  // warm-up: caches, buffer pool
+    layered.one();
+    hand.one();
+#ifdef IOAWB_HAVE_COLLAPSED
+    collapsed.one();
+#endif
   }
-  out = measure(one, seconds, reps);
-  if (!intact || delivered != sent || !A->idle()) return fail("the hand-written stack lost a message", size);
-  return true;
+  for (int r = 0; r < reps; ++r) {
+    row.layered.add(timed([&] { layered.one(); }, seconds));
+    row.hand.add(timed([&] { hand.one(); }, seconds));
+#ifdef IOAWB_HAVE_COLLAPSED
+    row.collapsed.add(timed([&] { collapsed.one(); }, seconds));
+#endif
+  }
+#ifdef IOAWB_HAVE_COLLAPSED
+  if (!collapsed.clean("collapsed")) return false;
+#endif
+  return layered.clean("layered") && hand.clean("hand-written");
 }
 
 std::string rate(double r) {
@@ -191,26 +275,37 @@ int main(int argc, char** argv) {
   double seconds = 0.4;
   int reps = 3;
   std::vector<uint32_t> sizes = {64u, 1024u, 65536u};
-  bool profileCollapsed = false;
+  bool profileCollapsed = false, profileLayered = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") seconds = 0.02, reps = 1;
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--profile-collapsed") profileCollapsed = true;
+    else if (a == "--profile-layered") profileLayered = true;
+    else if (a == "--round-trips" && i + 1 < argc) g_roundTrips = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--size" && i + 1 < argc) sizes = {static_cast<uint32_t>(std::atoi(argv[++i]))};
     else {
-      std::fprintf(stderr, "usage: %s [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed | --profile-layered "
+                   "[--round-trips N]]\n",
+                   argv[0]);
       return 2;
     }
   }
+  if (g_roundTrips && !profileCollapsed && !profileLayered) {
+    std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed or --profile-layered\n");
+    return 2;
+  }
+  if (profileLayered) {  // one stack alone, for a profiler (see --profile-collapsed)
+    for (uint32_t size : sizes)
+      if (!profile<StackRig<Layered>>("layered", size, seconds, reps)) return 1;
+    return 0;
+  }
 #ifdef IOAWB_HAVE_COLLAPSED
   if (profileCollapsed) {
-    for (uint32_t size : sizes) {
-      Measure m;
-      if (!runLayered<Collapsed>(size, seconds, reps, m)) return 1;
-      std::printf("collapsed %u B: %s\n", size, rate(m.perSec).c_str());
-    }
+    for (uint32_t size : sizes)
+      if (!profile<StackRig<Collapsed>>("collapsed", size, seconds, reps)) return 1;
     return 0;
   }
 #else
@@ -222,14 +317,13 @@ int main(int argc, char** argv) {
   std::vector<Row> rows;
   for (uint32_t size : sizes) {
     Row r{size, {}, {}, {}};
-    if (!runLayered<Layered>(size, seconds, reps, r.layered) || !runHand(size, seconds, reps, r.hand)) return 1;
-#ifdef IOAWB_HAVE_COLLAPSED
-    if (!runLayered<Collapsed>(size, seconds, reps, r.collapsed)) return 1;
-#endif
+    if (!measureRow(size, seconds, reps, r)) return 1;
     rows.push_back(r);
   }
   std::printf("Reliable stack (Top ; Seqno ; Checksum ; Bottom), stop-and-wait round trips over an in-memory loopback\n");
-  std::printf("messages per second, best of %d x %.2f s; ratio = hand-written / layered\n\n", reps, seconds);
+  std::printf("messages per second, best of %d x %.2f s (the stacks' repetitions interleaved); ratio = hand-written / "
+              "layered\n\n",
+              reps, seconds);
   std::printf("%-9s %-22s %-22s %-8s %s\n", "payload", "layered (generated)", "hand-written", "ratio",
               "heap allocs in timed loops (layered / hand)");
   for (const Row& r : rows) {

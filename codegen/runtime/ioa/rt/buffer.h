@@ -30,6 +30,12 @@
 #include "ioa/rt/checksum.h"
 #include "ioa/rt/core.h"
 
+#if defined(__GNUC__) || defined(__clang__)
+#define IOA_RT_NOINLINE [[gnu::noinline]]
+#else
+#define IOA_RT_NOINLINE
+#endif
+
 namespace ioa::rt {
 
 class BufferPool;
@@ -407,7 +413,9 @@ class Msg {
     return s;
   }
   // Moves the header stack into a fresh small buffer with room for `k` more in front.
-  void move_headers(uint32_t k) {
+  // Out of line: inlined, it made every push save and restore six registers for a
+  // path most pushes do not take.
+  IOA_RT_NOINLINE void move_headers(uint32_t k) {
     uint32_t hl = header_len();
     uint32_t room = k > kHeadroom ? k + kHeadroom : kHeadroom;
     Buf* nb = pool().alloc(room + hl);

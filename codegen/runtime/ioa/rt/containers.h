@@ -117,7 +117,10 @@ class Seq {
   // front() moved out, then pop_front(): no copy of the element.
   T take_front() {  // unchecked: !empty()
     T x = std::move(items_[head_]);
-    pop_front();
+    // a moved-from Msg or Bytes is already T{} (their move constructors leave an empty value)
+    if constexpr (!(std::is_same_v<T, Msg> || std::is_same_v<T, Bytes>)) items_[head_] = T{};
+    head_ = wrap(head_ + 1);
+    if (--size_ == 0) head_ = 0;
     return x;
   }
   void pop_back() {  // unchecked: !empty()

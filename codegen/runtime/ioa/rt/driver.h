@@ -53,13 +53,23 @@ class Endpoint {
     stack.up(m);
     return true;
   }
+  // The same for a frame the caller gives up: decoded in place.
+  bool frame_in(Msg&& frame) {
+    if (!wire_decode_in_place(frame)) {
+      ++malformed;
+      return false;
+    }
+    stack.up(frame);
+    return true;
+  }
   // Hands every frame the stack has produced to `sink(frame)`.
   template <class F>
   void frames_out(F&& sink) {
     bool any = false;
     while (!stack.to_net.empty()) {
-      Msg m = stack.to_net.take_front();
-      sink(wire_encode(m));
+      Msg f = stack.to_net.take_front();
+      wire_encode_in_place(f);
+      sink(std::move(f));
       any = true;
     }
     if (any && stack.held()) stack.resettle();  // an inline test: nothing is held back most of the time

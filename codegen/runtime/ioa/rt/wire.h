@@ -66,6 +66,13 @@ inline Msg wire_encode(const Msg& m) {
   return f;
 }
 
+// wire_encode in place, for a message its holder gives up: the envelope goes in
+// front of its header stack without another reference to its buffers.
+inline void wire_encode_in_place(Msg& m) {
+  uint32_t h = m.header_len();
+  put_u16(m.push_front(kEnvelope), static_cast<uint16_t>(h > 0xFFFF ? 0xFFFF : h));
+}
+
 // The message carried by a frame; false for a frame too short for its
 // envelope or whose header stack would run past its end. Reads nothing
 // outside the frame; shares the frame's buffers.
@@ -86,6 +93,21 @@ inline bool wire_decode(const Msg& frame, Msg& out) {
   }
   if (h > n - kEnvelope) return false;
   return Msg::carve(frame, kEnvelope, h, out);
+}
+
+// wire_decode in place: `frame` becomes the message it carries (false, and
+// `frame` unchanged, for a malformed frame). When the header stack lies in the
+// frame's header part, as in a frame just encoded, only the envelope is dropped.
+inline bool wire_decode_in_place(Msg& frame) {
+  uint32_t hl = frame.header_len();
+  if (hl >= kEnvelope && get_u16(frame.header_data()) == hl - kEnvelope) {
+    frame.pop_front(kEnvelope);
+    return true;
+  }
+  Msg m;
+  if (!wire_decode(frame, m)) return false;
+  frame = std::move(m);
+  return true;
 }
 
 }  // namespace ioa::rt
