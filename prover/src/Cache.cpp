@@ -12,7 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr const char* kMagic = "ioawb-result 1";
-constexpr const char* kKeyMagic = "ioawb-query 1";
+constexpr const char* kKeyMagic = "ioawb-query-hashes 1";
 
 bool isHash(const std::string& h) {
   if (h.size() != 64) return false;
@@ -322,16 +322,21 @@ void ObligationCache::store(const std::string& hash, const CacheRecord& r) const
   writeAtomically(path(hash), out.str());
 }
 
-bool ObligationCache::loadQueryHash(const std::string& key, std::string& hash) const {
-  std::ifstream in(path(key, ".key"));
-  std::string line;
-  if (!in || !std::getline(in, line) || line != kKeyMagic || !std::getline(in, hash)) return false;
-  return isHash(hash);
+ObligationCache::QueryHashes ObligationCache::loadQueryHashes(const std::string& spec) const {
+  QueryHashes out;
+  std::ifstream in(path(spec, ".keys"));
+  std::string line, key, hash;
+  if (!in || !std::getline(in, line) || line != kKeyMagic) return out;
+  while (in >> key >> hash)
+    if (isHash(key) && isHash(hash)) out[key] = hash;
+  return out;
 }
 
-void ObligationCache::storeQueryHash(const std::string& key, const std::string& hash) const {
-  if (!isHash(hash)) return;
-  writeAtomically(path(key, ".key"), std::string(kKeyMagic) + "\n" + hash + "\n");
+void ObligationCache::storeQueryHashes(const std::string& spec, const QueryHashes& hashes) const {
+  std::string text = std::string(kKeyMagic) + "\n";
+  for (const auto& [key, hash] : hashes)
+    if (isHash(key) && isHash(hash)) text += key + " " + hash + "\n";
+  writeAtomically(path(spec, ".keys"), text);
 }
 
 }  // namespace ioa::prover::detail

@@ -1,6 +1,7 @@
 // The on-disk result cache: one small file per query hash (private to the prover).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +25,11 @@ class ObligationCache {
   explicit ObligationCache(std::string dir) : dir_(std::move(dir)) {}
   bool load(const std::string& hash, CacheRecord& r) const;
   void store(const std::string& hash, const CacheRecord& r) const;  // best effort: failures are ignored
-  // The query hash recorded for an obligation key (DischargeOptions::specKey).
-  bool loadQueryHash(const std::string& key, std::string& hash) const;
-  void storeQueryHash(const std::string& key, const std::string& hash) const;  // best effort
+  // The query hashes recorded for one spec (DischargeOptions::specKey), by obligation key:
+  // one file per spec, so that a run adds one file however many obligations it has.
+  using QueryHashes = std::map<std::string, std::string>;
+  QueryHashes loadQueryHashes(const std::string& spec) const;
+  void storeQueryHashes(const std::string& spec, const QueryHashes& hashes) const;  // best effort
 
  private:
   std::string path(const std::string& hash, const char* ext = ".res") const;

@@ -60,18 +60,34 @@ struct Discharger::Impl {
     return sha256Hex(specDigest + "\n" + std::to_string(i) + "\n" + ob.id + "\n" + ob.kind + "\n" + ob.description);
   }
 
+  // The query hashes this spec's obligations had on earlier runs by this build, and those of this run.
+  ObligationCache::QueryHashes knownHashes, newHashes;
+  std::mutex hashesMutex;
+
   // An obligation decided on an earlier run of the same spec by this build, found without its query.
   bool lookUpByKey(size_t i, const Obligation& ob, Result& r) const {
-    std::string hash;
+    if (specDigest.empty()) return false;
+    auto it = knownHashes.find(obligationKey(i, ob));
     CacheRecord rec;
-    if (specDigest.empty() || !cache->loadQueryHash(obligationKey(i, ob), hash) || !cache->load(hash, rec)) return false;
-    return decidedWithoutQuery(ob, rec, hash, r);
+    if (it == knownHashes.end() || !cache->load(it->second, rec)) return false;
+    return decidedWithoutQuery(ob, rec, it->second, r);
   }
 
-  void recordKey(size_t i, const Obligation& ob, const Result& r) const {
-    if (specDigest.empty() || r.hash.empty()) return;
-    if (r.status == Status::Proved || r.status == Status::Refuted) cache->storeQueryHash(obligationKey(i, ob), r.hash);
+  void recordKey(size_t i, const Obligation& ob, const Result& r) {
+    if (specDigest.empty() || r.hash.empty() || (r.status != Status::Proved && r.status != Status::Refuted)) return;
+    std::string key = obligationKey(i, ob);
+    std::lock_guard<std::mutex> g(hashesMutex);
+    newHashes[key] = r.hash;
   }
+
+  // After a run: this spec's file of query hashes, when the run learnt one.
+  void storeKeys() {
+    if (specDigest.empty() || newHashes.empty()) return;
+    ObligationCache::QueryHashes all = knownHashes;
+    for (const auto& [k, h] : newHashes) all[k] = h;
+    if (all != knownHashes) cache->storeQueryHashes(specDigest, all);
+  }
+
   const Model& model;
   DischargeOptions opts;
   SortCatalog catalog;
@@ -127,6 +143,10 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
   if (n > obligations.size()) n = static_cast<unsigned>(std::max<size_t>(1, obligations.size()));
   std::atomic<size_t> next{0};
   std::mutex cbMutex;
+  if (!im.specDigest.empty()) {
+    im.knownHashes = im.cache->loadQueryHashes(im.specDigest);
+    im.newHashes.clear();
+  }
   // Each worker owns its Z3 contexts; a context serves one obligation, so that
   // an obligation's search does not depend on what the worker solved before
   // (Z3's heuristics are sensitive to the history of a context).
@@ -168,6 +188,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
   for (unsigned k = 1; k < n; ++k) threads.emplace_back(worker);
   worker();
   for (std::thread& t : threads) t.join();
+  im.storeKeys();
 }
 
 Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {
