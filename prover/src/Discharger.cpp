@@ -55,8 +55,9 @@ struct Discharger::Impl {
   }
   std::string specDigest;  // empty: obligations are looked up by their query only
 
-  // The key under which obligation `i` records its query hash.
+  // The key under which obligation `i` records its query hash; empty without a spec key.
   std::string obligationKey(size_t i, const Obligation& ob) const {
+    if (specDigest.empty()) return "";
     return sha256Hex(specDigest + "\n" + std::to_string(i) + "\n" + ob.id + "\n" + ob.kind + "\n" + ob.description);
   }
 
@@ -65,17 +66,16 @@ struct Discharger::Impl {
   std::mutex hashesMutex;
 
   // An obligation decided on an earlier run of the same spec by this build, found without its query.
-  bool lookUpByKey(size_t i, const Obligation& ob, Result& r) const {
-    if (specDigest.empty()) return false;
-    auto it = knownHashes.find(obligationKey(i, ob));
+  bool lookUpByKey(const std::string& key, const Obligation& ob, Result& r) const {
+    if (key.empty()) return false;
+    auto it = knownHashes.find(key);
     CacheRecord rec;
     if (it == knownHashes.end() || !cache->load(it->second, rec)) return false;
     return decidedWithoutQuery(ob, rec, it->second, r);
   }
 
-  void recordKey(size_t i, const Obligation& ob, const Result& r) {
-    if (specDigest.empty() || r.hash.empty() || (r.status != Status::Proved && r.status != Status::Refuted)) return;
-    std::string key = obligationKey(i, ob);
+  void recordKey(const std::string& key, const Result& r) {
+    if (key.empty() || r.hash.empty() || (r.status != Status::Proved && r.status != Status::Refuted)) return;
     std::lock_guard<std::mutex> g(hashesMutex);
     newHashes[key] = r.hash;
   }
@@ -161,12 +161,16 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
       } else if (!obligations[i].holdsBecause.empty()) {
         r.status = Status::Proved;
         r.reason = obligations[i].holdsBecause;
-      } else if (auto t0 = std::chrono::steady_clock::now(); im.lookUpByKey(i, obligations[i], r)) {
-        r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       } else {
-        r = im.inLiveContext(
-            [&](ContextCache& cc) { return solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled); });
-        im.recordKey(i, obligations[i], r);
+        auto t0 = std::chrono::steady_clock::now();
+        std::string key = im.obligationKey(i, obligations[i]);
+        if (im.lookUpByKey(key, obligations[i], r)) {
+          r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        } else {
+          r = im.inLiveContext(
+              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled); });
+          im.recordKey(key, r);
+        }
       }
       {
         std::lock_guard<std::mutex> g(im.statsMutex);

@@ -44,15 +44,7 @@ class Endpoint {
     return true;
   }
   // A frame from the transport; malformed frames are dropped and counted.
-  bool frame_in(const Msg& frame) {
-    Msg m;
-    if (!wire_decode(frame, m)) {
-      ++malformed;
-      return false;
-    }
-    stack.up(m);
-    return true;
-  }
+  bool frame_in(const Msg& frame) { return frame_in(Msg(frame)); }
   // The same for a frame the caller gives up: decoded in place.
   bool frame_in(Msg&& frame) {
     if (!wire_decode_in_place(frame)) {

@@ -28,8 +28,9 @@ struct DischargeOptions {
   // shape the obligations), or empty. With it, each decided obligation's query hash is also
   // recorded under a key of (this program's executable, specKey, the obligation's index and
   // id), in one file per spec and build, so that on a later run of the same spec by the same
-  // build a proved obligation is looked up without encoding its query. Another spec text, option or build misses that
-  // key and falls back to the query hash, which still finds every query that did not change.
+  // build a proved obligation is looked up without encoding its query. Another spec text,
+  // option or build misses that key and falls back to the query hash, which still finds
+  // every query that did not change.
   std::string specKey;
 };
 
