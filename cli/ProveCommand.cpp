@@ -51,6 +51,12 @@ std::string statusWord(const engine::ObligationResult& r) {
 
 std::string cexText(const engine::CounterexampleView& c, const std::string& indent) {
   std::string out = indent + c.note + "\n";
+  if (!c.constants.empty()) {
+    out += indent + "constants: ";
+    for (size_t i = 0; i < c.constants.size(); ++i)
+      out += (i ? ", " : "") + c.constants[i].name + " = " + c.constants[i].value;
+    out += "\n";
+  }
   std::map<std::string, std::string> last;
   bool anyState = false;
   for (const engine::CexStepView& s : c.steps) {
@@ -154,7 +160,8 @@ Command addProveCommand(CLI::App& app) {
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json", "junit"}));
   cmd->add_option("--emit-smt2", o->smt2, "write every query to DIR/<id>.smt2 (z3 -smt2 reproduces the result)");
   cmd->add_option("--cache-dir", o->cacheDir, "result cache directory (default: $IOAWB_CACHE_DIR, "
-                                              "$XDG_CACHE_HOME/ioawb or ~/.cache/ioawb)");
+                                              "$XDG_CACHE_HOME/ioawb or ~/.cache/ioawb; kept under $IOAWB_CACHE_MAX_MB "
+                                              "mebibytes, default 256, by removing the least recently used results)");
   cmd->add_flag("--no-cache", o->noCache, "do not read or write the result cache");
   cmd->add_flag("--quiet,-q", o->quiet, "text format: print only what is not proved, and the summary");
   return {cmd, [o]() {

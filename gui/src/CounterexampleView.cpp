@@ -426,6 +426,7 @@ CounterexampleView::CounterexampleView(QWidget* parent) : QWidget(parent), model
   title_->setTextFormat(Qt::RichText);
   note_ = new QLabel;
   note_->setWordWrap(true);
+  note_->setTextFormat(Qt::RichText);
   failed_ = new QLabel;
   failed_->setWordWrap(true);
   failed_->setTextFormat(Qt::RichText);
@@ -519,7 +520,14 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
   ctx_ = check ? traceContextFor(*check, shown_->info) : TraceContext{};
   title_->setText(QStringLiteral("<b>%1</b> <span style='color:#c5221f'>refuted</span>")
                       .arg(qs(shown_->info.description).toHtmlEscaped()));
-  note_->setText(qs(cex.note));
+  QString note = qs(cex.note).toHtmlEscaped();
+  if (!cex.constants.empty()) {
+    QStringList cs;
+    for (const engine::NamedValueView& c : cex.constants)
+      cs << QStringLiteral("<code>%1 = %2</code>").arg(qs(c.name).toHtmlEscaped(), qs(c.value).toHtmlEscaped());
+    note += QStringLiteral("<br>constants: ") + cs.join(QStringLiteral(", "));
+  }
+  note_->setText(note);
   const bool induction = cex.kind == "induction";
   note_->setStyleSheet(induction ? QStringLiteral("QLabel { background: #fff4ce; border: 1px solid #e6c75a; padding: 4px; }")
                                  : QStringLiteral("QLabel { color: #3c4043; }"));

@@ -1,5 +1,7 @@
 #include "Cache.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -265,9 +267,16 @@ std::string ObligationCache::path(const std::string& hash, const char* ext) cons
   return (fs::path(dir_) / hash.substr(0, 2) / (hash + ext)).string();
 }
 
+// Marks a cache file used now (the order in which prune() removes files).
+void touch(const std::string& p) {
+  std::error_code ec;
+  fs::last_write_time(p, fs::file_time_type::clock::now(), ec);
+}
+
 bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
   std::ifstream in(path(hash));
   if (!in) return false;
+  touch(path(hash));
   std::string line;
   if (!std::getline(in, line) || line != kMagic) return false;
   std::string key;
@@ -327,6 +336,7 @@ ObligationCache::QueryHashes ObligationCache::loadQueryHashes(const std::string&
   std::ifstream in(path(spec, ".keys"));
   std::string line, key, hash;
   if (!in || !std::getline(in, line) || line != kKeyMagic) return out;
+  touch(path(spec, ".keys"));
   while (in >> key >> hash)
     if (isHash(key) && isHash(hash)) out[key] = hash;
   return out;
@@ -337,6 +347,68 @@ void ObligationCache::storeQueryHashes(const std::string& spec, const QueryHashe
   for (const auto& [key, hash] : hashes)
     if (isHash(key) && isHash(hash)) text += key + " " + hash + "\n";
   writeAtomically(path(spec, ".keys"), text);
+}
+
+namespace {
+// A file the cache wrote: <64 hex digits>.res or .keys, or a temporary file of one.
+bool ownFile(const std::string& name, bool& temporary) {
+  temporary = false;
+  if (name.size() < 68 || !isHash(name.substr(0, 64))) return false;
+  std::string rest = name.substr(64);
+  if (rest == ".res" || rest == ".keys") return true;
+  temporary = rest.rfind(".res.tmp.", 0) == 0 || rest.rfind(".keys.tmp.", 0) == 0;
+  return temporary;
+}
+}  // namespace
+
+size_t ObligationCache::prune(uint64_t maxBytes, bool force) const {
+  if (maxBytes == 0) return 0;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  const fs::path stamp = fs::path(dir_) / "last-prune";
+  if (!force) {
+    auto last = fs::last_write_time(stamp, ec);
+    if (!ec && now - last < std::chrono::hours(1)) return 0;
+  }
+  writeAtomically(stamp, "ioawb-last-prune 1\n");
+  struct Entry {
+    fs::file_time_type used;
+    uint64_t size;
+    fs::path path;
+  };
+  std::vector<Entry> files;
+  uint64_t total = 0;
+  size_t removed = 0;
+  for (fs::recursive_directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    bool temporary = false;
+    if (!ownFile(it->path().filename().string(), temporary)) continue;
+    auto t = it->last_write_time(ec);
+    uint64_t n = it->file_size(ec);
+    if (ec) {
+      ec.clear();
+      continue;
+    }
+    if (temporary) {  // a run killed between writing and renaming
+      if (now - t >= std::chrono::hours(1) && fs::remove(it->path(), ec)) ++removed;
+      ec.clear();
+      continue;
+    }
+    total += n;
+    files.push_back({t, n, it->path()});
+  }
+  if (total <= maxBytes) return removed;
+  std::sort(files.begin(), files.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  const uint64_t target = maxBytes / 4 * 3;
+  for (const Entry& e : files) {
+    if (total <= target) break;
+    if (fs::remove(e.path, ec)) {
+      total -= e.size;
+      ++removed;
+    }
+    ec.clear();
+  }
+  return removed;
 }
 
 }  // namespace ioa::prover::detail

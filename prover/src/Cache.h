@@ -30,6 +30,14 @@ class ObligationCache {
   using QueryHashes = std::map<std::string, std::string>;
   QueryHashes loadQueryHashes(const std::string& spec) const;
   void storeQueryHashes(const std::string& spec, const QueryHashes& hashes) const;  // best effort
+  // Keeps the cache within `maxBytes` (0: no bound). A file's time is that of its last use
+  // (load and store set it), so when the files add up to more, the least recently used go
+  // first, down to three quarters of the bound. The directory is scanned at most once an hour
+  // (a stamp file says when) unless `force`. Only the cache's own files are removed (results,
+  // key files, and temporary files a killed run left behind an hour or more ago). Returns
+  // the number of files removed. Best effort: a file another run is reading may go, and that
+  // run then solves the query again.
+  size_t prune(uint64_t maxBytes, bool force = false) const;
 
  private:
   std::string path(const std::string& hash, const char* ext = ".res") const;

@@ -171,6 +171,10 @@ constexpr int64_t kMaxEnumerated = 64;  // keys of a finite tuple sort read one 
 
 bool isValueTerm(const z3::expr& e) {
   if (e.is_numeral() || e.is_true() || e.is_false()) return true;
+  // an element of an uninterpreted sort's universe in a model (Proc!val!0)
+  if (e.is_app() && e.num_args() == 0 && e.decl().decl_kind() == Z3_OP_UNINTERPRETED &&
+      e.get_sort().sort_kind() == Z3_UNINTERPRETED_SORT)
+    return true;
   if (!e.is_app() || e.decl().decl_kind() != Z3_OP_DT_CONSTRUCTOR) return false;
   for (unsigned i = 0; i < e.num_args(); ++i)
     if (!isValueTerm(e.arg(i))) return false;
@@ -354,6 +358,15 @@ Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
   z3::sort ks = en_.cache().sort(k);
   std::vector<z3::expr> found;
   std::set<unsigned> seen;
+  if (k->kind == SortKind::Uninterp || k->kind == SortKind::Param) {
+    // the elements of an uninterpreted sort the model has (its universe): arrays over
+    // it are written as comparisons with them, or with terms that evaluate to them
+    for (unsigned i = 0, n = Z3_model_get_num_sorts(m_.ctx(), m_); i < n; ++i) {
+      if (!z3::eq(z3::sort(m_.ctx(), Z3_model_get_sort(m_.ctx(), m_, i)), ks)) continue;
+      z3::expr_vector u(m_.ctx(), Z3_model_get_sort_universe(m_.ctx(), m_, ks));
+      for (unsigned j = 0; j < u.size(); ++j) found.push_back(u[j]);
+    }
+  }
   for (const z3::expr& a : arrays) collectKeys(a, ks, found, seen);
   std::set<unsigned> ids;
   std::vector<z3::expr> vals;

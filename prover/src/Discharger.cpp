@@ -26,6 +26,15 @@ std::string defaultCacheDir() {
   return (std::filesystem::temp_directory_path() / "ioawb-cache").string();
 }
 
+uint64_t defaultCacheMaxBytes() {
+  if (const char* m = std::getenv("IOAWB_CACHE_MAX_MB"); m && *m) {
+    char* end = nullptr;
+    unsigned long long mb = std::strtoull(m, &end, 10);
+    if (end && *end == '\0' && mb < (1ull << 40)) return mb << 20;
+  }
+  return 256ull << 20;
+}
+
 namespace {
 
 // This program's executable as a file (device, inode, size, modification
@@ -193,6 +202,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
   worker();
   for (std::thread& t : threads) t.join();
   im.storeKeys();
+  if (im.cache) im.cache->prune(im.opts.cacheMaxBytes < 0 ? defaultCacheMaxBytes() : static_cast<uint64_t>(im.opts.cacheMaxBytes));
 }
 
 Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {

@@ -131,20 +131,20 @@ void Encoder::execStmt(const Stmt* s) {
           for (const z3::expr& f : facts) hyps->push_back(f);
         if (!ch->args.empty()) {
           // feasibility: some value satisfies the `where`
-          if (sides) {
+          std::optional<z3::expr> feasible;
+          if (sides || epsilonChoose) {
             z3::expr x = boundConst(bv->name, bv->sort);
             env.set(bv, x);
             auto* savedSides = sides;
             sides = nullptr;
             z3::expr w = term(ch->args[0]);
             sides = savedSides;
-            side(SideKind::Choose, quantified(false, x, mkAnd(c, {wf(bv->sort, x), w}), "choose." + bv->name),
-                 label(ch) + " has a witness",
-                 ch->range);
+            feasible = quantified(false, x, mkAnd(c, {wf(bv->sort, x), w}), "choose." + bv->name);
+            side(SideKind::Choose, *feasible, label(ch) + " has a witness", ch->range);
           }
           env.set(bv, y);
           z3::expr w = term(ch->args[0]);
-          if (hyps) hyps->push_back(mkImplies(pc, w));
+          if (hyps) hyps->push_back(mkImplies(epsilonChoose ? pc && *feasible : pc, w));
         }
         assign(s->lhs, narrow(y, s->lhs->sort, s->rhs));
         return;

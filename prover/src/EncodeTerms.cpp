@@ -423,6 +423,14 @@ z3::expr Encoder::var(const Var* v) {
   throw Unsupported("internal: variable '" + v->name + "' has no value in this query");
 }
 
+std::optional<z3::expr> Encoder::freeConstant(const Var* v) const {
+  auto g = globals_.find(v);
+  if (g == globals_.end() || v->kind != VarKind::Const) return std::nullopt;
+  auto cv = cc_.model().constValues.find(v);
+  if (cv != cc_.model().constValues.end() && cv->second) return std::nullopt;
+  return g->second;
+}
+
 // ---------------------------------------------------------------- terms
 
 z3::expr Encoder::term(const Expr* e) {

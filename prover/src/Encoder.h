@@ -190,6 +190,14 @@ class Encoder {
   // --- programs
   const FlatAutomaton* fireTarget = nullptr;
   std::vector<z3::expr>* hyps = nullptr;  // where Exec puts facts it learns (choose constraints)
+  // The symbol of a constant without a defining value, when this encoder has made one.
+  std::optional<z3::expr> freeConstant(const Var* v) const;
+  // A choose's `where` holds of its value only when some value satisfies it (Hilbert's epsilon):
+  // needed wherever that is a goal (the witness side condition proved, a bounded step's
+  // definedness), which assuming the `where` outright would make hold by the chosen value.
+  // Elsewhere the `where` is assumed: a step without a witness is then vacuous, and its
+  // well-definedness obligation is the one that fails.
+  bool epsilonChoose = false;
   void exec(const Block& b);
   void assign(const Expr* lhs, const z3::expr& v);
 

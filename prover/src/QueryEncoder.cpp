@@ -59,7 +59,25 @@ class QueryEncoder {
 
   EncodedQuery run(const Query& q) {
     for (const Step& s : q.steps) step(s);
+    // the spec's axioms hold in every query (their definedness is not an obligation)
+    std::vector<z3::expr> axioms;
+    for (const Expr* ax : en_.cache().model().axioms) {
+      std::vector<SideCond> ignored;
+      if (ax) axioms.push_back(termWithSides(ax, ignored));
+    }
     out_.global = en_.globalFacts;
+    for (const z3::expr& a : axioms) out_.global.push_back(a);
+    // the values of the free constants the query reads, shown first in a counterexample
+    PlanItem consts;
+    consts.kind = PlanItem::Kind::Constants;
+    consts.label = "constants";
+    for (const Var* v : en_.cache().model().consts)
+      if (std::optional<z3::expr> t = en_.freeConstant(v)) {
+        consts.values.names.push_back(v->name);
+        consts.values.sorts.push_back(v->sort);
+        consts.values.terms.push_back(*t);
+      }
+    if (!consts.values.terms.empty()) out_.plan.insert(out_.plan.begin(), std::move(consts));
     for (const z3::expr& f : en_.opaqueFacts) out_.global.push_back(f);
     return std::move(out_);
   }
@@ -98,6 +116,7 @@ class QueryEncoder {
 
   void step(const Step& s) {
     std::vector<SideCond> sides;
+    en_.epsilonChoose = modeFor(s.policy, SideKind::Choose) == SideMode::Prove || s.checkDefined;
     switch (s.kind) {
       case Step::Kind::Havoc:
         for (const Var* v : s.vars) en_.env.set(v, en_.fresh(s.tag + "." + v->name, v->sort, seg().hyps));
@@ -423,7 +442,9 @@ class QueryEncoder {
       en_.exec(t.eff);
       en_.sides = nullptr;
       en_.hyps = nullptr;
-      auto definedness = [](const SideCond& sc) { return sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing; };
+      auto definedness = [](const SideCond& sc) {
+        return sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing || sc.kind == SideKind::Choose;
+      };
       for (size_t i = 0; i < sides.size(); ++i)
         if (definedness(sides[i]) && (!s.checkDefined || i < effSides)) enabled.push_back(sides[i].cond);
       if (s.checkDefined) {  // the effect's partial operations: goals of the step taken, not part of its enabledness
@@ -598,6 +619,10 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
       e.transition = static_cast<int>(j);
       for (const std::string& n : o.names) e.values.push_back({n, take()});
       cx.entries.push_back(std::move(e));
+      continue;
+    }
+    if (it.kind == PlanItem::Kind::Constants) {
+      for (const std::string& n : it.values.names) cx.constants.push_back({n, take()});
       continue;
     }
     e.kind = it.kind == PlanItem::Kind::Action ? CexEntry::Kind::Action : CexEntry::Kind::State;

@@ -40,7 +40,7 @@ struct PlanValues {
 };
 
 struct PlanItem {
-  enum class Kind : uint8_t { State, Action, Choice } kind = Kind::State;
+  enum class Kind : uint8_t { State, Action, Choice, Constants } kind = Kind::State;  // (Constants: first, if any)
   std::string label;
   int segment = 0;
   PlanValues values;                // State, Action

@@ -18,6 +18,12 @@ std::string counterexampleToText(const Counterexample& c, const std::string& ind
   std::string out;
   std::map<std::string, std::string> last;  // latest shown value per name
   bool anyState = false;
+  if (!c.constants.empty()) {
+    out += indent + "constants: ";
+    for (size_t i = 0; i < c.constants.size(); ++i)
+      out += (i ? ", " : "") + c.constants[i].name + " = " + c.constants[i].value.toString();
+    out += "\n";
+  }
   for (const CexEntry& e : c.entries) {
     if (e.kind == CexEntry::Kind::Action) {
       out += indent + e.label + ": " + e.action + "(";

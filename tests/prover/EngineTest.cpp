@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -82,6 +84,80 @@ TEST(Engine, CacheSolvesNothingTheSecondTimeAndOnlyChangedObligationsAfterAnEdit
     if (r.cached || !r.reason.empty()) continue;  // from the cache, or holds syntactically
     EXPECT_EQ(r.info.transition, "send") << r.info.id << " was solved again although send is the only change";
   }
+  fs::remove_all(d);
+}
+
+// The cache stays within its bound: beyond it the least recently used files go (results a
+// run has just read or written stay), files that are not the cache's are left alone, a
+// temporary file a killed run left behind is removed once it is an hour old, and the
+// directory is scanned at most once an hour.
+TEST(Engine, CacheIsKeptWithinItsBoundByRemovingTheLeastRecentlyUsedFiles) {
+  fs::path d = tempDir("prune");
+  fs::path cache = d / "cache";
+  const auto now = fs::file_time_type::clock::now();
+  auto put = [&](const std::string& name, size_t bytes, std::chrono::hours age) {
+    fs::path p = cache / name.substr(0, 2) / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << std::string(bytes, 'x');
+    fs::last_write_time(p, now - age);
+    return p;
+  };
+  auto hashName = [](int k) {
+    char b[65];
+    std::snprintf(b, sizeof b, "%064x", k);
+    return std::string(b);
+  };
+  // 30 old results of 100 KiB, older the higher k: 3 MB in all against a bound of 1 MiB
+  std::vector<fs::path> old;
+  for (int k = 0; k < 30; ++k) old.push_back(put(hashName(k) + ".res", 100 << 10, std::chrono::hours(24 + k)));
+  fs::path foreign = put("ab-notes.txt", 200 << 10, std::chrono::hours(24 * 30));
+  fs::path staleTmp = put(hashName(99) + ".res.tmp.1234", 10, std::chrono::hours(2));
+  fs::path freshTmp = put(hashName(98) + ".res.tmp.5678", 10, std::chrono::hours(0));
+  ProveOptions o;
+  o.cacheDir = cache.string();
+  o.cacheMaxBytes = 1 << 20;
+  o.jobs = 2;
+  ProveRun first = engine::proveFile(sample("abp.ioa"), o);
+  ASSERT_TRUE(first.error.empty()) << first.error;
+  ASSERT_GT(first.summary.solved, 0u);
+  uint64_t own = 0;
+  size_t kept = 0;
+  for (const auto& e : fs::recursive_directory_iterator(cache)) {
+    std::string n = e.path().filename().string();
+    if (e.is_regular_file() && (n.ends_with(".res") || n.ends_with(".keys"))) own += e.file_size();
+  }
+  EXPECT_LE(own, uint64_t(1) << 20);
+  for (size_t k = 0; k < old.size(); ++k) kept += fs::exists(old[k]);
+  EXPECT_LT(kept, old.size());
+  EXPECT_GT(kept, 0u) << "pruning goes down to three quarters of the bound, not to nothing";
+  for (size_t k = 1; k < old.size(); ++k) {  // the oldest went first
+    if (fs::exists(old[k])) {
+      EXPECT_TRUE(fs::exists(old[k - 1])) << k;
+    }
+  }
+  EXPECT_TRUE(fs::exists(foreign));
+  EXPECT_FALSE(fs::exists(staleTmp));
+  EXPECT_TRUE(fs::exists(freshTmp));
+  // this run's results were kept: a rerun solves nothing
+  ProveRun second = engine::proveFile(sample("abp.ioa"), o);
+  EXPECT_EQ(second.summary.solved, 0u);
+  EXPECT_EQ(statuses(second), statuses(first));
+  // within the hour the directory is not scanned again, however full
+  fs::path late = put(hashName(200) + ".res", 2 << 20, std::chrono::hours(24 * 365));
+  ProveRun third = engine::proveFile(sample("abp.ioa"), o);
+  EXPECT_EQ(third.summary.solved, 0u);
+  EXPECT_TRUE(fs::exists(late));
+  // an hour later it is, and the oldest file goes first
+  fs::last_write_time(cache / "last-prune", now - std::chrono::hours(2));
+  ProveRun fourth = engine::proveFile(sample("abp.ioa"), o);
+  EXPECT_FALSE(fs::exists(late));
+  EXPECT_EQ(fourth.summary.solved, 0u);
+  // no bound: nothing is removed
+  fs::path unbounded = put(hashName(201) + ".res", 2 << 20, std::chrono::hours(24 * 365));
+  fs::last_write_time(cache / "last-prune", now - std::chrono::hours(2));
+  o.cacheMaxBytes = 0;
+  engine::proveFile(sample("abp.ioa"), o);
+  EXPECT_TRUE(fs::exists(unbounded));
   fs::remove_all(d);
 }
 

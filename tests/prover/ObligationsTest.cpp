@@ -470,6 +470,200 @@ invariant Below of C:
   }
 }
 
+// The spec's axioms are assumed in every obligation, and a counterexample shows the values
+// of the free constants it depends on (which satisfy the axioms).
+const char* kBelowN = R"(
+const N: Nat
+axiom N > 2
+
+automaton A
+  signature
+    output tick
+  states
+    x: Nat := 0
+  transitions
+    output tick
+      pre x + 1 < N
+      eff x := x + 1
+
+invariant Below of A:
+  x < N
+)";
+
+Value constantOf(const Counterexample& cx, const std::string& name) {
+  for (const prover::NamedValue& nv : cx.constants)
+    if (nv.name == name) return nv.value;
+  ADD_FAILURE() << "the counterexample shows no constant " << name;
+  return Value::integer(-1);
+}
+
+TEST(Obligations, AxiomsAreAssumedAndCounterexamplesShowTheConstants) {
+  Spec ok(kBelowN);
+  EXPECT_EQ(ok.prove("invariant-init:A:Below").status, Status::Proved);  // needs N > 0
+  EXPECT_EQ(ok.prove("invariant-step:A:Below:tick").status, Status::Proved);
+  {
+    // without the axiom, N = 0 is allowed: the start state breaks Below
+    std::string text = kBelowN;
+    text.replace(text.find("axiom N > 2"), 11, "");
+    Spec s(text);
+    Result r = s.prove("invariant-init:A:Below");
+    ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    EXPECT_EQ(constantOf(*r.counterexample, "N").asInt(), 0);
+  }
+  // the seeded bug (pre x < N): the step to x = N, with an N the axiom allows
+  std::string bug = kBelowN;
+  bug.replace(bug.find("pre x + 1 < N"), 13, "pre x < N");
+  {
+    Spec s(bug);
+    Result r = s.prove("invariant-step:A:Below:tick");
+    ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    const Counterexample& cx = *r.counterexample;
+    int64_t n = constantOf(cx, "N").asInt();
+    EXPECT_GT(n, 2);
+    const CexEntry* pre = entry(cx, "pre-state");
+    const CexEntry* post = entry(cx, "post-state");
+    ASSERT_TRUE(pre && post);
+    EXPECT_EQ(pre->values.at(0).value.asInt(), n - 1);
+    EXPECT_EQ(post->values.at(0).value.asInt(), n);
+    EXPECT_NE(prover::counterexampleToText(cx).find("constants: N = " + std::to_string(n)), std::string::npos);
+  }
+  {
+    // bounded model checking: the shortest run has N = 3 (the axiom's least) and three ticks
+    Spec s(bug, 5);
+    Result r = s.prove("bmc-invariants:A");
+    ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    EXPECT_EQ(r.counterexample->depth, 3);
+    EXPECT_EQ(constantOf(*r.counterexample, "N").asInt(), 3);
+  }
+  // an axiom over an uninterpreted function: distinct nodes have distinct ids
+  const char* kIds = R"(
+sort Node
+function uid(n: Node): Nat
+const a: Node
+const b: Node
+axiom \A i: Node, j: Node (i ~= j => uid(i) ~= uid(j))
+axiom a ~= b
+
+automaton A
+  signature
+    output ping
+  states
+    x: Nat := 0
+  transitions
+    output ping
+      eff x := x + 1
+
+invariant Distinct of A:
+  uid(a) ~= uid(b)
+)";
+  Spec ids(kIds);
+  EXPECT_EQ(ids.prove("invariant-init:A:Distinct").status, Status::Proved);
+  std::string same = kIds;
+  same.replace(same.find("axiom a ~= b"), 12, "");
+  Spec sameIds(same);
+  Result r = sameIds.prove("invariant-init:A:Distinct");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(constantOf(*r.counterexample, "a").toString(), constantOf(*r.counterexample, "b").toString());
+}
+
+// A `choose` whose `where` no value satisfies is a well-definedness failure (its value would be
+// assumed to satisfy it, so every later fact would follow): the obligation that says so must be
+// refuted, with the action's arguments for which there is no witness, and bounded model
+// checking must report the step.
+TEST(Obligations, AChooseWithoutAWitnessIsIllDefined) {
+  const char* kPick = R"(
+automaton P
+  signature
+    input set(v: Nat)
+  states
+    x: Nat := 0,
+    y: Nat := 0
+  transitions
+    input set(v)
+      eff y := 1;
+          x := choose z: Nat where z < v
+
+invariant Quiet of P:
+  y = 0
+)";
+  Spec bad(kPick, 3);
+  Result r = bad.prove("well-defined:P:set");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  ASSERT_FALSE(r.counterexample->failed.empty());
+  EXPECT_EQ(r.counterexample->failed[0].kind, "choose");
+  const CexEntry* act = entry(*r.counterexample, "action");
+  ASSERT_TRUE(act);
+  EXPECT_EQ(act->values.at(0).value.asInt(), 0);  // set(0): nothing is below 0
+  Result b = bad.prove("bmc-invariants:P");
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  EXPECT_EQ(b.counterexample->depth, 1);
+  ASSERT_FALSE(b.counterexample->failed.empty());
+  std::string text = kPick;
+  text.replace(text.find("z < v"), 5, "z <= v");
+  Spec ok(text);
+  EXPECT_EQ(ok.prove("well-defined:P:set").status, Status::Proved);
+}
+
+// Arrays, maps and sets over an uninterpreted sort show the elements the step wrote: the
+// solver's model writes them as comparisons with elements of the sort's universe. They were
+// shown as unchanged ({else -> false}), and a map's counterexample could not be confirmed.
+TEST(Obligations, CollectionsOverAnUninterpretedSortShowTheirElements) {
+  const char* kFlags = R"(
+sort Proc
+
+automaton Flags
+  signature
+    output raise(i: Proc)
+  states
+    up: Array[Proc, Bool] := constant(false),
+    seen: Map[Proc, Nat] := constant(0),
+    who: Set[Proc] := {}
+  transitions
+    output raise(i)
+      pre ~up[i]
+      eff up[i] := true;
+          seen[i] := 1;
+          who := insert(i, who)
+
+invariant NoneUp of Flags:
+  \A i: Proc (~up[i])
+
+invariant NoneSeen of Flags:
+  \A i: Proc (seen[i] = 0)
+
+invariant NoneIn of Flags:
+  who = {}
+)";
+  Spec s(kFlags, 2);
+  for (const char* inv : {"NoneUp", "NoneSeen", "NoneIn"}) {
+    Result r = s.prove(std::string("invariant-step:Flags:") + inv + ":raise");
+    ASSERT_EQ(r.status, Status::Refuted) << inv << ": " << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    const CexEntry* act = entry(*r.counterexample, "action");
+    const CexEntry* post = entry(*r.counterexample, "post-state");
+    ASSERT_TRUE(act && post);
+    std::string i = act->values.at(0).value.toString();
+    std::map<std::string, std::string> v;
+    for (const prover::NamedValue& nv : post->values) v[nv.name] = nv.value.toString();
+    EXPECT_NE(v["up"].find(i + " -> true"), std::string::npos) << inv << ": up = " << v["up"];
+    EXPECT_NE(v["seen"].find(i + " -> 1"), std::string::npos) << inv << ": seen = " << v["seen"];
+    EXPECT_NE(v["who"].find(i), std::string::npos) << inv << ": who = " << v["who"];
+  }
+  Result b = s.prove("bmc-invariants:Flags");
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  EXPECT_EQ(b.counterexample->depth, 1);
+  const CexEntry& last = b.counterexample->entries.back();
+  ASSERT_EQ(last.kind, CexEntry::Kind::State);
+  EXPECT_NE(last.values.at(0).value.toString().find("-> true"), std::string::npos) << last.values.at(0).value.toString();
+}
+
 TEST(Obligations, RecheckRejectsWrongValues) {
   Spec bad(kCounterBug);
   const Obligation& ob = bad.get("invariant-step:Counter:Even:inc");

@@ -138,6 +138,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.kind = "model";
     v.note = "a state that violates the obligation";
   }
+  for (const prover::NamedValue& nv : cx.constants) v.constants.push_back({nv.name, nv.value.toString()});
   for (const prover::CexEntry& e : cx.entries) {
     CexStepView s;
     s.kind = e.kind == prover::CexEntry::Kind::Action ? "action" : "state";
@@ -290,6 +291,7 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   dop.timeoutMs = opts.timeoutMs;
   dop.useCache = opts.useCache;
   dop.cacheDir = opts.cacheDir;
+  dop.cacheMaxBytes = opts.cacheMaxBytes;
   dop.smt2Dir = opts.smt2Dir;
   // what the obligations were made from: the texts compiled (an editor's buffer, not the
   // file on disk) and the options refine was given
@@ -500,7 +502,11 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
     }
     const CounterexampleView& c = *r.counterexample;
     out += "{\"kind\":" + jsonStr(c.kind) + ",\"note\":" + jsonStr(c.note) + ",\"depth\":" + std::to_string(c.depth) +
-           ",\"steps\":[";
+           ",\"constants\":[";
+    for (size_t v = 0; v < c.constants.size(); ++v)
+      out += std::string(v ? "," : "") + "{\"name\":" + jsonStr(c.constants[v].name) +
+             ",\"value\":" + jsonStr(c.constants[v].value) + "}";
+    out += "],\"steps\":[";
     for (size_t k = 0; k < c.steps.size(); ++k) {
       const CexStepView& st = c.steps[k];
       if (k) out += ",";

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -23,6 +24,7 @@ struct DischargeOptions {
   unsigned timeoutMs = 10000; // per obligation (per checkpoint for bounded model checking)
   bool useCache = true;
   std::string cacheDir;       // empty: defaultCacheDir()
+  int64_t cacheMaxBytes = -1; // the cache's bound (least recently used files go first); 0: none; -1: default
   std::string smt2Dir;        // non-empty: write <dir>/<id>.smt2 for every obligation
   // Everything the obligations were made from (the spec's source texts and the options that
   // shape the obligations), or empty. With it, each decided obligation's query hash is also
@@ -42,6 +44,8 @@ struct DischargeStats {
 
 // $IOAWB_CACHE_DIR, else $XDG_CACHE_HOME/ioawb, else ~/.cache/ioawb.
 std::string defaultCacheDir();
+// $IOAWB_CACHE_MAX_MB mebibytes (0: no bound), else 256 MiB.
+uint64_t defaultCacheMaxBytes();
 
 class Discharger {
  public:

@@ -37,6 +37,7 @@ struct FailedGoal {
 };
 
 struct Counterexample {
+  std::vector<NamedValue> constants;  // the free constants (declared without a value) the obligation reads
   std::vector<CexEntry> entries;
   std::vector<FailedGoal> failed;
   std::vector<NamedValue> inputs;  // every free symbol (for re-checking the counterexample)

@@ -7,6 +7,7 @@
 // thread; the CLI uses proveFile(). Nothing here depends on Qt.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -28,6 +29,7 @@ struct ProveOptions {
   unsigned searchDepth = 12;
   bool useCache = true;
   std::string cacheDir;        // empty: the default ($IOAWB_CACHE_DIR, $XDG_CACHE_HOME/ioawb, ~/.cache/ioawb)
+  int64_t cacheMaxBytes = -1;  // least recently used results go beyond it; 0: no bound; -1: $IOAWB_CACHE_MAX_MB or 256 MiB
   std::string smt2Dir;         // non-empty: write every query as <dir>/<id>.smt2
 };
 
@@ -80,6 +82,7 @@ struct CounterexampleView {
                      // "trace": a run from a start state; "model": a violating state
   std::string note;  // one sentence for the user
   int depth = -1;    // trace: number of steps
+  std::vector<NamedValueView> constants;  // free constants (declared without a value) and their values
   std::vector<CexStepView> steps;
   std::vector<FailedView> failed;
 };
