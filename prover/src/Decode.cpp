@@ -2,6 +2,7 @@
 // terms (for re-checking a counterexample in a fresh context).
 #include "Decode.h"
 
+#include <cerrno>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -11,6 +12,7 @@ namespace ioa::prover::detail {
 namespace {
 constexpr int64_t kMaxDecodedElems = 512;   // per sequence
 constexpr int64_t kMaxDecodedTotal = 20000;  // per counterexample
+constexpr const char* kTooLong = "sequences too long to show";
 
 Value finiteKeyValue(Sort k, int64_t i) {
   switch (k->kind) {
@@ -131,6 +133,8 @@ int64_t Decoder::toInt(const z3::expr& t) {
   if (!v.is_numeral(s)) return 0;
   errno = 0;
   long long r = std::strtoll(s.c_str(), nullptr, 10);
+  if (errno == ERANGE)  // (the spec's values are 64-bit: shown clamped, it would not violate anything)
+    overflow_ = "an integer beyond 64 bits (" + s + "), which counterexamples cannot show";
   return static_cast<int64_t>(r);
 }
 
@@ -380,7 +384,7 @@ Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
     vals.push_back(v);
   }
   if (static_cast<int64_t>(vals.size()) > kMaxDecodedElems) {
-    overflow_ = true;
+    overflow_ = kTooLong;
     vals.erase(vals.begin() + kMaxDecodedElems, vals.end());
   }
   for (const z3::expr& v : vals) r.keys.push_back({decode(k, v), v});
@@ -436,7 +440,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       int64_t n = toInt(en_.seqLen(t));
       if (n < 0) n = 0;
       if (n > kMaxDecodedElems || budget_ < n) {
-        overflow_ = true;
+        overflow_ = kTooLong;
         n = std::min<int64_t>(std::min(n, kMaxDecodedElems), std::max<int64_t>(budget_, 0));
       }
       budget_ -= n;
@@ -502,7 +506,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       int64_t n = toInt(en_.seqLen(hd));
       if (n < 0) n = 0;
       if (n > kMaxDecodedElems || budget_ < n) {
-        overflow_ = true;
+        overflow_ = kTooLong;
         n = std::min<int64_t>(std::min(n, kMaxDecodedElems), std::max<int64_t>(budget_, 0));
       }
       budget_ -= n;

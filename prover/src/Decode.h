@@ -17,8 +17,9 @@ class Decoder {
   Value decode(Sort s, const z3::expr& t);
   int64_t toInt(const z3::expr& t);
   uint64_t toUInt(const z3::expr& t);
-  // A sequence longer than the decoder shows (or too many elements in all): the values are cut short.
-  bool overflow() const { return overflow_; }
+  // Values the decoder cannot show as they are: a sequence longer than it shows (or too many
+  // elements in all), cut short; an integer beyond 64 bits. Empty when there is none; otherwise why.
+  const std::string& overflow() const { return overflow_; }
 
  private:
   // The keys at which the model's arrays (values, each of key sort k) are read
@@ -47,7 +48,7 @@ class Decoder {
   const z3::model& m_;
   std::map<std::string, int64_t> opaqueIds_;
   int64_t budget_;
-  bool overflow_ = false;
+  std::string overflow_;
 };
 
 }  // namespace ioa::prover::detail

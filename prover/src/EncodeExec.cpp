@@ -3,8 +3,10 @@
 // over finite domains and literal collections, `choose` as a fresh value
 // constrained by its `where`, `fire` (proof blocks) as the chosen abstract
 // transition with its enabledness as a side condition.
+#include <algorithm>
 #include <functional>
 #include <optional>
+#include <tuple>
 
 #include "Encoder.h"
 #include "ioa/spec/Printer.h"
@@ -193,22 +195,25 @@ void Encoder::execStmt(const Stmt* s) {
       } else {
         const Expr* d = s->domain;
         bool literal = d->op == Op::SeqLit || d->op == Op::SeqEmpty || d->op == Op::SetEmpty || d->op == Op::MsetEmpty;
+        std::vector<const Expr*> elems(d->args.begin(), d->args.end());
         if (d->op == Op::SetLit) {
-          // a set literal runs once per distinct element: only when the elements are distinct constants
+          // a set literal runs once per distinct element, in ascending order (as the interpreter
+          // and the generated code run it): only when the elements are constants
           literal = true;
-          std::set<std::string> keys;
-          for (const Expr* a : d->args) {
+          for (const Expr* a : elems)
             if (a->op != Op::IntConst && a->op != Op::EnumConst && a->op != Op::BoolConst) literal = false;
-            std::string k = std::to_string(static_cast<int>(a->op)) + ":" + std::to_string(a->intValue) + ":" +
-                            std::to_string(a->index) + ":" + std::to_string(a->boolValue);
-            if (!keys.insert(k).second) literal = false;
+          if (literal) {
+            auto key = [](const Expr* a) { return std::make_tuple(a->boolValue, a->intValue, a->index); };
+            std::sort(elems.begin(), elems.end(), [&](const Expr* a, const Expr* b) { return key(a) < key(b); });
+            elems.erase(std::unique(elems.begin(), elems.end(), [&](const Expr* a, const Expr* b) { return key(a) == key(b); }),
+                        elems.end());
           }
         }
         if (!literal)
           throw Unsupported("'for " + x->name + " in " + label(d) +
                             "' over a symbolic collection is not supported by the prover (loops must have a finite, "
                             "known domain)");
-        for (const Expr* a : d->args) values.push_back(term(a));
+        for (const Expr* a : elems) values.push_back(term(a));
       }
       for (const z3::expr& v : values) {
         env.set(x, v);

@@ -9,6 +9,7 @@
 
 #include "ioa/spec/Build.h"
 #include "ioa/spec/Eval.h"
+#include "ioa/spec/Printer.h"
 
 namespace ioa::prover::detail {
 
@@ -87,6 +88,7 @@ class Search {
   }
 
   std::optional<ExplicitRun> run(int K, SearchStats& st) {
+    st_ = &st;
     st.shape = true;
     Evaluator::State s0;
     if (!ev_.startState(a_, s0) || !abstractStart(s0)) return std::nullopt;
@@ -286,7 +288,11 @@ class Search {
     bind(s, env);
     for (const Expr* g : goals_[static_cast<size_t>(depth)]) {
       bool ok = true;
-      if (ev_.evalBool(g, env, ok) && !ok) return true;
+      if (!ev_.evalBool(g, env, ok)) {
+        if (st_ && st_->unevaluated.empty()) st_->unevaluated = exprToString(g) + ": " + ev_.error().message;
+        continue;
+      }
+      if (!ok) return true;
     }
     return false;
   }
@@ -372,6 +378,7 @@ class Search {
   const FlatAutomaton& a_;
   Abstract b_;
   Evaluator ev_;
+  SearchStats* st_ = nullptr;
   std::vector<std::pair<const FlatAction*, std::vector<Value>>> fired_;  // external abstract actions of a fragment
   bool disabled_ = false;
   std::vector<std::vector<const Expr*>> goals_;

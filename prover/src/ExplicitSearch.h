@@ -37,6 +37,9 @@ struct SearchStats {
   size_t states = 0;       // distinct states seen
   bool exhausted = false;  // no new states at the last depth: nothing deeper either
   bool outOfBudget = false;
+  // A goal the interpreter could not evaluate in some state (a quantifier over an infinite
+  // sort, say), and why: no violation of it can be found, so none found says nothing.
+  std::string unevaluated;
 };
 
 // Searches a bounded-model-checking query (a Start, goals and AnyTransition

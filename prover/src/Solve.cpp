@@ -685,7 +685,7 @@ class ObligationSolver {
   // The refutation found in `model` (of encoding `q`) for checkpoint `seg`.
   Counterexample counterexampleOf(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
                                   const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
-                                  std::vector<int>& failed, int64_t caseIndex, bool& overflow) {
+                                  std::vector<int>& failed, int64_t caseIndex, std::string& overflow) {
     Decoder d(en, model);
     ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model_.sorts.integer(), t); };
     vals = readPlan(q, seg, src);
@@ -798,10 +798,9 @@ class ObligationSolver {
     }
     std::vector<Value> vals;
     std::vector<int> failed;
-    bool overflow = false;
-    Counterexample cx = counterexampleOf(en, pq, s->get_model(), seg, ind, vals, failed, 0, overflow);
-    std::string why = "sequences too long to show";
-    if (overflow || !confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+    std::string why;
+    Counterexample cx = counterexampleOf(en, pq, s->get_model(), seg, ind, vals, failed, 0, why);
+    if (!why.empty() || !confirmCounterexample(model_, cat_, ob_, cx, &why)) {
       if (std::getenv("IOAWB_PROVER_PROFILE"))
         std::fprintf(stderr, "[explicit] %s: not confirmed (%s)\n", ob_.id.c_str(), why.c_str());
       return false;
@@ -901,11 +900,10 @@ class ObligationSolver {
           }
           std::vector<Value> vals;
           std::vector<int> failed;
-          bool overflow = false;
+          std::string why;
           Counterexample cx = counterexampleOf(*en, *eq, s->get_model(), static_cast<int>(i), rneg ? rind : ind, vals,
-                                               failed, cs.index, overflow);
-          std::string why = "sequences too long to show";
-          if (!overflow && confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+                                               failed, cs.index, why);
+          if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why)) {
             cs.phases += static_cast<char>('0' + k);
             refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
             return Status::Refuted;
@@ -1019,6 +1017,10 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
     std::string seen = std::to_string(st.states) + (st.states == 1 ? " state" : " states") + " with sample values, " + secs;
     if (!st.shape) r.reason = "the search of runs cannot run this query";
     else if (!st.start) r.reason = "the search of runs found no start state to begin from";
+    else if (!st.unevaluated.empty())
+      r.reason = "the search of runs from a start state cannot evaluate " + st.unevaluated + "; that it found no "
+                 "violation in the " + std::to_string(st.states) + (st.states == 1 ? " state" : " states") +
+                 " it visited (with sample values, " + secs + ") says nothing about it";
     else if (st.exhausted)
       r.reason = "no violating run: the search of runs from a start state reached every state it can (" + seen + ")";
     else if (st.outOfBudget)

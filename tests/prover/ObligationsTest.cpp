@@ -664,6 +664,53 @@ invariant NoneIn of Flags:
   EXPECT_NE(last.values.at(0).value.toString().find("-> true"), std::string::npos) << last.values.at(0).value.toString();
 }
 
+// A counterexample whose integers need more than 64 bits cannot be shown in spec values (they
+// are 64-bit): it is not reported with clamped values (which broke nothing), but as unknown
+// with the reason. And a search of runs that cannot evaluate the goal says so rather than
+// claiming it reached every state without a violation.
+TEST(Obligations, WhatCannotBeShownOrEvaluatedIsNotPassedOffAsAVerdict) {
+  Spec big(R"(
+automaton A
+  signature
+    internal set(v: UInt64)
+  states
+    n: Nat := 0
+  transitions
+    internal set(v)
+      eff n := Nat(v) + 1
+
+invariant I of A: n <= 9223372036854775807
+)");
+  Result r = big.prove("invariant-step:A:I:set", 5000);
+  EXPECT_EQ(r.status, Status::Unknown) << r.reason;
+  EXPECT_NE(r.reason.find("beyond 64 bits"), std::string::npos) << r.reason;
+  Spec flags(R"(
+automaton Flags
+  signature
+    output raise(i: Nat)
+  states
+    up: Array[Nat, Bool] := constant(false)
+  transitions
+    output raise(i)
+      pre ~up[i]
+      eff up[i] := true
+
+invariant NoneUp of Flags:
+  \A i: Nat (~up[i])
+)");
+  refine::Options ro;
+  ro.sources = &flags.c->sources;
+  std::optional<Obligation> ob = refine::bmcInvariantsObligation(*flags.c->model, flags.aut("Flags"), 4, ro);
+  ASSERT_TRUE(ob);
+  prover::DischargeOptions o;
+  o.useCache = false;
+  prover::Discharger d(*flags.c->model, o);
+  Result none = d.searchRun(*ob, 5000);
+  EXPECT_EQ(none.status, Status::Unknown) << none.reason;
+  EXPECT_NE(none.reason.find("cannot evaluate \\A i: Nat (~up[i])"), std::string::npos) << none.reason;
+  EXPECT_EQ(none.reason.find("reached every state"), std::string::npos) << none.reason;
+}
+
 TEST(Obligations, RecheckRejectsWrongValues) {
   Spec bad(kCounterBug);
   const Obligation& ob = bad.get("invariant-step:Counter:Even:inc");
@@ -1228,6 +1275,36 @@ TEST(Obligations, ForOverASymbolicSetOfASmallSort) {
   Result e = wide.prove("invariant-step:M:Bounded:count");
   EXPECT_EQ(e.status, Status::Error);
   EXPECT_NE(e.reason.find("over a symbolic collection is not supported"), std::string::npos) << e.reason;
+}
+
+// A loop over a set literal runs once per distinct element, in ascending order, as the
+// interpreter and the generated code run it: {6, 5, 6} is 5 then 6 (the prover once refused a
+// repeated element and ran the others in the order written).
+TEST(Obligations, ForOverASetLiteralRunsItsDistinctElementsInAscendingOrder) {
+  const char* kLoop = R"(
+automaton L
+  signature
+    internal fill
+  states
+    q: Seq[Int[0..7]] := {}
+  transitions
+    internal fill
+      eff q := {};
+          for x: Int[0..7] in {6, 5, 6} do q := q |- x od
+
+invariant Order of L:
+  q = {} \/ q = [5, 6]
+)";
+  Spec s(kLoop);
+  EXPECT_EQ(s.prove("invariant-step:L:Order:fill").status, Status::Proved);
+  std::string text = kLoop;
+  text.replace(text.find("[5, 6]"), 6, "[6, 5]");
+  Spec bad(text);
+  Result r = bad.prove("invariant-step:L:Order:fill");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->values.at(0).value.toString(), "[5, 6]");
 }
 
 
