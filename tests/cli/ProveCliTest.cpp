@@ -249,6 +249,57 @@ forward simulation from RingBuf to Queue:
 }
 
 // A file with nothing to prove is an error, not "all obligations proved".
+// An invariant's well-definedness assumes only the invariants declared before it: a refutation
+// says so, and the JSON lists the free constants a counterexample reads.
+TEST(ProveCli, InvariantWellDefinednessNamesTheInvariantsItAssumesAndConstantsAreListed) {
+  TempDir d("cli-wd-order");
+  const std::string kSpec =
+      "sort Proc\n"
+      "const N: Nat\n"
+      "axiom N > 1\n"
+      "automaton M\n"
+      "  signature\n"
+      "    output go(i: Proc)\n"
+      "  states\n"
+      "    st: Map[Proc, Bool] := constant(false),\n"
+      "    x: Nat := 0\n"
+      "  transitions\n"
+      "    output go(i)\n"
+      "      pre defined(st, i) /\\ x < N\n"
+      "      eff st[i] := true; x := x + 1\n"
+      "invariant ReadsSt of M:\n"
+      "  \\A i: Proc (st[i] \\/ ~st[i])\n"
+      "invariant AllDefined of M:\n"
+      "  \\A i: Proc (defined(st, i))\n"
+      "invariant Small of M:\n"
+      "  x < N\n";
+  std::ofstream(d / "order.ioa") << kSpec;
+  CommandResult r = ioawb("prove --no-cache " + (d / "order.ioa"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("satisfies the invariants declared before ReadsSt"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("constants: N = "), std::string::npos) << r.output;
+  CommandResult j = ioawb("prove --no-cache --format json " + (d / "order.ioa"));
+  nlohmann::json js = nlohmann::json::parse(j.output);
+  bool constants = false;
+  for (const auto& o : js["obligations"]) {
+    if (o["counterexample"].is_null()) continue;
+    for (const auto& c : o["counterexample"]["constants"]) {
+      EXPECT_EQ(c["name"], "N");
+      EXPECT_GT(std::stoll(c["value"].get<std::string>()), 1);  // the axiom holds in the counterexample
+      constants = true;
+    }
+  }
+  EXPECT_TRUE(constants) << j.output;
+  // declared first, AllDefined makes ReadsSt well-defined
+  std::string swapped = kSpec;
+  std::string all = "invariant AllDefined of M:\n  \\A i: Proc (defined(st, i))\n";
+  swapped.erase(swapped.find(all), all.size());
+  swapped.insert(swapped.find("invariant ReadsSt"), all);
+  std::ofstream(d / "order.ioa", std::ios::trunc) << swapped;
+  CommandResult ok = ioawb("prove --no-cache -q " + (d / "order.ioa"));  // (only what is not proved)
+  EXPECT_EQ(ok.output.find("ReadsSt is well-defined"), std::string::npos) << ok.output;
+}
+
 TEST(ProveCli, EmptySpecIsNothingToProve) {
   TempDir d("cli-empty");
   std::ofstream(d / "empty.ioa") << "";

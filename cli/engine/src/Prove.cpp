@@ -134,6 +134,11 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.note = "the pre-state satisfies every invariant but may be unreachable; run with --bmc K to search for a "
              "run from a start state that applies the operation outside its domain, or strengthen the invariants "
              "to exclude the state";
+  } else if (ob.kind == "well-defined" && ob.id.rfind("well-defined:" + ob.automaton + ":invariant ", 0) == 0) {
+    v.kind = "model";  // (the invariants declared before it are assumed, so a later one can rule the state out)
+    v.note = "a state that satisfies the invariants declared before " + ob.subject +
+             " but may be unreachable: only those are assumed, so an invariant that " + ob.subject +
+             " relies on (a key being defined, an index in range) must be declared before it";
   } else {
     v.kind = "model";
     v.note = "a state that violates the obligation";
