@@ -830,12 +830,12 @@ void MainWindow::proofsFinished(SpecDocument* d, bool cancelled) {
   updateProofActions();
   proofsPanel_->setStale(d->proofsStale());
   const ProofModel::Counts c = d->proofModel()->counts();
-  statusBar()->showMessage(tr("Proofs of %1%2: %3 proved, %4 refuted, %5 unknown, %6 errors in %7")
+  statusBar()->showMessage(tr("Proofs of %1%2: %3 proved, %4 refuted, %5 unknown, %6 in %7")
                                .arg(d->displayName(), cancelled ? tr(" (cancelled)") : QString())
                                .arg(c.proved + c.cached)
                                .arg(c.refuted)
                                .arg(c.unknown)
-                               .arg(c.error)
+                               .arg(countOf(c.error, tr("error"), tr("errors")))
                                .arg(formatMillis(d->proofs()->lastSummary().wallMs)),
                            10000);
   // After a search for traces, show the trace it found (that is what was asked for).
@@ -851,8 +851,8 @@ void MainWindow::proofsFinished(SpecDocument* d, bool cancelled) {
       allProved = allProved && (s == ProofState::Proved || s == ProofState::Cached);
     }
     statusBar()->showMessage(
-        allProved ? tr("No run from a start state breaks an invariant or the simulation within %1 steps.")
-                        .arg(settings_.bmcDepth)
+        allProved ? tr("No run from a start state breaks an invariant or the simulation within %1.")
+                        .arg(countOf(settings_.bmcDepth, tr("step"), tr("steps")))
                   : tr("The search for traces was not decided (see the Proofs panel)."),
         10000);
   }

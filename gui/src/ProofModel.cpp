@@ -60,7 +60,8 @@ QString labelOf(const engine::ObligationInfo& o) {
   if (k == "simulation-step" || k == "refinement-step") return QStringLiteral("step %1").arg(t);
   if (k == "ensuring") return QStringLiteral("ensuring of %1").arg(t);
   if (k == "bmc-invariants" || k == "bmc-simulation")
-    return QStringLiteral("search, %1 steps").arg(o.depth);
+    return QStringLiteral("search, %1")
+        .arg(countOf(static_cast<int>(o.depth), QStringLiteral("step"), QStringLiteral("steps")));
   if (k == "well-defined") {
     if (o.subject == "start") return QStringLiteral("start state");
     if (o.subject == "transition") return QStringLiteral("transition %1").arg(t);
@@ -293,7 +294,7 @@ QVariant ProofModel::data(const QModelIndex& index, int role) const {
           QStringList parts;
           if (c.refuted) parts << QStringLiteral("%1 refuted").arg(c.refuted);
           if (c.unknown) parts << QStringLiteral("%1 unknown").arg(c.unknown);
-          if (c.error) parts << QStringLiteral("%1 errors").arg(c.error);
+          if (c.error) parts << countOf(c.error, QStringLiteral("error"), QStringLiteral("errors"));
           if (c.cancelled) parts << QStringLiteral("%1 cancelled").arg(c.cancelled);
           if (!parts.isEmpty()) return parts.join(QStringLiteral(", "));
           if (c.proved + c.cached == c.total) return QStringLiteral("%1/%2 proved").arg(c.total).arg(c.total);

@@ -286,7 +286,8 @@ void ProofsPanel::updateProgress() {
     parts << QStringLiteral("<span style='color:#188038'>%1 proved</span>").arg(c.proved + c.cached);
   if (c.refuted) parts << QStringLiteral("<span style='color:#c5221f'><b>%1 refuted</b></span>").arg(c.refuted);
   if (c.unknown) parts << QStringLiteral("<span style='color:#a86200'>%1 unknown</span>").arg(c.unknown);
-  if (c.error) parts << QStringLiteral("<span style='color:#9b1c1c'>%1 errors</span>").arg(c.error);
+  if (c.error)
+    parts << QStringLiteral("<span style='color:#9b1c1c'>%1</span>").arg(countOf(c.error, tr("error"), tr("errors")));
   if (c.cancelled) parts << QStringLiteral("%1 cancelled").arg(c.cancelled);
   if (!runner_->isRunning() && runner_->lastSummary().wallMs > 0)
     parts << formatMillis(runner_->lastSummary().wallMs).toHtmlEscaped();
@@ -338,7 +339,8 @@ void ProofsPanel::updateDetails() {
   if (res) text += QStringLiteral(" in %1").arg(formatMillis(res->timeMs).toHtmlEscaped());
   if (info->line)
     text += QStringLiteral(" · <a href='line:%1:%2'>line %1</a>").arg(info->line).arg(info->col);
-  if (info->bounded) text += tr(" · bounded: %1 steps").arg(info->depth);
+  if (info->bounded)
+    text += tr(" · bounded: %1").arg(countOf(static_cast<int>(info->depth), tr("step"), tr("steps")));
   if (res && !res->reason.empty()) text += QStringLiteral("<br>%1").arg(QString::fromStdString(res->reason).toHtmlEscaped());
   if (s == ProofState::Refuted && res && res->counterexample)
     text += tr("<br>The counterexample is in the Counterexample panel.");

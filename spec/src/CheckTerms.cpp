@@ -234,7 +234,19 @@ Sort Checker::checkName(Expr* e, Sort expected) {
     return fail(e, "'" + e->name + "' is " + what + ", not a term");
   }
   if (isBuiltinName(e->name)) return fail(e, "'" + e->name + "' is a built-in operator and needs arguments");
-  return fail(e, "unknown name '" + e->name + "'");
+  return fail(e, "unknown name '" + e->name + "'" + termNameHint(e->name));
+}
+
+std::string Checker::termNameHint(const std::string& name) const {
+  std::vector<std::string_view> cands;
+  for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)  // innermost first
+    for (const auto& [n, v] : *it) cands.push_back(n);
+  for (const FlatCtx& fc : flat_)
+    for (const Var* v : fc.aut->state) cands.push_back(v->name);
+  for (const auto& [n, g] : globals_)
+    if (g.kind == GlobalSym::Const || g.kind == GlobalSym::Function) cands.push_back(n);
+  for (const auto& [n, defs] : enumValues_) cands.push_back(n);
+  return didYouMean(name, cands);
 }
 
 Sort Checker::checkUnary(Expr* e, Sort expected) {
@@ -438,6 +450,16 @@ Sort Checker::checkBinary(Expr* e, Sort expected) {
         check(a, sb);
       } else {
         check(b, sa);
+      }
+      if ((a->sort && a->sort->kind == SortKind::Bool) || (b->sort && b->sort->kind == SortKind::Bool)) {
+        // C's `||` between Boolean terms: point at the operator and name the dialect's `\/`
+        const std::string& text = diags_.sources().file(e->range.file).text();
+        uint32_t at = a->range.end;
+        while (at < b->range.begin && text[at] != '|') ++at;
+        diags_.error({e->range.file, at, at + 2}, orForConcatMessage());
+        e->sort = st.error();
+        e->op = Op::BoolConst;
+        return e->sort;
       }
       Sort s = checkSame(a, b, "'||'", e->range);
       if (!isError(s) && s->kind != SortKind::Seq) return fail(e, "'||' concatenates sequences, found " + sortName(s));

@@ -1,4 +1,5 @@
 // Declarations, automata, invariants, simulations and stacks.
+#include <algorithm>
 #include <functional>
 
 #include "CheckerImpl.h"
@@ -333,7 +334,9 @@ Sort Checker::resolveSort(SortExpr* s) {
     diags_.error(s->range, "'" + n + "' is not a sort");
     return done(st.error());
   }
-  diags_.error(s->range, "unknown sort '" + n + "'");
+  diags_.error(s->range, "unknown sort '" + n + "'" +
+                             globalHint(n, {GlobalSym::Type, GlobalSym::SortK},
+                                        {"Bool", "Int", "Nat", "Bytes", "Seq", "Set", "Mset", "Map", "Array"}));
   return done(st.error());
 }
 
@@ -669,10 +672,19 @@ void Checker::checkTransition(AutomatonDecl* d, TransitionDecl& t) {
 
 // ------------------------------------------------------------------ invariants and simulations
 
+std::string Checker::globalHint(const std::string& name, std::initializer_list<GlobalSym::Kind> kinds,
+                                std::initializer_list<std::string_view> extra) const {
+  std::vector<std::string_view> cands(extra);
+  for (const auto& [n, g] : globals_)
+    if (std::find(kinds.begin(), kinds.end(), g.kind) != kinds.end()) cands.push_back(n);
+  return didYouMean(name, cands);
+}
+
 const FlatAutomaton* Checker::resolveAutRef(const AutRef& r) {
   auto g = globals_.find(r.name);
   if (g == globals_.end()) {
-    diags_.error(r.range, "unknown automaton '" + r.name + "'");
+    diags_.error(r.range, "unknown automaton '" + r.name + "'" +
+                              globalHint(r.name, {GlobalSym::Automaton, GlobalSym::Stack}));
     return nullptr;
   }
   if (g->second.kind == GlobalSym::Stack) {

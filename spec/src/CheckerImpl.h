@@ -2,10 +2,12 @@
 // automata, statements), CheckTerms.cpp (terms) and Expand.cpp (flattening).
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ioa/spec/Build.h"
@@ -79,6 +81,12 @@ class Checker {
   Sort checkBool(Expr* e);
   void checkStmts(Block& b, bool proofBlock = false);
   void checkStmt(Stmt* s, bool proofBlock);
+
+  // "did you mean" hints ("; did you mean 'X'?" or ""): among the globals of the given
+  // kinds (and `extra` names), and among every name a term may use here
+  std::string globalHint(const std::string& name, std::initializer_list<GlobalSym::Kind> kinds,
+                         std::initializer_list<std::string_view> extra = {}) const;
+  std::string termNameHint(const std::string& name) const;
 
   // scopes
   void pushScope() { scopes_.emplace_back(); }

@@ -1,5 +1,7 @@
 #include "ioa/spec/Diagnostics.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 
 namespace ioa {
@@ -34,6 +36,43 @@ std::string jsonEscape(std::string_view s) {
     }
   }
   return out;
+}
+
+size_t editDistance(std::string_view a, std::string_view b) {
+  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (size_t i = 1; i <= a.size(); ++i)
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.size()][b.size()];
+}
+
+size_t closestSpelling(std::string_view word, const std::vector<std::string_view>& candidates) {
+  size_t best = candidates.size();
+  if (word.size() < 2 || word.size() > 40) return best;
+  size_t bestD = SIZE_MAX;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    std::string_view t = candidates[i];
+    if (t == word) continue;  // the word itself is no suggestion
+    size_t limit = t.size() > 4 ? 2 : 1;
+    size_t dist = editDistance(word, t);
+    if (dist <= limit && dist < bestD) {
+      best = i;
+      bestD = dist;
+    }
+  }
+  return best;
+}
+
+std::string didYouMean(std::string_view word, const std::vector<std::string_view>& candidates) {
+  size_t i = closestSpelling(word, candidates);
+  return i < candidates.size() ? "; did you mean '" + std::string(candidates[i]) + "'?" : std::string();
 }
 
 Diagnostic& DiagnosticEngine::error(SourceRange r, std::string msg) {

@@ -312,8 +312,11 @@ FlatAutomaton* Checker::composeDecl(const AutomatonDecl* d) {
     names[c.name] = c.range;
     auto g = globals_.find(c.automaton);
     if (g == globals_.end() || (g->second.kind != GlobalSym::Automaton && g->second.kind != GlobalSym::Stack)) {
-      diags_.error(c.automatonRange, g == globals_.end() ? "unknown automaton '" + c.automaton + "'"
-                                                         : "'" + c.automaton + "' is not an automaton");
+      diags_.error(c.automatonRange,
+                   g == globals_.end()
+                       ? "unknown automaton '" + c.automaton + "'" +
+                             globalHint(c.automaton, {GlobalSym::Automaton, GlobalSym::Stack})
+                       : "'" + c.automaton + "' is not an automaton");
       continue;
     }
     Child ch;

@@ -102,6 +102,10 @@ const char* tokName(Tok t) {
   return "token";
 }
 
+const char* orForConcatMessage() {
+  return "'||' is not an operator on Bool in the IOA dialect (it concatenates sequences); write '\\/' for 'or'";
+}
+
 static const std::unordered_map<std::string_view, Tok>& keywords() {
   static const std::unordered_map<std::string_view, Tok> kw = {
       {"automaton", Tok::KwAutomaton}, {"signature", Tok::KwSignature}, {"input", Tok::KwInput},
@@ -159,6 +163,14 @@ Token Lexer::next() {
     t.text = text_.substr(t.begin, len);
     return t;
   };
+  // A C-style operator (`==`, `!=`, `&&`, `!`): reported with the dialect's spelling, then
+  // read as that operator so that the rest of the term parses without further errors.
+  auto cStyle = [&](Tok k, uint32_t len, const char* meaning) {
+    std::string op(text_.substr(pos_, len));
+    diags_.error({file_, pos_, pos_ + len}, "'" + op + "' is not an operator of the IOA dialect; write " +
+                                                tokName(k) + " for " + meaning);
+    return make(k, len);
+  };
   if (pos_ >= n) {
     t.kind = Tok::Eof;
     t.end = pos_;
@@ -207,7 +219,13 @@ Token Lexer::next() {
     case '/':
       if (c1 == '\\') return make(Tok::And, 2);
       break;
-    case '=': return c1 == '>' ? make(Tok::Implies, 2) : make(Tok::Eq, 1);
+    case '=':
+      if (c1 == '=') return cStyle(Tok::Eq, 2, "equality");
+      return c1 == '>' ? make(Tok::Implies, 2) : make(Tok::Eq, 1);
+    case '!': return c1 == '=' ? cStyle(Tok::Neq, 2, "inequality") : cStyle(Tok::Not, 1, "'not'");
+    case '&':
+      if (c1 == '&') return cStyle(Tok::And, 2, "'and'");
+      break;
     case '<':
       if (c1 == '=' && c2 == '>') return make(Tok::Iff, 3);
       return c1 == '=' ? make(Tok::Le, 2) : make(Tok::Lt, 1);

@@ -51,39 +51,13 @@ Words operator+(Words a, const Words& b) {
   return a;
 }
 
-// Optimal string alignment distance (insertions, deletions, substitutions and
-// transpositions of adjacent letters each cost 1), ignoring case.
-size_t editDistance(std::string_view a, std::string_view b) {
-  auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (size_t i = 1; i <= a.size(); ++i)
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
-
-// The keyword of `words` that `word` most likely misspells: within edit distance 1
-// (2 for keywords longer than four letters); the first of equally close ones.
+// The keyword of `words` that `word` most likely misspells (see closestSpelling).
 const Word* closestWord(std::string_view word, const Words& words) {
-  if (word.size() < 2 || word.size() > 40) return nullptr;
-  const Word* best = nullptr;
-  size_t bestD = SIZE_MAX;
-  for (const Word& w : words) {
-    std::string_view t(w.text);
-    size_t limit = t.size() > 4 ? 2 : 1;
-    size_t dist = editDistance(word, t);
-    if (dist <= limit && dist < bestD) {
-      best = &w;
-      bestD = dist;
-    }
-  }
-  return best;
+  std::vector<std::string_view> texts;
+  texts.reserve(words.size());
+  for (const Word& w : words) texts.emplace_back(w.text);
+  size_t i = closestSpelling(word, texts);
+  return i < words.size() ? &words[i] : nullptr;
 }
 
 constexpr int kMaxDepth = 200;
@@ -216,7 +190,13 @@ class Parser {
       default: return false;
     }
   }
-  Token expect(Tok k, const char* what = nullptr) {
+  // The token that opened the construct a closing token is expected for (`(` for `)`,
+  // `if` for `fi`): the error about the missing closer gets a note pointing at it.
+  struct Opener {
+    SourceRange range;
+    Tok kind;
+  };
+  Token expect(Tok k, const char* what = nullptr, const Opener* opener = nullptr) {
     if (!at(k)) {
       std::string w = what ? std::string(what) : std::string(tokName(k));
       // a misspelt keyword (`thn` for `then`): say so and go on as if it were spelt right
@@ -229,11 +209,19 @@ class Parser {
           return t;
         }
       }
-      errorExpected(w);
+      if (!opener) errorExpected(w);
+      Diagnostic& d = diags_.error(curRange(), "expected " + w + ", found " + describe(cur()));
+      d.notes.push_back({opener->range, std::string("to match this ") + tokName(opener->kind)});
+      throw ParseAbort{};
     }
     Token t = cur();
     advance();
     return t;
+  }
+  // Expects the token closing what `open` opened; see Opener.
+  Token expectClosing(Tok k, const char* what, const Token& open) {
+    Opener o{rangeOf(open), open.kind};
+    return expect(k, what, &o);
   }
   // A reserved word where a name is expected (`uses: Nat := 0`), followed by what follows
   // a name: reported once per word, and from then on read as the name it was meant to
@@ -746,7 +734,9 @@ class Parser {
     t.kind = kindOf(cur().kind);
     advance();
     t.action = expectIdent("an action name");
-    if (accept(Tok::LParen)) {
+    if (at(Tok::LParen)) {
+      Token open = cur();
+      advance();
       if (!at(Tok::RParen)) {
         do {
           bool c = accept(Tok::KwConst);
@@ -754,7 +744,7 @@ class Parser {
           t.argConst.push_back(c);
         } while (accept(Tok::Comma));
       }
-      expect(Tok::RParen, "',' or ')' after the action arguments");
+      expectClosing(Tok::RParen, "',' or ')' after the action arguments", open);
     }
     t.headerRange = from(start);
     // a misspelt clause keyword (`ef x := 1`): reported, then read as the keyword
@@ -824,13 +814,15 @@ class Parser {
       a.name += "." + std::string(cur().text);
       advance();
     }
-    if (accept(Tok::LParen)) {
+    if (at(Tok::LParen)) {
+      Token open = cur();
+      advance();
       if (!at(Tok::RParen)) {
         do {
           a.args.push_back(parseExpr());
         } while (accept(Tok::Comma));
       }
-      expect(Tok::RParen, "')' after the action arguments");
+      expectClosing(Tok::RParen, "')' after the action arguments", open);
     }
     a.range = from(start);
     return a;
@@ -992,7 +984,7 @@ class Parser {
   ProofEntry parseProofEntry() {
     ProofEntry e;
     SourceRange start = curRange();
-    expect(Tok::KwFor);
+    Token open = expect(Tok::KwFor);
     if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'for' in a proof entry");
     e.kind = kindOf(cur().kind);
     advance();
@@ -1004,7 +996,7 @@ class Parser {
     } else {
       expect(Tok::KwDo, "'do' or 'ignore' after the action in a proof entry");
       e.body = parseStmts();
-      expect(Tok::KwOd, "'od' to close the proof entry");
+      expectClosing(Tok::KwOd, "'od' to close the proof entry", open);
     }
     e.range = from(start);
     return e;
@@ -1061,6 +1053,16 @@ class Parser {
     }
   }
 
+  // `free := true, holder := 0`: a ',' where a ';' separates statements is reported and
+  // read as the ';', so the statements after it still parse.
+  void commaBetweenStatements() {
+    if (!at(Tok::Comma)) return;
+    size_t comma = pos_;
+    advance();
+    if (atStmtStart()) diags_.error(rangeOf(toks_[comma]), "statements are separated by ';', not ','");
+    else pos_ = comma;
+  }
+
   Block parseStmts() {
     Block out;
     while (accept(Tok::Semi)) {
@@ -1069,6 +1071,7 @@ class Parser {
       out.push_back(parseStmt());
       while (accept(Tok::Semi)) {
       }
+      commaBetweenStatements();
     }
     if (out.empty()) {
       // an empty effect is allowed only when nothing statement-like follows
@@ -1082,6 +1085,7 @@ class Parser {
     DepthGuard g(*this);
     Stmt* s = arena_.stmt();
     SourceRange start = curRange();
+    const Token open = cur();
     if (accept(Tok::KwIf)) {
       s->kind = StmtKind::If;
       s->conds.push_back(parseExpr());
@@ -1096,7 +1100,7 @@ class Parser {
         s->hasElse = true;
         s->elseBranch = parseStmts();
       }
-      expect(Tok::KwFi, "'fi' to close the 'if' statement");
+      expectClosing(Tok::KwFi, "'fi' to close the 'if' statement", open);
     } else if (accept(Tok::KwFor)) {
       s->kind = StmtKind::For;
       auto bs = parseBinders();
@@ -1107,7 +1111,7 @@ class Parser {
       else if (!at(Tok::KwDo)) errorExpected("'in', 'where' or 'do' after the loop variable");
       expect(Tok::KwDo, "'do' before the loop body");
       s->body = parseStmts();
-      expect(Tok::KwOd, "'od' to close the 'for' statement");
+      expectClosing(Tok::KwOd, "'od' to close the 'for' statement", open);
     } else if (accept(Tok::KwFire)) {
       s->kind = StmtKind::Fire;
       if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'fire'");
@@ -1227,10 +1231,19 @@ class Parser {
     if (isCompareTok(cur().kind)) {
       Tok op = cur().kind;
       advance();
+      size_t rhs = pos_;
       l = binary(op, l, parseSeqOps());
-      if (isCompareTok(cur().kind))
+      if (isCompareTok(cur().kind)) {
+        // `x = 1 || y = 2`: C's `||` for "or" (the dialect's `||` binds tighter, as concatenation)
+        for (int depth = 0; rhs < pos_; ++rhs) {
+          Tok t = toks_[rhs].kind;
+          depth += t == Tok::LParen || t == Tok::LBracket || t == Tok::LBrace;
+          depth -= t == Tok::RParen || t == Tok::RBracket || t == Tok::RBrace;
+          if (depth == 0 && t == Tok::Concat) errorAt(rangeOf(toks_[rhs]), orForConcatMessage());
+        }
         errorAt(curRange(), std::string("comparison operators do not chain; add parentheses or use '/\\' before ") +
                                 tokName(cur().kind));
+      }
     } else if (at(Tok::KwIs)) {
       advance();
       SourceRange tr;
@@ -1297,7 +1310,7 @@ class Parser {
 
   std::vector<Expr*> parseCallArgs(std::vector<std::string>& names) {
     std::vector<Expr*> args;
-    expect(Tok::LParen);
+    const Token open = expect(Tok::LParen);
     if (!at(Tok::RParen)) {
       do {
         std::string n;
@@ -1310,7 +1323,7 @@ class Parser {
         args.push_back(parseExpr());
       } while (accept(Tok::Comma));
     }
-    expect(Tok::RParen, "',' or ')' in the argument list");
+    expectClosing(Tok::RParen, "',' or ')' in the argument list", open);
     return args;
   }
 
@@ -1318,6 +1331,7 @@ class Parser {
     Expr* e = parsePrimary();
     for (;;) {
       if (at(Tok::LBracket)) {
+        const Token open = cur();
         advance();
         Expr* idx = mk(ExprKind::Index, e->range);
         idx->args.push_back(e);
@@ -1328,7 +1342,7 @@ class Parser {
         } else {
           while (accept(Tok::Comma)) idx->args.push_back(parseExpr());
         }
-        expect(Tok::RBracket, "']' to close the index");
+        expectClosing(Tok::RBracket, "']' to close the index", open);
         idx->range = from(idx->range);
         e = idx;
       } else if (at(Tok::Dot)) {
@@ -1359,6 +1373,7 @@ class Parser {
 
   Expr* parsePrimary() {
     SourceRange start = curRange();
+    const Token open = cur();
     switch (cur().kind) {
       case Tok::IntLit: {
         Expr* e = mk(ExprKind::IntLit, start);
@@ -1387,7 +1402,7 @@ class Parser {
       case Tok::LParen: {
         advance();
         Expr* e = parseExpr();
-        expect(Tok::RParen, "')' to close the parenthesis");
+        expectClosing(Tok::RParen, "')' to close the parenthesis", open);
         // The range covers the parentheses: a term built around this one (`~(P)`,
         // `(a) + (b)`, `(s)[i]`) joins its operands' ranges, and its source text
         // must keep both of them.
@@ -1402,7 +1417,7 @@ class Parser {
             e->args.push_back(parseExpr());
           } while (accept(Tok::Comma));
         }
-        expect(Tok::RBracket, "',' or ']' in the sequence literal");
+        expectClosing(Tok::RBracket, "',' or ']' in the sequence literal", open);
         e->range = from(start);
         return e;
       }
@@ -1414,7 +1429,7 @@ class Parser {
             e->args.push_back(parseExpr());
           } while (accept(Tok::Comma));
         }
-        expect(Tok::RBrace, "',' or '}' in the set literal");
+        expectClosing(Tok::RBrace, "',' or '}' in the set literal", open);
         e->range = from(start);
         return e;
       }
@@ -1427,9 +1442,10 @@ class Parser {
         // `\A x: T (P)` binds the parenthesised body; without parentheses the
         // body extends as far to the right as possible.
         if (at(Tok::LParen)) {
+          const Token body = cur();
           advance();
           e->args.push_back(parseExpr());
-          expect(Tok::RParen, "')' to close the quantifier body");
+          expectClosing(Tok::RParen, "')' to close the quantifier body", body);
         } else {
           accept(Tok::Colon);
           e->args.push_back(parseExpr());

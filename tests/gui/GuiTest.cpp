@@ -18,6 +18,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QStandardItemModel>
 #include <QStandardPaths>
 #include <QTableView>
@@ -109,6 +110,13 @@ SpecDocument* openChecked(MainWindow& w, const QString& path, int timeoutSeconds
   fastSettings(w, timeoutSeconds);
   SpecDocument* d = w.openFile(path);
   return d && waitChecked(d) ? d : nullptr;
+}
+
+// The first obligation whose id starts with `prefix` ("bmc-simulation"); invalid when none does.
+QModelIndex firstWithIdPrefix(ProofModel* m, QLatin1String prefix) {
+  for (const QString& id : m->idsUnder({}))
+    if (id.startsWith(prefix)) return m->indexOf(id);
+  return {};
 }
 
 int styleAt(SpecEditor* e, int line, int col) {
@@ -426,9 +434,7 @@ class GuiTest : public QObject {
     // A counterexample to induction offers the search for a real trace, which finds one.
     w.boundedSearch();
     QVERIFY(waitProved(d));
-    QModelIndex bmc;
-    for (QString id : m->idsUnder({}))
-      if (id.startsWith(QLatin1String("bmc-invariants"))) bmc = m->indexOf(id);
+    const QModelIndex bmc = firstWithIdPrefix(m, QLatin1String("bmc-invariants"));
     QVERIFY(bmc.isValid());
     QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
     // The trace that was asked for is shown, not the counterexample to induction.
@@ -481,6 +487,32 @@ class GuiTest : public QObject {
     }
   }
 
+  // A search of depth 1 says "1 step", not "1 steps": in its row, its details and the status bar.
+  void boundedSearchOfOneStepSaysStep() {
+    TestWindow w;
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/channel.ioa"));
+    QVERIFY(d);
+    WorkbenchSettings s = w.settings();
+    s.bmcDepth = 1;
+    w.applySettings(s);
+    w.boundedSearch();
+    QVERIFY(waitProved(d));
+    ProofModel* m = d->proofModel();
+    const QModelIndex bmc = firstWithIdPrefix(m, QLatin1String("bmc-invariants"));
+    QVERIFY(bmc.isValid());
+    QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Proved);
+    QCOMPARE(bmc.data().toString(), QStringLiteral("search, 1 step"));
+    QCOMPARE(w.statusBar()->currentMessage(),
+             QStringLiteral("No run from a start state breaks an invariant or the simulation within 1 step."));
+    QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
+    bool shown = false;
+    for (const QLabel* l : w.proofsPanel()->findChildren<QLabel*>()) {
+      QVERIFY2(!l->text().contains(QStringLiteral("1 steps")), qPrintable(l->text()));
+      shown = shown || l->text().contains(QStringLiteral(" · bounded: 1 step"));
+    }
+    QVERIFY(shown);
+  }
+
   // A composition's trace becomes a sequence chart with the components as lifelines.
   void compositionTraceHasSequenceChart() {
     TestWindow w;
@@ -489,9 +521,7 @@ class GuiTest : public QObject {
     w.boundedSearch();
     QVERIFY(waitProved(d, 180000));
     ProofModel* m = d->proofModel();
-    QModelIndex bmc;
-    for (QString id : m->idsUnder({}))
-      if (id.startsWith(QLatin1String("bmc-simulation"))) bmc = m->indexOf(id);
+    const QModelIndex bmc = firstWithIdPrefix(m, QLatin1String("bmc-simulation"));
     QVERIFY(bmc.isValid());
     QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
     QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
@@ -900,9 +930,7 @@ class GuiTest : public QObject {
     QVERIFY(waitChecked(d));
     w.boundedSearch();
     QVERIFY(waitProved(d));
-    QModelIndex bmc;
-    for (const QString& id : d->proofModel()->idsUnder({}))
-      if (id.startsWith(QLatin1String("bmc-simulation"))) bmc = d->proofModel()->indexOf(id);
+    const QModelIndex bmc = firstWithIdPrefix(d->proofModel(), QLatin1String("bmc-simulation"));
     QVERIFY(bmc.isValid());
     QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
     QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));

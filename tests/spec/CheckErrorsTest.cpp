@@ -67,14 +67,7 @@ TEST(CheckErrors, SortErrors) {
       {"redeclared builtin sort", "type Int = Nat\n", 1, 6, "'Int' is a built-in sort and cannot be redeclared"},
       {"unsupported sort", "const X: Real = 1\n", 1, 10, "sort 'Real' is not supported (use Int, UIntN, Bytes or an uninterpreted sort)"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    test::FirstError fe = test::firstError(c.text);
-    ASSERT_GE(fe.errors, 1u);
-    EXPECT_EQ(fe.line, c.line);
-    EXPECT_EQ(fe.col, c.col);
-    EXPECT_EQ(fe.message, c.message);
-  }
+  test::expectFirstErrors(cases, [](const Case& c) { return c.name; });
 }
 
 TEST(CheckErrors, IoaRules) {
@@ -97,14 +90,7 @@ TEST(CheckErrors, IoaRules) {
        "header operations outside a layer must name the layer, e.g. Seqno.hdr(m)"},
       {"stack of non-layer", withChannel("stack S = Ch ; Ch\n"), 15, 11, "'Ch' is not a layer (declare it with 'layer')"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    test::FirstError fe = test::firstError(c.text);
-    ASSERT_GE(fe.errors, 1u);
-    EXPECT_EQ(fe.line, c.line);
-    EXPECT_EQ(fe.col, c.col);
-    EXPECT_EQ(fe.message, c.message);
-  }
+  test::expectFirstErrors(cases, [](const Case& c) { return c.name; });
 }
 
 TEST(CheckErrors, RedefinitionHasNoteAtPreviousDeclaration) {
@@ -133,17 +119,35 @@ TEST(CheckErrors, InvariantsAndSimulations) {
       {"refinement not equations", withChannel("refinement from Ch to Ch: true\n"), 15, 27,
        "a refinement mapping is a conjunction of equations 'B.x = term' defining each abstract state variable"},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    test::FirstError fe = test::firstError(c.text);
-    ASSERT_GE(fe.errors, 1u);
-    EXPECT_EQ(fe.line, c.line);
-    EXPECT_EQ(fe.col, c.col);
-    EXPECT_EQ(fe.message, c.message);
-  }
+  test::expectFirstErrors(cases, [](const Case& c) { return c.name; });
 }
 
 TEST(CheckErrors, SeveralSortErrorsAreAllReported) {
   auto c = compileSource("t.ioa", "const A: Int = true\nconst B: Bool = 3\nconst C: Seq[Int] = [true]\n");
   EXPECT_EQ(c->diags.errorCount(), 3u) << c->diags.renderAllText();
+}
+
+// A misspelt name gets the closest name in scope (edit distance 1, 2 for names longer
+// than four letters, or the same ignoring case) as a suggestion; a name far from all gets none.
+TEST(CheckErrors, MisspeltNamesSuggestTheClosestName) {
+  const Case cases[] = {
+      {"state variable", withChannel("invariant I of Ch: len(bufer) >= 0\n"), 15, 24,
+       "unknown name 'bufer'; did you mean 'buffer'?"},
+      {"state variable in a transition",
+       "automaton A\n  signature\n    output a\n  states\n    pc: Int := 0\n  transitions\n    output a\n"
+       "      pre pcc = 0\n",
+       8, 11, "unknown name 'pcc'; did you mean 'pc'?"},
+      {"action parameter", withChannel("automaton B\n  signature\n    output go(count: Nat)\n  transitions\n"
+                                       "    output go(count)\n      pre cuont > 0\n"),
+       20, 11, "unknown name 'cuont'; did you mean 'count'?"},
+      {"constant, case", "const Limit: Int = 3\nconst X: Int = limit + 1\n", 2, 16,
+       "unknown name 'limit'; did you mean 'Limit'?"},
+      {"automaton", withChannel("invariant I of Chh: true\n"), 15, 16, "unknown automaton 'Chh'; did you mean 'Ch'?"},
+      {"automaton, case", withChannel("invariant I of CH: true\n"), 15, 16,
+       "unknown automaton 'CH'; did you mean 'Ch'?"},
+      {"sort", "type Pid = Int[0..1]\nconst X: Pidd = 0\n", 2, 10, "unknown sort 'Pidd'; did you mean 'Pid'?"},
+      {"built-in sort", "const X: Seqq[Int] = {}\n", 1, 10, "unknown sort 'Seqq'; did you mean 'Seq'?"},
+      {"nothing close", withChannel("invariant I of Ch: len(queue) >= 0\n"), 15, 24, "unknown name 'queue'"},
+  };
+  test::expectFirstErrors(cases, [](const Case& c) { return c.name; });
 }

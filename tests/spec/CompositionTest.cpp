@@ -83,6 +83,8 @@ TEST(Composition, HidingInputIsAnError) {
 TEST(Composition, UnknownComponentAndDuplicateNames) {
   EXPECT_EQ(test::firstError(std::string(kParts) + "automaton Sys\n  components\n    A: Nope\n").message,
             "unknown automaton 'Nope'");
+  EXPECT_EQ(test::firstError(std::string(kParts) + "automaton Sys\n  components\n    A: PP\n").message,
+            "unknown automaton 'PP'; did you mean 'P'?");
   EXPECT_EQ(test::firstError(std::string(kParts) + "automaton Sys\n  components\n    A: P;\n    A: Q\n").message,
             "duplicate component name 'A'");
   EXPECT_EQ(test::firstError(std::string(kParts) + "automaton Sys\n  components\n    A: Sys\n").message,

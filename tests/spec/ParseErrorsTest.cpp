@@ -19,14 +19,7 @@ const Case kCases[] = {
 
 TEST(ParseErrors, FirstErrorLocationAndMessage) {
   ASSERT_GE(std::size(kCases), 40u);
-  for (const Case& c : kCases) {
-    SCOPED_TRACE(c.text);
-    test::FirstError fe = test::firstError(c.text);
-    ASSERT_GE(fe.errors, 1u);
-    EXPECT_EQ(fe.line, c.line);
-    EXPECT_EQ(fe.col, c.col);
-    EXPECT_EQ(fe.message, c.message);
-  }
+  test::expectFirstErrors(kCases, [](const Case& c) { return c.text; });
 }
 
 TEST(ParseErrors, RendersFileLineColCaretAndExpectedFound) {
@@ -194,4 +187,91 @@ invariant Count of Ring: uses >= 0
   // a keyword where a name is missing is not taken for a name
   EXPECT_EQ(test::firstError("automaton\n  signature\n    internal tick\n").message,
             "expected an automaton name, found 'signature'");
+}
+
+// C's operators: one error each, at the operator, naming the dialect's spelling; the term
+// is read with the dialect's operator, so nothing else is reported.
+TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
+  const char* head = "automaton A\n  signature\n    output a\n  states\n    x: Int := 0,\n    b: Bool := false\n"
+                     "  transitions\n    output a\n";
+  const char* tail = "      eff x := x + 1\ninvariant Pos of A: x >= 0\n";
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x != 1 && ~b\n" + tail),
+            (Errors{"9:13: '!=' is not an operator of the IOA dialect; write '~=' for inequality",
+                    "9:18: '&&' is not an operator of the IOA dialect; write '/\\' for 'and'"}));
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x == 1 /\\ !b\n" + tail),
+            (Errors{"9:13: '==' is not an operator of the IOA dialect; write '=' for equality",
+                    "9:21: '!' is not an operator of the IOA dialect; write '~' for 'not'"}));
+  // `||` concatenates sequences: between Boolean terms it is reported at the operator
+  EXPECT_EQ(allErrors(std::string(head) + "      pre b || x > 0\n" + tail),
+            (Errors{"9:13: '||' is not an operator on Bool in the IOA dialect (it concatenates sequences); write "
+                    "'\\/' for 'or'"}));
+  EXPECT_EQ(allErrors(std::string(head) + "      pre x = 1 || x = 2\n" + tail),
+            (Errors{"9:17: '||' is not an operator on Bool in the IOA dialect (it concatenates sequences); write "
+                    "'\\/' for 'or'"}));
+  // `= =` (two tokens) is still a missing term, and `||` on sequences is concatenation
+  EXPECT_EQ(test::firstError("const X: Bool = 1 = = 1\n").message, "expected a term, found '='");
+  EXPECT_EQ(allErrors("const S: Seq[Int] = [1] || [2]\n"), Errors{});
+}
+
+// `,` between statements: one error per comma, at the comma, and the statements after it
+// still parse (the proof block's entries and the next transition are checked).
+TEST(ParseErrors, CommaBetweenStatementsSaysSemicolon) {
+  const char* autA = "automaton A\n  signature\n    output go, stop\n  states\n    x: Int := 0,\n    y: Int := 0\n"
+                     "  transitions\n    output go\n      eff x := 1, y := 2\n    output stop\n"
+                     "      eff if x > 0 then x := 0, y := 0 fi\n";
+  EXPECT_EQ(allErrors(autA), (Errors{"9:17: statements are separated by ';', not ','",
+                                     "11:31: statements are separated by ';', not ','"}));
+  const char* autB = "automaton B\n  signature\n    output go, stop\n  states\n    free: Bool := true,\n"
+                     "    holder: Int := 0\n  transitions\n    output go\n      eff free := false\n"
+                     "    output stop\n      eff free := true\n";
+  const char* sim = "forward simulation from A to B: B.free <=> A.x = 0\nproof\n"
+                    "  initially free := true, holder := 0\n  for output go do fire output go od\n"
+                    "  for output stop do fire output stop od\n";
+  EXPECT_EQ(allErrors(std::string(autA) + autB + sim),
+            (Errors{"9:17: statements are separated by ';', not ','", "11:31: statements are separated by ';', not ','",
+                    "25:25: statements are separated by ';', not ','"}));
+}
+
+// A missing closer (`)`, `]`, `}`, `fi`, `od`): the error has a note at what it would close.
+TEST(ParseErrors, MissingCloserNotesTheOpener) {
+  struct Case {
+    const char* text;
+    const char* error;  // "line:col: message"
+    const char* note;   // "line:col: message"
+  };
+  const Case cases[] = {
+      {"const X: Bool = \\A i: Int[0..1] (i = 0 /\\ (i = 1\n\ninvariant I of A: true\n",
+       "3:1: expected ')' to close the parenthesis, found 'invariant'", "1:43: to match this '('"},
+      {"const X: Bool = \\A i: Int[0..1] (i = 0\n\ninvariant I of A: true\n",
+       "3:1: expected ')' to close the quantifier body, found 'invariant'", "1:33: to match this '('"},
+      {"const X: Int = f(1,\n  2\n", "3:1: expected ',' or ')' in the argument list, found end of file",
+       "1:17: to match this '('"},
+      {"const X: Seq[Int] = [1, 2\n", "2:1: expected ',' or ']' in the sequence literal, found end of file",
+       "1:21: to match this '['"},
+      {"automaton A\n  signature\n    output a, b\n  states\n    x: Int := 0\n  transitions\n    output a\n"
+       "      eff if x > 0 then x := 0;\n          x := 1\n    output b\n",
+       "10:5: expected 'fi' to close the 'if' statement, found 'output'", "8:11: to match this 'if'"},
+      {"automaton A\n  signature\n    output a\n  states\n    x: Int := 0\n  transitions\n    output a\n"
+       "      eff for i: Int[0..1] do x := i\n",
+       "9:1: expected 'od' to close the 'for' statement, found end of file", "8:11: to match this 'for'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    auto comp = compileSource("t.ioa", c.text);
+    ASSERT_FALSE(comp->diags.all().empty());
+    const Diagnostic& d = comp->diags.all()[0];
+    auto at = [&](SourceRange r, const std::string& msg) {
+      LineCol lc = comp->sources.lineCol(r);
+      return std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + msg;
+    };
+    EXPECT_EQ(at(d.range, d.message), c.error);
+    ASSERT_EQ(d.notes.size(), 1u);
+    EXPECT_EQ(at(d.notes[0].range, d.notes[0].message), c.note);
+  }
+  // rendered after the error, as the renderer shows notes
+  auto comp = compileSource("m.ioa", "const X: Int = (1 + 2\n");
+  EXPECT_NE(comp->diags.renderAllText().find("m.ioa:2:1: error: expected ')' to close the parenthesis, found end "
+                                             "of file\n  \n  ^\nm.ioa:1:16: note: to match this '('\n"),
+            std::string::npos)
+      << comp->diags.renderAllText();
 }

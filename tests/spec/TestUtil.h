@@ -52,4 +52,18 @@ inline FirstError firstError(const std::string& text) {
   return fe;
 }
 
+// Expects the first error of each case's `text` at its `line`:`col` with its exact `message`;
+// `name(case)` says which case failed.
+template <class Cases, class Name>
+void expectFirstErrors(const Cases& cases, Name name) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(name(c));
+    FirstError fe = firstError(c.text);
+    ASSERT_GE(fe.errors, 1u);
+    EXPECT_EQ(fe.line, c.line);
+    EXPECT_EQ(fe.col, c.col);
+    EXPECT_EQ(fe.message, c.message);
+  }
+}
+
 }  // namespace ioa::test

@@ -2,7 +2,9 @@
 // with a caret, and notes pointing at related places.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ioa/spec/Source.h"
@@ -57,6 +59,16 @@ class DiagnosticEngine {
 };
 
 std::string jsonEscape(std::string_view s);
+
+// Optimal string alignment distance (insertions, deletions, substitutions and
+// transpositions of adjacent letters each cost 1), ignoring case.
+size_t editDistance(std::string_view a, std::string_view b);
+// The index of the candidate that `word` most likely misspells: within edit distance 1
+// (2 for candidates longer than four letters), or the same ignoring case; the first of
+// equally close ones; candidates.size() when none is close. For "did you mean" hints.
+size_t closestSpelling(std::string_view word, const std::vector<std::string_view>& candidates);
+// "; did you mean 'X'?" for the closest candidate, or "" when none is close.
+std::string didYouMean(std::string_view word, const std::vector<std::string_view>& candidates);
 const char* severityName(Severity s);
 
 }  // namespace ioa

@@ -35,6 +35,8 @@ struct Token {
 };
 
 const char* tokName(Tok t);  // for "expected X, found Y"
+// The error for C's `||` used as "or" (in the dialect `||` concatenates sequences).
+const char* orForConcatMessage();
 
 class Lexer {
  public:
