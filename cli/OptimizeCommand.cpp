@@ -72,7 +72,11 @@ Command addOptimizeCommand(CLI::App& app) {
               std::cout << engine::optimizeReportJson(r);
             } else {
               std::cout << engine::optimizeReportText(r);
-              if (!o->out.empty()) std::cout << "wrote " << r.files.size() << " files into " << o->out << "\n";
+              if (!o->out.empty()) {
+                std::cout << "wrote " << r.files.size() << " files into " << o->out << "\n";
+                if (!o->noProve && (r.refuted() || r.unknown()))
+                  std::cout << "the collapsed stack's files begin with #error: not every equivalence was proved\n";
+              }
             }
             if (o->noProve) return int(kOk);
             if (r.refuted()) return int(kFailed);

@@ -13,7 +13,7 @@ namespace ioa::prover::detail {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr const char* kMagic = "ioawb-result 1";
+constexpr const char* kMagic = "ioawb-result 2";  // 2: maps list their undefined keys
 constexpr const char* kKeyMagic = "ioawb-query-hashes 1";
 
 bool isHash(const std::string& h) {
@@ -84,6 +84,8 @@ void enc(const Value& v, const SortCatalog& cat, std::string& out) {
         tok(v.defaultDefined() ? "d1" : "d2");
         enc(*v.mapDefault(), cat, out);
       }
+      tok("u" + std::to_string(v.undefinedKeys().size()));
+      for (const Value& k : v.undefinedKeys()) enc(k, cat, out);
       return;
     case Value::Kind::Msg:
       tok("g" + std::to_string(v.payload().size()));
@@ -220,7 +222,12 @@ bool Reader::value(Sort s, Value& out) {
         d = std::make_unique<Value>();
         if (!value(s->value(), *d)) return false;
       }
-      out = Value::map(es, std::move(d), r == "1");
+      int64_t nu = 0;
+      if (!count('u', nu)) return false;
+      std::vector<Value> holes(static_cast<size_t>(nu));
+      for (Value& k : holes)
+        if (!value(s->key(), k)) return false;
+      out = Value::map(es, std::move(d), r == "1", std::move(holes));
       return true;
     }
     case SortKind::Msg: {

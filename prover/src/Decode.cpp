@@ -83,6 +83,11 @@ z3::expr Encoder::valueTerm(Sort s, const Value& v) {
         val = z3::store(val, kt, valueTerm(s->value(), x));
         def = z3::store(def, kt, c.bool_val(true));
       }
+      for (const Value& k : v.undefinedKeys()) {  // (holding the value sort's default, as undefined keys do)
+        z3::expr kt = valueTerm(s->key(), k);
+        val = z3::store(val, kt, cc_.dflt(s->value()));
+        def = z3::store(def, kt, c.bool_val(false));
+      }
       return cc_.datatype(s).ctors[0](val, def);
     }
     case SortKind::Array: {
@@ -469,9 +474,13 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       z3::expr val = m_.eval(en_.field(s, 0, 0, t), true), def = m_.eval(en_.field(s, 0, 1, t), true);
       KeySet ks = keysOf(s->key(), {val, def});
       std::vector<std::pair<Value, Value>> entries;
-      for (const Key& k : ks.keys)
+      std::vector<Value> undefinedKeys;  // (shown only when the map is defined elsewhere)
+      for (const Key& k : ks.keys) {
         if (m_.eval(z3::select(def, k.t), true).is_true())
           entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
+        else
+          undefinedKeys.push_back(k.v);
+      }
       std::unique_ptr<Value> dv;
       std::optional<z3::expr> restDefined = restOf(ks, def);
       bool allDefined = restDefined && m_.eval(*restDefined, true).is_true();
@@ -480,7 +489,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
         dv = std::make_unique<Value>(rest ? decode(s->value(), *rest) : defaultValue(s->value()));
       }
       if (dv) std::erase_if(entries, [&](const auto& e) { return e.second == *dv; });
-      return Value::map(entries, std::move(dv), allDefined);
+      return Value::map(entries, std::move(dv), allDefined, std::move(undefinedKeys));
     }
     case SortKind::Array: {
       std::vector<std::pair<Value, Value>> entries;

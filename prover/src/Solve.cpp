@@ -6,11 +6,14 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "Decode.h"
 #include "ExplicitSearch.h"
@@ -683,9 +686,42 @@ class ObligationSolver {
   }
 
   // The refutation found in `model` (of encoding `q`) for checkpoint `seg`.
+  // Reading a model back can blow up (evaluating an MBQI model's nested function interpretations
+  // once ran past 3 GB without end): it is interrupted when the obligation's time is up, and the
+  // model is then not shown (`overflow` says why).
   Counterexample counterexampleOf(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
                                   const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
                                   std::vector<int>& failed, int64_t caseIndex, std::string& overflow) {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(remaining(), 1000u));
+    std::thread watchdog([&] {
+      std::unique_lock<std::mutex> lk(m);
+      if (!cv.wait_until(lk, deadline, [&] { return done; })) c_.interrupt();
+    });
+    auto stop = [&] {
+      {
+        std::lock_guard<std::mutex> g(m);
+        done = true;
+      }
+      cv.notify_all();
+      watchdog.join();
+    };
+    try {
+      Counterexample cx = decodeModel(en, q, model, seg, indicators, vals, failed, caseIndex, overflow);
+      stop();
+      return cx;
+    } catch (const z3::exception&) {
+      stop();
+      overflow = "the solver's model could not be read back within the time limit";
+      return Counterexample{};
+    }
+  }
+
+  Counterexample decodeModel(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
+                             const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
+                             std::vector<int>& failed, int64_t caseIndex, std::string& overflow) {
     Decoder d(en, model);
     ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model_.sorts.integer(), t); };
     vals = readPlan(q, seg, src);

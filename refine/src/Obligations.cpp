@@ -55,6 +55,25 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
     if (a->stackDecl) continue;  // a stack alone is checked through the systems that use it
     add(a);
   }
+  // A layer no checked automaton contains (a spec of layers and a stack without a system over
+  // them) is checked on its own: its transitions are those that must be well-defined.
+  auto declOf = [](const FlatAutomaton* a) {
+    return a->decl ? static_cast<const void*>(a->decl) : static_cast<const void*>(a->stackDecl);
+  };
+  std::set<const void*> reached;
+  std::vector<const FlatAutomaton*> todo(roots.begin(), roots.end());
+  while (!todo.empty()) {
+    const FlatAutomaton* a = todo.back();
+    todo.pop_back();
+    if (!reached.insert(declOf(a)).second) continue;
+    for (const FlatComponent& c : a->components)
+      if (c.automaton) todo.push_back(c.automaton);
+  }
+  for (const FlatAutomaton* a : model.automata())
+    if (a->isLayer && !reached.count(declOf(a))) {
+      reached.insert(declOf(a));
+      add(a);
+    }
   return roots;
 }
 

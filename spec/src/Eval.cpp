@@ -115,7 +115,9 @@ Value normalizeValue(const Value& v, Sort s) {
       }
       bool dd = v.defaultDefined();
       if (!dd) dflt.reset();
-      return Value::map(std::move(entries), std::move(dflt), dd);
+      std::vector<Value> holes;
+      for (const Value& k : v.undefinedKeys()) holes.push_back(normalizeValue(k, s->key()));
+      return Value::map(std::move(entries), std::move(dflt), dd, std::move(holes));
     }
     case SortKind::Seq: {
       std::vector<Value> el;

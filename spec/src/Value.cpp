@@ -101,7 +101,8 @@ Value Value::mset(std::vector<std::pair<Value, int64_t>> counts) {
   return v;
 }
 
-Value Value::map(std::vector<std::pair<Value, Value>> entries, std::unique_ptr<Value> dflt, bool defaultDefined) {
+Value Value::map(std::vector<std::pair<Value, Value>> entries, std::unique_ptr<Value> dflt, bool defaultDefined,
+                 std::vector<Value> undefinedKeys) {
   Value v;
   v.kind_ = Kind::Map;
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -111,7 +112,21 @@ Value Value::map(std::vector<std::pair<Value, Value>> entries, std::unique_ptr<V
   }
   v.dflt_ = std::move(dflt);
   v.defaultDefined_ = defaultDefined && v.dflt_;
+  if (v.defaultDefined_) {
+    std::sort(undefinedKeys.begin(), undefinedKeys.end());
+    undefinedKeys.erase(std::unique(undefinedKeys.begin(), undefinedKeys.end()), undefinedKeys.end());
+    for (Value& k : undefinedKeys) {
+      auto it = std::lower_bound(v.entries_.begin(), v.entries_.end(), k,
+                                 [](const auto& e, const Value& key) { return e.first < key; });
+      if (it == v.entries_.end() || it->first != k) v.elems_.push_back(std::move(k));
+    }
+  }
   return v;
+}
+
+const std::vector<Value>& Value::noValues() {
+  static const std::vector<Value> none;
+  return none;
 }
 
 Value Value::msg(std::vector<uint8_t> payload, std::vector<std::pair<Sort, Value>> headers) {
@@ -134,6 +149,7 @@ const Value* Value::lookup(const Value& key) const {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
                              [](const auto& e, const Value& k) { return e.first < k; });
   if (it != entries_.end() && it->first == key) return &it->second;
+  if (defaultDefined_ && std::binary_search(elems_.begin(), elems_.end(), key)) return nullptr;
   return defaultDefined_ ? dflt_.get() : nullptr;
 }
 
@@ -143,6 +159,7 @@ Value Value::withEntry(const Value& key, const Value& val) const {
                              [](const auto& e, const Value& k) { return e.first < k; });
   if (it != v.entries_.end() && it->first == key) it->second = val;
   else v.entries_.insert(it, {key, val});
+  if (kind_ == Kind::Map) std::erase(v.elems_, key);
   return v;
 }
 
@@ -179,7 +196,14 @@ int Value::compare(const Value& o) const {
       }
       if (int c = cmp3(entries_.size(), o.entries_.size())) return c;
       if (static_cast<bool>(dflt_) != static_cast<bool>(o.dflt_)) return dflt_ ? 1 : -1;
-      if (dflt_) return dflt_->compare(*o.dflt_);
+      if (dflt_)
+        if (int c = dflt_->compare(*o.dflt_)) return c;
+      if (kind_ == Kind::Map) {  // the undefined keys under a defined default
+        size_t m = std::min(elems_.size(), o.elems_.size());
+        for (size_t k = 0; k < m; ++k)
+          if (int c = elems_[k].compare(o.elems_[k])) return c;
+        return cmp3(elems_.size(), o.elems_.size());
+      }
       return 0;
     }
     case Kind::Msg: {
@@ -251,10 +275,19 @@ std::string Value::toString() const {
     case Kind::Map: {
       std::string s = "{";
       bool first = true;
+      size_t h = 0;  // the undefined keys, in key order among the entries
+      auto holesBefore = [&](const Value* k) {
+        for (; h < elems_.size() && (!k || elems_[h] < *k); ++h) {
+          s += (first ? "" : ", ") + elems_[h].toString() + " -> undefined";
+          first = false;
+        }
+      };
       for (const auto& [k, v] : entries_) {
+        holesBefore(&k);
         s += (first ? "" : ", ") + k.toString() + " -> " + v.toString();
         first = false;
       }
+      holesBefore(nullptr);
       if (dflt_ && defaultDefined_) s += std::string(first ? "" : ", ") + "else -> " + dflt_->toString();
       return s + "}";
     }

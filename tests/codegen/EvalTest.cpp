@@ -215,6 +215,26 @@ TEST(Eval, MapsCompareAsFunctions) {
   EXPECT_TRUE(valuesEqual(post[0], s[0], f.a->state[0]->sort));  // ... of the same function
 }
 
+// A map defined everywhere but at some keys: those keys are undefined for lookup, an update
+// defines them, they are shown and they take part in comparisons.
+TEST(Eval, AMapCanBeUndefinedAtKeysUnderADefinedDefault) {
+  Value m = Value::map({{Value::integer(1), Value::integer(5)}}, std::make_unique<Value>(Value::integer(7)), true,
+                       {Value::integer(3), Value::integer(1), Value::integer(0), Value::integer(3)});
+  EXPECT_EQ(m.undefinedKeys().size(), 2u);  // 1 has an entry; 3 once
+  EXPECT_EQ(m.lookup(Value::integer(3)), nullptr);
+  ASSERT_NE(m.lookup(Value::integer(2)), nullptr);
+  EXPECT_EQ(m.lookup(Value::integer(2))->asInt(), 7);
+  EXPECT_EQ(m.lookup(Value::integer(1))->asInt(), 5);
+  EXPECT_EQ(m.toString(), "{0 -> undefined, 1 -> 5, 3 -> undefined, else -> 7}");
+  Value d = m.withEntry(Value::integer(3), Value::integer(9));
+  ASSERT_NE(d.lookup(Value::integer(3)), nullptr);
+  EXPECT_EQ(d.lookup(Value::integer(3))->asInt(), 9);
+  EXPECT_EQ(d.toString(), "{0 -> undefined, 1 -> 5, 3 -> 9, else -> 7}");
+  Value total = Value::map({{Value::integer(1), Value::integer(5)}}, std::make_unique<Value>(Value::integer(7)), true);
+  EXPECT_NE(m, total);
+  EXPECT_EQ(m, Value(m));
+}
+
 // Real specs: the alternating bit protocol's start state and a few steps.
 TEST(Eval, RunsTheAlternatingBitProtocol) {
   auto c = compileFile(test::samplesDir() + "/abp.ioa");

@@ -4,7 +4,10 @@
 // the decoded values really violate the obligation.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+
+#include <unistd.h>
 
 #include "TestUtil.h"
 #include "ioa/prover/Discharger.h"
@@ -709,6 +712,148 @@ invariant NoneUp of Flags:
   EXPECT_EQ(none.status, Status::Unknown) << none.reason;
   EXPECT_NE(none.reason.find("cannot evaluate \\A i: Nat (~up[i])"), std::string::npos) << none.reason;
   EXPECT_EQ(none.reason.find("reached every state"), std::string::npos) << none.reason;
+}
+
+// A map defined everywhere but at some keys (a model of a counterexample to induction) keeps
+// those keys undefined in its decoded value: the counterexample is confirmed, and replayed by
+// the interpreter it breaks the invariant (it used to decode as defined everywhere, fail its
+// confirmation and leave the step unknown).
+TEST(Obligations, AMapUndefinedAtAFewKeysKeepsThemUndefined) {
+  Spec s(R"(
+automaton A
+  signature
+    internal set(k: Nat)
+  states
+    m: Map[Nat, Nat] := constant(7),
+    k0: Nat := 0
+  transitions
+    internal set(k)
+      eff k0 := k
+
+invariant I of A: defined(m, k0)
+)");
+  Result r = s.prove("invariant-step:A:I:set");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  EXPECT_NE(pre->values.at(0).value.toString().find("-> undefined"), std::string::npos)
+      << prover::counterexampleToText(*r.counterexample);
+  const FlatAutomaton& a = s.aut("A");
+  Evaluator ev(*s.c->model);
+  Evaluator::State st = stateOf(a, *pre);
+  EXPECT_TRUE(holds(ev, a, st, invariant(*s.c->model, "I").pred));
+  Evaluator::State next;
+  const CexEntry* act = entry(*r.counterexample, "action");
+  ASSERT_TRUE(act);
+  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(transitionOf(a, "set"))], st, argsOf(*act), next));
+  EXPECT_FALSE(holds(ev, a, next, invariant(*s.c->model, "I").pred));
+  // the value reads back the same from its cache record
+  prover::DischargeOptions o;
+  o.cacheDir = (std::filesystem::temp_directory_path() / ("ioawb-holes-" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(o.cacheDir);
+  Result first = prover::dischargeOne(*s.c->model, s.get("invariant-step:A:I:set"), o);
+  Result again = prover::dischargeOne(*s.c->model, s.get("invariant-step:A:I:set"), o);
+  ASSERT_EQ(again.status, Status::Refuted) << again.reason;
+  EXPECT_TRUE(again.cached);
+  EXPECT_EQ(prover::counterexampleToText(*again.counterexample), prover::counterexampleToText(*first.counterexample));
+  std::filesystem::remove_all(o.cacheDir);
+}
+
+// A proof block that fires the abstract receive with the wrong argument: the solver's model
+// search answers sat late, and reading that model back once grew past 3 GB without end. The
+// step must come back (refuted or unknown) within its time, not hang.
+TEST(Obligations, ReadingAModelBackStopsWhenTheObligationsTimeIsUp) {
+  Spec s(R"(type Packet = tuple of seq: Nat, data: Nat
+
+automaton Channel
+  signature
+    input  send(m: Nat)
+    output receive(m: Nat)
+  states
+    buf: Seq[Nat] := {}
+  transitions
+    input send(m)
+      eff buf := buf |- m
+    output receive(m)
+      pre buf ~= {} /\ m = head(buf)
+      eff buf := tail(buf)
+
+automaton Framer
+  signature
+    input    send(m: Nat)
+    internal frame
+    output   receive(p: Packet)
+  states
+    raw: Seq[Nat] := {},
+    wire: Seq[Packet] := {},
+    next: Nat := 0
+  transitions
+    input send(m)
+      eff raw := raw |- m
+    internal frame
+      pre raw ~= {}
+      eff wire := wire |- Packet(seq: next, data: head(raw));
+          raw := tail(raw);
+          next := next + 1
+    output receive(p)
+      pre wire ~= {} /\ p = head(wire)
+      eff wire := tail(wire)
+
+forward simulation from Framer to Channel:
+  len(Channel.buf) = len(wire) + len(raw) /\
+  (\A i: Nat (i < len(wire) => Channel.buf[i] = wire[i].data)) /\
+  (\A i: Nat (i < len(raw) => Channel.buf[len(wire) + i] = raw[i]))
+proof
+  for input send(m) do fire input send(m) od
+  for internal frame ignore
+  for output receive(p) do fire output receive(p.seq) od
+)");
+  Result r = s.prove("simulation-step:simulation Framer -> Channel:receive", 10000);
+  EXPECT_NE(r.status, Status::Proved) << r.reason;
+  EXPECT_NE(r.status, Status::Error) << r.reason;
+}
+
+// A spec of layers and a stack, without a system over them: each layer is checked on its own,
+// so a handler that takes the head of a possibly empty queue is refuted (no obligation looked
+// at the layers' transitions, and the spec was "all proved").
+TEST(Obligations, LayersOfAStackWithoutASystemAreCheckedOnTheirOwn) {
+  const char* kTag = R"(
+layer Tag
+  header tuple of kind: UInt8
+  signature
+    input  dn(m: Msg), up(m: Msg)
+    output dn_out(m: Msg), up_out(m: Msg)
+  states
+    dnq: Seq[Msg] := {},
+    upq: Seq[Msg] := {},
+    dropped: Nat := 0
+  transitions
+    input dn(m)
+      eff dnq := dnq |- push(m, Header(kind: 1))
+    output dn_out(m)
+      pre dnq ~= {} /\ m = head(dnq)
+      eff dnq := tail(dnq)
+    input up(m)
+      eff if hashdr(m) then upq := upq |- pop(m) else dropped := dropped + 1 fi
+    output up_out(m)
+      pre upq ~= {} /\ m = head(upq)
+      eff upq := tail(head(dnq) -| upq)
+  fastpath dn: dnq = {}
+  fastpath up: upq = {} /\ hashdr(m) /\ hdr(m).kind = 1
+
+stack T = Tag
+)";
+  Spec s(kTag);
+  Result r = s.prove("well-defined:Tag:up_out");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_FALSE(r.counterexample->failed.empty());
+  EXPECT_EQ(r.counterexample->failed[0].kind, "partial");
+  EXPECT_EQ(s.prove("well-defined:Tag:up").status, Status::Proved);
+  std::string fixed = kTag;
+  fixed.replace(fixed.find("tail(head(dnq) -| upq)"), 22, "tail(upq)");
+  Spec ok(fixed);
+  EXPECT_EQ(ok.prove("well-defined:Tag:up_out").status, Status::Proved);
 }
 
 TEST(Obligations, RecheckRejectsWrongValues) {

@@ -61,7 +61,8 @@ std::optional<prover::Obligation> simulationSearchObligation(Model& model, const
                                                              unsigned depth, const Options& opts);
 
 // Automata whose transitions get well-definedness obligations: subjects of
-// invariants and simulations, and declared automata that are not components.
+// invariants and simulations, declared automata that are not components, and
+// layers that none of those contains (a spec of layers and a stack alone).
 std::vector<const FlatAutomaton*> rootAutomata(const Model& model);
 
 // "frame_rx", or "frame_rx#2" when an action has several transitions.

@@ -27,7 +27,9 @@ class Value {
   static Value set(std::vector<Value> elems);            // sorted and deduplicated here
   static Value mset(std::vector<std::pair<Value, int64_t>> counts);
   // A total function: listed entries, everything else maps to `dflt` (may be absent: undefined).
-  static Value map(std::vector<std::pair<Value, Value>> entries, std::unique_ptr<Value> dflt, bool defaultDefined);
+  // With a defined default, `undefinedKeys` are the keys where the map is nevertheless undefined.
+  static Value map(std::vector<std::pair<Value, Value>> entries, std::unique_ptr<Value> dflt, bool defaultDefined,
+                   std::vector<Value> undefinedKeys = {});
   static Value msg(std::vector<uint8_t> payload, std::vector<std::pair<Sort, Value>> headers);  // headers: top first
   static Value opaque(Sort s, int64_t id);               // element of an uninterpreted sort
 
@@ -42,6 +44,7 @@ class Value {
   const std::vector<std::pair<Value, Value>>& entries() const { return entries_; }  // Map; Mset: (elem, Int count)
   const Value* mapDefault() const { return dflt_.get(); }
   bool defaultDefined() const { return defaultDefined_; }
+  const std::vector<Value>& undefinedKeys() const { return kind_ == Kind::Map ? elems_ : noValues(); }  // Map, sorted
   const std::vector<uint8_t>& payload() const { return bytes_; }
   const std::vector<std::pair<Sort, Value>>& headers() const { return headers_; }
 
@@ -62,11 +65,12 @@ class Value {
   Value& operator=(Value&&) noexcept = default;
 
  private:
+  static const std::vector<Value>& noValues();
   Kind kind_ = Kind::Bool;
   unsigned width_ = 0;
   int64_t i_ = 0;
   Sort sort_ = nullptr;
-  std::vector<Value> elems_;
+  std::vector<Value> elems_;  // (Map: the undefined keys under a defined default)
   std::vector<std::pair<Value, Value>> entries_;
   std::unique_ptr<Value> dflt_;
   bool defaultDefined_ = false;
