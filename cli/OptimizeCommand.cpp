@@ -62,6 +62,18 @@ Command addOptimizeCommand(CLI::App& app) {
               return int(kUsage);
             }
             if (!o->out.empty()) {
+              // A collapsed stack whose equivalence was refuted or left undecided is written to be
+              // read, not built by mistake: each file that differs from the layered stack starts with
+              // an #error that says so. (`export --optimized --allow-unproved` is the way to build one.)
+              if (!o->noProve && (r.refuted() || r.unknown())) {
+                const std::string stop = "#error \"ioawb optimize: " + std::to_string(r.refuted()) +
+                                         " equivalence obligation(s) refuted, " + std::to_string(r.unknown()) +
+                                         " undecided: this collapsed stack is not a proved replacement of the layered "
+                                         "one (see OPTIMIZATION.json)\"\n";
+                for (codegen::GeneratedFile& f : r.files)
+                  for (const codegen::GeneratedFile& g : r.gen.files)
+                    if (g.path == f.path && g.text != f.text) f.text = stop + f.text;
+              }
               std::string err;
               if (!engine::writeFiles(o->out, r.files, err)) {
                 std::cerr << "ioawb: error: " << err << "\n";

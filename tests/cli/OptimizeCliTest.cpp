@@ -156,7 +156,8 @@ TEST(OptimizeCli, AGuardThatFaultsIsRefutedWithWhereAndAMessage) {
   EXPECT_EQ(j["obligations"][0]["status"], "proved") << "the down path's guard does not read a header";
   // the refuted collapsed stack is written for reading, and stops a compiler that is given it
   const std::string written = ioa::test::readFile(d / "out/guard_faults_Reliable.cpp");
-  EXPECT_EQ(written.rfind("#error \"ioawb optimize: 1 equivalence obligation(s) refuted", 0), 0u) << written.substr(0, 300);
+  EXPECT_EQ(written.rfind("#error \"ioawb optimize: ", 0), 0u) << written.substr(0, 300);
+  EXPECT_NE(written.substr(0, written.find('\n')).find("refuted"), std::string::npos) << written.substr(0, 300);
   EXPECT_EQ(ioa::test::readFile(d / "out/guard_faults_Seqno.cpp").find("#error"), std::string::npos)
       << "a layer's own code is not collapsed";
 }

@@ -131,19 +131,6 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
   }
-  // Collapsed code whose equivalence was refuted or left undecided must not be built by mistake:
-  // each file that differs from the layered stack says so where a compiler stops.
-  bool proofsRan = !proofs.empty() && !std::all_of(proofs.begin(), proofs.end(), [](const opt::PathProof& p) {
-    return p.result.message == "not run (--no-prove)";
-  });
-  if (proofsRan && (r.refuted() > 0 || r.unknown() > 0)) {
-    const std::string stop = "#error \"ioawb optimize: " + std::to_string(r.refuted()) + " equivalence obligation(s) refuted, " +
-                             std::to_string(r.unknown()) + " undecided: this collapsed stack is not a proved replacement "
-                             "of the layered one (see OPTIMIZATION.json; build the layered stack from ioawb gen)\"\n";
-    for (codegen::GeneratedFile& f : r.files)
-      for (const opt::CppFile& cf : c.files)
-        if (cf.path == f.path) f.text = stop + f.text;
-  }
   r.files.push_back({"OPTIMIZATION.json", optimizeReportJson(r)});
 }
 #endif
