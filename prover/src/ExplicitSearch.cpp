@@ -75,6 +75,7 @@ struct Abstract {
   bool start = false;                                    // from its own start state (else from `binds`)
   std::vector<std::pair<const Var*, const Expr*>> binds;  // refinement mapping: variable := term over the concrete state
   const Block* init = nullptr;                           // the proof block's `initially` statements
+  std::vector<const Expr*> startAssumed;                 // what the start states must meet (the relation)
   const std::vector<Fragment>* fragments = nullptr;      // by concrete transition
 };
 
@@ -195,6 +196,10 @@ class Search {
     for (const Var* v : b_.aut->state)
       if (!env.has(v)) return false;  // a variable neither started nor mapped
     if (b_.init && !ev_.exec(*b_.init, env)) return false;
+    for (const Expr* p : b_.startAssumed) {  // (the interpreter's one abstract start: another may be related)
+      bool ok = false;
+      if (!ev_.evalBool(p, env, ok) || !ok) return false;
+    }
     sb = ev_.readState(*b_.aut, env);
     s.insert(s.end(), sb.begin(), sb.end());
     return true;
@@ -423,6 +428,10 @@ std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, un
           return std::nullopt;
         }
         ++steps;
+        break;
+      case Step::Kind::Assume:
+        if (steps || !b.aut) return std::nullopt;
+        b.startAssumed.push_back(s.expr);
         break;
       case Step::Kind::Goal: goals.back().push_back(s.expr); break;
       case Step::Kind::Checkpoint: goals.emplace_back(); break;

@@ -642,6 +642,10 @@ class Generator {
     } else {
       q.start(&B);
       if (s.hasProof && !s.proofInit.empty()) q.exec(&s.proofInit, nullptr, {});
+      // the abstract run starts from a start state related to the concrete one, as the simulation's
+      // start obligation has it (without this, any abstract start was taken: a correct simulation
+      // whose abstract start is not fixed was refuted by an unrelated one)
+      else if (!checked) q.assume(s.relation, "the relation at the start");
     }
     q.snapshot("start state", vars(A.state));
     q.snapshot("abstract start state", vars(B.state), qualified(B));

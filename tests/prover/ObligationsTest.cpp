@@ -856,6 +856,48 @@ stack T = Tag
   EXPECT_EQ(ok.prove("well-defined:Tag:up_out").status, Status::Proved);
 }
 
+// Bounded model checking of a simulation starts the abstract automaton from a start state
+// related to the concrete one (as the start obligation has it): the abstract x starts free, and
+// an unrelated x = 0 used to refute a correct simulation at its first step.
+TEST(Obligations, BoundedSimulationStartsFromARelatedAbstractState) {
+  const char* kFree = R"(
+automaton A
+  signature
+    output show(v: Nat)
+  states
+    x: Nat
+  transitions
+    output show(v)
+      pre v = x
+
+automaton C
+  signature
+    output show(v: Nat)
+  states
+    z: Nat := 7
+  transitions
+    output show(v)
+      pre v = z
+      eff z := z
+
+forward simulation from C to A:
+  A.x = C.z
+)";
+  Spec ok(kFree, 3);
+  EXPECT_EQ(ok.prove("simulation-start:simulation C -> A").status, Status::Proved);
+  Result r = ok.prove("bmc-simulation:simulation C -> A");
+  EXPECT_EQ(r.status, Status::Proved) << r.reason
+                                      << (r.counterexample ? prover::counterexampleToText(*r.counterexample) : "");
+  // a concrete step the abstract one cannot follow is still found
+  std::string bug = kFree;
+  bug.replace(bug.find("      eff z := z"), 16, "      eff z := z + 1");
+  Spec bad(bug, 3);
+  Result b = bad.prove("bmc-simulation:simulation C -> A");
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  EXPECT_EQ(b.counterexample->depth, 2) << prover::counterexampleToText(*b.counterexample);
+}
+
 TEST(Obligations, RecheckRejectsWrongValues) {
   Spec bad(kCounterBug);
   const Obligation& ob = bad.get("invariant-step:Counter:Even:inc");
