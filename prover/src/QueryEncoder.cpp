@@ -458,12 +458,12 @@ class QueryEncoder {
       }
       for (const z3::expr& h : effHyps) seg().hyps.push_back(mkImplies(isJ, h));
       seg().hyps.push_back(mkImplies(isJ, mkAnd(c_, enabled)));
+      // every side condition of the abstract fragment is a goal: enabledness and the trace, and
+      // the definedness of what the proof block computes (assumed, a `head` of an empty sequence in
+      // a fired action's argument made the step impossible, and the run was never found)
       for (const SideCond& fs : fragSides)
-        if (fs.kind == SideKind::Enabled || fs.kind == SideKind::Trace)
-          seg().goals.push_back(
-              {mkImplies(isJ, fs.cond), afterStep(fs, act.name), sideKindName(fs.kind), fs.range, fs.args});
-        else
-          seg().hyps.push_back(mkImplies(isJ, fs.cond));
+        seg().goals.push_back(
+            {mkImplies(isJ, fs.cond), afterStep(fs, act.name), sideKindName(fs.kind), fs.range, fs.args});
       outs.push_back(en_.env);
     }
     plan(std::move(it));

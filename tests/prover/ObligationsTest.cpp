@@ -898,6 +898,52 @@ forward simulation from C to A:
   EXPECT_EQ(b.counterexample->depth, 2) << prover::counterexampleToText(*b.counterexample);
 }
 
+// A proof block that fires show(head(C.s)) where s is always empty: bounded model checking of
+// the simulation finds the one-step run where the fragment's head is undefined (the
+// definedness of a fragment was assumed, which made the step impossible: "can follow").
+TEST(Obligations, BoundedSimulationChecksWhatTheProofBlockComputes) {
+  Spec s(R"(
+automaton A
+  signature
+    input  set(v: Nat)
+    output show(v: Nat)
+  states
+    x: Nat := 0
+  transitions
+    input set(v)
+      eff x := v
+    output show(v)
+      pre v = x
+
+automaton C
+  signature
+    input  set(v: Nat)
+    output show(v: Nat)
+  states
+    z: Nat := 0,
+    s: Seq[Nat] := {}
+  transitions
+    input set(v)
+      eff z := v
+    output show(v)
+      pre v = z
+
+invariant Empty of C: s = {}
+
+forward simulation from C to A:
+  A.x = C.z
+proof
+  for input set(v) do fire input set(v) od
+  for output show(v) do fire output show(head(C.s)) od
+)", 4);
+  Result r = s.prove("bmc-simulation:simulation C -> A");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(r.counterexample->depth, 1);
+  ASSERT_FALSE(r.counterexample->failed.empty());
+  EXPECT_EQ(r.counterexample->failed[0].kind, "partial") << prover::counterexampleToText(*r.counterexample);
+}
+
 TEST(Obligations, RecheckRejectsWrongValues) {
   Spec bad(kCounterBug);
   const Obligation& ob = bad.get("invariant-step:Counter:Even:inc");
