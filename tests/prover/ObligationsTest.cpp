@@ -58,6 +58,19 @@ struct Spec {
     return prover::dischargeOne(*c->model, ob, o);
   }
   const FlatAutomaton& aut(const std::string& n) const { return *c->model->findAutomaton(n); }
+  // The search of runs (the interpreter's, as after an undecided step) over the invariants of
+  // automaton `a` up to `depth` steps.
+  Result searchRuns(const std::string& a, unsigned depth, unsigned budgetMs) const {
+    refine::Options ro;
+    ro.sources = &c->sources;
+    std::optional<Obligation> ob = refine::bmcInvariantsObligation(*c->model, aut(a), depth, ro);
+    EXPECT_TRUE(ob) << "no bounded obligation for " << a;
+    if (!ob) return Result{};
+    prover::DischargeOptions o;
+    o.useCache = false;
+    prover::Discharger d(*c->model, o);
+    return d.searchRun(*ob, budgetMs);
+  }
 };
 
 const CexEntry* entry(const Counterexample& cx, const std::string& label) {
@@ -101,6 +114,14 @@ bool holds(Evaluator& ev, const FlatAutomaton& a, const Evaluator::State& s, con
   bool out = false;
   EXPECT_TRUE(ev.evalBool(pred, env, out)) << ev.error().message;
   return out;
+}
+
+// `text` with its first `from` replaced by `to` (a seeded bug or a fix); `from` must occur.
+std::string edited(std::string text, const std::string& from, const std::string& to) {
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << "no '" << from << "' to edit";
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
 }
 
 const Invariant& invariant(const Model& m, const std::string& name) {
@@ -506,17 +527,14 @@ TEST(Obligations, AxiomsAreAssumedAndCounterexamplesShowTheConstants) {
   EXPECT_EQ(ok.prove("invariant-step:A:Below:tick").status, Status::Proved);
   {
     // without the axiom, N = 0 is allowed: the start state breaks Below
-    std::string text = kBelowN;
-    text.replace(text.find("axiom N > 2"), 11, "");
-    Spec s(text);
+    Spec s(edited(kBelowN, "axiom N > 2", ""));
     Result r = s.prove("invariant-init:A:Below");
     ASSERT_EQ(r.status, Status::Refuted) << r.reason;
     ASSERT_TRUE(r.counterexample);
     EXPECT_EQ(constantOf(*r.counterexample, "N").asInt(), 0);
   }
   // the seeded bug (pre x < N): the step to x = N, with an N the axiom allows
-  std::string bug = kBelowN;
-  bug.replace(bug.find("pre x + 1 < N"), 13, "pre x < N");
+  const std::string bug = edited(kBelowN, "pre x + 1 < N", "pre x < N");
   {
     Spec s(bug);
     Result r = s.prove("invariant-step:A:Below:tick");
@@ -564,9 +582,7 @@ invariant Distinct of A:
 )";
   Spec ids(kIds);
   EXPECT_EQ(ids.prove("invariant-init:A:Distinct").status, Status::Proved);
-  std::string same = kIds;
-  same.replace(same.find("axiom a ~= b"), 12, "");
-  Spec sameIds(same);
+  Spec sameIds(edited(kIds, "axiom a ~= b", ""));
   Result r = sameIds.prove("invariant-init:A:Distinct");
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   ASSERT_TRUE(r.counterexample);
@@ -607,9 +623,7 @@ invariant Quiet of P:
   ASSERT_TRUE(b.counterexample);
   EXPECT_EQ(b.counterexample->depth, 1);
   ASSERT_FALSE(b.counterexample->failed.empty());
-  std::string text = kPick;
-  text.replace(text.find("z < v"), 5, "z <= v");
-  Spec ok(text);
+  Spec ok(edited(kPick, "z < v", "z <= v"));
   EXPECT_EQ(ok.prove("well-defined:P:set").status, Status::Proved);
 }
 
@@ -701,14 +715,7 @@ automaton Flags
 invariant NoneUp of Flags:
   \A i: Nat (~up[i])
 )");
-  refine::Options ro;
-  ro.sources = &flags.c->sources;
-  std::optional<Obligation> ob = refine::bmcInvariantsObligation(*flags.c->model, flags.aut("Flags"), 4, ro);
-  ASSERT_TRUE(ob);
-  prover::DischargeOptions o;
-  o.useCache = false;
-  prover::Discharger d(*flags.c->model, o);
-  Result none = d.searchRun(*ob, 5000);
+  Result none = flags.searchRuns("Flags", 4, 5000);
   EXPECT_EQ(none.status, Status::Unknown) << none.reason;
   EXPECT_NE(none.reason.find("cannot evaluate \\A i: Nat (~up[i])"), std::string::npos) << none.reason;
   EXPECT_EQ(none.reason.find("reached every state"), std::string::npos) << none.reason;
@@ -850,9 +857,7 @@ stack T = Tag
   ASSERT_FALSE(r.counterexample->failed.empty());
   EXPECT_EQ(r.counterexample->failed[0].kind, "partial");
   EXPECT_EQ(s.prove("well-defined:Tag:up").status, Status::Proved);
-  std::string fixed = kTag;
-  fixed.replace(fixed.find("tail(head(dnq) -| upq)"), 22, "tail(upq)");
-  Spec ok(fixed);
+  Spec ok(edited(kTag, "tail(head(dnq) -| upq)", "tail(upq)"));
   EXPECT_EQ(ok.prove("well-defined:Tag:up_out").status, Status::Proved);
 }
 
@@ -889,9 +894,7 @@ forward simulation from C to A:
   EXPECT_EQ(r.status, Status::Proved) << r.reason
                                       << (r.counterexample ? prover::counterexampleToText(*r.counterexample) : "");
   // a concrete step the abstract one cannot follow is still found
-  std::string bug = kFree;
-  bug.replace(bug.find("      eff z := z"), 16, "      eff z := z + 1");
-  Spec bad(bug, 3);
+  Spec bad(edited(kFree, "      eff z := z", "      eff z := z + 1"), 3);
   Result b = bad.prove("bmc-simulation:simulation C -> A");
   ASSERT_EQ(b.status, Status::Refuted) << b.reason;
   ASSERT_TRUE(b.counterexample);
@@ -1530,9 +1533,7 @@ invariant Order of L:
 )";
   Spec s(kLoop);
   EXPECT_EQ(s.prove("invariant-step:L:Order:fill").status, Status::Proved);
-  std::string text = kLoop;
-  text.replace(text.find("[5, 6]"), 6, "[6, 5]");
-  Spec bad(text);
+  Spec bad(edited(kLoop, "[5, 6]", "[6, 5]"));
   Result r = bad.prove("invariant-step:L:Order:fill");
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   const CexEntry* post = entry(*r.counterexample, "post-state");
@@ -1565,14 +1566,7 @@ automaton C
 invariant Small of C: x < 3
 )");
   EXPECT_EQ(s.prove("invariant-step:C:Small:jump").status, Status::Proved);
-  refine::Options ro;
-  ro.sources = &s.c->sources;
-  std::optional<Obligation> ob = refine::bmcInvariantsObligation(*s.c->model, s.aut("C"), 6, ro);
-  ASSERT_TRUE(ob);
-  prover::DischargeOptions o;
-  o.useCache = false;
-  prover::Discharger d(*s.c->model, o);
-  Result r = d.searchRun(*ob, 10000);
+  Result r = s.searchRuns("C", 6, 10000);
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   EXPECT_EQ(r.counterexample->depth, 3);
   for (const CexEntry& e : r.counterexample->entries) {
