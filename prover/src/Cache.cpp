@@ -274,16 +274,19 @@ std::string ObligationCache::path(const std::string& hash, const char* ext) cons
   return (fs::path(dir_) / hash.substr(0, 2) / (hash + ext)).string();
 }
 
+namespace {
 // Marks a cache file used now (the order in which prune() removes files).
 void touch(const std::string& p) {
   std::error_code ec;
   fs::last_write_time(p, fs::file_time_type::clock::now(), ec);
 }
+}  // namespace
 
 bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
-  std::ifstream in(path(hash));
+  const std::string p = path(hash);
+  std::ifstream in(p);
   if (!in) return false;
-  touch(path(hash));
+  touch(p);
   std::string line;
   if (!std::getline(in, line) || line != kMagic) return false;
   std::string key;
@@ -340,10 +343,11 @@ void ObligationCache::store(const std::string& hash, const CacheRecord& r) const
 
 ObligationCache::QueryHashes ObligationCache::loadQueryHashes(const std::string& spec) const {
   QueryHashes out;
-  std::ifstream in(path(spec, ".keys"));
+  const std::string p = path(spec, ".keys");
+  std::ifstream in(p);
   std::string line, key, hash;
   if (!in || !std::getline(in, line) || line != kKeyMagic) return out;
-  touch(path(spec, ".keys"));
+  touch(p);
   while (in >> key >> hash)
     if (isHash(key) && isHash(hash)) out[key] = hash;
   return out;

@@ -1050,13 +1050,13 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
   if (!run) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f s", msSince(t0) / 1000.0);
-    std::string seen = std::to_string(st.states) + (st.states == 1 ? " state" : " states") + " with sample values, " + secs;
+    const std::string states = std::to_string(st.states) + (st.states == 1 ? " state" : " states");
+    std::string seen = states + " with sample values, " + secs;
     if (!st.shape) r.reason = "the search of runs cannot run this query";
     else if (!st.start) r.reason = "the search of runs found no start state to begin from";
     else if (!st.unevaluated.empty())
       r.reason = "the search of runs from a start state cannot evaluate " + st.unevaluated + "; that it found no "
-                 "violation in the " + std::to_string(st.states) + (st.states == 1 ? " state" : " states") +
-                 " it visited (with sample values, " + secs + ") says nothing about it";
+                 "violation in the " + states + " it visited (with sample values, " + secs + ") says nothing about it";
     else if (st.exhausted)
       r.reason = "no violating run: the search of runs from a start state reached every state it can (" + seen + ")";
     else if (st.outOfBudget)

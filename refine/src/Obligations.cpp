@@ -34,13 +34,14 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
   auto add = [&](const FlatAutomaton* a) {
     if (a && std::find(roots.begin(), roots.end(), a) == roots.end()) roots.push_back(a);
   };
+  // an automaton's declaration (a stack has no automaton declaration): instances of one declaration are one
+  auto declOf = [](const FlatAutomaton* a) {
+    return a->decl ? static_cast<const void*>(a->decl) : static_cast<const void*>(a->stackDecl);
+  };
   std::set<const void*> componentDecls;
   for (const FlatAutomaton* a : model.automata())
     for (const FlatComponent& c : a->components)
-      if (c.automaton) {
-        componentDecls.insert(c.automaton->decl ? static_cast<const void*>(c.automaton->decl)
-                                                : static_cast<const void*>(c.automaton->stackDecl));
-      }
+      if (c.automaton) componentDecls.insert(declOf(c.automaton));
   for (const FlatAutomaton* a : model.automata()) {
     bool subject = false;
     for (const Invariant& inv : model.invariants) subject = subject || inv.automaton == a;
@@ -50,16 +51,12 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
       continue;
     }
     if (a->isLayer) continue;
-    const void* d = a->decl ? static_cast<const void*>(a->decl) : static_cast<const void*>(a->stackDecl);
-    if (componentDecls.count(d)) continue;
+    if (componentDecls.count(declOf(a))) continue;
     if (a->stackDecl) continue;  // a stack alone is checked through the systems that use it
     add(a);
   }
   // A layer no checked automaton contains (a spec of layers and a stack without a system over
   // them) is checked on its own: its transitions are those that must be well-defined.
-  auto declOf = [](const FlatAutomaton* a) {
-    return a->decl ? static_cast<const void*>(a->decl) : static_cast<const void*>(a->stackDecl);
-  };
   std::set<const void*> reached;
   std::vector<const FlatAutomaton*> todo(roots.begin(), roots.end());
   while (!todo.empty()) {

@@ -168,6 +168,13 @@ static int cmp3(const T& a, const T& b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
+int Value::compareElems(const Value& o) const {  // lexicographic
+  size_t n = std::min(elems_.size(), o.elems_.size());
+  for (size_t k = 0; k < n; ++k)
+    if (int c = elems_[k].compare(o.elems_[k])) return c;
+  return cmp3(elems_.size(), o.elems_.size());
+}
+
 int Value::compare(const Value& o) const {
   if (kind_ != o.kind_) return cmp3(static_cast<int>(kind_), static_cast<int>(o.kind_));
   switch (kind_) {
@@ -181,12 +188,7 @@ int Value::compare(const Value& o) const {
       [[fallthrough]];
     case Kind::Tuple:
     case Kind::Seq:
-    case Kind::Set: {
-      size_t n = std::min(elems_.size(), o.elems_.size());
-      for (size_t k = 0; k < n; ++k)
-        if (int c = elems_[k].compare(o.elems_[k])) return c;
-      return cmp3(elems_.size(), o.elems_.size());
-    }
+    case Kind::Set: return compareElems(o);
     case Kind::Mset:
     case Kind::Map: {
       size_t n = std::min(entries_.size(), o.entries_.size());
@@ -198,13 +200,7 @@ int Value::compare(const Value& o) const {
       if (static_cast<bool>(dflt_) != static_cast<bool>(o.dflt_)) return dflt_ ? 1 : -1;
       if (dflt_)
         if (int c = dflt_->compare(*o.dflt_)) return c;
-      if (kind_ == Kind::Map) {  // the undefined keys under a defined default
-        size_t m = std::min(elems_.size(), o.elems_.size());
-        for (size_t k = 0; k < m; ++k)
-          if (int c = elems_[k].compare(o.elems_[k])) return c;
-        return cmp3(elems_.size(), o.elems_.size());
-      }
-      return 0;
+      return kind_ == Kind::Map ? compareElems(o) : 0;  // (a map's undefined keys under a defined default)
     }
     case Kind::Msg: {
       if (int c = cmp3(bytes_, o.bytes_)) return c;

@@ -66,6 +66,7 @@ class Value {
 
  private:
   static const std::vector<Value>& noValues();
+  int compareElems(const Value& o) const;
   Kind kind_ = Kind::Bool;
   unsigned width_ = 0;
   int64_t i_ = 0;
