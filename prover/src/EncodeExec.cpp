@@ -131,10 +131,15 @@ void Encoder::execStmt(const Stmt* s) {
         z3::expr y = fresh("choose." + bv->name, bv->sort, facts);
         if (hyps)
           for (const z3::expr& f : facts) hyps->push_back(f);
+        if (angelic) {
+          angelic->vars.push_back(y);
+          for (const z3::expr& f : facts) angelic->conds.push_back(f);
+        }
         if (!ch->args.empty()) {
           // feasibility: some value satisfies the `where`
           std::optional<z3::expr> feasible;
-          if (sides || epsilonChoose) {
+          bool epsilon = epsilonChoose || angelic;
+          if (sides || epsilon) {
             z3::expr x = boundConst(bv->name, bv->sort);
             env.set(bv, x);
             auto* savedSides = sides;
@@ -146,7 +151,8 @@ void Encoder::execStmt(const Stmt* s) {
           }
           env.set(bv, y);
           z3::expr w = term(ch->args[0]);
-          if (hyps) hyps->push_back(mkImplies(epsilonChoose ? pc && *feasible : pc, w));
+          if (hyps) hyps->push_back(mkImplies(epsilon ? pc && *feasible : pc, w));
+          if (angelic) angelic->conds.push_back(mkImplies(pc, w));
         }
         assign(s->lhs, narrow(y, s->lhs->sort, s->rhs));
         return;

@@ -198,6 +198,17 @@ class Encoder {
   // Elsewhere the `where` is assumed: a step without a witness is then vacuous, and its
   // well-definedness obligation is the one that fails.
   bool epsilonChoose = false;
+  // Angelic choices: in a simulation's abstract fragment the proof may take any value a `choose`
+  // allows (IOA's nondeterminism), so the goals must hold for some such value, not for one fixed
+  // value. When set, each chosen value's symbol and what it must satisfy (its sort's facts, its
+  // `where` under the path condition) are collected here; the query encoder states the goals
+  // under an existential over them. The symbol itself gets the epsilon facts (a witness when
+  // there is one), so a counterexample shows one of the values it rules out.
+  struct Angelic {
+    std::vector<z3::expr> vars;
+    std::vector<z3::expr> conds;
+  };
+  Angelic* angelic = nullptr;
   void exec(const Block& b);
   void assign(const Expr* lhs, const z3::expr& v);
 

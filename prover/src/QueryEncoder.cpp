@@ -50,6 +50,18 @@ std::string argumentValues(const std::vector<std::string>& args, const CexEntry*
   return out.empty() ? out : out + ")";
 }
 
+// Whether `e` mentions a constant whose declaration is one of `decls` (`seen`: terms visited).
+bool mentionsAny(const z3::expr& e, const std::set<unsigned>& decls, std::set<unsigned>& seen) {
+  if (!seen.insert(e.id()).second) return false;
+  if (e.is_app()) {
+    if (e.num_args() == 0) return decls.count(e.decl().id()) > 0;
+    for (unsigned i = 0; i < e.num_args(); ++i)
+      if (mentionsAny(e.arg(i), decls, seen)) return true;
+    return false;
+  }
+  return e.is_quantifier() && mentionsAny(e.body(), decls, seen);
+}
+
 class QueryEncoder {
  public:
   QueryEncoder(Encoder& en, const std::vector<SplitVar>* split, const std::vector<int64_t>* fixed)
@@ -59,6 +71,7 @@ class QueryEncoder {
 
   EncodedQuery run(const Query& q) {
     for (const Step& s : q.steps) step(s);
+    closeAngelic();
     // the spec's axioms hold in every query (their definedness is not an obligation)
     std::vector<z3::expr> axioms;
     for (const Expr* ax : en_.cache().model().axioms) {
@@ -176,10 +189,13 @@ class QueryEncoder {
         en_.fired = &fired;
         en_.fireTarget = s.aut;
         en_.hyps = &seg().hyps;
+        // an abstract fragment: its choices are the proof's (whether one has a witness at all is a goal)
+        if (s.aut && modeFor(s.policy, SideKind::Choose) == SideMode::Prove) en_.angelic = &angelic_;
         en_.exec(*s.block);
         en_.sides = nullptr;
         en_.fired = nullptr;
         en_.hyps = nullptr;
+        en_.angelic = nullptr;
         traceSides(s.expect, expected, s.expect.args, fired, sides, s.range);
         absorb(sides, s.policy);
         return;
@@ -200,6 +216,7 @@ class QueryEncoder {
         return;
       }
       case Step::Kind::Checkpoint: {
+        closeAngelic();
         int depth = seg().depth;
         out_.segments.emplace_back();
         seg().depth = depth;
@@ -425,11 +442,16 @@ class QueryEncoder {
           en_.fireTarget = s.abstractAut;
           std::vector<z3::expr> fh;
           en_.hyps = &fh;
+          size_t conds = angelic_.conds.size();
+          en_.angelic = &angelic_;
           en_.exec(*fr.body);
           en_.sides = nullptr;
           en_.fired = nullptr;
           en_.hyps = nullptr;
+          en_.angelic = nullptr;
           for (const z3::expr& h : fh) seg().hyps.push_back(mkImplies(isJ, h));
+          for (size_t i = conds; i < angelic_.conds.size(); ++i)
+            angelic_.conds[i] = mkImplies(isJ, angelic_.conds[i]);
         }
         traceSides(fr.expect, expected, fr.expect.args, fired, fragSides, t.range);
       }
@@ -486,6 +508,9 @@ class QueryEncoder {
       z3::expr sym = c_.constant(n.c_str(), en_.cache().sort(v->sort));
       seg().hyps.push_back(sym == r);
       en_.env.set(v, sym);
+      // an abstract variable may depend on a choice: the angelic goal reads its definition (the
+      // symbol is its value for one choice, the counterexample's)
+      if (!angelic_.vars.empty() && s.abstractAut && stateOf(*s.abstractAut, v)) angelicDefs_.emplace_back(sym, r);
     }
     PlanItem st;
     st.kind = PlanItem::Kind::State;
@@ -501,8 +526,49 @@ class QueryEncoder {
     plan(std::move(st));
   }
 
+  static bool stateOf(const FlatAutomaton& a, const Var* v) {
+    return std::find(a.state.begin(), a.state.end(), v) != a.state.end();
+  }
+
+  // The goals of the current segment, when they read a value chosen angelically so far, hold
+  // for some choice (with the earlier checkpoints' goals: one choice serves the whole run).
+  // Goals that read no such value need none: that each choice has a witness is a goal of its own
+  // (the fragment's choose side conditions are goals wherever choices are angelic), and with
+  // those goals met the chosen symbols are witnesses.
+  void closeAngelic() {
+    Segment& sg = seg();
+    if (angelic_.vars.empty() || sg.goals.empty()) return;
+    auto expand = [&](z3::expr e) {
+      for (auto d = angelicDefs_.rbegin(); d != angelicDefs_.rend(); ++d) {
+        z3::expr_vector from(c_), to(c_);
+        from.push_back(d->first);
+        to.push_back(d->second);
+        e = e.substitute(from, to);
+      }
+      return e;
+    };
+    std::vector<z3::expr> goals;
+    for (const GoalItem& g : sg.goals) goals.push_back(expand(g.cond));
+    std::set<unsigned> chosen, seen;
+    for (const z3::expr& y : angelic_.vars) chosen.insert(y.decl().id());
+    bool reads = false;
+    for (const z3::expr& g : goals) reads = reads || mentionsAny(g, chosen, seen);
+    if (!reads) return;
+    std::vector<z3::expr> body;
+    for (const z3::expr& cnd : angelic_.conds) body.push_back(expand(cnd));
+    for (size_t i = 0; i + 1 < out_.segments.size(); ++i)
+      for (const GoalItem& g : out_.segments[i].goals) body.push_back(expand(g.cond));
+    body.insert(body.end(), goals.begin(), goals.end());
+    z3::expr_vector xs(c_);
+    for (const z3::expr& x : sg.existentials) xs.push_back(x);
+    for (const z3::expr& y : angelic_.vars) xs.push_back(y);
+    sg.angelicGoal = quantified(false, xs, mkAnd(c_, body), "choice");
+  }
+
   Encoder& en_;
   z3::context& c_;
+  Encoder::Angelic angelic_;
+  std::vector<std::pair<z3::expr, z3::expr>> angelicDefs_;  // abstract variables' step symbols and their values
   const std::vector<SplitVar>* split_;
   const std::vector<int64_t>* fixed_;
   EncodedQuery out_;
@@ -574,6 +640,7 @@ std::string caseText(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t 
 }
 
 z3::expr segmentGoal(z3::context& c, const Segment& s) {
+  if (s.angelicGoal) return *s.angelicGoal;
   std::vector<z3::expr> gs;
   for (const GoalItem& g : s.goals) gs.push_back(g.cond);
   z3::expr g = mkAnd(c, gs);
@@ -635,6 +702,12 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
     const CexEntry* step = nullptr;  // the last action of the counterexample
     for (const CexEntry& e : cx.entries)
       if (e.kind == CexEntry::Kind::Action) step = &e;
+    if (s.angelicGoal)  // the states read one choice of the abstract fragment's `choose`; no choice works
+      for (auto e = cx.entries.rbegin(); e != cx.entries.rend(); ++e)
+        if (e->kind == CexEntry::Kind::State) {
+          e->label += " (one choice of the abstract choose shown: no choice meets the goals)";
+          break;
+        }
     for (int i : failed)
       if (i >= 0 && i < static_cast<int>(s.goals.size())) {
         const auto& g = s.goals[static_cast<size_t>(i)];

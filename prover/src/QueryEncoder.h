@@ -24,7 +24,12 @@ struct Segment {
   std::vector<z3::expr> hyps;
   std::vector<std::pair<size_t, Reach>> distant;  // hyps (by index) assumed only by wider attempts
   std::vector<GoalItem> goals;
-  std::vector<z3::expr> existentials;  // goals hold for some value of these (abstract start states)
+  std::vector<z3::expr> existentials;  // goals hold for some value of these (abstract start states, angelic choices)
+  // Angelic choices (Encoder::Angelic) the goals depend on: the goal is then that some values of
+  // them meet what they must satisfy, the goals of the earlier checkpoints (one choice serves a
+  // whole bounded run) and this checkpoint's goals. (Its goals' own conditions read the values
+  // of one choice, the one a counterexample shows.)
+  std::optional<z3::expr> angelicGoal;
   int depth = 0;                       // bounded model checking steps taken before this checkpoint
   // bounded model checking with definedness checked: the last step applied its partial
   // operations inside their domains (the other goals of the checkpoint are stated under it)

@@ -139,7 +139,7 @@ class WholeValueUse {
 // The negated goal of a segment; with several goals, indicator constants
 // say which ones the model violates.
 z3::expr negatedGoal(z3::context& c, const Segment& s, int segIndex, std::vector<z3::expr>& indicators) {
-  if (!s.existentials.empty() || s.goals.size() == 1) return !segmentGoal(c, s);
+  if (!s.existentials.empty() || s.angelicGoal || s.goals.size() == 1) return !segmentGoal(c, s);
   std::vector<z3::expr> any, each;
   for (size_t j = 0; j < s.goals.size(); ++j) {
     z3::expr f = c.bool_const(("fail!" + std::to_string(segIndex) + "." + std::to_string(j)).c_str());
@@ -727,9 +727,13 @@ class ObligationSolver {
     vals = readPlan(q, seg, src);
     const Segment& sg = q.segments[static_cast<size_t>(seg)];
     failed.clear();
-    if (indicators.empty()) {
+    if (sg.angelicGoal) {  // the goals that fail for the choice shown (some does: none works)
+      for (size_t j = 0; j < sg.goals.size(); ++j)
+        if (isFalse(model.eval(sg.goals[j].cond, true))) failed.push_back(static_cast<int>(j));
+    }
+    if (failed.empty() && indicators.empty()) {
       for (size_t j = 0; j < sg.goals.size(); ++j) failed.push_back(static_cast<int>(j));
-    } else {
+    } else if (failed.empty()) {
       for (size_t j = 0; j < indicators.size(); ++j)
         if (model.eval(indicators[j], true).is_true()) failed.push_back(static_cast<int>(j));
     }
@@ -1149,9 +1153,10 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     only.goals.clear();
     // every goal with a failed label: a loop's iterations give one statement's side
     // condition several goals with the same label, and any of them may be the one that fails
+    // (with angelic choices, no choice may meet all the goals: each choice fails some)
     for (const GoalItem& g : sg.goals)
       for (const FailedGoal& f : cex.failed)
-        if (g.label == f.text) {
+        if (g.label == f.text && !sg.angelicGoal) {
           only.goals.push_back(g);
           break;
         }

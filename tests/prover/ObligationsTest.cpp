@@ -947,6 +947,153 @@ proof
   EXPECT_EQ(r.counterexample->failed[0].kind, "partial") << prover::counterexampleToText(*r.counterexample);
 }
 
+// A `choose` in an abstract effect is IOA's nondeterminism: a forward simulation may take any
+// value it allows. Choice decides any proposed value; MaxLeader decides the largest. The value
+// was a fixed unknown (Hilbert's epsilon), so this correct simulation was refuted with val = 1
+// chosen from props = {0, 1, 38}. A leader that decides best + 1 (never proposed) is still
+// refuted, and the counterexample is checked for every value the abstract choose could take.
+const char* kChoice = R"(
+automaton Choice
+  signature
+    input    propose(v: Nat)
+    internal decide
+    output   announce(v: Nat)
+  states
+    props: Set[Nat] := {},
+    decided: Bool := false,
+    val: Nat := 0
+  transitions
+    input propose(v)
+      eff if ~decided then props := insert(v, props) fi
+    internal decide
+      pre ~decided /\ props ~= {}
+      eff decided := true; val := choose x: Nat where x \in props
+    output announce(v)
+      pre decided /\ v = val
+
+automaton MaxLeader
+  signature
+    input    propose(v: Nat)
+    internal commit
+    output   announce(v: Nat)
+  states
+    any: Bool := false,
+    best: Nat := 0,
+    done: Bool := false,
+    out: Nat := 0
+  transitions
+    input propose(v)
+      eff if ~done then
+            if ~any \/ v > best then best := v fi;
+            any := true
+          fi
+    internal commit
+      pre any /\ ~done
+      eff done := true; out := best
+    output announce(v)
+      pre done /\ v = out
+
+forward simulation from MaxLeader to Choice:
+  (Choice.decided <=> MaxLeader.done) /\
+  (MaxLeader.done => Choice.val = MaxLeader.out) /\
+  (MaxLeader.any <=> Choice.props ~= {}) /\
+  (MaxLeader.any => MaxLeader.best \in Choice.props)
+proof
+  for input propose(v) do fire input propose(v) od
+  for internal commit do fire internal decide od
+  for output announce(v) do fire output announce(v) od
+)";
+
+TEST(Obligations, AbstractChooseIsTheProofsChoice) {
+  const std::string step = "simulation-step:simulation MaxLeader -> Choice:commit";
+  Spec ok(kChoice, 4);
+  for (const Obligation& ob : ok.obs) {
+    Result r = ok.prove(ob.id);
+    EXPECT_EQ(r.status, Status::Proved) << ob.id << ": " << r.reason
+                                        << (r.counterexample ? prover::counterexampleToText(*r.counterexample) : "");
+  }
+  Spec bad(edited(kChoice, "out := best", "out := best + 1"), 4);
+  Result r = bad.prove(step);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  const std::string text = prover::counterexampleToText(cx);
+  const CexEntry* pre = entry(cx, "pre-state");
+  const CexEntry* abs = entry(cx, "abstract pre-state");
+  const CexEntry* post = entry(cx, "post-state");
+  const CexEntry* absPost = nullptr;
+  for (const CexEntry& e : cx.entries)
+    if (e.label.rfind("abstract post-state", 0) == 0) absPost = &e;
+  ASSERT_TRUE(pre && abs && post && absPost) << text;
+  EXPECT_NE(absPost->label.find("no choice meets the goals"), std::string::npos) << text;
+  const FlatAutomaton& A = bad.aut("MaxLeader");
+  const FlatAutomaton& B = bad.aut("Choice");
+  const Simulation& sim = bad.c->model->simulations.at(0);
+  Evaluator ev(*bad.c->model);
+  Evaluator::State sa = stateOf(A, *pre), sb = stateOf(B, *abs), pa;
+  ASSERT_TRUE(ev.apply(A, A.transitions[static_cast<size_t>(transitionOf(A, "commit"))], sa, {}, pa));
+  bool related = false;
+  {
+    Env env;
+    ev.bindState(A, sa, env);
+    ev.bindState(B, sb, env);
+    ASSERT_TRUE(ev.evalBool(sim.relation, env, related));
+    EXPECT_TRUE(related) << "the pre-states are related";
+  }
+  // independently: whichever value of props the abstract decide takes, the relation fails after
+  const Value& props = sb[0];
+  ASSERT_FALSE(props.elems().empty()) << text;
+  for (const Value& x : props.elems()) {
+    Evaluator::State pb = sb;
+    pb[1] = Value::boolean(true);
+    pb[2] = x;
+    Env env;
+    ev.bindState(A, pa, env);
+    ev.bindState(B, pb, env);
+    bool after = true;
+    ASSERT_TRUE(ev.evalBool(sim.relation, env, after));
+    EXPECT_FALSE(after) << "val = " << x.toString() << " matches\n" << text;
+  }
+  // the value shown is one the choose allows, and the failed conjunct is the one it breaks
+  Evaluator::State shown = stateOf(B, *absPost);
+  bool allowed = false;
+  for (const Value& x : props.elems()) allowed = allowed || x.compare(shown[2]) == 0;
+  EXPECT_TRUE(allowed) << text;
+  ASSERT_EQ(cx.failed.size(), 1u) << text;
+  EXPECT_NE(cx.failed[0].text.find("Choice.val = MaxLeader.out"), std::string::npos) << text;
+  // bounded: the run that proposes, commits and announces a value nobody proposed
+  Result b = bad.prove("bmc-simulation:simulation MaxLeader -> Choice");
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  const Counterexample& bx = *b.counterexample;
+  std::string btext = prover::counterexampleToText(bx);
+  ASSERT_EQ(bx.depth, 3) << btext;
+  ASSERT_FALSE(bx.failed.empty()) << btext;
+  EXPECT_EQ(bx.failed[0].kind, "enabled") << btext;
+  // replayed with the interpreter: the concrete run is real, and its announced value was never
+  // proposed (so no value of the abstract choose can announce it)
+  Evaluator::State st = stateOf(A, bx.entries[0]);
+  bool start = false;
+  ASSERT_TRUE(ev.isStart(A, st, start));
+  EXPECT_TRUE(start);
+  std::vector<Value> proposed;
+  std::optional<Value> announced;
+  for (const CexEntry& e : bx.entries) {
+    if (e.kind != CexEntry::Kind::Action) continue;
+    const FlatTransition& t = A.transitions[static_cast<size_t>(transitionOf(A, e.action))];
+    bool en = false;
+    ASSERT_TRUE(ev.enabled(A, t, st, argsOf(e), en));
+    ASSERT_TRUE(en) << e.action << "\n" << btext;
+    Evaluator::State next;
+    ASSERT_TRUE(ev.apply(A, t, st, argsOf(e), next));
+    st = next;
+    if (e.action == "propose") proposed.push_back(argsOf(e).at(0));
+    if (e.action == "announce") announced = argsOf(e).at(0);
+  }
+  ASSERT_TRUE(announced) << btext;
+  for (const Value& p : proposed) EXPECT_NE(p.compare(*announced), 0) << btext;
+}
+
 TEST(Obligations, RecheckRejectsWrongValues) {
   Spec bad(kCounterBug);
   const Obligation& ob = bad.get("invariant-step:Counter:Even:inc");
