@@ -702,12 +702,9 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
     const CexEntry* step = nullptr;  // the last action of the counterexample
     for (const CexEntry& e : cx.entries)
       if (e.kind == CexEntry::Kind::Action) step = &e;
-    if (s.angelicGoal)  // the states read one choice of the abstract fragment's `choose`; no choice works
-      for (auto e = cx.entries.rbegin(); e != cx.entries.rend(); ++e)
-        if (e->kind == CexEntry::Kind::State) {
-          e->label += " (one choice of the abstract choose shown: no choice meets the goals)";
-          break;
-        }
+    if (s.angelicGoal)
+      cx.note = "The abstract state shows one value of each choose in the abstract fragment: no value the "
+                "choose allows meets the failed goals.";
     for (int i : failed)
       if (i >= 0 && i < static_cast<int>(s.goals.size())) {
         const auto& g = s.goals[static_cast<size_t>(i)];

@@ -18,6 +18,7 @@ std::string counterexampleToText(const Counterexample& c, const std::string& ind
   std::string out;
   std::map<std::string, std::string> last;  // latest shown value per name
   bool anyState = false;
+  if (!c.note.empty()) out += indent + c.note + "\n";
   if (!c.constants.empty()) {
     out += indent + "constants: ";
     for (size_t i = 0; i < c.constants.size(); ++i)

@@ -143,6 +143,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.kind = "model";
     v.note = "a state that violates the obligation";
   }
+  if (!cx.note.empty()) v.note += ". " + cx.note;
   for (const prover::NamedValue& nv : cx.constants) v.constants.push_back({nv.name, nv.value.toString()});
   for (const prover::CexEntry& e : cx.entries) {
     CexStepView s;
