@@ -554,15 +554,21 @@ class QueryEncoder {
     bool reads = false;
     for (const z3::expr& g : goals) reads = reads || mentionsAny(g, chosen, seen);
     if (!reads) return;
-    std::vector<z3::expr> body;
+    std::vector<z3::expr> body, asChosen;
     for (const z3::expr& cnd : angelic_.conds) body.push_back(expand(cnd));
-    for (size_t i = 0; i + 1 < out_.segments.size(); ++i)
-      for (const GoalItem& g : out_.segments[i].goals) body.push_back(expand(g.cond));
+    for (size_t i = 0; i < out_.segments.size(); ++i)
+      for (const GoalItem& g : out_.segments[i].goals) {
+        if (i + 1 < out_.segments.size()) body.push_back(expand(g.cond));
+        asChosen.push_back(g.cond);
+      }
     body.insert(body.end(), goals.begin(), goals.end());
     z3::expr_vector xs(c_);
     for (const z3::expr& x : sg.existentials) xs.push_back(x);
     for (const z3::expr& y : angelic_.vars) xs.push_back(y);
-    sg.angelicGoal = quantified(false, xs, mkAnd(c_, body), "choice");
+    // The chosen symbols first: they are witnesses wherever the goals (the "has a witness" ones
+    // among them) hold, so every goal met by them is met by some choice; the proofs that went
+    // through with one fixed choice still do without a search for the witness.
+    sg.angelicGoal = mkAnd(c_, asChosen) || quantified(false, xs, mkAnd(c_, body), "choice");
   }
 
   Encoder& en_;
