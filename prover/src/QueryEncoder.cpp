@@ -112,14 +112,18 @@ class QueryEncoder {
 
   // Encodes with side conditions collected under a fresh path condition.
   z3::expr termWithSides(const Expr* e, std::vector<SideCond>& sides) {
-    auto* saved = en_.sides;
-    z3::expr savedPc = en_.pc;
+    struct Restore {  // (also when the encoder gives up on `e`)
+      Encoder& en;
+      std::vector<SideCond>* sides;
+      z3::expr pc;
+      ~Restore() {
+        en.sides = sides;
+        en.pc = pc;
+      }
+    } restore{en_, en_.sides, en_.pc};
     en_.sides = &sides;
     en_.pc = c_.bool_val(true);
-    z3::expr r = en_.term(e);
-    en_.sides = saved;
-    en_.pc = savedPc;
-    return r;
+    return en_.term(e);
   }
 
   void plan(PlanItem it) {
@@ -150,7 +154,14 @@ class QueryEncoder {
         return;
       }
       case Step::Kind::Assume: {
-        z3::expr v = termWithSides(s.expr, sides);
+        std::optional<z3::expr> t;
+        try {
+          t = termWithSides(s.expr, sides);
+        } catch (const Unsupported& e) {
+          out_.dropped.push_back((s.label.empty() ? exprToString(s.expr) : s.label) + " (" + e.what() + ")");
+          return;
+        }
+        z3::expr v = *t;
         absorb(sides, s.policy);
         if (s.reach != Reach::Core) seg().distant.emplace_back(seg().hyps.size(), s.reach);
         seg().hyps.push_back(v);

@@ -57,6 +57,9 @@ struct EncodedQuery {
   std::vector<z3::expr> global;  // axioms, constants, function ranges (asserted first)
   std::vector<Segment> segments;
   std::vector<PlanItem> plan;
+  // Assumptions the encoder cannot translate (an invariant with `size` of a set over Nat), left
+  // out: a proof without them still holds; a refutation may be excluded by them (unknown).
+  std::vector<std::string> dropped;
   // Whether a checkpoint's goals, once proved, are asserted for the later
   // ones. Bounded model checking does not: its later checkpoints imply the
   // earlier goals anyway (same path), and those goals are quantified

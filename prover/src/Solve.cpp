@@ -497,6 +497,18 @@ class ObligationSolver {
       } else if (!fromCache() && !(ob_.bounded && explicitRefute(nullptr))) {
         solve();
       }
+      if (r_.status == Status::Refuted && !cases_.empty() && !cases_[0]->q.dropped.empty()) {
+        // (the cases of one obligation assume the same things)
+        const std::vector<std::string>& d = cases_[0]->q.dropped;
+        std::string which;
+        for (size_t k = 0; k < d.size(); ++k) which += (k ? "; " : "") + d[k];
+        std::string without = std::string(d.size() == 1 ? "an assumption" : "assumptions") +
+                              " the prover cannot translate, which may rule ";
+        r_.status = Status::Unknown;
+        r_.reason = (ob_.witness ? "values found only without " + without + "them out: "
+                                 : "refuted only without " + without + "the counterexample out: ") + which;
+        r_.counterexample.reset();
+      }
       if (ob_.witness) readAsWitness(ob_, r_);
       if (!o_.smt2Dir.empty()) writeSmt2(o_.smt2Dir, ob_, script(true));
     } catch (const Unsupported& e) {
@@ -748,7 +760,7 @@ class ObligationSolver {
                const std::vector<int>& failed) {
     r_.status = Status::Refuted;
     r_.counterexample = std::move(cx);
-    if (cache_) {
+    if (cache_ && cases_.front()->q.dropped.empty()) {  // (with assumptions left out it is not the verdict)
       CacheRecord out;
       out.status = Status::Refuted;
       out.caseIndex = caseIndex;
