@@ -257,10 +257,13 @@ class QueryEncoder {
     for (size_t k = 0; k < t.params.size(); ++k) {
       const Var* p = t.params[k];
       std::optional<z3::expr> value;
-      if (split_ && fixed_)
+      std::optional<size_t> splitAt;
+      if (split_)
         for (size_t v = 0; v < split_->size(); ++v)
-          if ((*split_)[v].var == p) value = en_.cache().finiteValue(p->sort, (*fixed_)[v]);
+          if ((*split_)[v].var == p) splitAt = v;
+      if (splitAt && fixed_) value = en_.cache().finiteValue(p->sort, (*fixed_)[*splitAt]);
       z3::expr x = value ? *value : en_.fresh(tag + "." + p->name, p->sort, seg().hyps);
+      if (splitAt && !fixed_) out_.splitSyms.emplace_back(*splitAt, x);
       en_.env.set(p, x);
       it.values.names.push_back(k < act.paramNames.size() ? act.paramNames[k] : p->name);
       it.values.sorts.push_back(p->sort);
@@ -609,6 +612,31 @@ EncodedQuery encodeQuery(Encoder& en, const Query& q, const std::vector<SplitVar
   EncodedQuery out = QueryEncoder(en, split, fixed).run(q);
   out.carryGoals = !bounded;
   return out;
+}
+
+EncodedQuery forCase(ContextCache& cc, const EncodedQuery& generic, const std::vector<SplitVar>& split,
+                     const std::vector<int64_t>& values, z3::expr_vector& from, z3::expr_vector& to) {
+  for (const auto& [k, sym] : generic.splitSyms) {
+    from.push_back(sym);
+    to.push_back(cc.finiteValue(split.at(k).sort, values.at(k)));
+  }
+  EncodedQuery q = generic;
+  auto sub = [&](z3::expr& e) { e = e.substitute(from, to); };
+  for (z3::expr& e : q.global) sub(e);
+  for (Segment& s : q.segments) {  // (existentials are bound: not split symbols)
+    for (z3::expr& h : s.hyps) sub(h);
+    for (GoalItem& g : s.goals) sub(g.cond);
+    if (s.stepDefined) sub(*s.stepDefined);
+    if (s.angelicGoal) sub(*s.angelicGoal);
+  }
+  for (PlanItem& it : q.plan) {
+    for (z3::expr& t : it.values.terms) sub(t);
+    for (z3::expr& t : it.choice) sub(t);
+    for (PlanValues& o : it.options)
+      for (z3::expr& t : o.terms) sub(t);
+  }
+  q.splitSyms.clear();
+  return q;
 }
 
 std::vector<SplitVar> splitVars(const Query& q, ContextCache& cc, int64_t maxCases) {

@@ -60,6 +60,9 @@ struct EncodedQuery {
   // Assumptions the encoder cannot translate (an invariant with `size` of a set over Nat), left
   // out: a proof without them still holds; a refutation may be excluded by them (unknown).
   std::vector<std::string> dropped;
+  // Encoded with split variables but no case fixed: the symbol of each split variable (by its
+  // index in the split), to be replaced by a case's values (forCase).
+  std::vector<std::pair<size_t, z3::expr>> splitSyms;
   // Whether a checkpoint's goals, once proved, are asserted for the later
   // ones. Bounded model checking does not: its later checkpoints imply the
   // earlier goals anyway (same path), and those goals are quantified
@@ -80,9 +83,17 @@ int64_t caseCount(const std::vector<SplitVar>& vs, ContextCache& cc);
 std::vector<int64_t> caseValues(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex);
 std::string caseText(const std::vector<SplitVar>& vs, ContextCache& cc, int64_t caseIndex);
 
-// `fixed`: values (indices into the finite sort) of split variables; others are free.
+// `fixed`: values (indices into the finite sort) of split variables; others are free. With
+// `split` but no `fixed`, the split variables are symbols (EncodedQuery::splitSyms).
 EncodedQuery encodeQuery(Encoder& en, const Query& q, const std::vector<SplitVar>* split = nullptr,
                          const std::vector<int64_t>* fixed = nullptr);
+
+// The case `values` of a query encoded with symbolic split variables: every term with the
+// split symbols replaced by the values (the same query as encoding with them fixed, up to
+// trivial facts such as 0 <= 1, at the cost of a substitution instead of an encoding).
+// `from`/`to` get the replacement (for terms read later, such as the encoder's inputs).
+EncodedQuery forCase(ContextCache& cc, const EncodedQuery& generic, const std::vector<SplitVar>& split,
+                     const std::vector<int64_t>& values, z3::expr_vector& from, z3::expr_vector& to);
 
 // The goal of a segment: the conjunction of its goals (under its existentials).
 z3::expr segmentGoal(z3::context& c, const Segment& s);

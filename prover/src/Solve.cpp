@@ -470,16 +470,30 @@ class ObligationSolver {
     try {
       split_ = splitVars(ob_.query, cc_, kMaxCases);
       int64_t n = caseCount(split_, cc_);
+      // several cases: the query is encoded once with the split variables as symbols, and each
+      // case substitutes its values (encoding it anew per case took most of the time of
+      // Lamport's mutual exclusion)
+      std::optional<EncodedQuery> generic;
+      if (n > 1) {
+        AddElapsed t{encodeMs_};
+        genericEn_ = std::make_shared<Encoder>(cc_);
+        generic = encodeQuery(*genericEn_, ob_.query, &split_);
+      }
       for (int64_t k = 0; k < n; ++k) {
-        auto cs = std::make_unique<Case>();
+        auto cs = std::make_unique<Case>(c_);
         cs->index = k;
         cs->values = caseValues(split_, cc_, k);
-        cs->en = std::make_unique<Encoder>(cc_);
         {
           AddElapsed t{encodeMs_};
-          cs->q = encodeQuery(*cs->en, ob_.query, &split_, &cs->values);
+          if (generic) {
+            cs->en = genericEn_;
+            cs->q = forCase(cc_, *generic, split_, cs->values, cs->from, cs->to);
+          } else {
+            cs->en = std::make_shared<Encoder>(cc_);
+            cs->q = encodeQuery(*cs->en, ob_.query, &split_, &cs->values);
+          }
         }
-        {
+        if (!generic) {
           AddElapsed t{scriptMs_};
           cs->scripts = segmentScripts(c_, cs->q);
         }
@@ -487,7 +501,17 @@ class ObligationSolver {
       }
       {
         AddElapsed t{scriptMs_};
-        r_.hash = sha256Hex(std::string(kHashSalt) + script(false));
+        // a split query is hashed as its symbolic text and the symbols its cases fix (which
+        // determine every case's text, printed only when emitted)
+        std::string text;
+        if (generic) {
+          text = "; cases over";
+          for (const auto& [k, sym] : generic->splitSyms) text += " " + sym.to_string();
+          text += "\n" + joinScripts(segmentScripts(c_, *generic), "");
+        } else {
+          text = script(false);
+        }
+        r_.hash = sha256Hex(std::string(kHashSalt) + text);
       }
       if (found) {
         if (!explicitRefute(found)) {
@@ -533,7 +557,9 @@ class ObligationSolver {
   struct Case {
     int64_t index = 0;
     std::vector<int64_t> values;
-    std::unique_ptr<Encoder> en, relaxedEn;
+    std::shared_ptr<Encoder> en, relaxedEn;  // (shared by the cases of a split)
+    z3::expr_vector from, to;                // split symbols of en's terms and this case's values
+    explicit Case(z3::context& c) : from(c), to(c) {}
     EncodedQuery q;
     std::optional<EncodedQuery> relaxedQ;
     std::vector<std::string> scripts;
@@ -547,6 +573,7 @@ class ObligationSolver {
     std::string out;
     for (size_t k = 0; k < cases_.size(); ++k) {
       Case& cs = *cases_[k];
+      if (cs.scripts.empty()) cs.scripts = segmentScripts(c_, cs.q);
       FocusedScripts relaxed, focused;
       if (withPhases) {
         if (cs.relaxedQ)
@@ -750,7 +777,13 @@ class ObligationSolver {
         if (model.eval(indicators[j], true).is_true()) failed.push_back(static_cast<int>(j));
     }
     Counterexample cx = buildCounterexample(q, seg, vals, failed);
-    for (const Input& in : en.inputs()) cx.inputs.push_back({in.name, d.decode(in.sort, in.sym)});
+    const Case* cs = caseIndex >= 0 && static_cast<size_t>(caseIndex) < cases_.size()
+                         ? cases_[static_cast<size_t>(caseIndex)].get() : nullptr;
+    for (const Input& in : en.inputs()) {
+      z3::expr sym = in.sym;
+      if (cs && !cs->from.empty()) sym = sym.substitute(cs->from, cs->to);  // (a split symbol: the case's value)
+      cx.inputs.push_back({in.name, d.decode(in.sort, sym)});
+    }
     cx.split = static_cast<int>(caseIndex);
     overflow = d.overflow();
     return cx;
@@ -979,9 +1012,20 @@ class ObligationSolver {
   // The relaxed encoding of a case, with its facts up to checkpoint `i` (false if it does not line up).
   bool relaxedFor(Case& cs, size_t i, FactsByFocus& relaxedFacts) {
     if (!cs.relaxedQ) {
-      cs.relaxedEn = std::make_unique<Encoder>(cc_);
-      cs.relaxedEn->canonicity = false;
-      cs.relaxedQ = encodeQuery(*cs.relaxedEn, ob_.query, &split_, &cs.values);
+      if (cases_.size() > 1) {  // (one symbolic encoding for every case, as for the full query)
+        if (!genericRelaxed_) {
+          genericRelaxedEn_ = std::make_shared<Encoder>(cc_);
+          genericRelaxedEn_->canonicity = false;
+          genericRelaxed_ = encodeQuery(*genericRelaxedEn_, ob_.query, &split_);
+        }
+        cs.relaxedEn = genericRelaxedEn_;
+        z3::expr_vector from(c_), to(c_);
+        cs.relaxedQ = forCase(cc_, *genericRelaxed_, split_, cs.values, from, to);
+      } else {
+        cs.relaxedEn = std::make_shared<Encoder>(cc_);
+        cs.relaxedEn->canonicity = false;
+        cs.relaxedQ = encodeQuery(*cs.relaxedEn, ob_.query, &split_, &cs.values);
+      }
       relaxedFacts.fill(cs.relaxedQ->global);
       relaxedUpTo_ = 0;
     }
@@ -1022,6 +1066,8 @@ class ObligationSolver {
   int attemptNo_ = -1;             // the portfolio index of the attempt running (for IOAWB_PROVER_PROFILE)
   size_t lastDecider_ = SIZE_MAX;  // the attempt that proved the last checkpoint
   double encodeMs_ = 0, scriptMs_ = 0, attemptMs_ = 0;  // for IOAWB_PROVER_PROFILE
+  std::shared_ptr<Encoder> genericEn_, genericRelaxedEn_;  // the split variables' symbolic encodings
+  std::optional<EncodedQuery> genericRelaxed_;
   double contextCount_ = 0, spentRlimit_ = 0;  // for IOAWB_PROVER_PROFILE: Z3's resource count
   size_t relaxedUpTo_ = 0;
   std::chrono::steady_clock::time_point t0_, checkStart_;
