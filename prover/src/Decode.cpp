@@ -133,7 +133,7 @@ z3::expr Encoder::valueTerm(Sort s, const Value& v) {
 Decoder::Decoder(Encoder& en, const z3::model& m) : en_(en), m_(m), budget_(kMaxDecodedTotal) {}
 
 int64_t Decoder::toInt(const z3::expr& t) {
-  z3::expr v = m_.eval(t, true);
+  z3::expr v = settled(t);
   std::string s;
   if (!v.is_numeral(s)) return 0;
   errno = 0;
@@ -144,7 +144,7 @@ int64_t Decoder::toInt(const z3::expr& t) {
 }
 
 uint64_t Decoder::toUInt(const z3::expr& t) {
-  z3::expr v = m_.eval(t, true);
+  z3::expr v = settled(t);
   uint64_t r = 0;
   if (v.is_numeral_u64(r)) return r;
   std::string s;
@@ -409,18 +409,54 @@ std::optional<z3::expr> Decoder::restOf(const KeySet& ks, const z3::expr& arr) {
   return std::nullopt;
 }
 
+namespace {
+// Whether `f` holds (true), fails (false) or cannot be told in 1 s: a closed Boolean term.
+std::optional<bool> decide(const z3::expr& f) {
+  z3::context& c = f.ctx();
+  for (bool want : {true, false}) {
+    z3::solver s(c);
+    z3::params p(c);
+    p.set("timeout", 1000u);
+    s.set(p);
+    s.add(want ? !f : f);
+    if (s.check() == z3::unsat) return want;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
+z3::expr Decoder::settled(const z3::expr& t) {
+  z3::expr v = m_.eval(t, true);
+  for (int depth = 0; depth < 64; ++depth) {
+    if (isValueTerm(v)) return v;
+    v = v.simplify();
+    if (isValueTerm(v)) return v;
+    if (v.is_bool()) {
+      std::optional<bool> b = decide(v);
+      return b ? en_.ctx().bool_val(*b) : v;
+    }
+    // an if-then-else (a fired action's effect under its precondition): the branch its condition takes
+    if (!(v.is_app() && v.decl().decl_kind() == Z3_OP_ITE)) return v;
+    std::optional<bool> b = decide(v.arg(0));
+    if (!b) return v;
+    v = v.arg(*b ? 1 : 2);
+  }
+  return v;
+}
+
 Value Decoder::decode(Sort s, const z3::expr& t0) {
   z3::context& c = en_.ctx();
   ContextCache& cc = en_.cache();
   z3::expr t = m_.eval(t0, true);
   switch (s->kind) {
-    case SortKind::Bool: return Value::boolean(t.is_true());
+    case SortKind::Bool: return Value::boolean(settled(t).is_true());
     case SortKind::Int:
     case SortKind::Nat:
     case SortKind::Range: return Value::integer(toInt(t));
     case SortKind::UInt: return Value::uinteger(toUInt(t), s->width);
     case SortKind::Enum: {
       const auto& dt = cc.datatype(s);
+      t = settled(t);
       for (size_t i = 0; i < dt.ctors.size(); ++i)
         if (t.is_app() && z3::eq(t.decl(), dt.ctors[i])) return Value::enumeration(s, static_cast<int>(i));
       return Value::enumeration(s, 0);
@@ -461,7 +497,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       std::vector<std::pair<Value, int64_t>> counts;
       auto add = [&](const Value& e, const z3::expr& x) {
         if (set) {
-          if (m_.eval(x, true).is_true()) elems.push_back(e);
+          if (settled(x).is_true()) elems.push_back(e);
         } else {
           int64_t n = toInt(x);
           if (n > 0) counts.emplace_back(e, n);
@@ -476,7 +512,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       std::vector<std::pair<Value, Value>> entries;
       std::vector<Value> undefinedKeys;  // (shown only when the map is defined elsewhere)
       for (const Key& k : ks.keys) {
-        if (m_.eval(z3::select(def, k.t), true).is_true())
+        if (settled(z3::select(def, k.t)).is_true())
           entries.emplace_back(k.v, decode(s->value(), z3::select(val, k.t)));
         else
           undefinedKeys.push_back(k.v);

@@ -22,6 +22,12 @@ class Decoder {
   const std::string& overflow() const { return overflow_; }
 
  private:
+  // The value of a term of a scalar sort in the model. Z3's model evaluation leaves some ground
+  // terms unreduced (an array compared with a constant array: a fired action's `pool ~= {}`; a
+  // quantifier in its precondition), which read as false or 0 showed a fired abstract action's
+  // effect as not taken; such a term, closed and over values, is settled by the simplifier or a
+  // small solver call (else it stays as evaluated).
+  z3::expr settled(const z3::expr& t);
   // The keys at which the model's arrays (values, each of key sort k) are read
   // to show them. A key sort small enough is enumerated (`complete`); for any
   // other the keys are those the arrays' model values mention (store indices,

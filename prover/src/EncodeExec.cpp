@@ -120,6 +120,18 @@ void Encoder::assign(const Expr* lhs, const z3::expr& v) {
   throw Unsupported("cannot assign to " + label(lhs));
 }
 
+namespace {
+// The uninterpreted constants a fresh value is built from, in order.
+void leafConstants(const z3::expr& e, std::vector<z3::expr>& out) {
+  if (!e.is_app()) return;
+  if (e.num_args() == 0) {
+    if (e.decl().decl_kind() == Z3_OP_UNINTERPRETED) out.push_back(e);
+    return;
+  }
+  for (unsigned i = 0; i < e.num_args(); ++i) leafConstants(e.arg(i), out);
+}
+}  // namespace
+
 void Encoder::execStmt(const Stmt* s) {
   z3::context& c = ctx();
   switch (s->kind) {
@@ -131,8 +143,9 @@ void Encoder::execStmt(const Stmt* s) {
         z3::expr y = fresh("choose." + bv->name, bv->sort, facts);
         if (hyps)
           for (const z3::expr& f : facts) hyps->push_back(f);
-        if (angelic) {
-          angelic->vars.push_back(y);
+        if (angelic) {  // (the symbols of its parts: a tuple's fields, a sequence's array and length)
+          leafConstants(y, angelic->vars);
+          angelic->values.push_back(y);
           for (const z3::expr& f : facts) angelic->conds.push_back(f);
         }
         if (!ch->args.empty()) {

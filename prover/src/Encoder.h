@@ -205,8 +205,9 @@ class Encoder {
   // under an existential over them. The symbol itself gets the epsilon facts (a witness when
   // there is one), so a counterexample shows one of the values it rules out.
   struct Angelic {
-    std::vector<z3::expr> vars;
+    std::vector<z3::expr> vars;    // the symbols (parts of the chosen values)
     std::vector<z3::expr> conds;
+    std::vector<z3::expr> values;  // the chosen values, one per choose executed
   };
   Angelic* angelic = nullptr;
   void exec(const Block& b);

@@ -581,8 +581,50 @@ class QueryEncoder {
     for (const z3::expr& y : angelic_.vars) xs.push_back(y);
     // The chosen symbols first: they are witnesses wherever the goals (the "has a witness" ones
     // among them) hold, so every goal met by them is met by some choice; the proofs that went
-    // through with one fixed choice still do without a search for the witness.
-    sg.angelicGoal = mkAnd(c_, asChosen) || quantified(false, xs, mkAnd(c_, body), "choice");
+    // through with one fixed choice still do without a search for the witness. Then, for a
+    // single choice, the values of its sort the query's variables end with (what the concrete
+    // step chose: a queue's head for a set's "some element"), each a witness where the goals
+    // hold of it; then any value.
+    std::vector<z3::expr> options{mkAnd(c_, asChosen)};
+    z3::expr all = mkAnd(c_, body);
+    if (angelic_.values.size() == 1 && sg.existentials.empty()) {
+      const z3::expr& y = angelic_.values[0];
+      std::vector<z3::expr> tried;
+      for (const auto& [v, t] : en_.env.items()) {
+        if (tried.size() == 8) break;
+        if (!z3::eq(t.get_sort(), y.get_sort())) continue;
+        bool again = false;
+        for (const z3::expr& u : tried) again = again || z3::eq(u, t);
+        std::set<unsigned> seenT;
+        if (again || mentionsAny(t, chosen, seenT)) continue;  // (an abstract value reads the choice)
+        z3::expr_vector from(c_), to(c_);
+        if (!partsOf(y, t, from, to)) continue;
+        tried.push_back(t);
+        options.push_back(all.substitute(from, to));
+      }
+    }
+    options.push_back(quantified(false, xs, all, "choice"));
+    sg.angelicGoal = mkOr(c_, options);
+  }
+
+  // The replacement of the symbols of a value `y` built by Encoder::fresh with the parts of
+  // `t`, a term of its sort (false when `y` is not built of constructors and symbols).
+  bool partsOf(const z3::expr& y, const z3::expr& t, z3::expr_vector& from, z3::expr_vector& to) {
+    if (!y.is_app()) return false;
+    if (y.num_args() == 0) {
+      if (y.decl().decl_kind() != Z3_OP_UNINTERPRETED) return false;
+      from.push_back(y);
+      to.push_back(t);
+      return true;
+    }
+    if (y.decl().decl_kind() != Z3_OP_DT_CONSTRUCTOR) return false;
+    z3::sort s = y.get_sort();
+    if (Z3_get_datatype_sort_num_constructors(c_, s) != 1) return false;
+    for (unsigned j = 0; j < y.num_args(); ++j) {
+      z3::func_decl acc(c_, Z3_get_datatype_sort_constructor_accessor(c_, s, 0, j));
+      if (!partsOf(y.arg(j), acc(t), from, to)) return false;
+    }
+    return true;
   }
 
   Encoder& en_;
@@ -748,8 +790,11 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
     for (const CexEntry& e : cx.entries)
       if (e.kind == CexEntry::Kind::Action) step = &e;
     if (s.angelicGoal)
-      cx.note = "The abstract state shows one value of each choose in the abstract fragment: no value the "
-                "choose allows meets the failed goals.";
+      cx.note = failed.empty() ? "The abstract states show one value of each choose in the abstract fragments: it "
+                                 "meets this step's goals but not an earlier step's, and no value the chooses "
+                                 "allow meets the goals of every step."
+                               : "The abstract state shows one value of each choose in the abstract fragment: no "
+                                 "value the choose allows meets the failed goals.";
     for (int i : failed)
       if (i >= 0 && i < static_cast<int>(s.goals.size())) {
         const auto& g = s.goals[static_cast<size_t>(i)];

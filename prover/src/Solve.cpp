@@ -766,13 +766,12 @@ class ObligationSolver {
     vals = readPlan(q, seg, src);
     const Segment& sg = q.segments[static_cast<size_t>(seg)];
     failed.clear();
-    if (sg.angelicGoal) {  // the goals that fail for the choice shown (some does: none works)
+    if (sg.angelicGoal) {  // the goals that fail for the choice shown (none may: another step's can)
       for (size_t j = 0; j < sg.goals.size(); ++j)
         if (isFalse(model.eval(sg.goals[j].cond, true))) failed.push_back(static_cast<int>(j));
-    }
-    if (failed.empty() && indicators.empty()) {
+    } else if (indicators.empty()) {
       for (size_t j = 0; j < sg.goals.size(); ++j) failed.push_back(static_cast<int>(j));
-    } else if (failed.empty()) {
+    } else {
       for (size_t j = 0; j < indicators.size(); ++j)
         if (model.eval(indicators[j], true).is_true()) failed.push_back(static_cast<int>(j));
     }
@@ -787,6 +786,18 @@ class ObligationSolver {
     cx.split = static_cast<int>(caseIndex);
     overflow = d.overflow();
     return cx;
+  }
+
+  // A counterexample shows the values its confirmation read (every free symbol fixed, each state
+  // term evaluates), not the solver's model's: an MBQI model can leave an array comparison
+  // unevaluated, and a fired abstract action's effect then showed as not taken.
+  static void showAsConfirmed(Counterexample& cx, const EncodedQuery& q, int seg, std::vector<Value>& vals,
+                              const std::vector<int>& failed, std::vector<Value>&& confirmed) {
+    if (confirmed.size() != vals.size()) return;
+    vals = std::move(confirmed);
+    Counterexample again = buildCounterexample(q, seg, vals, failed);
+    cx.entries = std::move(again.entries);
+    cx.constants = std::move(again.constants);
   }
 
   void refuted(Counterexample cx, int64_t caseIndex, int seg, const std::vector<Value>& vals,
@@ -885,12 +896,14 @@ class ObligationSolver {
     std::vector<int> failed;
     std::string why;
     Counterexample cx = counterexampleOf(en, pq, s->get_model(), seg, ind, vals, failed, 0, why);
-    if (!why.empty() || !confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+    std::vector<Value> confirmed;
+    if (!why.empty() || !confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed)) {
       if (std::getenv("IOAWB_PROVER_PROFILE"))
         std::fprintf(stderr, "[explicit] %s: not confirmed (%s)\n", ob_.id.c_str(), why.c_str());
       return false;
     }
     cs.phases = "e";
+    showAsConfirmed(cx, pq, seg, vals, failed, std::move(confirmed));
     refuted(std::move(cx), 0, seg, vals, failed);
     return true;
   }
@@ -988,8 +1001,10 @@ class ObligationSolver {
           std::string why;
           Counterexample cx = counterexampleOf(*en, *eq, s->get_model(), static_cast<int>(i), rneg ? rind : ind, vals,
                                                failed, cs.index, why);
-          if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why)) {
+          std::vector<Value> confirmed;
+          if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed)) {
             cs.phases += static_cast<char>('0' + k);
+            showAsConfirmed(cx, *eq, static_cast<int>(i), vals, failed, std::move(confirmed));
             refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
             return Status::Refuted;
           }
@@ -1161,7 +1176,7 @@ std::string obligationScript(ContextCache& cc, const Obligation& ob) {
 }
 
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
-                           std::string* why) {
+                           std::string* why, std::vector<Value>* read) {
   auto fail = [&](const std::string& m) {
     if (why) *why = m;
     return false;
@@ -1206,6 +1221,13 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     z3::check_result a = s.check();
     if (a != z3::sat)
       return fail(a == z3::unsat ? "the values do not satisfy the assumptions" : "the assumptions could not be decided");
+    if (read) {
+      z3::model m = s.get_model();  // (the decoder keeps a reference)
+      Decoder d(en, m);
+      ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model.sorts.integer(), t); };
+      *read = readPlan(q, seg, src);
+      if (!d.overflow().empty()) read->clear();
+    }
     const Segment& sg = q.segments[static_cast<size_t>(seg)];
     Segment only = sg;
     only.goals.clear();

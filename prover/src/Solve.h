@@ -31,8 +31,10 @@ bool decidedWithoutQuery(const Obligation& ob, const CacheRecord& rec, const std
 std::string obligationScript(ContextCache& cc, const Obligation& ob);
 
 // Re-checks a refutation in a fresh context with every free symbol fixed to
-// its decoded value (see recheckCounterexample).
+// its decoded value (see recheckCounterexample). `read`: the values of the
+// counterexample's plan as read there (every free symbol fixed, so every state
+// term evaluates), or left empty.
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
-                           std::string* why);
+                           std::string* why, std::vector<Value>* read = nullptr);
 
 }  // namespace ioa::prover::detail

@@ -1092,6 +1092,144 @@ TEST(Obligations, AbstractChooseIsTheProofsChoice) {
   for (const Value& p : proposed) EXPECT_NE(p.compare(*announced), 0) << btext;
 }
 
+// The angelic choice of a value built of parts (a tuple: one symbol per field) is a choice too:
+// it stayed a fixed unknown, and a concrete step that takes a member of the set was refuted. A
+// set's "some element" matched by a queue's head needs the witness head(q) under a quantified
+// relation: the value the concrete step leaves in a variable of the chosen sort is tried.
+TEST(Obligations, AbstractChooseOfATupleAndTheConcreteStepsValueAsWitness) {
+  const char* kTake = R"(
+type P = tuple of a: Nat, b: Nat
+automaton A
+  signature
+    internal take
+  states
+    box: Set[P] := {},
+    cur: P := P(0, 0)
+  transitions
+    internal take
+      pre box ~= {}
+      eff cur := choose l: P where l \in box
+
+automaton C
+  signature
+    internal take
+  states
+    s: Set[P] := {},
+    low: P := P(0, 0),
+    cur: P := P(0, 0)
+  transitions
+    internal take
+      pre low \in s
+      eff cur := low
+
+forward simulation from C to A:
+  A.cur = C.cur /\ A.box = C.s
+proof
+  for internal take do fire internal take od
+)";
+  const std::string step = "simulation-step:simulation C -> A:take";
+  Spec ok(kTake);
+  Result r = ok.prove(step);
+  EXPECT_EQ(r.status, Status::Proved) << r.reason
+                                      << (r.counterexample ? prover::counterexampleToText(*r.counterexample) : "");
+  Spec bad(edited(kTake, "eff cur := low", "eff cur := P(low.a + 1, low.b)"));
+  Result b = bad.prove(step);
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  // independently: the concrete cur is not in s, so no element of box = s matches it
+  const CexEntry* post = entry(*b.counterexample, "post-state");
+  const CexEntry* abs = entry(*b.counterexample, "abstract pre-state");
+  ASSERT_TRUE(post && abs);
+  Evaluator::State cpost = stateOf(bad.aut("C"), *post), apre = stateOf(bad.aut("A"), *abs);
+  for (const Value& x : apre[0].elems()) EXPECT_NE(x.compare(cpost[2]), 0) << prover::counterexampleToText(*b.counterexample);
+
+  Spec queue(R"(
+type Letter = tuple of id: Nat, data: Nat
+automaton Box
+  signature
+    internal grab
+  states
+    box: Set[Letter] := {},
+    cur: Letter := Letter(0, 0)
+  transitions
+    internal grab
+      pre box ~= {}
+      eff cur := choose l: Letter where l \in box;
+          box := delete(cur, box)
+
+automaton Queue
+  signature
+    internal grab
+  states
+    q: Seq[Letter] := {},
+    cur: Letter := Letter(0, 0)
+  transitions
+    internal grab
+      pre q ~= {}
+      eff cur := head(q); q := tail(q)
+
+invariant Distinct of Queue:
+  \A i: Nat, j: Nat (i < j /\ j < len(q) => q[i] ~= q[j])
+
+forward simulation from Queue to Box:
+  Box.cur = Queue.cur /\
+  (\A l: Letter (l \in Box.box <=> (\E k: Nat (k < len(Queue.q) /\ Queue.q[k] = l))))
+proof
+  for internal grab do fire internal grab od
+)");
+  Result g = queue.prove("simulation-step:simulation Queue -> Box:grab");
+  EXPECT_EQ(g.status, Status::Proved) << g.reason;
+}
+
+// The states of a counterexample are those its confirmation reads (every free symbol fixed):
+// the solver's model left a fired abstract action's precondition unevaluated (a quantifier, an
+// array compared with the empty set), and its effect showed as not taken: A.slot = 0, ready =
+// false, for a goal those values meet. Checked against the interpreter's own step.
+TEST(Obligations, CounterexampleShowsTheFiredAbstractActionsEffect) {
+  Spec s(R"(
+automaton A
+  signature
+    internal pick
+  states
+    ready: Bool := false,
+    slot: Nat := 0
+  transitions
+    internal pick
+      pre ~ready /\ (\E y: Nat (y > 3))
+      eff slot := 5; ready := true
+
+automaton C
+  signature
+    internal move
+  states
+    full: Bool := false,
+    out: Nat := 0
+  transitions
+    internal move
+      pre ~full
+      eff out := 0; full := true
+
+forward simulation from C to A:
+  (A.ready <=> C.full) /\ (C.full => A.slot = C.out)
+proof
+  for internal move do fire internal pick od
+)");
+  Result r = s.prove("simulation-step:simulation C -> A:move");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const std::string text = prover::counterexampleToText(*r.counterexample);
+  const CexEntry* abs = entry(*r.counterexample, "abstract pre-state");
+  const CexEntry* absPost = entry(*r.counterexample, "abstract post-state");
+  ASSERT_TRUE(abs && absPost) << text;
+  const FlatAutomaton& A = s.aut("A");
+  Evaluator ev(*s.c->model);
+  Evaluator::State pre = stateOf(A, *abs), post;
+  ASSERT_TRUE(ev.apply(A, A.transitions[0], pre, {}, post));
+  Evaluator::State shown = stateOf(A, *absPost);
+  ASSERT_EQ(shown.size(), post.size());
+  for (size_t k = 0; k < post.size(); ++k) EXPECT_EQ(shown[k].compare(post[k]), 0) << text;
+}
+
 // An invariant the prover cannot translate (`size` of a set over Nat) is an error of its own,
 // and is left out where it is assumed: every other obligation used to be an error too. What is
 // proved without it holds; a refutation without it may be one it rules out, so it is unknown
