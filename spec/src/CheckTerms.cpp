@@ -1133,6 +1133,23 @@ void Checker::checkStmt(Stmt* s, bool proofBlock) {
       }
       Sort ls = check(s->lhs);
       checkLvalue(s->lhs);
+      if (proofBlock && fireTarget_) {
+        // a proof entry (not the `initially` witness): the abstract state changes only through the
+        // actions it fires, and the concrete one not at all (an assignment to the abstract state
+        // made a step the abstract automaton cannot take look matched)
+        const Expr* root = s->lhs;
+        while (root && (root->op == Op::MapGet || root->op == Op::TupleGet || root->op == Op::SeqIndex))
+          root = root->args.empty() ? nullptr : root->args[0];
+        if (root && root->op == Op::Var && root->var && root->var->kind == VarKind::State) {
+          bool abstract = fireTarget_->findState(root->var->name) >= 0 &&
+                          fireTarget_->state[static_cast<size_t>(fireTarget_->findState(root->var->name))] == root->var;
+          diags_.error(s->lhs->range,
+                       "a proof entry cannot assign the state variable '" + root->var->name + "'" +
+                           (abstract ? ": the abstract state changes only through the actions the entry fires"
+                                     : ": a proof entry does not change the concrete state") +
+                           " (name a value with a new local, 'x := choose x: T where ...')");
+        }
+      }
       Sort rs = s->rhs->kind == ExprKind::Choose ? checkChoose(s->rhs, ls) : check(s->rhs, ls);
       if (!isError(ls) && !isError(rs) && !sortCompatible(ls, rs))
         diags_.error(s->rhs->range, "cannot assign a value of sort " + sortName(rs) + " to '" +

@@ -116,6 +116,16 @@ TEST(CheckErrors, InvariantsAndSimulations) {
       {"fire wrong arity",
        withChannel("forward simulation from Ch to Ch: true\nproof\n  for input send(m) do fire input send(m, m) od\n"), 17,
        35, "action 'send' takes 1 argument(s), found 2"},
+      // a proof entry that assigns the abstract state made a step the abstract automaton cannot take
+      // look matched (the only kind of assignment allowed there names a new local)
+      {"proof entry assigns abstract state",
+       withChannel("automaton Ab\n  signature\n    input send(m: Nat)\n    output receive(m: Nat)\n  states\n"
+                   "    z: Nat := 0\n  transitions\n    input send(m)\n      eff z := m\n    output receive(m)\n"
+                   "      pre m = z\nforward simulation from Ch to Ab: true\nproof\n"
+                   "  for input send(m) do z := m od\n"),
+       28, 24,
+       "a proof entry cannot assign the state variable 'z': the abstract state changes only through the actions the "
+       "entry fires (name a value with a new local, 'x := choose x: T where ...')"},
       {"refinement not equations", withChannel("refinement from Ch to Ch: true\n"), 15, 27,
        "a refinement mapping is a conjunction of equations 'B.x = term' defining each abstract state variable"},
   };
