@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <limits>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -518,8 +519,9 @@ class ObligationSolver {
           r_.status = Status::Unknown;
           r_.reason = "the run found by the search of runs from a start state could not be confirmed";
         }
-      } else if (!fromCache() && !(ob_.bounded && explicitRefute(nullptr))) {
-        solve();
+      } else if (!fromCache()) {
+        if (ob_.bounded && explicitRefute(nullptr)) shortestFirst();
+        else solve();
       }
       if (r_.status == Status::Refuted && !cases_.empty() && !cases_[0]->q.dropped.empty()) {
         // (the cases of one obligation assume the same things)
@@ -908,6 +910,31 @@ class ObligationSolver {
     return true;
   }
 
+  // The run the interpreter's search found (breadth first, but over sample values) may not be
+  // the shortest: the solver searches the shallower depths first (a 2-step run with put(77)
+  // twice was reported as 6 steps of put(0), and a 1-step definedness failure as a 5-step
+  // invariant violation). Undecided there, the run found stands, and says so.
+  void shortestFirst() {
+    if (r_.status != Status::Refuted || !r_.counterexample || r_.counterexample->depth <= 0 || cases_.size() != 1)
+      return;
+    Result found = r_;
+    std::string ph = cases_[0]->phases;
+    cases_[0]->phases.clear();
+    depthLimit_ = r_.counterexample->depth;
+    checkStart_ = std::chrono::steady_clock::now();
+    Status st = solveCase(*cases_[0]);
+    depthLimit_ = std::numeric_limits<int>::max();
+    if (st == Status::Refuted) return;  // a shorter run (refuted() has recorded it)
+    if (st != Status::Proved) {
+      cases_[0]->phases.pop_back();  // (the undecided depth's '-')
+      found.counterexample->note += std::string(found.counterexample->note.empty() ? "" : " ") +
+                                    "A shorter run was not ruled out: the solver did not decide depth " +
+                                    std::to_string(undecidedDepth_) + ".";
+    }
+    r_ = std::move(found);
+    cases_[0]->phases += ph;
+  }
+
   void solve() {
     for (auto& cs : cases_) {
       Status st = solveCase(*cs);
@@ -931,6 +958,7 @@ class ObligationSolver {
     byFocus.fill(q.global);
     for (size_t i = 0; i < q.segments.size(); ++i) {
       const Segment& sg = q.segments[i];
+      if (sg.depth >= depthLimit_) break;
       for (int f = 0; f <= kFullFocus; ++f) addHyps(byFocus[static_cast<size_t>(f)], sg, f);
       if (sg.goals.empty()) continue;
       // a focused attempt is worth it when it drops something its narrower neighbour keeps
@@ -1056,6 +1084,7 @@ class ObligationSolver {
 
   Status undecided(Case& cs, const Segment& at) {
     cs.phases += '-';
+    undecidedDepth_ = at.depth;
     r_.status = Status::Unknown;
     r_.reason = reason_.empty() ? "unknown" : reason_;
     if (r_.reason == "resource budget") r_.reason = "timeout";
@@ -1081,6 +1110,8 @@ class ObligationSolver {
   int attemptNo_ = -1;             // the portfolio index of the attempt running (for IOAWB_PROVER_PROFILE)
   size_t lastDecider_ = SIZE_MAX;  // the attempt that proved the last checkpoint
   double encodeMs_ = 0, scriptMs_ = 0, attemptMs_ = 0;  // for IOAWB_PROVER_PROFILE
+  int depthLimit_ = std::numeric_limits<int>::max();  // bounded: checkpoints from this depth on are not solved
+  int undecidedDepth_ = 0;
   std::shared_ptr<Encoder> genericEn_, genericRelaxedEn_;  // the split variables' symbolic encodings
   std::optional<EncodedQuery> genericRelaxed_;
   double contextCount_ = 0, spentRlimit_ = 0;  // for IOAWB_PROVER_PROFILE: Z3's resource count
