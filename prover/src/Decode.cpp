@@ -139,7 +139,7 @@ int64_t Decoder::toInt(const z3::expr& t) {
   errno = 0;
   long long r = std::strtoll(s.c_str(), nullptr, 10);
   if (errno == ERANGE)  // (the spec's values are 64-bit: shown clamped, it would not violate anything)
-    overflow_ = "an integer beyond 64 bits (" + s + "), which counterexamples cannot show";
+    overflow_ = "an integer beyond the 64-bit signed range of spec values (" + s + "), which counterexamples cannot show";
   return static_cast<int64_t>(r);
 }
 

@@ -700,7 +700,7 @@ invariant I of A: n <= 9223372036854775807
 )");
   Result r = big.prove("invariant-step:A:I:set", 5000);
   EXPECT_EQ(r.status, Status::Unknown) << r.reason;
-  EXPECT_NE(r.reason.find("beyond 64 bits"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("beyond the 64-bit signed range"), std::string::npos) << r.reason;
   Spec flags(R"(
 automaton Flags
   signature
