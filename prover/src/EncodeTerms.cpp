@@ -598,6 +598,16 @@ z3::expr Encoder::term(const Expr* e) {
 // easier on the array solver; comparing with {} is a length test.
 z3::expr Encoder::equal(const Expr* a, const Expr* b) {
   Sort s = a->sort;
+  // x = UIntN(t) for an integer t, as arithmetic: Int(x) = t mod 2^N (Z3's int2bv left the
+  // one-line invariant seq = UInt8(idx) undecided for 23 s; this form proves at once)
+  for (const auto& [u, other] : {std::pair{a, b}, std::pair{b, a}})
+    if (u->op == Op::ToUInt && u->sort && u->sort->kind == SortKind::UInt && !u->args.empty() &&
+        !isUInt(u->args[0]->sort)) {
+      unsigned w = u->sort->width;
+      z3::context& c = ctx();
+      z3::expr m = w < 64 ? c.int_val(static_cast<uint64_t>(1) << w) : c.int_val("18446744073709551616");
+      return z3::bv2int(term(other), false) == z3::mod(term(u->args[0]), m);
+    }
   if (s && s->kind == SortKind::Seq) {
     if (a->op == Op::SeqEmpty) return seqLen(term(b)) == 0;
     if (b->op == Op::SeqEmpty) return seqLen(term(a)) == 0;

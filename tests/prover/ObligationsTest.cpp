@@ -1269,6 +1269,40 @@ invariant Low of S: hit < 6
   }
 }
 
+// A bit-vector sequence number tracking an integer counter, seq = UInt8(idx): Z3's int2bv left
+// this one-line inductive invariant undecided at the 10 s timeout (23 s to prove); an equality
+// with a conversion is stated as Int(seq) = idx mod 256. The step that adds 2 is refuted.
+TEST(Obligations, ConversionToBitVectorInAnEqualityProves) {
+  const char* kTrack = R"(
+automaton Seqno
+  signature
+    internal tx
+  states
+    idx: Nat := 0,
+    seq: UInt8 := 0
+  transitions
+    internal tx
+      eff idx := idx + 1; seq := seq + 1
+
+invariant Track of Seqno: seq = UInt8(idx)
+)";
+  Spec ok(kTrack);
+  Result r = ok.prove("invariant-step:Seqno:Track:tx", 5000);
+  EXPECT_EQ(r.status, Status::Proved) << r.reason;
+  Spec bad(edited(kTrack, "seq := seq + 1", "seq := seq + 2"));
+  Result b = bad.prove("invariant-step:Seqno:Track:tx", 5000);
+  ASSERT_EQ(b.status, Status::Refuted) << b.reason;
+  ASSERT_TRUE(b.counterexample);
+  const FlatAutomaton& a = bad.aut("Seqno");
+  Evaluator ev(*bad.c->model);
+  const CexEntry* pre = entry(*b.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  Evaluator::State s0 = stateOf(a, *pre), s1;
+  EXPECT_TRUE(holds(ev, a, s0, invariant(*bad.c->model, "Track").pred));
+  ASSERT_TRUE(ev.apply(a, a.transitions[0], s0, {}, s1));
+  EXPECT_FALSE(holds(ev, a, s1, invariant(*bad.c->model, "Track").pred));
+}
+
 // An invariant the prover cannot translate (`size` of a set over Nat) is an error of its own,
 // and is left out where it is assumed: every other obligation used to be an error too. What is
 // proved without it holds; a refutation without it may be one it rules out, so it is unknown
