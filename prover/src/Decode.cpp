@@ -431,6 +431,8 @@ z3::expr Decoder::settled(const z3::expr& t) {
     if (isValueTerm(v)) return v;
     v = v.simplify();
     if (isValueTerm(v)) return v;
+    if (settleCalls_ >= kMaxSettleCalls) return v;  // (a model full of such terms: not decided one by one)
+    ++settleCalls_;
     if (v.is_bool()) {
       std::optional<bool> b = decide(v);
       return b ? en_.ctx().bool_val(*b) : v;

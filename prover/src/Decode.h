@@ -28,6 +28,8 @@ class Decoder {
   // effect as not taken; such a term, closed and over values, is settled by the simplifier or a
   // small solver call (else it stays as evaluated).
   z3::expr settled(const z3::expr& t);
+  static constexpr int kMaxSettleCalls = 64;  // solver calls per counterexample (each at most 1 s)
+  int settleCalls_ = 0;
   // The keys at which the model's arrays (values, each of key sort k) are read
   // to show them. A key sort small enough is enumerated (`complete`); for any
   // other the keys are those the arrays' model values mention (store indices,
