@@ -530,10 +530,8 @@ class QueryEncoder {
     st.kind = PlanItem::Kind::State;
     st.label = "state after step " + std::to_string(k);
     for (const Var* v : tracked) {
-      st.values.names.push_back(s.abstractAut && v->sort && std::find(s.abstractAut->state.begin(), s.abstractAut->state.end(), v) !=
-                                                              s.abstractAut->state.end()
-                                    ? s.abstractAut->name + "." + v->name
-                                    : v->name);
+      st.values.names.push_back(s.abstractAut && v->sort && stateOf(*s.abstractAut, v) ? s.abstractAut->name + "." + v->name
+                                                                                        : v->name);
       st.values.sorts.push_back(v->sort);
       st.values.terms.push_back(*en_.env.find(v));
     }

@@ -470,31 +470,16 @@ class ObligationSolver {
     t0_ = checkStart_ = std::chrono::steady_clock::now();  // --timeout: the whole obligation's
     try {
       split_ = splitVars(ob_.query, cc_, kMaxCases);
-      int64_t n = caseCount(split_, cc_);
-      // several cases: the query is encoded once with the split variables as symbols, and each
-      // case substitutes its values (encoding it anew per case took most of the time of
-      // Lamport's mutual exclusion)
-      std::optional<EncodedQuery> generic;
-      if (n > 1) {
-        AddElapsed t{encodeMs_};
-        genericEn_ = std::make_shared<Encoder>(cc_);
-        generic = encodeQuery(*genericEn_, ob_.query, &split_);
-      }
-      for (int64_t k = 0; k < n; ++k) {
+      caseCount_ = caseCount(split_, cc_);
+      for (int64_t k = 0; k < caseCount_; ++k) {
         auto cs = std::make_unique<Case>(c_);
         cs->index = k;
         cs->values = caseValues(split_, cc_, k);
         {
           AddElapsed t{encodeMs_};
-          if (generic) {
-            cs->en = genericEn_;
-            cs->q = forCase(cc_, *generic, split_, cs->values, cs->from, cs->to);
-          } else {
-            cs->en = std::make_shared<Encoder>(cc_);
-            cs->q = encodeQuery(*cs->en, ob_.query, &split_, &cs->values);
-          }
+          cs->q = encodeCase(*cs, false, cs->en);
         }
-        if (!generic) {
+        if (!generic_[0].q) {
           AddElapsed t{scriptMs_};
           cs->scripts = segmentScripts(c_, cs->q);
         }
@@ -502,6 +487,7 @@ class ObligationSolver {
       }
       {
         AddElapsed t{scriptMs_};
+        const std::optional<EncodedQuery>& generic = generic_[0].q;
         // a split query is hashed as its symbolic text and the symbols its cases fix (which
         // determine every case's text, printed only when emitted)
         std::string text;
@@ -1052,23 +1038,33 @@ class ObligationSolver {
     return Status::Proved;
   }
 
+  // The encoding of case `cs` (`relaxed`: without canonical-form facts) and its encoder `en`.
+  // A split query is encoded once with the split variables as symbols, and each case
+  // substitutes its values (encoding it anew per case took most of the time of Lamport's mutual
+  // exclusion); the full query's substitution is kept in the case (cs.from, cs.to).
+  EncodedQuery encodeCase(Case& cs, bool relaxed, std::shared_ptr<Encoder>& en) {
+    if (caseCount_ <= 1) {
+      en = std::make_shared<Encoder>(cc_);
+      en->canonicity = !relaxed;
+      return encodeQuery(*en, ob_.query, &split_, &cs.values);
+    }
+    Generic& g = generic_[relaxed ? 1 : 0];
+    if (!g.q) {
+      g.en = std::make_shared<Encoder>(cc_);
+      g.en->canonicity = !relaxed;
+      g.q = encodeQuery(*g.en, ob_.query, &split_);
+    }
+    en = g.en;
+    z3::expr_vector from(c_), to(c_);
+    EncodedQuery q = forCase(cc_, *g.q, split_, cs.values, from, to);
+    if (!relaxed) cs.from = from, cs.to = to;
+    return q;
+  }
+
   // The relaxed encoding of a case, with its facts up to checkpoint `i` (false if it does not line up).
   bool relaxedFor(Case& cs, size_t i, FactsByFocus& relaxedFacts) {
     if (!cs.relaxedQ) {
-      if (cases_.size() > 1) {  // (one symbolic encoding for every case, as for the full query)
-        if (!genericRelaxed_) {
-          genericRelaxedEn_ = std::make_shared<Encoder>(cc_);
-          genericRelaxedEn_->canonicity = false;
-          genericRelaxed_ = encodeQuery(*genericRelaxedEn_, ob_.query, &split_);
-        }
-        cs.relaxedEn = genericRelaxedEn_;
-        z3::expr_vector from(c_), to(c_);
-        cs.relaxedQ = forCase(cc_, *genericRelaxed_, split_, cs.values, from, to);
-      } else {
-        cs.relaxedEn = std::make_shared<Encoder>(cc_);
-        cs.relaxedEn->canonicity = false;
-        cs.relaxedQ = encodeQuery(*cs.relaxedEn, ob_.query, &split_, &cs.values);
-      }
+      cs.relaxedQ = encodeCase(cs, true, cs.relaxedEn);
       relaxedFacts.fill(cs.relaxedQ->global);
       relaxedUpTo_ = 0;
     }
@@ -1112,8 +1108,12 @@ class ObligationSolver {
   double encodeMs_ = 0, scriptMs_ = 0, attemptMs_ = 0;  // for IOAWB_PROVER_PROFILE
   int depthLimit_ = std::numeric_limits<int>::max();  // bounded: checkpoints from this depth on are not solved
   int undecidedDepth_ = 0;
-  std::shared_ptr<Encoder> genericEn_, genericRelaxedEn_;  // the split variables' symbolic encodings
-  std::optional<EncodedQuery> genericRelaxed_;
+  int64_t caseCount_ = 1;
+  struct Generic {  // a split query's encoding with the split variables as symbols
+    std::shared_ptr<Encoder> en;
+    std::optional<EncodedQuery> q;
+  };
+  std::array<Generic, 2> generic_;  // the full query's and the relaxed one's
   double contextCount_ = 0, spentRlimit_ = 0;  // for IOAWB_PROVER_PROFILE: Z3's resource count
   size_t relaxedUpTo_ = 0;
   std::chrono::steady_clock::time_point t0_, checkStart_;
