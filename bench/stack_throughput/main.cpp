@@ -12,7 +12,8 @@
 // are written into its headroom) and do the same application work.
 //
 //   stack_throughput [--seconds S] [--reps N] [--quick] [--size BYTES]
-//                    [--profile-collapsed | --profile-layered [--round-trips N]]
+//                    [--profile-collapsed | --profile-layered | --profile-handwritten
+//                     [--round-trips N]]
 //   (--size: one payload size; --profile-*: one stack alone, for perf; with
 //   --round-trips, exactly N round trips after the warm-up, untimed: two runs
 //   under callgrind give the instructions per round trip by difference)
@@ -275,7 +276,7 @@ int main(int argc, char** argv) {
   double seconds = 0.4;
   int reps = 3;
   std::vector<uint32_t> sizes = {64u, 1024u, 65536u};
-  bool profileCollapsed = false, profileLayered = false;
+  bool profileCollapsed = false, profileLayered = false, profileHand = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") seconds = 0.02, reps = 1;
@@ -283,19 +284,26 @@ int main(int argc, char** argv) {
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
     else if (a == "--profile-collapsed") profileCollapsed = true;
     else if (a == "--profile-layered") profileLayered = true;
+    else if (a == "--profile-handwritten") profileHand = true;
     else if (a == "--round-trips" && i + 1 < argc) g_roundTrips = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--size" && i + 1 < argc) sizes = {static_cast<uint32_t>(std::atoi(argv[++i]))};
     else {
       std::fprintf(stderr,
                    "usage: %s [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed | --profile-layered "
-                   "[--round-trips N]]\n",
+                   "| --profile-handwritten [--round-trips N]]\n",
                    argv[0]);
       return 2;
     }
   }
-  if (g_roundTrips && !profileCollapsed && !profileLayered) {
-    std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed or --profile-layered\n");
+  if (g_roundTrips && !profileCollapsed && !profileLayered && !profileHand) {
+    std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed, --profile-layered or "
+                         "--profile-handwritten\n");
     return 2;
+  }
+  if (profileHand) {
+    for (uint32_t size : sizes)
+      if (!profile<HandRig>("hand-written", size, seconds, reps)) return 1;
+    return 0;
   }
   if (profileLayered) {  // one stack alone, for a profiler (see --profile-collapsed)
     for (uint32_t size : sizes)
