@@ -137,6 +137,48 @@ TEST(Runtime, AResentMessageWritesItsHeadersInPlaceAgain) {
   EXPECT_EQ(app.header_len(), 0u);
 }
 
+// A message of headers only (an acknowledgement: headers pushed onto an empty message) takes one
+// buffer of the smallest class, straight from the pool; it goes back when the last value is gone.
+// More header bytes than the headroom take the general path.
+TEST(Runtime, HeadersOnAnEmptyMessageTakeOneSmallBuffer) {
+  rt::BufferPool& pool = rt::pool();
+  { rt::Msg warm = rt::Msg::alloc(0); }  // the smallest class exists
+  const uint64_t live = pool.stats().live, allocs = pool.stats().allocs, moves = pool.stats().header_moves;
+  {
+    uint8_t* p = nullptr;
+    rt::Msg ack = rt::Msg::pushed(rt::Msg::make(rt::Bytes{}), 9, p);
+    for (uint8_t k = 0; k < 9; ++k) p[k] = static_cast<uint8_t>(0xC0 + k);
+    EXPECT_EQ(ack.header_len(), 9u);
+    EXPECT_EQ(ack.payload_len(), 0u);
+    EXPECT_EQ(ack.header_data()[0], 0xC0);
+    EXPECT_EQ(ack.header_data()[8], 0xC8);
+    EXPECT_EQ(pool.stats().allocs, allocs + 1);
+    EXPECT_EQ(pool.stats().live, live + 1);
+    EXPECT_EQ(pool.stats().header_moves, moves);  // nothing was moved: there was nothing
+    // one more header in front of it is written in place, and the frame decodes to it
+    uint8_t* q = nullptr;
+    rt::Msg outer = rt::Msg::pushed(ack, 2, q);
+    EXPECT_EQ(q + 2, ack.header_data());
+    q[0] = 4, q[1] = 5;
+    rt::Msg frame = outer;
+    rt::wire_encode_in_place(frame);
+    ASSERT_TRUE(rt::wire_decode_in_place(frame));
+    EXPECT_TRUE(frame == outer);
+    // the same from a default (null) message
+    rt::Msg other = rt::Msg::pushed(rt::Msg(), 3, p);
+    p[0] = 1, p[1] = 2, p[2] = 3;
+    EXPECT_EQ(other.header_len(), 3u);
+    EXPECT_EQ(other.header_data()[2], 3);
+    EXPECT_EQ(pool.stats().live, live + 2);
+    // more than the headroom: a larger buffer, still whole
+    rt::Msg big = rt::Msg::pushed(rt::Msg(), rt::kHeadroom + 72, p);
+    std::memset(p, 0xAB, rt::kHeadroom + 72);
+    EXPECT_EQ(big.header_len(), rt::kHeadroom + 72);
+    EXPECT_EQ(big.header_data()[rt::kHeadroom + 71], 0xAB);
+  }
+  EXPECT_EQ(pool.stats().live, live);
+}
+
 TEST(Runtime, WireFramesRoundTripAndMalformedOnesAreRejected) {
   rt::Msg m = rt::Msg::copy(reinterpret_cast<const uint8_t*>("abc"), 3);
   uint8_t* p = nullptr;

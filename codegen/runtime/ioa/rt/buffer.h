@@ -32,8 +32,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define IOA_RT_NOINLINE [[gnu::noinline]]
+#define IOA_RT_ALWAYS_INLINE [[gnu::always_inline]] inline
 #else
 #define IOA_RT_NOINLINE
+#define IOA_RT_ALWAYS_INLINE inline
 #endif
 
 namespace ioa::rt {
@@ -72,7 +74,8 @@ class BufferPool {
   }
 
   // A buffer of at least `need` bytes with one reference; nullptr if `need`
-  // exceeds the largest class.
+  // exceeds the largest class. (The same steps as take(c), written out: through
+  // take() the layered round trip ran 48 instructions more under callgrind.)
   Buf* alloc(uint32_t need) {
     uint32_t c = 0;
     while (c < kClasses && kCaps[c] < need) ++c;
@@ -88,6 +91,8 @@ class BufferPool {
     ++stats_.live;
     return b;
   }
+  // A buffer of the smallest class (room for a header stack and a small payload).
+  Buf* alloc_small() { return take(0); }
 
   void release(Buf* b) {
     b->next = free_[b->cls];
@@ -100,6 +105,19 @@ class BufferPool {
   static uint32_t max_size() { return kCaps[kClasses - 1]; }
 
  private:
+  // A buffer of class `c` with one reference, or nullptr when the heap has no slab to give.
+  Buf* take(uint32_t c) {
+    if (!free_[c]) grow(c);
+    Buf* b = free_[c];
+    if (!b) return nullptr;
+    free_[c] = b->next;
+    b->refs = 1;
+    b->claim = b->cap;
+    b->next = nullptr;
+    ++stats_.allocs;
+    ++stats_.live;
+    return b;
+  }
   void grow(uint32_t c) {
     size_t stride = (sizeof(Buf) + kCaps[c] + 15) & ~size_t(15);
     size_t n = kPerSlab[c];
@@ -417,6 +435,15 @@ class Msg {
   // path most pushes do not take.
   IOA_RT_NOINLINE void move_headers(uint32_t k) {
     uint32_t hl = header_len();
+    if (hl == 0 && k <= kHeadroom) {  // no header stack yet (an acknowledgement): a fresh small buffer
+      if (Buf* nb = pool().alloc_small()) {
+        buf_release(hb_);
+        nb->claim = kHeadroom;
+        hb_ = nb;
+        hbegin_ = hend_ = kHeadroom;
+        return;
+      }
+    }
     uint32_t room = k > kHeadroom ? k + kHeadroom : kHeadroom;
     Buf* nb = pool().alloc(room + hl);
     if (!nb) {
