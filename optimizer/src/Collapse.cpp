@@ -411,19 +411,61 @@ class Collapser {
     return l;
   }
 
+  // Nothing blocked, room at both ends, and every queue between layers empty: the queues' sizes
+  // and the blocked mask or-ed together and tested once (one branch, not one per queue).
   std::string quiet() const {
-    std::string q = "blocked_ == 0 && !to_app.full() && !to_net.full()";
-    for (const Layer& l : layers_)
-      q += " &&\n         " + l.member + ".s." + l.dnq + ".empty() && " + l.member + ".s." + l.upq + ".empty()";
-    return q;
+    std::string q = "!to_app.full() && !to_net.full() &&\n         (blocked_";
+    for (const Layer& l : layers_) q += " | " + l.member + ".s." + l.dnq + ".size() | " + l.member + ".s." + l.upq + ".size()";
+    return q + ") == 0";
   }
 
-  std::string guardDn(const std::string& cls) const {
-    std::string g = "bool " + cls + "::ccp_dn(const rt::Msg& m) const {\n";
+  // Layer i's fastpath clause for a direction on `msg`, inlined (its `return <expr>;`) so the
+  // compiler sees the whole guard; a call when the clause is more than one return.
+  std::string clause(int i, bool down, const std::string& msg) {
+    const Layer& l = layers_[static_cast<size_t>(i)];
+    const FunctionDecl* fn = down ? l.fastDn : l.fastUp;
+    if (const Expr* e = clauseExpr(fn)) {
+      Ctx c{i, down, fn->getParamDecl(0), msg, {}, {}};
+      return "(" + guardConjuncts(e, c) + ")";
+    }
+    return l.member + (down ? ".fastpath_dn(" : ".fastpath_up(") + msg + ")";
+  }
+  // A clause rendered conjunct by conjunct, in order, without those the quiet test (just
+  // before it in every guard) has established: a queue between layers is empty.
+  std::string guardConjuncts(const Expr* e, Ctx& c) {
+    std::set<std::string> quietFacts = {"true"};
+    for (const Layer& l : layers_)
+      for (const std::string& q : {l.dnq, l.upq}) quietFacts.insert("rt::coll_size(" + l.member + ".s." + q + ") == 0");
+    std::vector<const Expr*> cs;
+    conjuncts(e, cs);
+    std::string out;
+    for (const Expr* x : cs) {
+      std::string r = render(x, c);
+      std::string bare = r;
+      while (bare.size() > 2 && bare.front() == '(' && bare.back() == ')' && balanced(bare.substr(1, bare.size() - 2)))
+        bare = bare.substr(1, bare.size() - 2);
+      if (quietFacts.count(bare)) continue;
+      out += (out.empty() ? "" : " && ") + r;
+    }
+    return out.empty() ? "true" : out;
+  }
+  static bool balanced(const std::string& s) {
+    int depth = 0;
+    for (char ch : s) {
+      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+      if (depth < 0) return false;
+    }
+    return depth == 0;
+  }
+
+  std::string guardDn(const std::string& cls) {
+    std::string g = "bool " + cls + "::ccp_dn(const rt::Msg& m) const {\n  (void)m;  // read only by a clause that asks\n";
     g += "  // the stack is quiet: nothing queued between layers, nothing blocked, room at both ends\n";
-    g += "  if (!(" + quiet() + "))\n    return false;\n  // the layers' fastpath dn clauses\n  return ";
-    for (size_t i = 0; i < layers_.size(); ++i) g += (i ? " && " : "") + layers_[i].member + ".fastpath_dn(m)";
-    return g + ";\n}\n\n";
+    g += "  if (!(" + quiet() + "))\n    return false;\n  // the layers' fastpath dn clauses (less what the test above established)\n";
+    for (size_t i = 0; i < layers_.size(); ++i)
+      if (std::string c = clause(static_cast<int>(i), true, "m"); c != "(true)")
+        g += "  if (!" + c + ") return false;  // " + layers_[i].cls->getNameAsString() + "\n";
+    return g + "  return true;\n}\n\n";
   }
 
   // ccp_up, and for the proofs the cases it is made of. A layer that keeps the message (an
@@ -912,9 +954,9 @@ class Collapser {
           if (!clause) return {};
           Ctx c{i, false, layers_[static_cast<size_t>(i)].fastUp->getParamDecl(0), msg, {}, {}};
           c.view = v;
-          g += "  if (!(" + render(clause, c) + ")) return false;\n";
+          g += "  if (!(" + guardConjuncts(clause, c) + ")) return false;\n";
         } else {
-          g += "  if (!" + layers_[static_cast<size_t>(i)].member + ".fastpath_up(" + msg + ")) return false;\n";
+          g += "  if (!" + clause(i, false, msg) + ") return false;\n";
         }
         if (i > 0) {
           if (std::string pass = passUp(i, msg, v); !pass.empty())
@@ -968,12 +1010,20 @@ class Collapser {
     return out;
   }
   // The condition of layer i's fastpath up clause (`return <expr>;`), or null.
-  const Expr* upClauseExpr(int i) const {
-    const Layer& l = layers_[static_cast<size_t>(i)];
-    const auto* body = dyn_cast_or_null<CompoundStmt>(l.fastUp->getBody());
+  const Expr* upClauseExpr(int i) const { return clauseExpr(layers_[static_cast<size_t>(i)].fastUp); }
+  // The condition of a fastpath clause whose body is `return <expr>;` (and nothing else), or null.
+  static const Expr* clauseExpr(const FunctionDecl* fn) {
+    const auto* body = dyn_cast_or_null<CompoundStmt>(fn->getBody());
     const ReturnStmt* ret = body && !body->body_empty() ? dyn_cast<ReturnStmt>(body->body_back()) : nullptr;
-    if (!ret || !ret->getRetValue() || l.fastUp->getNumParams() != 1) return nullptr;
+    if (!ret || !ret->getRetValue() || fn->getNumParams() != 1) return nullptr;
+    for (const Stmt* st : body->body())
+      if (st != ret && !isa<NullStmt>(st) && !isVoidCast(st)) return nullptr;
     return ret->getRetValue();
+  }
+  // `(void)m;`, which the generator puts in front of a clause that may not read its message.
+  static bool isVoidCast(const Stmt* st) {
+    const auto* cast = dyn_cast<CStyleCastExpr>(st);
+    return cast && cast->getType()->isVoidType();
   }
 
   static void tailReturns(const Stmt* s, std::set<const ReturnStmt*>& out) {

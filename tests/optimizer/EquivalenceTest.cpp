@@ -114,6 +114,26 @@ uint16_t b(uint16_t x, uint16_t y) { return (uint16_t)((uint16_t)(x + y) / 2); }
   EXPECT_GE(x + y, 65536u);
 }
 
+// A guard that ors counters together and tests the result once (the collapsed stack's quiet
+// test) is split into one equality per counter for the solver; the split must keep its meaning,
+// also for counters narrower than int and with the zero on the left.
+TEST(Equivalence, OredCountersAgainstZeroMeanEveryCounterIsZero) {
+  const char* code = R"(
+struct Q { uint32_t a; uint32_t b; uint16_t c; };
+uint32_t each(const Q& q) { return q.a == 0 && q.b == 0 && q.c == 0 ? 1 : 2; }
+uint32_t ored(const Q& q) { return (q.a | q.b | q.c) == 0 ? 1 : 2; }
+uint32_t oredLeft(const Q& q) { return 0 != (q.a | (q.b | q.c)) ? 2 : 1; }
+uint32_t missing(const Q& q) { return (q.a | q.c) == 0 ? 1 : 2; }
+)";
+  EXPECT_EQ(check(code, "each", "ored").status, EquivalenceResult::Proved);
+  EXPECT_EQ(check(code, "each", "oredLeft").status, EquivalenceResult::Proved);
+  auto r = check(code, "each", "missing");
+  ASSERT_EQ(r.status, EquivalenceResult::Refuted) << r.message;
+  EXPECT_EQ(inputOf(r, "q.a"), "0");
+  EXPECT_EQ(inputOf(r, "q.c"), "0");
+  EXPECT_NE(inputOf(r, "q.b"), "0");
+}
+
 TEST(Equivalence, TargetMayNotBeLessDefined) {
   // signed overflow is undefined: the target introduces it where the source had none
   const char* code = R"(
