@@ -439,23 +439,11 @@ class Collapser {
     std::vector<const Expr*> cs;
     conjuncts(e, cs);
     std::string out;
-    for (const Expr* x : cs) {
+    for (const Expr* x : cs) {  // (conjuncts are taken without their parentheses, so rendered bare)
       std::string r = render(x, c);
-      std::string bare = r;
-      while (bare.size() > 2 && bare.front() == '(' && bare.back() == ')' && balanced(bare.substr(1, bare.size() - 2)))
-        bare = bare.substr(1, bare.size() - 2);
-      if (quietFacts.count(bare)) continue;
-      out += (out.empty() ? "" : " && ") + r;
+      if (!quietFacts.count(r)) out += (out.empty() ? "" : " && ") + r;
     }
     return out.empty() ? "true" : out;
-  }
-  static bool balanced(const std::string& s) {
-    int depth = 0;
-    for (char ch : s) {
-      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
-      if (depth < 0) return false;
-    }
-    return depth == 0;
   }
 
   std::string guardDn(const std::string& cls) {
