@@ -359,7 +359,9 @@ class Generator {
                            invs[i]->name, "", "invariant " + invs[i]->name + " is well-defined",
                            invs[i]->decl ? invs[i]->decl->range : invs[i]->pred->range);
       ob.query.havoc(vars(a.state), "s");
-      assumeInvariants(ob.query, a, i);
+      VarSet reads;  // (the invariants that share no variable with it are left out of the focused attempts)
+      readsOf(invs[i]->pred, reads);
+      assumeInvariants(ob.query, a, i, &reads, invs[i]);
       ob.query.snapshot("state", vars(a.state));
       ob.query.wdGoal(invs[i]->pred, invs[i]->name);
     }
