@@ -953,7 +953,17 @@ class Parser {
     expect(Tok::KwTo, "'to' and the abstract automaton");
     d->to = parseAutRef();
     d->nameRange = from(start);
-    expect(Tok::Colon, "':' before the relation");
+    Token colon = expect(Tok::Colon, "':' before the relation");
+    // `refinement from A to B: f` (the dialect page's form): a name for the mapping on the
+    // colon's line, alone, its equations on the lines below
+    auto lineBreakBetween = [&](uint32_t a, uint32_t b) {
+      return b > a && text_.substr(a, b - a).find('\n') != std::string_view::npos;
+    };
+    if (d->simKind == SimulationKind::Refinement && at(Tok::Ident) && peek().kind != Tok::Eof &&
+        !lineBreakBetween(colon.end, cur().begin) && lineBreakBetween(cur().end, peek().begin)) {
+      d->mappingName = std::string(cur().text);
+      advance();
+    }
     d->relation = parseExpr();
     if (accept(Tok::KwProof)) {
       d->hasProof = true;

@@ -458,7 +458,8 @@ std::string printModule(const Module& m) {
       case DeclKind::Simulation: {
         auto* s = static_cast<const SimulationDecl*>(d);
         out += s->simKind == SimulationKind::Forward ? "forward simulation" : "refinement";
-        out += " from " + autRef(s->from) + " to " + autRef(s->to) + ":\n  " + printExpr(s->relation) + "\n";
+        out += " from " + autRef(s->from) + " to " + autRef(s->to) + ":" +
+               (s->mappingName.empty() ? "" : " " + s->mappingName) + "\n  " + printExpr(s->relation) + "\n";
         if (s->hasProof) {
           out += "proof\n";
           if (!s->proofInit.empty()) {
@@ -703,6 +704,7 @@ struct Dumper {
         o << static_cast<int>(s->simKind);
         autRef(s->from);
         autRef(s->to);
+        o << " name " << s->mappingName;
         expr(s->relation);
         o << " proof" << s->hasProof;
         block(s->proofInit);

@@ -141,6 +141,40 @@ refinement from Sys to A:
 )");
 }
 
+// The dialect page writes a refinement mapping `refinement from A to B: f` with its
+// `B.x = term` equations below: the name is read (and printed back), not taken for a term.
+TEST(RoundTrip, RefinementMappingMayBeNamed) {
+  const std::string spec = R"(automaton A
+  signature
+    internal tick
+  states
+    x: Int := 0
+  transitions
+    internal tick
+      eff x := x + 1
+automaton B
+  signature
+    internal tick
+  states
+    y: Int := 0
+  transitions
+    internal tick
+      eff y := y + 1
+refinement from B to A: f
+  A.x = B.y
+)";
+  expectRoundTrip("named.ioa", spec);
+  auto c = compileSource("named.ioa", spec);
+  ASSERT_FALSE(c->diags.hasErrors()) << c->diags.renderAllText();
+  EXPECT_NE(printModule(c->module).find("refinement from B to A: f\n  A.x = B.y"), std::string::npos);
+  // a name on a line of its own after the colon is the start of the term
+  std::string own = spec;
+  own.replace(own.find(": f\n"), 4, ":\n  f\n");
+  auto d = compileSource("own.ioa", own);
+  EXPECT_TRUE(d->diags.hasErrors());
+  EXPECT_NE(d->diags.renderAllText().find("unknown name 'f'"), std::string::npos) << d->diags.renderAllText();
+}
+
 // The source range of a term covers all of it, its parentheses included: the prover
 // prints a failed conjunct as its source text (`~(x = 1)`, not `~(x = 1`).
 TEST(RoundTrip, TermRangesCoverTheirParentheses) {

@@ -323,6 +323,7 @@ struct SimulationDecl : Decl {
   SimulationKind simKind = SimulationKind::Forward;
   AutRef from, to;
   Expr* relation = nullptr;
+  std::string mappingName;  // refinement: the optional name after the colon (`refinement from A to B: f`)
   bool hasProof = false;
   Block proofInit;  // `initially` witness assignments to abstract state
   SourceRange proofInitRange;
