@@ -358,6 +358,13 @@ std::optional<z3::expr> Decoder::freshKey(Sort k, const std::vector<z3::expr>& a
   }
 }
 
+bool Decoder::allValues(Sort s, std::vector<std::pair<Value, z3::expr>>& out) {
+  if (s->kind != SortKind::Uninterp && s->kind != SortKind::Param && !en_.cache().isSmallFinite(s)) return false;
+  KeySet ks = keysOf(s, {});
+  for (Key& k : ks.keys) out.emplace_back(std::move(k.v), k.t);
+  return !out.empty();
+}
+
 Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
   KeySet r;
   if (enumerate(k, r.keys)) {

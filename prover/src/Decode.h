@@ -20,6 +20,9 @@ class Decoder {
   // Values the decoder cannot show as they are: a sequence longer than it shows (or too many
   // elements in all), cut short; an integer beyond 64 bits. Empty when there is none; otherwise why.
   const std::string& overflow() const { return overflow_; }
+  // Every value of sort `s` the model has, when it can list them: a small finite sort (all
+  // of it) or an uninterpreted sort (the model's universe). False for any other sort.
+  bool allValues(Sort s, std::vector<std::pair<Value, z3::expr>>& out);
 
  private:
   // The value of a term of a scalar sort in the model. Z3's model evaluation leaves some ground

@@ -81,6 +81,8 @@ class ContextCache {
   z3::sort hdrSort();
 
   z3::func_decl function(const FunctionDecl* f);  // uninterpreted user function
+  // the uninterpreted functions declared in this context so far
+  const std::map<const FunctionDecl*, z3::func_decl>& functions() const { return functions_; }
   z3::func_decl checksum16();
 
  private:

@@ -14,6 +14,18 @@ const char* statusName(Status s) {
   return "?";
 }
 
+std::vector<std::pair<std::string, std::string>> FunctionValue::items() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto call = [&](const std::vector<Value>* args, size_t n) {
+    std::string s = name + "(";
+    for (size_t k = 0; k < n; ++k) s += (k ? ", " : "") + (args ? (*args)[k].toString() : std::string("_"));
+    return s + ")";
+  };
+  for (const auto& [args, v] : entries) out.emplace_back(call(&args, args.size()), v.toString());
+  out.emplace_back(call(nullptr, arity), otherwise.toString());
+  return out;
+}
+
 std::string counterexampleToText(const Counterexample& c, const std::string& indent) {
   std::string out;
   std::map<std::string, std::string> last;  // latest shown value per name
@@ -23,6 +35,16 @@ std::string counterexampleToText(const Counterexample& c, const std::string& ind
     out += indent + "constants: ";
     for (size_t i = 0; i < c.constants.size(); ++i)
       out += (i ? ", " : "") + c.constants[i].name + " = " + c.constants[i].value.toString();
+    out += "\n";
+  }
+  if (!c.functions.empty()) {
+    out += indent + "functions: ";
+    bool first = true;
+    for (const FunctionValue& f : c.functions)
+      for (const auto& [call, v] : f.items()) {
+        out += (first ? "" : ", ") + call + " = " + v;
+        first = false;
+      }
     out += "\n";
   }
   for (const CexEntry& e : c.entries) {

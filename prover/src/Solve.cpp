@@ -453,6 +453,85 @@ struct AddElapsed {
 
 constexpr int64_t kMaxCases = 64;
 
+bool mentionsBoundVariable(const z3::expr& e) {
+  if (e.is_var() || e.is_quantifier()) return true;
+  if (!e.is_app()) return false;
+  for (unsigned k = 0; k < e.num_args(); ++k)
+    if (mentionsBoundVariable(e.arg(k))) return true;
+  return false;
+}
+
+// The uninterpreted functions of a context as the model interprets them: a
+// finite table and a value for every other argument tuple. An interpretation
+// built by model-based instantiation can be a term over its arguments: over
+// sorts whose values the model lists (an uninterpreted sort's universe, a small
+// finite sort) it is tabled at every argument tuple; otherwise the function is
+// left out, and confirmation leaves it free, so a refutation is confirmed only
+// when the goal fails for every interpretation the assumptions allow (sound,
+// but it may stay unknown).
+bool tableAtEveryTuple(const FunctionDecl* f, const z3::func_decl& decl, Decoder& d, const z3::model& m,
+                       FunctionValue& fv) {
+  constexpr size_t kMaxTuples = 512;
+  std::vector<std::vector<std::pair<Value, z3::expr>>> doms(f->params.size());
+  size_t tuples = 1;
+  for (size_t k = 0; k < f->params.size(); ++k) {
+    if (!d.allValues(f->params[k].var->sort, doms[k])) return false;
+    tuples *= doms[k].size();
+    if (tuples > kMaxTuples) return false;
+  }
+  Sort result = f->result->resolved;
+  std::vector<size_t> at(f->params.size(), 0);
+  for (size_t n = 0; n < tuples; ++n) {
+    std::vector<Value> args;
+    z3::expr_vector ts(m.ctx());
+    for (size_t k = 0; k < at.size(); ++k) {
+      args.push_back(doms[k][at[k]].first);
+      ts.push_back(doms[k][at[k]].second);
+    }
+    fv.entries.emplace_back(std::move(args), d.decode(result, m.eval(decl(ts), true)));
+    for (size_t k = 0; k < at.size() && ++at[k] == doms[k].size(); ++k) at[k] = 0;
+  }
+  // the commonest value stands for the rest (a short table to read)
+  std::map<std::string, size_t> count;
+  size_t best = 0;
+  for (size_t n = 0; n < fv.entries.size(); ++n)
+    if (++count[fv.entries[n].second.toString()] > count[fv.entries[best].second.toString()]) best = n;
+  fv.otherwise = fv.entries[best].second;
+  std::string common = fv.otherwise.toString();
+  std::erase_if(fv.entries, [&](const auto& e) { return e.second.toString() == common; });
+  return true;
+}
+
+std::vector<FunctionValue> functionValues(ContextCache& cc, Decoder& d, const z3::model& m) {
+  std::vector<FunctionValue> out;
+  for (const auto& [f, decl] : cc.functions()) {
+    FunctionValue fv;
+    fv.name = f->name;
+    fv.arity = f->params.size();
+    Sort result = f->result->resolved;
+    if (m.has_interp(decl)) {
+      z3::func_interp fi = m.get_func_interp(decl);
+      if (mentionsBoundVariable(fi.else_value())) {
+        if (!tableAtEveryTuple(f, decl, d, m, fv)) continue;
+        out.push_back(std::move(fv));
+        continue;
+      }
+      for (unsigned k = 0; k < fi.num_entries(); ++k) {
+        z3::func_entry e = fi.entry(k);
+        std::vector<Value> args;
+        for (unsigned j = 0; j < e.num_args() && j < f->params.size(); ++j)
+          args.push_back(d.decode(f->params[j].var->sort, e.arg(j)));
+        fv.entries.emplace_back(std::move(args), d.decode(result, e.value()));
+      }
+      fv.otherwise = d.decode(result, fi.else_value());
+    } else {  // the model leaves it free: any value does, the sort's default is shown
+      fv.otherwise = d.decode(result, cc.dflt(result));
+    }
+    out.push_back(std::move(fv));
+  }
+  return out;
+}
+
 class ObligationSolver {
  public:
   ObligationSolver(ContextCache& cc, const Model& model, const SortCatalog& cat, const Obligation& ob,
@@ -771,6 +850,7 @@ class ObligationSolver {
       if (cs && !cs->from.empty()) sym = sym.substitute(cs->from, cs->to);  // (a split symbol: the case's value)
       cx.inputs.push_back({in.name, d.decode(in.sort, sym)});
     }
+    cx.functions = functionValues(cc_, d, model);
     cx.split = static_cast<int>(caseIndex);
     overflow = d.overflow();
     return cx;
@@ -792,7 +872,8 @@ class ObligationSolver {
                const std::vector<int>& failed) {
     r_.status = Status::Refuted;
     r_.counterexample = std::move(cx);
-    if (cache_ && cases_.front()->q.dropped.empty()) {  // (with assumptions left out it is not the verdict)
+    // (with assumptions left out it is not the verdict; the record keeps no function tables)
+    if (cache_ && cases_.front()->q.dropped.empty() && r_.counterexample->functions.empty()) {
       CacheRecord out;
       out.status = Status::Refuted;
       out.caseIndex = caseIndex;
@@ -1239,11 +1320,34 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     if (seg < 0) return fail("no checkpoint matches the counterexample");
     for (const Input& in : en.inputs())
       if (!pinned.count(in.name)) return fail("symbol " + in.name + " has no value in the counterexample");
+    // each uninterpreted function the query applies is the counterexample's table (one
+    // without a table stays free: the goal must then fail for every interpretation allowed)
+    std::vector<z3::expr> tables;
+    for (const auto& [f, decl] : cc.functions()) {
+      const FunctionValue* fv = nullptr;
+      for (const FunctionValue& g : cex.functions)
+        if (g.name == f->name) fv = &g;
+      if (!fv) continue;
+      z3::expr_vector xs(ctx);
+      for (size_t k = 0; k < f->params.size(); ++k)
+        xs.push_back(ctx.constant(("arg!" + std::to_string(k)).c_str(), cc.sort(f->params[k].var->sort)));
+      Sort result = f->result->resolved;
+      z3::expr body = en.valueTerm(result, fv->otherwise);
+      for (auto it = fv->entries.rbegin(); it != fv->entries.rend(); ++it) {
+        if (it->first.size() != f->params.size()) return fail("function " + f->name + ": an entry of the wrong arity");
+        z3::expr at = ctx.bool_val(true);
+        for (size_t k = 0; k < f->params.size(); ++k) at = at && xs[k] == en.valueTerm(f->params[k].var->sort, it->first[k]);
+        body = z3::ite(at, en.valueTerm(result, it->second), body);
+      }
+      tables.push_back(f->params.empty() ? decl() == body : z3::forall(xs, decl(xs) == body));
+    }
     z3::solver s(ctx);
     z3::params p(ctx);
     p.set("timeout", 5000u);
     s.set(p);
     for (const z3::expr& g : q.global) s.add(g);
+    for (const z3::expr& t : tables) s.add(t);
+    for (const z3::expr& o : en.opaqueFacts) s.add(o);  // (the tables' elements of uninterpreted sorts)
     for (int i = 0; i <= seg; ++i) {
       const Segment& sg = q.segments[static_cast<size_t>(i)];
       for (const z3::expr& h : sg.hyps) s.add(h);

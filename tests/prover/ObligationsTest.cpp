@@ -1358,6 +1358,118 @@ TEST(Obligations, RecheckRejectsWrongValues) {
   EXPECT_FALSE(prover::recheckCounterexample(*bad.c->model, ob, forged, &why));
 }
 
+// Uninterpreted functions: a counterexample shows the table the solver chose for each
+// one (`rank(0) = 4`, ..., `rank(_) = 0` for the rest), and re-checking it fixes the
+// function to that table. Until 2026-12-04 the table was not kept, so re-checking left the
+// function free, found values under which the goal holds, and no such spec was ever
+// refuted (the obligation stayed unknown).
+const char* kRanked = R"(
+function rank(i: Int[0..2]): Int
+axiom rank(0) <= rank(1) /\ rank(1) <= rank(2)
+
+automaton A
+  signature
+    output go(i: Int[0..1])
+  states
+    top: Int[0..2] := 0
+  transitions
+    output go(i)
+      pre i = top
+      eff top := i + 1
+
+invariant Rising of A:
+  top > 0 => rank(top - 1) < rank(top)
+)";
+
+Value applied(const prover::FunctionValue& f, const std::vector<Value>& args) {
+  for (const auto& [a, v] : f.entries)
+    if (a == args) return v;
+  return f.otherwise;
+}
+
+TEST(Obligations, UninterpretedFunctionsAreRefutedWithTheirTables) {
+  Spec s(kRanked);
+  const Obligation& ob = s.get("invariant-step:A:Rising:go");
+  Result r = s.prove(ob.id);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  ASSERT_EQ(cx.functions.size(), 1u);
+  const prover::FunctionValue& rank = cx.functions[0];
+  EXPECT_EQ(rank.name, "rank");
+  EXPECT_EQ(rank.arity, 1u);
+  // the step's post-state top = t breaks Rising: rank(t - 1) >= rank(t), and the axiom holds
+  const CexEntry* post = entry(cx, "post-state");
+  ASSERT_TRUE(post);
+  int64_t t = post->values.at(0).value.asInt();
+  ASSERT_TRUE(t == 1 || t == 2) << t;
+  auto at = [&](int64_t i) { return applied(rank, {Value::integer(i)}).asInt(); };
+  EXPECT_GE(at(t - 1), at(t));
+  EXPECT_LE(at(0), at(1));
+  EXPECT_LE(at(1), at(2));
+  EXPECT_NE(prover::counterexampleToText(cx).find("functions: "), std::string::npos) << prover::counterexampleToText(cx);
+  std::string why;
+  EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, cx, &why)) << why;
+  // the same states with a table under which the goal holds are not a counterexample
+  Counterexample forged = cx;
+  forged.functions[0].entries.clear();
+  forged.functions[0].entries.push_back({{Value::integer(0)}, Value::integer(0)});
+  forged.functions[0].entries.push_back({{Value::integer(1)}, Value::integer(1)});
+  forged.functions[0].entries.push_back({{Value::integer(2)}, Value::integer(2)});
+  EXPECT_FALSE(prover::recheckCounterexample(*s.c->model, ob, forged, &why));
+  // with the order strict the invariant holds
+  Spec ok(edited(kRanked, "rank(0) <= rank(1) /\\ rank(1) <= rank(2)", "rank(0) < rank(1) /\\ rank(1) < rank(2)"));
+  EXPECT_EQ(ok.prove(ob.id).status, Status::Proved);
+}
+
+// An order given by axioms over an uninterpreted sort: the model's interpretation is a term
+// over its arguments (model-based instantiation), tabled over the sort's elements in the
+// model, and bounded model checking shows the run with it.
+TEST(Obligations, AnOrderOnAnUninterpretedSortIsTabledOverItsElements) {
+  const std::string spec = R"(
+sort U
+function lt(a: U, b: U): Bool
+function id(i: Int[0..1]): U
+axiom \A a: U (~lt(a, a))
+axiom \A a: U, b: U, c: U (lt(a, b) /\ lt(b, c) => lt(a, c))
+
+automaton A
+  signature
+    output pick(i: Int[0..1])
+  states
+    best: Int[0..1] := 0,
+    done: Bool := false
+  transitions
+    output pick(i)
+      pre ~done
+      eff best := i;
+          done := true
+
+invariant Best of A:
+  done => ~lt(id(best), id(1 - best))
+)";
+  Spec s(spec, 2);
+  const Obligation& ob = s.get("bmc-invariants:A");
+  Result r = s.prove(ob.id);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.depth, 1);
+  const prover::FunctionValue* lt = nullptr;
+  const prover::FunctionValue* id = nullptr;
+  for (const prover::FunctionValue& f : cx.functions) (f.name == "lt" ? lt : id) = &f;
+  ASSERT_TRUE(lt && id) << prover::counterexampleToText(cx);
+  EXPECT_EQ(lt->arity, 2u);
+  // the step picks i with lt(id(i), id(1 - i))
+  const CexEntry* step = entry(cx, "step 1");
+  ASSERT_TRUE(step);
+  int64_t i = step->values.at(0).value.asInt();
+  Value a = applied(*id, {Value::integer(i)}), b = applied(*id, {Value::integer(1 - i)});
+  EXPECT_TRUE(applied(*lt, {a, b}).asBool()) << prover::counterexampleToText(cx);
+  std::string why;
+  EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, cx, &why)) << why;
+}
+
 // Focused attempts: an invariant step assumes every invariant that meets the
 // transition or the goal, each with its reach; the solver first tries without
 // the far ones. Bounds is needed and far (it also reads the sequence s, which

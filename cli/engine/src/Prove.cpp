@@ -145,6 +145,8 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
   }
   if (!cx.note.empty()) v.note += ". " + cx.note;
   for (const prover::NamedValue& nv : cx.constants) v.constants.push_back({nv.name, nv.value.toString()});
+  for (const prover::FunctionValue& f : cx.functions)  // (`rank(0) = 1`, ..., `rank(_) = 0` for the rest)
+    for (auto& [call, value] : f.items()) v.constants.push_back({call, value});
   for (const prover::CexEntry& e : cx.entries) {
     CexStepView s;
     s.kind = e.kind == prover::CexEntry::Kind::Action ? "action" : "state";

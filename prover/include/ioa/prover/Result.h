@@ -36,8 +36,20 @@ struct FailedGoal {
   SourceRange range;
 };
 
+// The values an uninterpreted function takes in a counterexample: the listed
+// arguments, and `otherwise` for every other argument tuple.
+struct FunctionValue {
+  std::string name;
+  size_t arity = 0;
+  std::vector<std::pair<std::vector<Value>, Value>> entries;
+  Value otherwise;
+  // `rank(0) = 1, rank(1) = 0, rank(_) = 0`, one item per entry
+  std::vector<std::pair<std::string, std::string>> items() const;
+};
+
 struct Counterexample {
   std::vector<NamedValue> constants;  // the free constants (declared without a value) the obligation reads
+  std::vector<FunctionValue> functions;  // the uninterpreted functions the obligation applies
   std::vector<CexEntry> entries;
   std::vector<FailedGoal> failed;
   std::vector<NamedValue> inputs;  // every free symbol (for re-checking the counterexample)

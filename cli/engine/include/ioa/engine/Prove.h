@@ -82,7 +82,8 @@ struct CounterexampleView {
                      // "trace": a run from a start state; "model": a violating state
   std::string note;  // one sentence for the user
   int depth = -1;    // trace: number of steps
-  std::vector<NamedValueView> constants;  // free constants (declared without a value) and their values
+  std::vector<NamedValueView> constants;  // free constants (declared without a value) and their values; then
+                                          // each uninterpreted function's table (`f(0)`, ..., `f(_)` for the rest)
   std::vector<CexStepView> steps;
   std::vector<FailedView> failed;
 };
