@@ -261,11 +261,21 @@ std::string Value::toString() const {
     case Kind::Mset: {
       std::string s = "{";
       bool first = true;
-      for (const auto& [e, n] : entries_)
-        for (int64_t k = 0; k < n.asInt() && k < 64; ++k) {
-          s += (first ? "" : ", ") + e.toString();
+      // a few copies are written out; more as `7 (200 times)` (until 2026-12-04 cut at 64
+      // copies without a mark, so 200 and 201 copies read the same and a changed state as unchanged)
+      constexpr int64_t kWrittenOut = 4;
+      for (const auto& [e, n] : entries_) {
+        std::string one = e.toString();
+        if (n.asInt() > kWrittenOut) {
+          s += (first ? "" : ", ") + one + " (" + std::to_string(n.asInt()) + " times)";
+          first = false;
+          continue;
+        }
+        for (int64_t k = 0; k < n.asInt(); ++k) {
+          s += (first ? "" : ", ") + one;
           first = false;
         }
+      }
       return s + "}";
     }
     case Kind::Map: {

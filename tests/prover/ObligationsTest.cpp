@@ -1470,6 +1470,34 @@ invariant Best of A:
   EXPECT_TRUE(prover::recheckCounterexample(*s.c->model, ob, cx, &why)) << why;
 }
 
+// A multiset with many copies of an element: the copies are counted, not cut short (until
+// 2026-12-04 at most 64 were written, so 200 and 201 copies read the same and the post-state
+// was shown as unchanged).
+TEST(Obligations, AMultisetsCopiesAreCountedInACounterexample) {
+  Spec s(R"(
+automaton Bag
+  signature
+    input put(x: Nat)
+  states
+    pool: Mset[Nat] := {}
+  transitions
+    input put(x)
+      eff pool := insert(x, pool)
+invariant Few of Bag: count(7, pool) <= 200
+)");
+  Result r = s.prove("invariant-step:Bag:Few:put");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  EXPECT_EQ(pre->values.at(0).value.toString(), "{7 (200 times)}");
+  EXPECT_EQ(post->values.at(0).value.toString(), "{7 (201 times)}");
+  std::string text = prover::counterexampleToText(*r.counterexample);
+  EXPECT_EQ(text.find("unchanged"), std::string::npos) << text;
+  EXPECT_EQ(Value::mset({{Value::integer(1), 2}, {Value::integer(3), 1}}).toString(), "{1, 1, 3}");
+}
+
 // Focused attempts: an invariant step assumes every invariant that meets the
 // transition or the goal, each with its reach; the solver first tries without
 // the far ones. Bounds is needed and far (it also reads the sequence s, which
