@@ -1086,29 +1086,52 @@ class ObligationSolver {
           decided = true;
           break;
         }
-        if (cr == z3::sat) {
-          if (!at.mbqi) {
-            wantModel = wantModel || !at.relaxed;  // (the relaxed query's models may break canonical form)
-            continue;
-          }
+        // a model, confirmed against the full query with every value fixed, refutes
+        auto refutedBy = [&](const z3::model& m) {
           std::vector<Value> vals;
           std::vector<int> failed;
           std::string why;
-          Counterexample cx = counterexampleOf(*en, *eq, s->get_model(), static_cast<int>(i), rneg ? rind : ind, vals,
-                                               failed, cs.index, why);
+          Counterexample cx =
+              counterexampleOf(*en, *eq, m, static_cast<int>(i), rneg ? rind : ind, vals, failed, cs.index, why);
           std::vector<Value> confirmed;
           if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed)) {
             cs.phases += static_cast<char>('0' + k);
             showAsConfirmed(cx, *eq, static_cast<int>(i), vals, failed, std::move(confirmed));
             refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
-            return Status::Refuted;
+            return true;
           }
           reason_ = "the solver's model could not be confirmed (" + why + ")";
           if (std::getenv("IOAWB_PROVER_PROFILE")) std::fprintf(stderr, "[confirm] %s: %s\n", ob_.id.c_str(), why.c_str());
+          return false;
+        };
+        // E-matching that runs out of instances leaves a candidate model (sat, or unknown for
+        // incomplete quantifiers): often a real one. The first is tried as it stands; model
+        // search comes next (a one-step bug on a multiset count waited for the whole timeout).
+        auto candidate = [&]() -> std::optional<z3::model> {
+          if (at.mbqi || at.relaxed || triedCandidate_) return std::nullopt;
+          triedCandidate_ = true;
+          try {
+            return s->get_model();
+          } catch (const z3::exception&) {
+            return std::nullopt;
+          }
+        };
+        if (cr == z3::sat) {
+          if (!at.mbqi) {
+            wantModel = wantModel || !at.relaxed;  // (the relaxed query's models may break canonical form)
+            if (auto m = candidate(); m && refutedBy(*m)) return Status::Refuted;
+            continue;
+          }
+          if (refutedBy(s->get_model())) return Status::Refuted;
           continue;
         }
         if (reason_ == "cancelled" || remaining() == 0) break;
-        if (!at.mbqi && !at.relaxed && reason_.find("incomplete") != std::string::npos) wantModel = true;
+        if (!at.mbqi && !at.relaxed && reason_.find("incomplete") != std::string::npos) {
+          wantModel = true;
+          std::string was = reason_;
+          if (auto m = candidate(); m && refutedBy(*m)) return Status::Refuted;
+          reason_ = was;
+        }
       }
       if (!decided) return undecided(cs, sg);
       if (!q.carryGoals) continue;
@@ -1190,6 +1213,7 @@ class ObligationSolver {
   int depthLimit_ = std::numeric_limits<int>::max();  // bounded: checkpoints from this depth on are not solved
   int undecidedDepth_ = 0;
   int64_t caseCount_ = 1;
+  bool triedCandidate_ = false;  // e-matching's candidate model was tried (once per obligation)
   struct Generic {  // a split query's encoding with the split variables as symbols
     std::shared_ptr<Encoder> en;
     std::optional<EncodedQuery> q;

@@ -737,6 +737,8 @@ automaton A
     internal set(k)
       eff k0 := k
 
+% (without Far a map defined at k0 alone is a counterexample too, with no hole to show)
+invariant Far of A: \A k: Nat (k > 1000 => defined(m, k))
 invariant I of A: defined(m, k0)
 )");
   Result r = s.prove("invariant-step:A:I:set");
@@ -1496,6 +1498,38 @@ invariant Few of Bag: count(7, pool) <= 200
   std::string text = prover::counterexampleToText(*r.counterexample);
   EXPECT_EQ(text.find("unchanged"), std::string::npos) << text;
   EXPECT_EQ(Value::mset({{Value::integer(1), 2}, {Value::integer(3), 1}}).toString(), "{1, 1, 3}");
+}
+
+// E-matching that runs out of instances leaves a candidate model; confirmed, it refutes. Model
+// search did not find this one-step bug on a multiset count within the obligation's time (it
+// was refuted only by the search of runs after the timeout, and was unknown here).
+TEST(Obligations, EMatchingsCandidateModelRefutesWhenConfirmed) {
+  Spec s(R"(
+automaton Bag
+  signature
+    input put(id: Nat)
+  states
+    pool: Mset[Nat] := {}
+  transitions
+    input put(id)
+      eff pool := insert(id, insert(id, pool))
+
+invariant Once of Bag:
+  \A i: Nat (i \in pool => count(i, pool) = 1)
+)");
+  Result r = s.prove("invariant-step:Bag:Once:put", 5000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const FlatAutomaton& a = s.aut("Bag");
+  const Expr* once = invariant(*s.c->model, "Once").pred;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* act = entry(*r.counterexample, "action");
+  ASSERT_TRUE(pre && act);
+  Evaluator ev(*s.c->model);
+  Evaluator::State st = stateOf(a, *pre), next;
+  EXPECT_TRUE(holds(ev, a, st, once));
+  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(transitionOf(a, "put"))], st, argsOf(*act), next));
+  EXPECT_FALSE(holds(ev, a, next, once));
 }
 
 // Focused attempts: an invariant step assumes every invariant that meets the
