@@ -43,7 +43,8 @@ std::string where(const engine::ObligationInfo& i) {
 }
 
 std::string statusWord(const engine::ObligationResult& r) {
-  if (r.status == "proved") return r.info.bounded ? "bounded" : "proved ";
+  // (a bounded obligation the unbounded proofs cover holds at every depth: proved, with why)
+  if (r.status == "proved") return r.info.bounded && r.reason.empty() ? "bounded" : "proved ";
   if (r.status == "refuted") return "REFUTED";
   if (r.status == "unknown") return "UNKNOWN";
   return "ERROR  ";
@@ -94,6 +95,7 @@ std::string lineOf(const engine::ObligationResult& r) {
   s += "  (" + (r.cached ? std::string("cached") : ms(r.timeMs)) + ")";
   if (r.status == "unknown" || r.status == "error") s += "\n      " + (r.reason.empty() ? r.status : r.reason);
   else if (r.status == "refuted" && !r.counterexample && !r.reason.empty()) s += "\n      " + r.reason;
+  else if (r.status == "proved" && r.info.bounded && !r.reason.empty()) s += "\n      " + r.reason;
   return s;
 }
 

@@ -147,9 +147,16 @@ DischargeStats Discharger::stats() const {
 }
 
 void Discharger::run(const std::vector<Obligation>& obligations, const Callback& onResult) {
+  std::vector<size_t> all(obligations.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  run(obligations, all, onResult);
+}
+
+void Discharger::run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which,
+                     const Callback& onResult) {
   Impl& im = *impl_;
   unsigned n = im.opts.jobs ? im.opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-  if (n > obligations.size()) n = static_cast<unsigned>(std::max<size_t>(1, obligations.size()));
+  if (n > which.size()) n = static_cast<unsigned>(std::max<size_t>(1, which.size()));
   std::atomic<size_t> next{0};
   std::mutex cbMutex;
   if (!im.specDigest.empty()) {
@@ -161,8 +168,9 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
   // (Z3's heuristics are sensitive to the history of a context).
   auto worker = [&]() {
     for (;;) {
-      size_t i = next++;
-      if (i >= obligations.size()) break;
+      size_t w = next++;
+      if (w >= which.size()) break;
+      size_t i = which[w];
       Result r;
       if (im.cancelled) {
         r.status = Status::Unknown;

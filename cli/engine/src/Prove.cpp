@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "ioa/prover/Discharger.h"
@@ -262,6 +263,40 @@ struct ProveSession::Impl {
   }
 
   void searchRuns(std::map<size_t, Undecided>& undecided, unsigned budgetMs);
+
+  // Why a bounded obligation holds at every depth, or empty: an automaton's invariants,
+  // proved inductive and well-defined (every obligation of the automaton but its simulations'),
+  // hold in every reachable state, and every step there is defined; a simulation proved
+  // (with those invariants and the abstract automaton's obligations) gives trace inclusion.
+  std::string coveredByProofs(const prover::Obligation& b) const {
+    std::lock_guard<std::mutex> g(mutex);
+    std::string abstractName;
+    if (b.kind == refine::kinds::BmcSimulation)
+      for (const Simulation& sim : compilation->model->simulations)
+        if (refine::simulationName(sim) == b.subject && sim.to) abstractName = sim.to->name;
+    if (b.kind == refine::kinds::BmcSimulation && abstractName.empty()) return {};
+    std::set<std::string> simulations;
+    for (const Simulation& sim : compilation->model->simulations) simulations.insert(refine::simulationName(sim));
+    size_t used = 0;
+    for (size_t i = 0; i < obligations.size(); ++i) {
+      const prover::Obligation& ob = obligations[i];
+      if (ob.bounded) continue;
+      bool needed = false;
+      if (ob.automaton == b.automaton) needed = !simulations.count(ob.subject) || ob.subject == b.subject;
+      if (!abstractName.empty() && (ob.automaton == abstractName || ob.subject == b.subject)) needed = true;
+      if (!needed) continue;
+      if (!results[i] || results[i]->status != "proved") return {};
+      ++used;
+    }
+    if (used == 0) return {};
+    return b.kind == refine::kinds::BmcSimulation
+               ? "holds at every depth: the simulation, the invariants of " + b.automaton + " and the obligations of " +
+                     abstractName + " are proved without a bound (" + std::to_string(used) + " obligations)"
+               : "holds at every depth: the invariants of " + b.automaton +
+                     " are proved inductive and every step well-defined without a bound (" + std::to_string(used) +
+                     " obligations)";
+  }
+
   ProveSummary summary;
   bool done = false;
   std::thread thread;
@@ -328,15 +363,33 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   const unsigned searchMs = std::max(opts.timeoutMs, kMinSearchMs);
   im.thread = std::thread([&im, searchMs] {
     std::map<size_t, Impl::Undecided> undecided;  // steps waiting for the search of runs
-    im.discharger->run(im.obligations, [&im, &undecided](size_t i, const prover::Result& r) {
+    auto onResult = [&im, &undecided](size_t i, const prover::Result& r) {
       const prover::Obligation& ob = im.obligations[i];
       if (r.status == prover::Status::Unknown && r.reason != "cancelled" && im.searches.count(Impl::searchKey(ob)))
         undecided[i].r = r;
       else
         im.report(i, r);
-    });
+    };
+    // the bounded obligations (--bmc) last: one that the unbounded proofs cover is not searched
+    std::vector<size_t> unbounded, bounded;
+    for (size_t i = 0; i < im.obligations.size(); ++i) (im.obligations[i].bounded ? bounded : unbounded).push_back(i);
+    im.discharger->run(im.obligations, unbounded, onResult);
     im.searchRuns(undecided, searchMs);
     for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note);
+    undecided.clear();
+    std::vector<size_t> searched;
+    for (size_t i : bounded) {
+      std::string why = im.discharger->cancelled() ? std::string() : im.coveredByProofs(im.obligations[i]);
+      if (why.empty()) {
+        searched.push_back(i);
+        continue;
+      }
+      prover::Result r;
+      r.status = prover::Status::Proved;
+      r.reason = why;
+      im.report(i, r);
+    }
+    if (!searched.empty()) im.discharger->run(im.obligations, searched, onResult);
     ProveSummary final;
     {
       std::lock_guard<std::mutex> g(im.mutex);

@@ -61,6 +61,8 @@ class Discharger {
   // Discharges every obligation; returns when all are done or after cancel().
   // Obligations not started before cancel() are reported as unknown ("cancelled").
   void run(const std::vector<Obligation>& obligations, const Callback& onResult);
+  // The same for the obligations at the indices `which` only (reported by their index in `obligations`).
+  void run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which, const Callback& onResult);
 
   // Bounded model checking by the interpreter's search alone, in the calling
   // thread: for a bounded obligation of invariants, searches runs breadth-first
