@@ -27,9 +27,11 @@ std::string sanitize(std::string s) {
 }
 
 // The label of a side condition of an abstract fragment, checked after the concrete step
-// `action` of a bounded run: "... must be enabled after deq but is not", "... (after deq)".
+// `action` of a bounded run: "... must be enabled to match deq but is not", "... (after deq)".
+// (Until 2026-12-04 "must be enabled after deq", which read as after the step; the abstract
+// action must be enabled in the abstract state before it, to match it.)
 std::string afterStep(const SideCond& fs, const std::string& action) {
-  if (fs.kind == SideKind::Enabled && !fs.call.empty()) return enabledLabel(fs.call, "after " + action);
+  if (fs.kind == SideKind::Enabled && !fs.call.empty()) return enabledLabel(fs.call, "to match " + action);
   return fs.label + " (after " + action + ")";
 }
 

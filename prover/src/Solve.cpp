@@ -1190,7 +1190,9 @@ class ObligationSolver {
     if (r_.reason == "resource budget") r_.reason = "timeout";
     if (ob_.bounded && at.depth > 0 && cases_.size() == 1)  // the earlier depths were decided: no violation there
       r_.reason += " at depth " + std::to_string(at.depth) +
-                   (at.depth > 1 ? " (no violation within " + std::to_string(at.depth - 1) + " steps)" : "");
+                   (at.depth > 2   ? " (no violation within " + std::to_string(at.depth - 1) + " steps)"
+                    : at.depth == 2 ? " (no violation within 1 step)"
+                                    : "");
     if (cases_.size() > 1) r_.reason += " (case " + caseText(split_, cc_, cs.index) + ")";
     return Status::Unknown;
   }

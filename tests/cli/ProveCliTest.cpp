@@ -237,7 +237,7 @@ forward simulation from RingBuf to Queue:
   std::ofstream(d / "ringbuf.ioa") << ringbuf;
   CommandResult r = ioawb("prove --no-cache --bmc 6 --timeout 2000 " + (d / "ringbuf.ioa"));
   EXPECT_EQ(r.status, 1);
-  const std::string want = "fails (enabled): the abstract action deq(x) must be enabled after deq but is not (x = ";
+  const std::string want = "fails (enabled): the abstract action deq(x) must be enabled to match deq but is not (x = ";
   size_t at = r.output.find(want);
   ASSERT_NE(at, std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(" is enabled (after"), std::string::npos) << r.output;

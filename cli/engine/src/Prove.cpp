@@ -240,7 +240,7 @@ struct ProveSession::Impl {
     if (viewAs && out.counterexample)
       out.counterexample->note =
           "a run from a start state (" + std::to_string(r.counterexample->depth) +
-          " steps), found by a search of runs after the solver could not decide this step: every state before the "
+          (r.counterexample->depth == 1 ? " step" : " steps") + "), found by a search of runs after the solver could not decide this step: every state before the "
           "last satisfies every invariant" +
           (ob.kind == refine::kinds::InvariantStep ? ", and the last step breaks " + ob.subject
            : matchFails(*r.counterexample)         ? " and the relation, and " + ob.subject.substr(ob.subject.rfind(' ') + 1) +
