@@ -17,8 +17,9 @@ bool isBuiltinName(const std::string& n) {
   return false;
 }
 
+// (an empty `msg`: the error was reported already, the term only takes the error sort)
 Sort Checker::fail(Expr* e, const std::string& msg) {
-  diags_.error(e->range, msg);
+  if (!msg.empty()) diags_.error(e->range, msg);
   e->sort = model_->sorts.error();
   if (e->op == Op::None) e->op = Op::BoolConst;  // keep later passes from crashing on it
   return e->sort;
@@ -159,7 +160,8 @@ Sort Checker::check(Expr* e, Sort expected) {
     }
     case ExprKind::Choose:
       return fail(e, "'choose' is only allowed as the whole right-hand side of an assignment or initial value");
-    case ExprKind::Error: return fail(e, "invalid term");
+    // (a term the parser could not read, reported there: no second error)
+    case ExprKind::Error: return fail(e, diags_.hasErrors() ? "" : "invalid term");
   }
   e->sort = s;
   if (e->op == Op::None) e->op = Op::BoolConst;  // defensive: never leave a node unresolved

@@ -425,7 +425,17 @@ class Parser {
     if (at(Tok::LParen)) d->params = parseParams(false, false);
     expect(Tok::Colon, "':' and the result sort");
     d->result = parseSort();
-    if (accept(Tok::Eq)) d->body = parseExpr();
+    if (accept(Tok::Eq)) {
+      size_t before = pos_;
+      try {
+        d->body = parseExpr();
+      } catch (ParseAbort&) {
+        // the signature stands, so its uses are not reported again as unknown functions;
+        // the body is an error term (no obligations are made from a spec with errors)
+        d->body = mk(ExprKind::Error, curRange());
+        syncTopLevel(before);
+      }
+    }
     d->range = from(start);
     return d;
   }
@@ -936,6 +946,26 @@ class Parser {
     d->body = parseExpr();
     d->range = from(start);
     return d;
+  }
+
+  // The rest of a term-level `if` after the keyword at `start`. `elseif` (as in effect
+  // programs) is read as `else if ...` (until 2026-12-04 an error, and the function whose
+  // body it was went missing, so every use was reported again as an unknown function).
+  Expr* parseConditionalTerm(SourceRange start) {
+    Expr* e = mk(ExprKind::Ite, start);
+    e->args.push_back(parseExpr());
+    expect(Tok::KwThen, "'then' in the conditional term");
+    e->args.push_back(parseExpr());
+    if (at(Tok::KwElseif)) {
+      SourceRange inner = curRange();
+      advance();
+      e->args.push_back(parseConditionalTerm(inner));
+    } else {
+      expect(Tok::KwElse, "'else' in the conditional term (a term-level 'if' needs both branches)");
+      e->args.push_back(parseExpr());
+    }
+    e->range = from(start);
+    return e;
   }
 
   Decl* parseSimulation() {
@@ -1463,17 +1493,9 @@ class Parser {
         e->range = from(start);
         return e;
       }
-      case Tok::KwIf: {
+      case Tok::KwIf:
         advance();
-        Expr* e = mk(ExprKind::Ite, start);
-        e->args.push_back(parseExpr());
-        expect(Tok::KwThen, "'then' in the conditional term");
-        e->args.push_back(parseExpr());
-        expect(Tok::KwElse, "'else' in the conditional term (a term-level 'if' needs both branches)");
-        e->args.push_back(parseExpr());
-        e->range = from(start);
-        return e;
-      }
+        return parseConditionalTerm(start);
       case Tok::KwChoose:
         errorAt(start, "'choose' is only allowed as the whole right-hand side of an assignment or initial value");
       default:

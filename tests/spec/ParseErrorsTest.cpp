@@ -275,3 +275,32 @@ TEST(ParseErrors, MissingCloserNotesTheOpener) {
             std::string::npos)
       << comp->diags.renderAllText();
 }
+
+// A function whose body does not parse keeps its signature: its uses are checked against it
+// and not reported again as unknown functions (five more errors until 2026-12-04), and the
+// body's error is reported once (the checker added an empty second error for it).
+TEST(ParseErrors, AFunctionWithABrokenBodyKeepsItsSignature) {
+  const char* text = R"(function uid(i: Nat): Nat = if i = 0 then 5 else
+automaton A
+  signature
+    output go(v: Nat)
+  states
+    x: Nat := uid(0)
+  transitions
+    output go(v)
+      pre v = uid(true)
+      eff x := uid(v)
+invariant I of A: x >= uid(0)
+)";
+  EXPECT_EQ(allErrors(text), (Errors{"2:1: expected a term, found 'automaton'",
+                                     "9:19: argument 1 of 'uid' must have sort Nat, found Bool"}));
+}
+
+// `elseif` in a term-level `if` reads as `else if` (as in effect programs).
+TEST(ParseErrors, ElseifInAConditionalTermIsElseIf) {
+  auto c = compileSource("elseif.ioa", "function f(i: Nat): Nat = if i = 0 then 5 elseif i = 1 then 9 else 2\n"
+                                       "const A: Bool = f(1) = 9 /\\ f(0) = 5 /\\ f(7) = 2\n");
+  ASSERT_FALSE(c->diags.hasErrors()) << c->diags.renderAllText();
+  EXPECT_EQ(test::firstError("function f(i: Nat): Nat = if i = 0 then 5 elseif i = 1 then 9\n").message,
+            "expected 'else' in the conditional term (a term-level 'if' needs both branches), found end of file");
+}
