@@ -470,3 +470,37 @@ TEST(ProveCli, UndefinedStepsSayTheStateMayBeUnreachableAndBoundedSearchFindsRea
   EXPECT_NE(run.find("step 10: inc()"), std::string::npos) << run;
   EXPECT_NE(run.find("fails (narrowing): lo + 1 fits in Int[0..9] (after inc)"), std::string::npos) << run;
 }
+
+// A definedness failure shows the state before the step only: nothing is known to have
+// changed, so no participant is blamed for changing what the condition reads (until
+// 2026-12-04 every variable counted as changed, and a step without an effect was blamed).
+TEST(ProveCli, ADefinednessFailureBlamesNoParticipantForChanges) {
+  TempDir d("cli-blame");
+  std::ofstream(d / "blame.ioa") << R"(automaton S
+  signature
+    output go(n: Nat)
+  states
+    q: Seq[Nat] := {}
+  transitions
+    output go(n)
+      pre n = head(q)
+
+automaton D
+  signature
+    input go(n: Nat)
+  states
+    x: Nat := 0
+  transitions
+    input go(n)
+      eff x := n
+
+automaton Sys
+  components
+    s: S;
+    d: D
+)";
+  CommandResult r = ioawb("prove --no-cache " + (d / "blame.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("This step synchronises s (line 7) and d (line 16)."), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("transition changed"), std::string::npos) << r.output;
+}

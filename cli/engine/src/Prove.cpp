@@ -75,12 +75,14 @@ void blameParticipant(ObligationResult& r) {
   const CexStepView* before = nullptr;
   for (const CexStepView& s : cx.steps)
     if (s.kind == "state" && s.label.find("abstract") == std::string::npos) before = last, last = &s;
+  // what the step changed: with one state only (a definedness failure, before the step's
+  // effect) nothing is known to have changed (until 2026-12-04 every variable counted as
+  // changed, and a step without an effect was blamed for changing what the condition reads)
   std::vector<std::string> changed;
-  if (last)
+  if (last && before)
     for (const NamedValueView& v : last->values) {
       bool same = false;
-      if (before)
-        for (const NamedValueView& w : before->values) same = same || (w.name == v.name && w.value == v.value);
+      for (const NamedValueView& w : before->values) same = same || (w.name == v.name && w.value == v.value);
       if (!same) changed.push_back(v.name);
     }
   std::vector<size_t> blamed;
