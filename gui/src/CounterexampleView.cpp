@@ -536,7 +536,9 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
   for (const engine::FailedView& f : cex.failed) {
     QString where = f.line ? QStringLiteral(" <a href='line:%1:%2'>line %1</a>").arg(f.line).arg(f.col) : QString();
     const QString kind = f.kind == "goal" ? QString() : QStringLiteral(" (%1)").arg(qs(f.kind));
-    fails << QStringLiteral("fails%1: <code>%2</code>%3").arg(kind, qs(f.text).toHtmlEscaped(), where);
+    const QString inst =
+        f.instance.empty() ? QString() : QStringLiteral("<br>&nbsp;&nbsp;false for <code>%1</code>").arg(qs(f.instance).toHtmlEscaped());
+    fails << QStringLiteral("fails%1: <code>%2</code>%3%4").arg(kind, qs(f.text).toHtmlEscaped(), where, inst);
   }
   failed_->setText(fails.join(QStringLiteral("<br>")));
   failed_->setVisible(!fails.isEmpty());

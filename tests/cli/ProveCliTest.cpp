@@ -504,3 +504,55 @@ automaton Sys
   EXPECT_NE(r.output.find("This step synchronises s (line 7) and d (line 16)."), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("transition changed"), std::string::npos) << r.output;
 }
+
+// A failed quantified invariant names the instance that is false in the counterexample's
+// state ("false for i = 1"), found by the spec's interpreter; it is checked here against the
+// state shown.
+TEST(ProveCli, AFailedQuantifiedGoalNamesItsInstance) {
+  TempDir d("cli-instance");
+  std::ofstream(d / "small.ioa") << R"(automaton Q
+  signature
+    internal push(x: Nat)
+  states
+    on: Bool := true,
+    q: Seq[Nat] := {}
+  transitions
+    internal push(x)
+      pre x < 6
+      eff q := q |- x
+
+invariant Small of Q:
+  on => \A i: Nat (i < len(q) => q[i] < 5)
+)";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "small.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  bool seen = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["id"] != "invariant-step:Q:Small:push") continue;
+    seen = true;
+    ASSERT_EQ(o["status"], "refuted");
+    const auto& cx = o["counterexample"];
+    ASSERT_EQ(cx["failed"].size(), 1u);
+    std::string inst = cx["failed"][0].value("instance", "");
+    ASSERT_EQ(inst.rfind("i = ", 0), 0u) << inst;
+    size_t i = std::stoul(inst.substr(4));
+    std::string q;
+    for (const auto& st : cx["steps"])
+      if (st["label"] == "post-state")
+        for (const auto& v : st["values"])
+          if (v["name"] == "q") q = v["value"];
+    std::vector<long> elems;
+    for (size_t p = 0; p < q.size(); ++p)
+      if (std::isdigit(static_cast<unsigned char>(q[p]))) {
+        size_t n = 0;
+        elems.push_back(std::stol(q.substr(p), &n));
+        p += n;
+      }
+    ASSERT_LT(i, elems.size()) << q;
+    EXPECT_GE(elems[i], 5) << q << " at " << i;
+  }
+  EXPECT_TRUE(seen);
+  CommandResult t = ioawb("prove --no-cache " + (d / "small.ioa"));
+  EXPECT_NE(t.output.find("false for i = "), std::string::npos) << t.output;
+}

@@ -11,6 +11,7 @@
 
 #include "ioa/prover/Discharger.h"
 #include "ioa/refine/Obligations.h"
+#include "ioa/spec/Eval.h"
 
 namespace ioa::engine {
 
@@ -121,6 +122,98 @@ void blameParticipant(ObligationResult& r) {
   cx.note += (cx.note.empty() ? "" : ". ") + note + ".";
 }
 
+// The values a bound variable of a failed quantified goal is tried with: a small finite sort
+// whole, integers from 0 (and a few negatives for Int) up to a bound; nothing for other sorts.
+std::vector<Value> instanceCandidates(Sort s) {
+  constexpr int64_t kUpTo = 64;
+  std::vector<Value> out;
+  switch (s->kind) {
+    case SortKind::Bool: return {Value::boolean(false), Value::boolean(true)};
+    case SortKind::Enum:
+      for (size_t k = 0; s->def && k < s->def->values.size(); ++k) out.push_back(Value::enumeration(s, static_cast<int>(k)));
+      return out;
+    case SortKind::Range:
+      for (int64_t v = s->lo; v <= s->hi && v < s->lo + kUpTo; ++v) out.push_back(Value::integer(v));
+      return out;
+    case SortKind::Nat:
+      for (int64_t v = 0; v < kUpTo; ++v) out.push_back(Value::integer(v));
+      return out;
+    case SortKind::Int:
+      for (int64_t v = -4; v < kUpTo; ++v) out.push_back(Value::integer(v));
+      return out;
+    default: return out;
+  }
+}
+
+// For a failed goal `\A i: T, j: U (P)` (nested universal quantifiers included, and under
+// implications whose premise holds: `Q => \A i (P)`) of a state invariant: the first values of the bound variables for which P is false in the
+// counterexample's last state ("i = 2, j = 0"), found by the spec's interpreter over the
+// candidates above; empty when there is none to show (another kind of goal, a sort that is
+// not enumerated, a value the interpreter cannot compute, more than a bounded number of tries).
+std::string failingInstance(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
+                            const prover::FailedGoal& f) {
+  if (f.kind != "goal") return {};
+  const Expr* goal = nullptr;
+  for (const prover::Step& st : ob.query.steps)
+    if ((st.kind == prover::Step::Kind::Goal) && st.label == f.text) goal = st.expr;
+  if (!goal) return {};
+  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
+  const prover::CexEntry* last = nullptr;
+  for (const prover::CexEntry& e : cx.entries)
+    if (e.kind == prover::CexEntry::Kind::State && e.label.find("abstract") == std::string::npos) last = &e;
+  if (!a || !last) return {};
+  Evaluator::State state;
+  for (const Var* v : a->state) {
+    const Value* found = nullptr;
+    for (const prover::NamedValue& nv : last->values)
+      if (nv.name == v->name || nv.name == a->name + "." + v->name) found = &nv.value;
+    if (!found) return {};
+    state.push_back(*found);
+  }
+  EvalLimits lim;
+  lim.maxSteps = uint64_t(1) << 16;
+  Evaluator ev(*c.model, lim);
+  Env env;
+  ev.bindState(*a, state, env);
+  const Expr* body = goal;
+  while (body->op == Op::Implies && body->args.size() == 2) {
+    bool premise = false;
+    if (!ev.evalBool(body->args[0], env, premise) || !premise) return {};
+    body = body->args[1];
+  }
+  if (body->kind != ExprKind::Quant || !body->boolValue) return {};
+  std::vector<const Binder*> binders;
+  while (body->kind == ExprKind::Quant && body->boolValue && !body->args.empty()) {
+    for (const Binder& b : body->binders) binders.push_back(&b);
+    body = body->args[0];
+  }
+  std::vector<std::vector<Value>> cands;
+  uint64_t tuples = 1;
+  for (const Binder* b : binders) {
+    if (!b->var) return {};
+    cands.push_back(instanceCandidates(b->var->sort));
+    tuples *= cands.back().size();
+    if (cands.back().empty() || tuples > 100000) return {};
+  }
+  std::vector<size_t> at(binders.size(), 0);
+  for (uint64_t n = 0; n < tuples; ++n) {
+    for (size_t k = 0; k < binders.size(); ++k) env.set(binders[k]->var, cands[k][at[k]]);
+    bool holds = true;
+    if (!ev.evalBool(body, env, holds)) return {};
+    if (!holds) {
+      std::string out;
+      for (size_t k = 0; k < binders.size(); ++k)
+        out += (k ? ", " : "") + binders[k]->name + " = " + cands[k][at[k]].toString();
+      return out;
+    }
+    for (size_t k = binders.size(); k-- > 0;) {  // (the last binder fastest)
+      if (++at[k] < cands[k].size()) break;
+      at[k] = 0;
+    }
+  }
+  return {};
+}
+
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
   CounterexampleView v;
   v.depth = cx.depth;
@@ -162,6 +255,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     FailedView fv;
     fv.text = f.text;
     fv.kind = f.kind;
+    fv.instance = failingInstance(c, ob, cx, f);
     fv.file = fileOf(c, f.range);
     if (f.range.valid()) {
       LineCol lc = c.sources.lineCol(f.range);
@@ -585,7 +679,8 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
       const FailedView& f = c.failed[k];
       if (k) out += ",";
       out += "{\"text\":" + jsonStr(f.text) + ",\"kind\":" + jsonStr(f.kind) + ",\"line\":" + std::to_string(f.line) +
-             ",\"col\":" + std::to_string(f.col) + "}";
+             ",\"col\":" + std::to_string(f.col) + (f.instance.empty() ? "" : ",\"instance\":" + jsonStr(f.instance)) +
+             "}";
     }
     out += "]}}";
   }

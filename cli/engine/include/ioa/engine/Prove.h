@@ -73,6 +73,7 @@ struct CexStepView {
 struct FailedView {
   std::string text;  // the conjunct or condition, as written in the spec
   std::string kind;  // "goal", "partial", "narrowing", "choose", "enabled", "trace"
+  std::string instance;  // a failed `\A i, j (P)`: values for which P is false ("i = 2, j = 0"), when found
   std::string file;
   unsigned line = 0, col = 0;
 };
