@@ -369,14 +369,32 @@ class Parser {
   TypeBody parseTypeBody() {
     TypeBody b;
     SourceRange start = curRange();
-    if (accept(Tok::KwEnumeration)) {
+    // `enum {A, B}`, `enumeration {A, B}`, `enumeration of {A, B}` (other languages' forms): one
+    // error that shows the dialect's form, and the constants are kept, so that their uses are
+    // not reported again as unknown names
+    bool enumWord = at(Tok::Ident) && cur().text == "enum" && (peek().kind == Tok::LBrace || peek().kind == Tok::KwOf);
+    if (at(Tok::KwEnumeration) || enumWord) {
       b.kind = TypeBodyKind::Enumeration;
-      expect(Tok::KwOf, "'of' after 'enumeration'");
+      SourceRange word = curRange();
+      advance();
+      bool of = accept(Tok::KwOf);
+      bool brace = at(Tok::LBrace);
+      if (!of && !brace) expect(Tok::KwOf, "'of' after 'enumeration'");
+      SourceRange open = curRange();
+      if (brace) advance();
       do {
         SourceRange r;
         b.values.push_back(expectIdent("an enumeration constant", &r));
         b.valueRanges.push_back(r);
       } while (accept(Tok::Comma));
+      if (brace) expect(Tok::RBrace, "'}' after the enumeration constants");
+      if (enumWord || brace) {
+        std::string list;
+        for (const std::string& v : b.values) list += (list.empty() ? "" : ", ") + v;
+        diags_.error(enumWord ? word : open,
+                     "an enumeration is written 'enumeration of " + list + "' (no braces" +
+                         (enumWord ? ", and the word is 'enumeration'" : "") + ")");
+      }
     } else if (at(Tok::KwTuple) || at(Tok::KwUnion)) {
       b.kind = at(Tok::KwTuple) ? TypeBodyKind::Tuple : TypeBodyKind::Union;
       advance();

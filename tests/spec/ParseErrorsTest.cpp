@@ -297,6 +297,25 @@ invariant I of A: x >= uid(0)
 }
 
 // `elseif` in a term-level `if` reads as `else if` (as in effect programs).
+// Other languages' enumerations (`enum {A, B}`, `enumeration {A, B}`): one error that shows
+// the dialect's form, and the constants are declared, so their uses are not reported again (a
+// new user's `enum {P1, P2, P3}` gave five errors: unknown sort, unknown names, a map's sort).
+TEST(ParseErrors, AnEnumWithBracesIsOneErrorAndKeepsItsConstants) {
+  for (const char* decl : {"type Proc = enum {P1, P2, P3}\n", "type Proc = enumeration {P1, P2, P3}\n",
+                           "type Proc = enumeration of {P1, P2, P3}\n"}) {
+    auto c = compileSource("enum.ioa", std::string(decl) +
+                                           "automaton A\n  signature\n    input go(p: Proc)\n  states\n"
+                                           "    owner: Map[Nat, Proc] := constant(P1)\n  transitions\n"
+                                           "    input go(p)\n      eff owner := update(owner, 0, P2)\n");
+    ASSERT_EQ(c->diags.errorCount(), 1u) << c->diags.renderAllText();
+    const Diagnostic& d = c->diags.all().front();
+    EXPECT_EQ(d.message.rfind("an enumeration is written 'enumeration of P1, P2, P3' (no braces", 0), 0u) << d.message;
+    EXPECT_EQ(c->sources.lineCol(d.range).line, 1u);
+  }
+  EXPECT_EQ(test::firstError("type Proc = enumeration P1, P2\n").message,
+            "expected 'of' after 'enumeration', found identifier 'P1'");
+}
+
 TEST(ParseErrors, ElseifInAConditionalTermIsElseIf) {
   auto c = compileSource("elseif.ioa", "function f(i: Nat): Nat = if i = 0 then 5 elseif i = 1 then 9 else 2\n"
                                        "const A: Bool = f(1) = 9 /\\ f(0) = 5 /\\ f(7) = 2\n");
