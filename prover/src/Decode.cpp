@@ -384,6 +384,8 @@ Decoder::KeySet Decoder::keysOf(Sort k, const std::vector<z3::expr>& arrays) {
     }
   }
   for (const z3::expr& a : arrays) collectKeys(a, ks, found, seen);
+  if (auto it = points_.find(Z3_get_sort_id(ks.ctx(), ks)); it != points_.end())
+    found.insert(found.end(), it->second.begin(), it->second.end());
   std::set<unsigned> ids;
   std::vector<z3::expr> vals;
   for (const z3::expr& f : found) {
@@ -453,6 +455,18 @@ z3::expr Decoder::settled(const z3::expr& t) {
   return v;
 }
 
+void Decoder::notePoint(const z3::expr& v) {
+  if (!isValueTerm(v) || v.is_bool() || !pointIds_.insert(v.id()).second) return;
+  z3::sort st = v.get_sort();
+  std::vector<z3::expr>& ps = points_[Z3_get_sort_id(st.ctx(), st)];
+  if (static_cast<int64_t>(ps.size()) < kMaxDecodedElems) ps.push_back(v);
+}
+
+void Decoder::restart() {
+  budget_ = kMaxDecodedTotal;
+  overflow_.clear();
+}
+
 Value Decoder::decode(Sort s, const z3::expr& t0) {
   z3::context& c = en_.ctx();
   ContextCache& cc = en_.cache();
@@ -461,8 +475,16 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
     case SortKind::Bool: return Value::boolean(settled(t).is_true());
     case SortKind::Int:
     case SortKind::Nat:
-    case SortKind::Range: return Value::integer(toInt(t));
-    case SortKind::UInt: return Value::uinteger(toUInt(t), s->width);
+    case SortKind::Range: {
+      z3::expr v = settled(t);
+      notePoint(v);
+      return Value::integer(toInt(v));
+    }
+    case SortKind::UInt: {
+      z3::expr v = settled(t);
+      notePoint(v);
+      return Value::uinteger(toUInt(v), s->width);
+    }
     case SortKind::Enum: {
       const auto& dt = cc.datatype(s);
       t = settled(t);
@@ -471,6 +493,7 @@ Value Decoder::decode(Sort s, const z3::expr& t0) {
       return Value::enumeration(s, 0);
     }
     case SortKind::Tuple: {
+      notePoint(t);
       std::vector<Value> fs;
       for (size_t i = 0; i < s->def->fields.size(); ++i)
         fs.push_back(decode(s->def->fields[i].sort, en_.field(s, 0, static_cast<int>(i), t)));

@@ -23,6 +23,10 @@ class Decoder {
   // Every value of sort `s` the model has, when it can list them: a small finite sort (all
   // of it) or an uninterpreted sort (the model's universe). False for any other sort.
   bool allValues(Sort s, std::vector<std::pair<Value, z3::expr>>& out);
+  // Starts reading the model again, with every scalar value read so far kept as a key at
+  // which sets, multisets, maps and arrays over an infinite sort are read (see keysOf).
+  void restart();
+
 
  private:
   // The value of a term of a scalar sort in the model. Z3's model evaluation leaves some ground
@@ -55,6 +59,15 @@ class Decoder {
   std::optional<z3::expr> freshKey(Sort k, const std::vector<z3::expr>& avoid, int depth = 0);
   bool arrayEntries(const z3::expr& val, std::vector<std::pair<z3::expr, z3::expr>>& entries,
                     std::optional<z3::expr>& dflt);
+  // Values read so far (by Z3 sort): the elements a sequence or tuple holds, numbers, enum
+  // constants. A set over an infinite sort can be, in a model, an interval of thousands of
+  // elements (`lambda x. 1 <= x < 7719`), read at its bounds only: the set shown is then not
+  // the model's, and its counterexample was not confirmed (a spec that lost a set's element
+  // stayed unknown). Read at these values as well, it is the model's set restricted to them,
+  // which is what a counterexample's formulas read of it (the restriction is confirmed).
+  void notePoint(const z3::expr& v);
+  std::map<unsigned, std::vector<z3::expr>> points_;
+  std::set<unsigned> pointIds_;
   Encoder& en_;
   const z3::model& m_;
   std::map<std::string, int64_t> opaqueIds_;

@@ -132,6 +132,38 @@ void leafConstants(const z3::expr& e, std::vector<z3::expr>& out) {
 }
 }  // namespace
 
+// Terms of the sort of a `choose`'s variable `bv` (bound as `x`) that often satisfy its
+// `where`: the values of the variables in scope of that sort and, for a sequence or a set,
+// the empty one and a sequence's tail and init (when the variable is no more than a
+// candidate witness of an existential, a wrong one costs nothing).
+std::vector<z3::expr> Encoder::witnessCandidates(const Var* bv, const z3::expr& x) {
+  z3::context& c = ctx();
+  Sort S = bv->sort;
+  std::vector<z3::expr> out;
+  // only for a sort whose values hold arrays: Z3 instantiates scalars and tuples of them well,
+  // and a candidate there only gives e-matching more to chase (a simulation whose abstract
+  // choose of a tuple was proved in 20 ms timed out with the old value as a candidate)
+  if (x.get_sort().sort_kind() != Z3_ARRAY_SORT && S->kind != SortKind::Seq && S->kind != SortKind::Map) return out;
+  constexpr size_t kMaxCandidates = 12;
+  if (S->kind == SortKind::Seq) {
+    z3::sort intS = c.int_sort();
+    out.push_back(mkSeq(S, z3::const_array(intS, cc_.dflt(S->elem())), c.int_val(0)));
+  } else if (S->kind == SortKind::Set) {
+    out.push_back(z3::const_array(cc_.sort(S->elem()), c.bool_val(false)));
+  }
+  for (const auto& [v, e] : env.items()) {
+    if (v == bv || !z3::eq(e.get_sort(), x.get_sort()) || out.size() >= kMaxCandidates) continue;
+    out.push_back(e);
+    if (S->kind == SortKind::Seq) {
+      z3::expr a = seqArr(e), n = seqLen(e);
+      z3::expr i = boundConst("i", cc_.model().sorts.integer());
+      out.push_back(mkSeq(S, z3::lambda(i, z3::select(a, i + 1)), n - 1));  // tail
+      out.push_back(mkSeq(S, a, n - 1));                                      // init
+    }
+  }
+  return out;
+}
+
 void Encoder::execStmt(const Stmt* s) {
   z3::context& c = ctx();
   switch (s->kind) {
@@ -159,7 +191,19 @@ void Encoder::execStmt(const Stmt* s) {
             sides = nullptr;
             z3::expr w = term(ch->args[0]);
             sides = savedSides;
-            feasible = quantified(false, x, mkAnd(c, {wf(bv->sort, x), w}), "choose." + bv->name);
+            z3::expr body = mkAnd(c, {wf(bv->sort, x), w});
+            feasible = quantified(false, x, body, "choose." + bv->name);
+            // Witness candidates, as disjuncts: P(t) implies (exists x. P(x)), so the condition
+            // means the same, and the solver gets the instances it needs. Z3 finds no witness
+            // of a sort holding an array itself ("incomplete (theory array)"): a new user's
+            // `choose r: Seq[Nat] where len(r) = len(items) - 1` stayed unknown.
+            std::vector<z3::expr> cands = witnessCandidates(bv, x);
+            for (const z3::expr& t : cands) {
+              z3::expr_vector from(c), to(c);
+              from.push_back(x);
+              to.push_back(t);
+              *feasible = *feasible || body.substitute(from, to);
+            }
             side(SideKind::Choose, *feasible, label(ch) + " has a witness", ch->range);
           }
           env.set(bv, y);

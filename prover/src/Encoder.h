@@ -156,6 +156,7 @@ class Encoder {
   // A fresh constant; its well-formedness is appended to `facts`.
   z3::expr fresh(const std::string& name, Sort s, std::vector<z3::expr>& facts);
   z3::expr boundConst(const std::string& hint, Sort s);  // for quantifiers and lambdas
+  std::vector<z3::expr> witnessCandidates(const Var* bv, const z3::expr& x);  // (of a choose)
   std::string uniqueName(const std::string& base);
   const std::vector<Input>& inputs() const { return inputs_; }
   // Every sequence inside the free symbols has at most `bound` elements (model search hint).

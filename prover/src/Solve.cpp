@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <limits>
 #include <mutex>
@@ -830,6 +831,16 @@ class ObligationSolver {
                              std::vector<int>& failed, int64_t caseIndex, std::string& overflow) {
     Decoder d(en, model);
     ValueSource src = [&](Sort st, const z3::expr& t) { return d.decode(st ? st : model_.sorts.integer(), t); };
+    const Case* cs = caseIndex >= 0 && static_cast<size_t>(caseIndex) < cases_.size()
+                         ? cases_[static_cast<size_t>(caseIndex)].get() : nullptr;
+    auto inputSymbol = [&](const Input& in) {  // (a split symbol: the case's value)
+      z3::expr sym = in.sym;
+      return cs && !cs->from.empty() ? sym.substitute(cs->from, cs->to) : sym;
+    };
+    // read twice: the values read the first time are keys at which the second reads sets and maps
+    readPlan(q, seg, src);
+    for (const Input& in : en.inputs()) d.decode(in.sort, inputSymbol(in));
+    d.restart();
     vals = readPlan(q, seg, src);
     const Segment& sg = q.segments[static_cast<size_t>(seg)];
     failed.clear();
@@ -843,13 +854,7 @@ class ObligationSolver {
         if (model.eval(indicators[j], true).is_true()) failed.push_back(static_cast<int>(j));
     }
     Counterexample cx = buildCounterexample(q, seg, vals, failed);
-    const Case* cs = caseIndex >= 0 && static_cast<size_t>(caseIndex) < cases_.size()
-                         ? cases_[static_cast<size_t>(caseIndex)].get() : nullptr;
-    for (const Input& in : en.inputs()) {
-      z3::expr sym = in.sym;
-      if (cs && !cs->from.empty()) sym = sym.substitute(cs->from, cs->to);  // (a split symbol: the case's value)
-      cx.inputs.push_back({in.name, d.decode(in.sort, sym)});
-    }
+    for (const Input& in : en.inputs()) cx.inputs.push_back({in.name, d.decode(in.sort, inputSymbol(in))});
     cx.functions = functionValues(cc_, d, model);
     cx.split = static_cast<int>(caseIndex);
     overflow = d.overflow();
@@ -1086,8 +1091,54 @@ class ObligationSolver {
           decided = true;
           break;
         }
+        // A model with long sequences or large numbers (a new user's counterexample to induction
+        // had two sequences of 40 elements) is asked for again with them short and small
+        // (sequences of at most 3, numbers within -64..64, then the sequences alone); the first
+        // such model found is shown instead, when it is confirmed.
+        auto smaller = [&](const z3::model& m) -> std::optional<z3::model> {
+          constexpr int64_t kShortSeq = 3, kSmallNum = 64;
+          if (!s) return std::nullopt;
+          z3::expr_vector lens(c_), nums(c_);
+          bool big = false;
+          for (const Input& in : en->inputs()) {
+            z3::expr sym = in.sym;
+            if (!cs.from.empty()) sym = sym.substitute(cs.from, cs.to);
+            int64_t v = 0;
+            if (in.sort->kind == SortKind::Seq) {
+              z3::expr n = en->seqLen(sym);
+              big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
+              lens.push_back(n <= c_.int_val(kShortSeq));
+            } else if (in.sort->kind == SortKind::Int || in.sort->kind == SortKind::Nat) {
+              big = big || !m.eval(sym, true).is_numeral_i64(v) || v > kSmallNum || v < -kSmallNum;
+              nums.push_back(sym >= c_.int_val(-kSmallNum) && sym <= c_.int_val(kSmallNum));
+            }
+          }
+          if (!big) return std::nullopt;
+          for (int pass = 0; pass < 2; ++pass) {
+            if (pass == 1 && (nums.empty() || lens.empty())) break;
+            unsigned ms = std::min(remaining(), 1000u);
+            if (ms == 0) break;
+            std::optional<z3::model> out;
+            try {
+              s->push();
+              s->set("timeout", ms);
+              for (const z3::expr& b : lens) s->add(b);
+              if (pass == 0)
+                for (const z3::expr& b : nums) s->add(b);
+              // (e-matching's solver answers unknown with a candidate: confirmed like any other)
+              if (s->check() != z3::unsat) out = s->get_model();
+              s->pop();
+            } catch (const z3::exception&) {
+              return std::nullopt;
+            }
+            if (out) return out;
+          }
+          return std::nullopt;
+        };
         // a model, confirmed against the full query with every value fixed, refutes
-        auto refutedBy = [&](const z3::model& m) {
+        std::function<bool(const z3::model&, bool)> confirmedModel = [&](const z3::model& m, bool shrink) {
+          if (std::optional<z3::model> small = shrink ? smaller(m) : std::nullopt)
+            if (confirmedModel(*small, false)) return true;
           std::vector<Value> vals;
           std::vector<int> failed;
           std::string why;
@@ -1101,9 +1152,14 @@ class ObligationSolver {
             return true;
           }
           reason_ = "the solver's model could not be confirmed (" + why + ")";
-          if (std::getenv("IOAWB_PROVER_PROFILE")) std::fprintf(stderr, "[confirm] %s: %s\n", ob_.id.c_str(), why.c_str());
+          if (std::getenv("IOAWB_PROVER_PROFILE")) {
+            std::fprintf(stderr, "[confirm] %s: %s\n", ob_.id.c_str(), why.c_str());
+            for (const NamedValue& nv : cx.inputs)
+              std::fprintf(stderr, "[confirm]   %s = %s\n", nv.name.c_str(), nv.value.toString().c_str());
+          }
           return false;
         };
+        auto refutedBy = [&](const z3::model& m) { return confirmedModel(m, true); };
         // E-matching that runs out of instances leaves a candidate model (sat, or unknown for
         // incomplete quantifiers): often a real one. The first is tried as it stands; model
         // search comes next (a one-step bug on a multiset count waited for the whole timeout).

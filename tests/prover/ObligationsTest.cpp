@@ -2188,5 +2188,54 @@ invariant Cleared of M: cleared => s = {}
   EXPECT_TRUE(zeroMember) << prover::counterexampleToText(*wd.counterexample);
 }
 
+
+// A `choose` of a sequence (a new user's spec): whether some value meets its `where` is an
+// existential over a sort holding an array, which Z3 did not decide ("incomplete (theory
+// array)"); the old value's tail is now offered as a witness. The seeded bug (the new queue's
+// elements are arbitrary) is refuted: Z3's model held `seen` as an interval of thousands of
+// numbers, which the counterexample showed at its bounds only, so it was never confirmed; it
+// is now read at every value the counterexample holds, and shown with short sequences.
+TEST(Obligations, AChooseOfASequenceHasItsWitnessAndItsBugIsRefuted) {
+  const char* kBag = R"(
+automaton Bag
+  signature
+    input  put(x: Nat)
+    output take(x: Nat)
+  states
+    items: Seq[Nat] := {},
+    seen: Set[Nat] := {}
+  transitions
+    input put(x)
+      eff items := items |- x;
+          seen := seen \union {x}
+    output take(x)
+      pre items ~= {} /\ x = head(items)
+      eff items := choose r: Seq[Nat] where len(r) = len(items) - 1 /\ (\A i: Nat (i < len(r) => r[i] \in seen))
+invariant InSeen of Bag:
+  \A i: Nat (i < len(items) => items[i] \in seen)
+)";
+  Spec ok(kBag);
+  EXPECT_EQ(ok.prove("well-defined:Bag:take").status, Status::Proved);
+  EXPECT_EQ(ok.prove("invariant-step:Bag:InSeen:take").status, Status::Proved);
+  Spec bad(edited(kBag, " /\\ (\\A i: Nat (i < len(r) => r[i] \\in seen))", ""));
+  EXPECT_EQ(bad.prove("well-defined:Bag:take").status, Status::Proved);
+  Result r = bad.prove("invariant-step:Bag:InSeen:take");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  const FlatAutomaton& a = bad.aut("Bag");
+  Evaluator ev(*bad.c->model);
+  Evaluator::State s0 = stateOf(a, *pre), s1 = stateOf(a, *post);
+  const Expr* inv = invariant(*bad.c->model, "InSeen").pred;
+  std::string text = prover::counterexampleToText(*r.counterexample);
+  EXPECT_TRUE(holds(ev, a, s0, inv)) << text;
+  EXPECT_FALSE(holds(ev, a, s1, inv)) << text;
+  EXPECT_EQ(s1[1].compare(s0[1]), 0) << text;                 // take leaves seen as it is
+  EXPECT_EQ(s1[0].elems().size() + 1, s0[0].elems().size()) << text;
+  EXPECT_LE(s0[0].elems().size(), 3u) << "a long sequence shown where a short one does: " << text;
+}
+
 }  // namespace
 }  // namespace ioa
