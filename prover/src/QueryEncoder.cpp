@@ -473,6 +473,7 @@ class QueryEncoder {
       }
       std::vector<z3::expr> effHyps;
       size_t effSides = sides.size();
+      Env beforeEffect = en_.env;
       en_.sides = &sides;
       en_.pc = c_.bool_val(true);
       en_.hyps = &effHyps;
@@ -492,6 +493,16 @@ class QueryEncoder {
           z3::expr g = mkImplies(taken, sides[i].cond);
           seg().goals.push_back({g, afterStep(sides[i], act.name), sideKindName(sides[i].kind), sides[i].range});
           seg().stepDefined = seg().stepDefined ? (*seg().stepDefined && g) : g;
+        }
+        // the ensuring clause of the step taken (until 2026-12-04 bounded model checking did not
+        // check it, and a refuted ensuring clause's hint to run --bmc led nowhere)
+        if (t.ensuring) {
+          std::vector<SideCond> es;
+          Env savedPre = lastPre_;
+          lastPre_ = beforeEffect;
+          z3::expr v = twoState(t.ensuring, es);
+          lastPre_ = savedPre;
+          seg().goals.push_back({mkImplies(taken, v), "ensuring " + exprToString(t.ensuring), "goal", t.ensuring->range});
         }
       }
       for (const z3::expr& h : effHyps) seg().hyps.push_back(mkImplies(isJ, h));

@@ -583,11 +583,15 @@ class Generator {
     unsigned K = o_.bmcDepth;
     auto invs = invariantsOf(a);
     std::string within = " within " + steps(K);
+    bool ensuring = false;
+    for (const FlatTransition& t : a.transitions) ensuring = ensuring || t.ensuring;
     Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
                          invs.empty()
-                             ? "no step of " + a.name + " applies an operation outside its domain" + within
+                             ? "no step of " + a.name + " applies an operation outside its domain" +
+                                   (ensuring ? " or fails its ensuring clause" : "") + within
                              : "no invariant of " + a.name + " is violated" + within +
-                                   " (nor an operation applied outside its domain)",
+                                   (ensuring ? " (nor an operation applied outside its domain, nor an ensuring clause)"
+                                             : " (nor an operation applied outside its domain)"),
                          a.range);
     ob.bounded = true;
     ob.depth = K;

@@ -494,6 +494,52 @@ invariant Below of C:
   }
 }
 
+// Bounded model checking checks each step's ensuring clause (until 2026-12-04 it did not, and the
+// refuted ensuring clause's hint to run --bmc led nowhere): set(0) after a tick goes back in time,
+// two steps from the start; the run is replayed by the interpreter.
+TEST(Obligations, BoundedModelCheckingChecksEnsuringClauses) {
+  const char* kClock = R"(
+automaton Clock
+  signature
+    input tick
+    input set(v: Nat)
+  states
+    t: Nat := 0
+  transitions
+    input tick
+      eff t := t + 1
+      ensuring t' > t
+    input set(v)
+      eff t := v
+      ensuring t' >= t
+)";
+  Spec one(kClock, 1), two(kClock, 2);
+  EXPECT_EQ(one.prove("bmc-invariants:Clock").status, Status::Proved);
+  EXPECT_NE(two.get("bmc-invariants:Clock").description.find("ensuring clause"), std::string::npos);
+  Result r = two.prove("bmc-invariants:Clock");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  EXPECT_EQ(cx.depth, 2);
+  ASSERT_EQ(cx.failed.size(), 1u);
+  EXPECT_EQ(cx.failed[0].text, "ensuring t' >= t");
+  const FlatAutomaton& a = two.aut("Clock");
+  Evaluator ev(*two.c->model);
+  ASSERT_FALSE(cx.entries.empty());
+  Evaluator::State st = stateOf(a, cx.entries[0]), before = st;
+  std::string last;
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind != CexEntry::Kind::Action) continue;
+    int t = transitionOf(a, e.action);
+    ASSERT_GE(t, 0) << e.action;
+    Evaluator::State next;
+    ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(t)], st, argsOf(e), next));
+    before = st, st = next, last = e.action;
+  }
+  EXPECT_EQ(last, "set");
+  EXPECT_LT(st[0].asInt(), before[0].asInt()) << prover::counterexampleToText(cx);
+}
+
 // The spec's axioms are assumed in every obligation, and a counterexample shows the values
 // of the free constants it depends on (which satisfy the axioms).
 const char* kBelowN = R"(
