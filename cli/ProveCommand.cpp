@@ -86,7 +86,8 @@ std::string cexText(const engine::CounterexampleView& c, const std::string& inde
     out += indent + (f.kind == "goal" ? "fails: " : "fails (" + f.kind + "): ") + f.text;
     if (f.line) out += "   [line " + std::to_string(f.line) + "]";
     out += "\n";
-    if (!f.instance.empty()) out += indent + "  false for " + f.instance + "\n";
+    if (!f.instance.empty())
+      out += indent + (f.kind == "goal" ? "  false for " : "  outside its domain for ") + f.instance + "\n";
   }
   return out;
 }

@@ -556,3 +556,44 @@ invariant Small of Q:
   CommandResult t = ioawb("prove --no-cache " + (d / "small.ioa"));
   EXPECT_NE(t.output.find("false for i = "), std::string::npos) << t.output;
 }
+
+// A definedness failure inside a quantifier of an invariant names the values for which the failed
+// term is outside its domain in the state shown (checked against that state: c + 1 is len(q)).
+TEST(ProveCli, ADefinednessFailureInAQuantifierNamesItsInstance) {
+  TempDir d("cli-wd-instance");
+  std::ofstream(d / "sorted.ioa") << R"(automaton Q
+  signature
+    input put(x: Nat)
+  states
+    q: Seq[Nat] := {}
+  transitions
+    input put(x)
+      eff q := q |- x
+invariant Sorted of Q:
+  \A c: Nat (c < len(q) => q[c] <= q[c + 1])
+)";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "sorted.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  bool seen = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["id"] != "well-defined:Q:invariant Sorted") continue;
+    seen = true;
+    ASSERT_EQ(o["status"], "refuted");
+    const auto& cx = o["counterexample"];
+    ASSERT_EQ(cx["failed"].size(), 1u);
+    EXPECT_EQ(cx["failed"][0]["kind"], "partial");
+    std::string inst = cx["failed"][0].value("instance", "");
+    ASSERT_EQ(inst.rfind("c = ", 0), 0u) << inst;
+    size_t c = std::stoul(inst.substr(4));
+    std::string q;
+    for (const auto& st : cx["steps"])
+      for (const auto& v : st["values"])
+        if (v["name"] == "q") q = v["value"];
+    size_t len = q == "[]" ? 0 : static_cast<size_t>(std::count(q.begin(), q.end(), ',')) + 1;
+    EXPECT_EQ(c + 1, len) << q;
+  }
+  EXPECT_TRUE(seen);
+  CommandResult t = ioawb("prove --no-cache " + (d / "sorted.ioa"));
+  EXPECT_NE(t.output.find("outside its domain for c = "), std::string::npos) << t.output;
+}

@@ -150,12 +150,20 @@ std::vector<Value> instanceCandidates(Sort s) {
 // counterexample's last state ("i = 2, j = 0"), found by the spec's interpreter over the
 // candidates above; empty when there is none to show (another kind of goal, a sort that is
 // not enumerated, a value the interpreter cannot compute, more than a bounded number of tries).
+// A failed definedness condition (`q[c + 1]: index c + 1 is in range`) inside such a quantifier
+// of a term whose definedness is the goal (an invariant's) names the first values for which
+// evaluating that very term fails ("c = 0"; until 2026-12-04 the bound variable was not shown).
 std::string failingInstance(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
                             const prover::FailedGoal& f) {
-  if (f.kind != "goal") return {};
+  bool definedness = f.kind == "partial" || f.kind == "narrowing";
+  if (f.kind != "goal" && !definedness) return {};
   const Expr* goal = nullptr;
-  for (const prover::Step& st : ob.query.steps)
-    if ((st.kind == prover::Step::Kind::Goal) && st.label == f.text) goal = st.expr;
+  for (const prover::Step& st : ob.query.steps) {
+    if (!definedness && st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
+    if (definedness && st.kind == prover::Step::Kind::WdGoal && st.expr && f.range.valid() &&
+        st.expr->range.file == f.range.file && st.expr->range.begin <= f.range.begin && f.range.end <= st.expr->range.end)
+      goal = st.expr;
+  }
   if (!goal) return {};
   const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
   const prover::CexEntry* last = nullptr;
@@ -199,8 +207,10 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   for (uint64_t n = 0; n < tuples; ++n) {
     for (size_t k = 0; k < binders.size(); ++k) env.set(binders[k]->var, cands[k][at[k]]);
     bool holds = true;
-    if (!ev.evalBool(body, env, holds)) return {};
-    if (!holds) {
+    bool failed = !ev.evalBool(body, env, holds);
+    if (failed && !(definedness && ev.error().range.begin == f.range.begin && ev.error().range.end == f.range.end))
+      return {};
+    if (failed || (!holds && !definedness)) {
       std::string out;
       for (size_t k = 0; k < binders.size(); ++k)
         out += (k ? ", " : "") + binders[k]->name + " = " + cands[k][at[k]].toString();
