@@ -208,12 +208,17 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
     for (size_t k = 0; k < binders.size(); ++k) env.set(binders[k]->var, cands[k][at[k]]);
     bool holds = true;
     bool failed = !ev.evalBool(body, env, holds);
-    if (failed && !(definedness && ev.error().range.begin == f.range.begin && ev.error().range.end == f.range.end))
-      return {};
+    const SourceRange& er = ev.error().range;
+    bool sameTerm = failed && er.file == f.range.file && er.begin == f.range.begin && er.end == f.range.end;
+    // a goal whose term is undefined for these values (the solver gave it some value there)
+    bool undefinedIn = failed && !definedness && er.valid() && er.file == goal->range.file &&
+                       goal->range.begin <= er.begin && er.end <= goal->range.end;
+    if (failed && !sameTerm && !undefinedIn) return {};
     if (failed || (!holds && !definedness)) {
       std::string out;
       for (size_t k = 0; k < binders.size(); ++k)
         out += (k ? ", " : "") + binders[k]->name + " = " + cands[k][at[k]].toString();
+      if (undefinedIn) out += ", where " + std::string(c.sources.textOf(er)) + " is undefined";
       return out;
     }
     for (size_t k = binders.size(); k-- > 0;) {  // (the last binder fastest)
