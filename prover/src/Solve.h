@@ -34,7 +34,8 @@ std::string obligationScript(ContextCache& cc, const Obligation& ob);
 // its decoded value (see recheckCounterexample). `read`: the values of the
 // counterexample's plan as read there (every free symbol fixed, so every state
 // term evaluates), or left empty.
+// `timeoutMs`: per solver check.
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
-                           std::string* why, std::vector<Value>* read = nullptr);
+                           std::string* why, std::vector<Value>* read = nullptr, unsigned timeoutMs = 5000);
 
 }  // namespace ioa::prover::detail

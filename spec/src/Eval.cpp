@@ -234,6 +234,13 @@ Evaluator::Evaluator(const Model& model, EvalLimits limits) : model_(model), lim
 bool Evaluator::fail(SourceRange r, std::string msg) {
   error_.message = std::move(msg);
   error_.range = r;
+  error_.undefined = false;
+  return false;
+}
+
+bool Evaluator::undefinedAt(SourceRange r, std::string msg) {
+  fail(r, std::move(msg));
+  error_.undefined = true;
   return false;
 }
 
@@ -259,11 +266,11 @@ bool Evaluator::coerce(Value& v, Sort target, SourceRange where) {
   switch (target->kind) {
     case SortKind::Nat:
       if (v.kind() == Value::Kind::Int && v.asInt() < 0)
-        return fail(where, "value " + v.toString() + " does not fit sort Nat");
+        return undefinedAt(where, "value " + v.toString() + " does not fit sort Nat");
       return true;
     case SortKind::Range:
       if (v.kind() == Value::Kind::Int && (v.asInt() < target->lo || v.asInt() > target->hi))
-        return fail(where, "value " + v.toString() + " does not fit sort " + sortName(target));
+        return undefinedAt(where, "value " + v.toString() + " does not fit sort " + sortName(target));
       return true;
     default: return true;
   }
@@ -350,11 +357,11 @@ bool Evaluator::evalArith(const Expr* e, Env& env, Value& out) {
       case Op::Sub: r = x - y; break;
       case Op::Mul: r = x * y; break;
       case Op::Div:
-        if (y == 0) return fail(e->range, "division by zero");
+        if (y == 0) return undefinedAt(e->range, "division by zero");
         r = x / y;
         break;
       case Op::Mod:
-        if (y == 0) return fail(e->range, "mod by zero");
+        if (y == 0) return undefinedAt(e->range, "mod by zero");
         r = x % y;
         break;
       case Op::BAnd: r = x & y; break;
@@ -379,12 +386,12 @@ bool Evaluator::evalArith(const Expr* e, Env& env, Value& out) {
       if (__builtin_mul_overflow(x, y, &r)) return fail(e->range, "integer overflow (beyond 64 bits) in *");
       break;
     case Op::Div:
-      if (y == 0) return fail(e->range, "division by zero");
+      if (y == 0) return undefinedAt(e->range, "division by zero");
       if (x == INT64_MIN && y == -1) return fail(e->range, "integer overflow in div");
       r = euclidDiv(x, y);
       break;
     case Op::Mod:
-      if (y == 0) return fail(e->range, "mod by zero");
+      if (y == 0) return undefinedAt(e->range, "mod by zero");
       if (y == -1) {
         r = 0;
         break;
@@ -477,7 +484,7 @@ bool Evaluator::evalSeq(const Expr* e, Env& env, Value& out) {
       }
       if (el->empty()) {
         const char* n = e->op == Op::Head ? "head" : e->op == Op::Last ? "last" : e->op == Op::Tail ? "tail" : "init";
-        return fail(e->range, std::string(n) + " of the empty sequence");
+        return undefinedAt(e->range, std::string(n) + " of the empty sequence");
       }
       if (e->op == Op::Head) out = el->front();
       else if (e->op == Op::Last) out = el->back();
@@ -491,7 +498,7 @@ bool Evaluator::evalSeq(const Expr* e, Env& env, Value& out) {
       const std::vector<Value>* el;
       if (!seqOf(s, e->args[0], el)) return false;
       if (i.asInt() < 0 || static_cast<uint64_t>(i.asInt()) >= el->size())
-        return fail(e->range, "index " + i.toString() + " out of range for a sequence of length " +
+        return undefinedAt(e->range, "index " + i.toString() + " out of range for a sequence of length " +
                                   std::to_string(el->size()));
       out = (*el)[static_cast<size_t>(i.asInt())];
       return true;
@@ -517,7 +524,7 @@ bool Evaluator::evalSeq(const Expr* e, Env& env, Value& out) {
       if (!seqOf(s, e->args[0], el)) return false;
       int64_t a = i.asInt(), k = n.asInt();
       if (a < 0 || k < 0 || static_cast<uint64_t>(a) > el->size() || static_cast<uint64_t>(k) > el->size() - a)
-        return fail(e->range, "sub(s, " + std::to_string(a) + ", " + std::to_string(k) +
+        return undefinedAt(e->range, "sub(s, " + std::to_string(a) + ", " + std::to_string(k) +
                                   ") out of range for a sequence of length " + std::to_string(el->size()));
       out = Value::seq(std::vector<Value>(el->begin() + a, el->begin() + a + k));
       return true;
@@ -672,7 +679,7 @@ bool Evaluator::evalMap(const Expr* e, Env& env, Value& out) {
         if (sortHasMap(ms->key())) k = normalizeValue(k, ms->key());
       }
       const Value* x = m.lookup(k);
-      if (!x) return fail(e->range, "map key " + k.toString() + " is not defined");
+      if (!x) return undefinedAt(e->range, "map key " + k.toString() + " is not defined");
       out = *x;
       return true;
     }
@@ -690,7 +697,7 @@ bool Evaluator::evalMap(const Expr* e, Env& env, Value& out) {
       if (m.kind() == Value::Kind::Seq) {
         std::vector<Value> el = m.elems();
         if (k.asInt() < 0 || static_cast<uint64_t>(k.asInt()) >= el.size())
-          return fail(e->range, "update index " + k.toString() + " out of range for a sequence of length " +
+          return undefinedAt(e->range, "update index " + k.toString() + " out of range for a sequence of length " +
                                     std::to_string(el.size()));
         if (ms && ms->kind == SortKind::Seq && !coerce(v, ms->elem(), e->args[2]->range)) return false;
         el[static_cast<size_t>(k.asInt())] = std::move(v);
@@ -741,7 +748,7 @@ bool Evaluator::evalMsg(const Expr* e, Env& env, Value& out) {
     case Op::MsgPop: {
       if (!has) {
         std::string top = m.headers().empty() ? "no header" : "a header of sort " + sortName(m.headers().front().first);
-        return fail(e->range, std::string(e->op == Op::MsgHdr ? "hdr" : "pop") + " of a message whose top is " + top +
+        return undefinedAt(e->range, std::string(e->op == Op::MsgHdr ? "hdr" : "pop") + " of a message whose top is " + top +
                                   ", not " + sortName(e->aux));
       }
       if (e->op == Op::MsgHdr) {
@@ -987,7 +994,15 @@ bool Evaluator::evalLambda(const Expr* e, Env& env, Value& out) {
 bool Evaluator::evalFunc(const Expr* e, Env& env, Value& out) {
   const FunctionDecl* f = e->fn;
   if (!f) return fail(e->range, "unresolved function");
-  if (!f->body) return fail(e->range, "function " + f->name + " is uninterpreted and has no value here");
+  if (!f->body) {
+    std::vector<Value> args;
+    if (!uninterpreted_ || !evalArgs(e, env, args))
+      return fail(e->range, "function " + f->name + " is uninterpreted and has no value here");
+    std::optional<Value> v = uninterpreted_(f, args);
+    if (!v) return fail(e->range, "function " + f->name + " is uninterpreted and has no value here");
+    out = std::move(*v);
+    return true;
+  }
   if (depth_ > 200) return fail(e->range, "function unfolding too deep");
   std::vector<Value> args;
   if (!evalArgs(e, env, args)) return false;
@@ -1176,7 +1191,7 @@ bool Evaluator::eval(const Expr* e, Env& env, Value& out) {
                                    e->index < static_cast<int>(e->args[0]->sort->def->fields.size())
                                ? e->args[0]->sort->def->fields[e->index].name
                                : std::to_string(e->index);
-        return fail(e->range, "reading variant '" + want + "' of " + u.toString());
+        return undefinedAt(e->range, "reading variant '" + want + "' of " + u.toString());
       }
       out = u.elems().empty() ? Value() : u.elems()[0];
       return true;
@@ -1223,7 +1238,7 @@ bool Evaluator::assign(const Expr* lhs, Value v, Env& env) {
       if (s.kind() != Value::Kind::Seq) return fail(lhs->range, "expected a sequence, found " + s.toString());
       std::vector<Value> el = s.elems();
       if (i.asInt() < 0 || static_cast<uint64_t>(i.asInt()) >= el.size())
-        return fail(lhs->range, "index " + i.toString() + " out of range for a sequence of length " +
+        return undefinedAt(lhs->range, "index " + i.toString() + " out of range for a sequence of length " +
                                     std::to_string(el.size()));
       Sort ss = lhs->args[0]->sort;
       if (ss && ss->kind == SortKind::Seq && !coerce(v, ss->elem(), lhs->range)) return false;

@@ -46,6 +46,26 @@ struct Probe {
   }
 };
 
+// An uninterpreted function has a value only through the caller's table (a counterexample's);
+// a partial operation outside its domain is an error marked `undefined`, a missing value is not.
+TEST(Eval, UninterpretedFunctionsTakeTheCallersTableAndUndefinedErrorsAreMarked) {
+  Probe p("function rank(n: Nat): Nat", "x: Nat := 3", "rank(x) = 7");
+  std::string r = p.result();
+  EXPECT_EQ(r.rfind("error: function rank is uninterpreted", 0), 0u) << r;
+  EXPECT_FALSE(p.ev.error().undefined);
+  p.ev.setUninterpreted([](const FunctionDecl* f, const std::vector<Value>& args) -> std::optional<Value> {
+    if (f->name != "rank" || args.size() != 1) return std::nullopt;
+    return Value::integer(args[0].asInt() == 3 ? 7 : 0);
+  });
+  EXPECT_EQ(p.result(), "true");
+  Probe q("", "s: Seq[Nat] := {}", "head(s) = 0");
+  EXPECT_EQ(q.result().rfind("error: head of the empty sequence", 0), 0u) << q.result();
+  EXPECT_TRUE(q.ev.error().undefined);
+  Probe d("", "x: Nat := 0", "5 div x = 0");
+  EXPECT_EQ(d.result(), "error: division by zero");
+  EXPECT_TRUE(d.ev.error().undefined);
+}
+
 TEST(Eval, IntegerArithmeticIsMathematicalWithEuclideanDivision) {
   EXPECT_EQ(Probe("", "x: Int := -7", "x div 2 = -4 /\\ x mod 2 = 1").result(), "true");
   EXPECT_EQ(Probe("", "x: Int := 7", "x div -2 = -3 /\\ x mod -2 = 1").result(), "true");

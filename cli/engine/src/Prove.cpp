@@ -181,6 +181,20 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   EvalLimits lim;
   lim.maxSteps = uint64_t(1) << 16;
   Evaluator ev(*c.model, lim);
+  // the counterexample's tables of uninterpreted functions (without them, `uid(i)` had no value
+  // and the instance was named wrongly as one where it is undefined)
+  ev.setUninterpreted([&cx](const FunctionDecl* f, const std::vector<Value>& args) -> std::optional<Value> {
+    for (const prover::FunctionValue& fv : cx.functions) {
+      if (fv.name != f->name || fv.arity != args.size()) continue;
+      for (const auto& [at, v] : fv.entries) {
+        bool same = at.size() == args.size();
+        for (size_t k = 0; same && k < args.size(); ++k) same = at[k].compare(args[k]) == 0;
+        if (same) return v;
+      }
+      return fv.otherwise;
+    }
+    return std::nullopt;
+  });
   Env env;
   ev.bindState(*a, state, env);
   const Expr* body = goal;
@@ -211,7 +225,7 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
     const SourceRange& er = ev.error().range;
     bool sameTerm = failed && er.file == f.range.file && er.begin == f.range.begin && er.end == f.range.end;
     // a goal whose term is undefined for these values (the solver gave it some value there)
-    bool undefinedIn = failed && !definedness && er.valid() && er.file == goal->range.file &&
+    bool undefinedIn = failed && !definedness && ev.error().undefined && er.valid() && er.file == goal->range.file &&
                        goal->range.begin <= er.begin && er.end <= goal->range.end;
     if (failed && !sameTerm && !undefinedIn) return {};
     if (failed || (!holds && !definedness)) {

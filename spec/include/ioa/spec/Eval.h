@@ -28,7 +28,8 @@ namespace ioa {
 
 struct EvalError {
   std::string message;
-  SourceRange range;  // the term or statement that failed (may be invalid for internal limits)
+  SourceRange range;       // the term or statement that failed (may be invalid for internal limits)
+  bool undefined = false;  // a partial operation applied outside its domain (not a limit or a missing value)
 };
 
 // Values of variables: state variables, action parameters, automaton
@@ -114,6 +115,9 @@ class Evaluator {
   // Sort bindings for uninterpreted sorts and type parameters (by name), used
   // for defaults and domains; values of unbound such sorts are opaque.
   void bindSort(const std::string& name, Sort to) { sortBindings_[name] = to; }
+  // Values of uninterpreted functions (a counterexample's tables); nullopt: no value known.
+  using FunctionValues = std::function<std::optional<Value>(const FunctionDecl* f, const std::vector<Value>& args)>;
+  void setUninterpreted(FunctionValues f) { uninterpreted_ = std::move(f); }
 
   const EvalError& error() const { return error_; }
   const Model& model() const { return model_; }
@@ -126,6 +130,7 @@ class Evaluator {
     const Expr* inDomain = nullptr;
   };
   bool fail(SourceRange r, std::string msg);
+  bool undefinedAt(SourceRange r, std::string msg);  // (sets EvalError::undefined)
   bool step();
   Sort resolve(Sort s) const;
   bool evalVar(const Expr* e, Env& env, Value& out);
@@ -157,6 +162,7 @@ class Evaluator {
   EvalError error_;
   ChoiceOracle* oracle_ = nullptr;
   FireHandler fire_;
+  FunctionValues uninterpreted_;
   std::map<std::string, Sort> sortBindings_;
   std::unordered_map<const Var*, Value> constCache_;
   const Env* postEnv_ = nullptr;  // values of primed variables while evaluating `ensuring`
