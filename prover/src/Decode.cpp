@@ -258,6 +258,22 @@ bool Decoder::enumerate(Sort k, std::vector<Key>& out) {
     for (int64_t i = 0; i < cc.finiteSize(k); ++i) out.push_back({finiteKeyValue(k, i), cc.finiteValue(k, i)});
     return true;
   }
+  if (k->kind == SortKind::Union && k->def && !k->def->fields.empty()) {
+    // every variant with every value of its payload (a set of messages whose variants carry
+    // enumeration constants was read as empty: its model compares with no constant)
+    const auto& dt = cc.datatype(k);
+    std::vector<Key> all;
+    for (size_t i = 0; i < k->def->fields.size() && i < dt.ctors.size(); ++i) {
+      std::vector<Key> payload;
+      if (!enumerate(k->def->fields[i].sort, payload)) return false;
+      for (Key& p : payload) {
+        if (static_cast<int64_t>(all.size()) >= kMaxEnumerated) return false;
+        all.push_back({Value::unionOf(k, static_cast<int>(i), p.v), dt.ctors[i](p.t)});
+      }
+    }
+    out.insert(out.end(), all.begin(), all.end());
+    return true;
+  }
   if (k->kind != SortKind::Tuple || !k->def || k->def->fields.empty()) return false;
   int64_t n = 1;
   for (const TypeField& f : k->def->fields) {

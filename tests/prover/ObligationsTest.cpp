@@ -2235,6 +2235,43 @@ invariant Cleared of M: cleared => s = {}
 }
 
 
+// A set of a union whose variants carry enumeration constants: its model compares with no
+// constant, and it was read as empty, so the counterexample (whose step needs M.dec(yes) in s)
+// was never confirmed and the step stayed unknown. Every variant and payload is read now.
+TEST(Obligations, ASetOfUnionsOfEnumerationsIsReadWhole) {
+  Spec s(R"(
+type D = enumeration of yes, no
+type R = enumeration of r1, r2
+type M = union of num: R, dec: D
+automaton A
+  signature
+    internal put
+    internal get
+  states
+    s: Set[M] := {},
+    x: Nat := 0
+  transitions
+    internal put
+      eff s := insert(M.dec(yes), s)
+    internal get
+      pre M.dec(yes) \in s
+      eff x := x + 1
+invariant Small of A:
+  x <= 2
+)");
+  Result r = s.prove("invariant-step:A:Small:get");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  const FlatAutomaton& a = s.aut("A");
+  Evaluator ev(*s.c->model);
+  Evaluator::State st = stateOf(a, *pre);
+  bool en = false;
+  ASSERT_TRUE(ev.enabled(a, a.transitions[static_cast<size_t>(transitionOf(a, "get"))], st, {}, en));
+  EXPECT_TRUE(en) << prover::counterexampleToText(*r.counterexample);
+}
+
 // A `choose` of a sequence (a new user's spec): whether some value meets its `where` is an
 // existential over a sort holding an array, which Z3 did not decide ("incomplete (theory
 // array)"); the old value's tail is now offered as a witness. The seeded bug (the new queue's
