@@ -50,6 +50,18 @@ TEST(ProveCli, ExitCodes) {
   EXPECT_NE(t.output.find("; run with --bmc K to search for a violating run"), std::string::npos) << t.output;
   EXPECT_EQ(ioawb("prove --no-cache --timeout 1 --bmc 2 " + sample("gobackn.ioa")).output.find("run with --bmc K"),
             std::string::npos);
+  // JSON gives the same reason for every unknown obligation (until 2026-12-04 only the text had it)
+  CommandResult jt = ioawb("prove --no-cache --timeout 1 --format json " + sample("gobackn.ioa"));
+  EXPECT_EQ(jt.status, 3);
+  nlohmann::json j = nlohmann::json::parse(jt.output);
+  size_t unknown = 0;
+  for (const auto& o : j["obligations"]) {
+    ASSERT_TRUE(o.contains("reason")) << o.dump();
+    if (o["status"] != "unknown") continue;
+    ++unknown;
+    EXPECT_EQ(o["reason"].get<std::string>().rfind("timeout", 0), 0u) << o.dump();
+  }
+  EXPECT_GT(unknown, 0u);
 }
 
 TEST(ProveCli, JsonShape) {

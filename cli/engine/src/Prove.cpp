@@ -681,7 +681,9 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
            ",\"automaton\":" + jsonStr(r.info.automaton) + ",\"transition\":" + jsonStr(r.info.transition) +
            ",\"line\":" + std::to_string(r.info.line) + ",\"col\":" + std::to_string(r.info.col) +
            participantsJson(r.info) + ",\"status\":" + jsonStr(r.status) + ",\"time_ms\":" + t + ",\"cached\":" + (r.cached ? "true" : "false") +
-           ",\"counterexample\":";
+           // why an obligation is unknown or an error (the solver's reason, a timeout, the search of runs'
+           // result), or why a bounded one holds; until 2026-12-04 only the text output had it
+           ",\"reason\":" + jsonStr(r.reason) + ",\"counterexample\":";
     if (!r.counterexample) {
       out += "null}";
       continue;
