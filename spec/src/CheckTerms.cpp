@@ -898,7 +898,29 @@ Sort Checker::checkCall(Expr* e, Sort expected) {
   }
   for (Expr* a : e->args) check(a);
   if (g != globals_.end()) return fail(e, "'" + n + "' is not a function");
-  return fail(e, "unknown function '" + n + "'");
+  return fail(e, "unknown function '" + n + "'" + functionNameHint(n));
+}
+
+// Other languages' names of built-in operations (`length(s)`, `append(s, x)`): the dialect's
+// spelling; otherwise a declared function or built-in close to the name.
+std::string Checker::functionNameHint(const std::string& n) const {
+  static const std::pair<const char*, const char*> kOther[] = {
+      {"length", "len(s)"},        {"size_of", "len(s) or size(S)"}, {"append", "s |- x"},
+      {"push_back", "s |- x"},     {"enqueue", "s |- x"},            {"prepend", "x -| s"},
+      {"push_front", "x -| s"},    {"first", "head(s)"},             {"front", "head(s)"},
+      {"rest", "tail(s)"},         {"dequeue", "tail(s)"},           {"pop_front", "tail(s)"},
+      {"contains", "x \\in S"},   {"member", "x \\in S"},          {"elem", "x \\in S"},
+      {"add", "insert(x, S)"},     {"remove", "delete(x, S)"},       {"erase", "delete(x, S)"},
+      {"union", "S \\union T"},   {"concat", "s || t"},              {"card", "size(S)"},
+      {"cardinality", "size(S)"},  {"nth", "s[i]"},                  {"get", "m[k]"},
+      {"put", "update(m, k, v)"},  {"set", "update(m, k, v)"},       {"has_key", "defined(m, k)"}};
+  for (const auto& [other, ours] : kOther)
+    if (n == other) return std::string("; the dialect writes ") + ours;
+  std::vector<std::string_view> cands;
+  for (const char* b : kBuiltins) cands.push_back(b);
+  for (const auto& [name, g] : globals_)
+    if (g.kind == GlobalSym::Function) cands.push_back(name);
+  return didYouMean(n, cands);
 }
 
 // Reads Name/Field/Index chains as state variables of the flat automata in

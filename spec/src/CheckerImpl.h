@@ -87,6 +87,7 @@ class Checker {
   std::string globalHint(const std::string& name, std::initializer_list<GlobalSym::Kind> kinds,
                          std::initializer_list<std::string_view> extra = {}) const;
   std::string termNameHint(const std::string& name) const;
+  std::string functionNameHint(const std::string& name) const;
 
   // scopes
   void pushScope() { scopes_.emplace_back(); }

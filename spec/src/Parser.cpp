@@ -428,6 +428,20 @@ class Parser {
     SourceRange start = curRange();
     advance();
     d->name = expectIdent("a constant name after 'const'", &d->nameRange);
+    if (at(Tok::Eq) && (peek().kind == Tok::IntLit || peek().kind == Tok::KwTrue || peek().kind == Tok::KwFalse)) {
+      // `const N = 3`: the sort is missing; said once, and the constant is declared with the
+      // literal's sort, so its uses are not reported again as unknown names
+      bool isBool = peek().kind != Tok::IntLit;
+      diags_.error(curRange(), std::string("expected ':' and a sort after the constant name, found '='; write 'const ") +
+                                   d->name + (isBool ? ": Bool = " : ": Nat = ") + std::string(peek().text) + "'");
+      d->sort = arena_.sortExpr();
+      d->sort->name = isBool ? "Bool" : "Int";
+      d->sort->range = curRange();
+      advance();
+      d->value = parseExpr();
+      d->range = from(start);
+      return d;
+    }
     expect(Tok::Colon, "':' and a sort after the constant name");
     d->sort = parseSort();
     if (accept(Tok::Eq)) d->value = parseExpr();
@@ -969,6 +983,8 @@ class Parser {
   // The rest of a term-level `if` after the keyword at `start`. `elseif` (as in effect
   // programs) is read as `else if ...` (until 2026-12-04 an error, and the function whose
   // body it was went missing, so every use was reported again as an unknown function).
+  int openIfs_ = 0;  // 'if' statements being parsed (their 'fi' is not a conditional term's)
+
   Expr* parseConditionalTerm(SourceRange start) {
     Expr* e = mk(ExprKind::Ite, start);
     e->args.push_back(parseExpr());
@@ -1146,6 +1162,11 @@ class Parser {
     const Token open = cur();
     if (accept(Tok::KwIf)) {
       s->kind = StmtKind::If;
+      struct OpenIf {
+        int& n;
+        explicit OpenIf(int& k) : n(k) { ++n; }
+        ~OpenIf() { --n; }
+      } openIf(openIfs_);
       s->conds.push_back(parseExpr());
       expect(Tok::KwThen, "'then' after the condition");
       s->branches.push_back(parseStmts());
@@ -1185,6 +1206,13 @@ class Parser {
       if (at(Tok::Eq)) errorAt(curRange(), "expected ':=' in the assignment, found '=' (use ':=' to assign)");
       expect(Tok::Assign, "':=' in the assignment");
       s->rhs = at(Tok::KwChoose) ? parseChoose() : parseExpr();
+      // `x := if c then a else b fi` outside any 'if' statement: the 'fi' is read as the
+      // statement form's (until 2026-12-04: "expected a declaration, found 'fi'")
+      if (s->rhs->kind == ExprKind::Ite && at(Tok::KwFi) && openIfs_ == 0) {
+        diags_.error(curRange(), "a conditional term ends without 'fi' ('fi' closes an 'if' statement: write "
+                                 "'x := if c then a else b', or 'if c then x := a else x := b fi')");
+        advance();
+      }
     }
     s->range = from(start);
     return s;
@@ -1251,9 +1279,24 @@ class Parser {
     }
     return l;
   }
+  // Other languages' word operators after an operand (`v in s and v > 0`, `a or b`, `not done`):
+  // reported with the dialect's spelling and read as that operator, so the rest parses (until
+  // 2026-12-04 the term ended there and the error was "expected a declaration, found 'in'").
+  bool wordOperator(const char* word, Tok as, const char* meaning) {
+    bool isWord = at(Tok::Ident) && cur().text == word;
+    if (!isWord && !(as == Tok::In && at(Tok::KwIn))) return false;
+    Tok next = peek().kind;
+    if (!(next == Tok::Ident || next == Tok::IntLit || next == Tok::KwTrue || next == Tok::KwFalse ||
+          (next == Tok::LParen && as != Tok::Not) || next == Tok::LBrace || next == Tok::LBracket))
+      return false;
+    diags_.error(curRange(), std::string("'") + word + "' is not an operator of the IOA dialect; write " + tokName(as) +
+                                 " for " + meaning);
+    toks_[pos_].kind = as;
+    return true;
+  }
   Expr* parseOr() {
     Expr* l = parseAnd();
-    while (at(Tok::Or)) {
+    while (at(Tok::Or) || wordOperator("or", Tok::Or, "'or'")) {
       advance();
       l = binary(Tok::Or, l, parseAnd());
     }
@@ -1261,14 +1304,14 @@ class Parser {
   }
   Expr* parseAnd() {
     Expr* l = parseNot();
-    while (at(Tok::And)) {
+    while (at(Tok::And) || wordOperator("and", Tok::And, "'and'")) {
       advance();
       l = binary(Tok::And, l, parseNot());
     }
     return l;
   }
   Expr* parseNot() {
-    if (at(Tok::Not)) {
+    if (at(Tok::Not) || wordOperator("not", Tok::Not, "'not'")) {
       SourceRange start = curRange();
       advance();
       DepthGuard g(*this);
@@ -1286,7 +1329,7 @@ class Parser {
   }
   Expr* parseCompare() {
     Expr* l = parseSeqOps();
-    if (isCompareTok(cur().kind)) {
+    if (isCompareTok(cur().kind) || wordOperator("in", Tok::In, "membership")) {
       Tok op = cur().kind;
       advance();
       size_t rhs = pos_;

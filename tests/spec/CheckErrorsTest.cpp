@@ -32,6 +32,18 @@ automaton Ch
 
 static std::string withChannel(const std::string& extra) { return std::string(kChannel) + extra; }
 
+// Other languages' names of built-in operations get the dialect's spelling; a misspelling of a
+// built-in gets the closest name.
+TEST(CheckErrors, UnknownFunctionsSuggestTheDialectsSpelling) {
+  const std::string head = "automaton A\n  signature\n    internal t(v: Nat)\n  states\n    q: Seq[Nat] := {}\n"
+                           "  transitions\n    internal t(v)\n";
+  EXPECT_EQ(test::firstError(head + "      pre length(q) < 3\n").message,
+            "unknown function 'length'; the dialect writes len(s)");
+  EXPECT_EQ(test::firstError(head + "      eff q := append(q, v)\n").message,
+            "unknown function 'append'; the dialect writes s |- x");
+  EXPECT_EQ(test::firstError(head + "      pre lenn(q) < 3\n").message, "unknown function 'lenn'; did you mean 'len'?");
+}
+
 TEST(CheckErrors, SortErrors) {
   const Case cases[] = {
       {"assign bool to nat", "automaton A\n  signature\n    output a\n  states\n    x: Nat := 0\n  transitions\n    output a\n      eff x := true\n",

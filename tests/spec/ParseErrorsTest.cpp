@@ -300,6 +300,41 @@ invariant I of A: x >= uid(0)
 // Other languages' enumerations (`enum {A, B}`, `enumeration {A, B}`): one error that shows
 // the dialect's form, and the constants are declared, so their uses are not reported again (a
 // new user's `enum {P1, P2, P3}` gave five errors: unknown sort, unknown names, a map's sort).
+// Mistakes from other languages, found by new users: word operators, a term-level 'if' closed
+// with 'fi', a constant without its sort. Each is one error at the right place that shows the
+// dialect's form, and the rest of the spec parses (no cascade).
+TEST(ParseErrors, OtherLanguagesFormsAreOneErrorEach) {
+  const std::string head = "automaton A\n  signature\n    internal t(v: Nat)\n  states\n    x: Nat := 0,\n"
+                           "    done: Bool := false,\n    s: Set[Nat] := {}\n  transitions\n    internal t(v)\n";
+  struct Case {
+    std::string body;
+    unsigned col;
+    std::string message;
+  } cases[] = {
+      {"      pre v in s\n", 13, "'in' is not an operator of the IOA dialect; write '\\in' for membership"},
+      {"      pre v > 0 and v < 3\n", 17, "'and' is not an operator of the IOA dialect; write '/\\' for 'and'"},
+      {"      pre v > 0 or done\n", 17, "'or' is not an operator of the IOA dialect; write '\\/' for 'or'"},
+      {"      pre not done\n", 11, "'not' is not an operator of the IOA dialect; write '~' for 'not'"},
+      {"      eff x := if v < 5 then v + 1 else 0 fi\n", 43,
+       "a conditional term ends without 'fi' ('fi' closes an 'if' statement: write 'x := if c then a else b', or "
+       "'if c then x := a else x := b fi')"},
+  };
+  for (const Case& c : cases) {
+    test::FirstError fe = test::firstError(head + c.body + "invariant I of A: x >= 0\n");
+    EXPECT_EQ(fe.errors, 1u) << c.body;
+    EXPECT_EQ(fe.line, 10u) << c.body;
+    EXPECT_EQ(fe.col, c.col) << c.body;
+    EXPECT_EQ(fe.message, c.message) << c.body;
+  }
+  // the statement form's 'fi' after a conditional term inside an 'if' statement is the statement's
+  test::FirstError nested = test::firstError(head + "      eff if v > 1 then x := if v > 2 then 1 else 2 fi\n");
+  EXPECT_EQ(nested.errors, 0u) << nested.message;
+  test::FirstError k = test::firstError("const N = 3\nconst M: Nat = N + 1\ninvariant I of A: true\n"
+                                        "automaton A\n  signature\n    internal t\n");
+  EXPECT_EQ(k.errors, 1u) << k.message;
+  EXPECT_EQ(k.message, "expected ':' and a sort after the constant name, found '='; write 'const N: Nat = 3'");
+}
+
 TEST(ParseErrors, AnEnumWithBracesIsOneErrorAndKeepsItsConstants) {
   for (const char* decl : {"type Proc = enum {P1, P2, P3}\n", "type Proc = enumeration {P1, P2, P3}\n",
                            "type Proc = enumeration of {P1, P2, P3}\n"}) {
