@@ -92,7 +92,10 @@ class Search {
     st_ = &st;
     st.shape = true;
     Evaluator::State s0;
-    if (!ev_.startState(a_, s0) || !abstractStart(s0)) return std::nullopt;
+    if (!ev_.startState(a_, s0) || !abstractStart(s0)) {
+      st.startWhy = ev_.error().message;
+      return std::nullopt;
+    }
     st.start = true;
     nodes_.push_back({s0, -1, {}});
     seen_.insert(key(s0));

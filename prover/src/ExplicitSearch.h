@@ -33,6 +33,7 @@ struct ExplicitRun {
 struct SearchStats {
   bool shape = false;      // the query is one the search can run
   bool start = false;      // the interpreter found a start state
+  std::string startWhy;    // why it found none (the interpreter's error), when it says
   int depth = 0;           // every run of up to this many steps was explored
   size_t states = 0;       // distinct states seen
   bool exhausted = false;  // no new states at the last depth: nothing deeper either

@@ -1332,7 +1332,9 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
     const std::string states = std::to_string(st.states) + (st.states == 1 ? " state" : " states");
     std::string seen = states + " with sample values, " + secs;
     if (!st.shape) r.reason = "the search of runs cannot run this query";
-    else if (!st.start) r.reason = "the search of runs found no start state to begin from";
+    else if (!st.start)  // (the solver may well find one: an uninterpreted function's values, say)
+      r.reason = "the search of runs could not build a start state" +
+                 (st.startWhy.empty() ? std::string() : " (" + st.startWhy + ")");
     else if (!st.unevaluated.empty())
       r.reason = "the search of runs from a start state cannot evaluate " + st.unevaluated + "; that it found no "
                  "violation in the " + states + " it visited (with sample values, " + secs + ") says nothing about it";
