@@ -1346,6 +1346,24 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
     else
       r.reason = "no violating run of up to " + std::to_string(st.depth) +
                  " steps found by the search of runs from a start state (" + seen + ")";
+    // The interpreter could not start or could not evaluate a goal (an uninterpreted function, a
+    // quantifier over an infinite sort): the solver searches the runs instead, in what is left of
+    // the budget (until 2026-12-04 a new user's LCR bug stayed unknown, although --bmc found its
+    // one-step run in 0.1 s).
+    unsigned used = static_cast<unsigned>(msSince(t0));
+    if (st.shape && (!st.start || !st.unevaluated.empty()) && used < budgetMs &&
+        !(cancelled && cancelled->load())) {
+      DischargeOptions quiet = o;
+      quiet.smt2Dir.clear();
+      quiet.timeoutMs = budgetMs - used;
+      Result sym = ObligationSolver(cc, cc.model(), cc.catalog(), ob, quiet, nullptr, cancelled).run();
+      if (sym.status == Status::Refuted && sym.counterexample) {
+        sym.timeMs = msSince(t0);
+        return sym;
+      }
+      if (sym.status == Status::Proved)
+        r.reason += "; the solver found no violating run of up to " + std::to_string(ob.depth) + " steps either";
+    }
   } else {
     // the query up to the checkpoint where the run ends: the solver re-derives the run there
     Obligation cut = ob;

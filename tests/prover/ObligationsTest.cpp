@@ -761,10 +761,33 @@ automaton Flags
 invariant NoneUp of Flags:
   \A i: Nat (~up[i])
 )");
+  // the interpreter cannot evaluate the goal; the solver then searches the runs (since 2026-12-04)
   Result none = flags.searchRuns("Flags", 4, 5000);
-  EXPECT_EQ(none.status, Status::Unknown) << none.reason;
-  EXPECT_NE(none.reason.find("cannot evaluate \\A i: Nat (~up[i])"), std::string::npos) << none.reason;
-  EXPECT_EQ(none.reason.find("reached every state"), std::string::npos) << none.reason;
+  ASSERT_EQ(none.status, Status::Refuted) << none.reason;
+  ASSERT_TRUE(none.counterexample);
+  EXPECT_EQ(none.counterexample->depth, 1);
+  // a correct one: the reason says the interpreter could not evaluate the goal, and that the
+  // solver found no violation within the bound either (not that every state was reached)
+  Spec bounded(R"(
+automaton Flags
+  signature
+    output raise(i: Nat)
+  states
+    up: Array[Nat, Bool] := constant(false)
+  transitions
+    output raise(i)
+      pre ~up[i] /\ i < 1000
+      eff up[i] := true
+
+invariant Below of Flags:
+  \A i: Nat (up[i] => i < 1000)
+)");
+  Result ok = bounded.searchRuns("Flags", 4, 5000);
+  EXPECT_EQ(ok.status, Status::Unknown) << ok.reason;
+  EXPECT_NE(ok.reason.find("cannot evaluate \\A i: Nat (up[i] => (i < 1000))"), std::string::npos) << ok.reason;
+  EXPECT_NE(ok.reason.find("the solver found no violating run of up to 4 steps either"), std::string::npos)
+      << ok.reason;
+  EXPECT_EQ(ok.reason.find("reached every state"), std::string::npos) << ok.reason;
 }
 
 // A map defined everywhere but at some keys (a model of a counterexample to induction) keeps
@@ -2234,6 +2257,70 @@ invariant Cleared of M: cleared => s = {}
   EXPECT_TRUE(zeroMember) << prover::counterexampleToText(*wd.counterexample);
 }
 
+
+// The search of runs after an undecided step: when the interpreter cannot build a start state (here
+// the start condition reads an uninterpreted function), the solver searches the runs instead
+// (until 2026-12-04 a new user's LCR bug stayed unknown; --bmc found its one-step run). The run
+// is replayed by the interpreter with the counterexample's table of the function.
+TEST(Obligations, TheSearchOfRunsFallsBackToTheSolverWhenTheInterpreterCannotStart) {
+  Spec s(R"(
+type Node = Int[0..2]
+function pred(i: Node): Node = if i = 0 then 2 else i - 1
+function uid(i: Node): Nat
+axiom \A i: Node, j: Node (uid(i) = uid(j) => i = j)
+automaton LCR
+  signature
+    internal recv(i: Node, v: Nat)
+  states
+    chan: Array[Node, Seq[Nat]],
+    elected: Set[Node] := {}
+  initially \A i: Node (chan[i] = [uid(i)])
+  transitions
+    internal recv(i, v)
+      pre chan[pred(i)] ~= {} /\ v = head(chan[pred(i)])
+      eff chan[pred(i)] := tail(chan[pred(i)]);
+          if v < uid(i) then chan[i] := chan[i] |- v
+          elseif v = uid(i) then elected := insert(i, elected)
+          fi
+invariant Bigger of LCR:
+  \A j: Node, n: Nat (n < len(chan[j]) => uid(j) <= chan[j][n])
+)");
+  Result r = s.searchRuns("LCR", 4, 20000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  ASSERT_FALSE(cx.functions.empty());
+  const FlatAutomaton& a = s.aut("LCR");
+  Evaluator ev(*s.c->model);
+  ev.setUninterpreted([&cx](const FunctionDecl* f, const std::vector<Value>& args) -> std::optional<Value> {
+    for (const prover::FunctionValue& fv : cx.functions) {
+      if (fv.name != f->name) continue;
+      for (const auto& [at, v] : fv.entries)
+        if (at.size() == args.size() && at[0].compare(args[0]) == 0) return v;
+      return fv.otherwise;
+    }
+    return std::nullopt;
+  });
+  std::string text = prover::counterexampleToText(cx);
+  Evaluator::State st = stateOf(a, cx.entries.at(0));
+  bool start = false;
+  ASSERT_TRUE(ev.isStart(a, st, start)) << ev.error().message;
+  EXPECT_TRUE(start) << text;
+  int steps = 0;
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind != CexEntry::Kind::Action) continue;
+    const FlatTransition& t = a.transitions.at(static_cast<size_t>(transitionOf(a, e.action)));
+    bool en = false;
+    ASSERT_TRUE(ev.enabled(a, t, st, argsOf(e), en)) << ev.error().message;
+    ASSERT_TRUE(en) << text;
+    Evaluator::State next;
+    ASSERT_TRUE(ev.apply(a, t, st, argsOf(e), next)) << ev.error().message;
+    st = next;
+    ++steps;
+  }
+  EXPECT_EQ(steps, cx.depth);
+  EXPECT_FALSE(holds(ev, a, st, invariant(*s.c->model, "Bigger").pred)) << text;
+}
 
 // A set of a union whose variants carry enumeration constants: its model compares with no
 // constant, and it was read as empty, so the counterexample (whose step needs M.dec(yes) in s)
