@@ -285,8 +285,22 @@ class QueryEncoder {
       en_.sides = saved;
       en_.pc = c_.bool_val(true);
     }
+    // The precondition's own partial operations, when they are goals (a step's well-definedness),
+    // are checked before the precondition is assumed: assumed, it decided them by the value an
+    // undefined read takes in the encoding (a map's default), so `pre status[i] = idle` over an
+    // undefined key was refuted and `pre status[i] = critical` proved (until 2026-12-04).
+    size_t goalsBefore = seg().goals.size();
     absorb(sides, s.policy);
-    for (const z3::expr& e : enabled) seg().hyps.push_back(e);
+    if (t.pre && seg().goals.size() > goalsBefore) {
+      size_t n = enabled.size() - 1;  // (the precondition is the last: bindings and guard stay here)
+      for (size_t k = 0; k < n; ++k) seg().hyps.push_back(enabled[k]);
+      int depth = seg().depth;
+      out_.segments.emplace_back();
+      seg().depth = depth;
+      seg().hyps.push_back(enabled.back());
+    } else {
+      for (const z3::expr& e : enabled) seg().hyps.push_back(e);
+    }
     lastPre_ = en_.env;
   }
 
@@ -812,6 +826,7 @@ Counterexample buildCounterexample(const EncodedQuery& q, int lastSegment, const
         cx.failed.push_back({g.label + argumentValues(g.args, step), g.kind, g.range});
       }
     cx.depth = s.depth;
+    cx.segment = lastSegment;
   }
   return cx;
 }

@@ -871,6 +871,9 @@ class ObligationSolver {
     Counterexample again = buildCounterexample(q, seg, vals, failed);
     cx.entries = std::move(again.entries);
     cx.constants = std::move(again.constants);
+    // (a failed enabledness condition names its arguments' values: those shown, not the solver's
+    // model's, where an element of an uninterpreted sort had another number: "(v = Value!5)")
+    if (again.failed.size() == cx.failed.size()) cx.failed = std::move(again.failed);
   }
 
   void refuted(Counterexample cx, int64_t caseIndex, int seg, const std::vector<Value>& vals,
@@ -1420,7 +1423,10 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
     }
     EncodedQuery q = encodeQuery(en, ob.query, split.empty() ? nullptr : &split, split.empty() ? nullptr : &values);
     int seg = -1;
-    for (size_t i = 0; i < q.segments.size(); ++i) {
+    if (cex.segment >= 0 && static_cast<size_t>(cex.segment) < q.segments.size() &&
+        !q.segments[static_cast<size_t>(cex.segment)].goals.empty())
+      seg = cex.segment;  // (two checkpoints may have the same depth: a precondition's definedness, then the step's)
+    for (size_t i = 0; seg < 0 && i < q.segments.size(); ++i) {
       if (q.segments[i].goals.empty()) continue;
       if (cex.depth < 0 || q.segments[i].depth == cex.depth) {
         seg = static_cast<int>(i);

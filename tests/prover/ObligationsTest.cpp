@@ -2258,6 +2258,116 @@ invariant Cleared of M: cleared => s = {}
 }
 
 
+// A failed enabledness condition of a fired abstract action names the values of its arguments as
+// the counterexample shows them: over an uninterpreted sort the solver's model numbered its
+// elements otherwise ("(v = Value!5)" beside "learn(v = Value!0)", a new user's trace).
+TEST(Obligations, AFailedEnablednessNamesTheArgumentsAsShown) {
+  Spec s(R"(
+sort Value
+automaton Consensus
+  signature
+    input  propose(v: Value)
+    internal decide(v: Value)
+    output learn(v: Value)
+  states
+    proposed: Set[Value] := {},
+    decided: Bool := false,
+    val: Value
+  transitions
+    input propose(v)
+      eff proposed := insert(v, proposed)
+    internal decide(v)
+      pre ~decided /\ v \in proposed
+      eff decided := true;
+          val := v
+    output learn(v)
+      pre decided /\ v = val
+automaton Coordinator
+  signature
+    input  propose(v: Value)
+    internal commit
+    output learn(v: Value)
+  states
+    props: Set[Value] := {},
+    done: Bool := false,
+    best: Value
+  transitions
+    input propose(v)
+      eff props := insert(v, props)
+    internal commit
+      pre ~done /\ props ~= {}
+      eff best := choose w: Value where true;
+          done := true
+    output learn(v)
+      pre done /\ v = best
+forward simulation from Coordinator to Consensus:
+  Consensus.proposed = props /\ Consensus.decided = done /\ (done => Consensus.val = best)
+proof
+  for internal commit do
+    w := choose w: Value where w \in props;
+    fire internal decide(w)
+  od
+)",
+         3);
+  Result r = s.prove("bmc-simulation:simulation Coordinator -> Consensus");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  const CexEntry* last = nullptr;
+  for (const CexEntry& e : cx.entries)
+    if (e.kind == CexEntry::Kind::Action) last = &e;
+  ASSERT_TRUE(last);
+  ASSERT_EQ(last->action, "learn");
+  ASSERT_EQ(cx.failed.size(), 1u);
+  EXPECT_EQ(cx.failed[0].kind, "enabled");
+  std::string shown = "(v = " + last->values.at(0).value.toString() + ")";
+  EXPECT_NE(cx.failed[0].text.find(shown), std::string::npos) << cx.failed[0].text << " vs " << shown;
+}
+
+// A precondition's own partial operations are checked before the precondition is assumed: assumed,
+// an undefined map read took the encoding's default (the first constant), so a new user's
+// `pre status[i] = idle` was refuted and `pre status[i] = critical` proved for the same read.
+TEST(Obligations, APreconditionsDefinednessDoesNotAssumeThePrecondition) {
+  const char* kRing = R"(
+type Proc = enumeration of p0, p1, p2
+type Status = enumeration of idle, trying, critical
+automaton R
+  signature
+    output try(i: Proc), exit(i: Proc)
+  states
+    status: Map[Proc, Status] := constant(idle)
+  transitions
+    output try(i)
+      pre status[i] = idle
+      eff status[i] := trying
+    output exit(i)
+      pre status[i] = critical
+      eff status[i] := idle
+)";
+  Spec bad(kRing);
+  for (const char* id : {"well-defined:R:try", "well-defined:R:exit"}) {
+    Result r = bad.prove(id);
+    ASSERT_EQ(r.status, Status::Refuted) << id << ": " << r.reason;
+    ASSERT_TRUE(r.counterexample);
+    ASSERT_EQ(r.counterexample->failed.size(), 1u) << id;
+    EXPECT_EQ(r.counterexample->failed[0].kind, "partial") << id;
+    // independently: the key read is undefined in the pre-state shown
+    const CexEntry* pre = entry(*r.counterexample, "pre-state");
+    const CexEntry* act = entry(*r.counterexample, "action");
+    ASSERT_TRUE(pre && act) << id;
+    const FlatAutomaton& a = bad.aut("R");
+    Evaluator ev(*bad.c->model);
+    Evaluator::State st = stateOf(a, *pre);
+    bool en = false;
+    EXPECT_FALSE(ev.enabled(a, a.transitions[static_cast<size_t>(transitionOf(a, act->action))], st, argsOf(*act), en))
+        << id << ": the precondition evaluates, " << prover::counterexampleToText(*r.counterexample);
+    EXPECT_TRUE(ev.error().undefined) << id << ": " << ev.error().message;
+  }
+  Spec ok(std::string(kRing) + "invariant Defined of R:\n  \\A i: Proc (defined(status, i))\n");
+  EXPECT_EQ(ok.prove("well-defined:R:try").status, Status::Proved);
+  EXPECT_EQ(ok.prove("well-defined:R:exit").status, Status::Proved);
+}
+
 // The search of runs after an undecided step: when the interpreter cannot build a start state (here
 // the start condition reads an uninterpreted function), the solver searches the runs instead
 // (until 2026-12-04 a new user's LCR bug stayed unknown; --bmc found its one-step run). The run

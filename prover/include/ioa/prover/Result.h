@@ -54,6 +54,7 @@ struct Counterexample {
   std::vector<FailedGoal> failed;
   std::vector<NamedValue> inputs;  // every free symbol (for re-checking the counterexample)
   int depth = -1;                  // bounded model checking: steps from the start state
+  int segment = -1;                // the checkpoint of the query whose goal failed (for re-checking)
   int split = 0;                   // which case of the split on finite action parameters
   std::string note;                // what else the values mean (one sentence; empty if nothing)
 };
