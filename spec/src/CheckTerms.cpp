@@ -240,6 +240,23 @@ Sort Checker::checkName(Expr* e, Sort expected) {
 }
 
 std::string Checker::termNameHint(const std::string& name) const {
+  // a component's state variable named without its component (`x` in an invariant of a
+  // composition whose components A and B both have an x): the qualified names
+  std::vector<std::string> qualified;
+  for (const FlatCtx& fc : flat_)
+    for (const Var* v : fc.aut->state) {
+      const std::string& q = v->name;
+      if (q.size() > name.size() + 1 && q.compare(q.size() - name.size(), name.size(), name) == 0 &&
+          q[q.size() - name.size() - 1] == '.' &&
+          std::find(qualified.begin(), qualified.end(), q) == qualified.end())
+        qualified.push_back(q);
+    }
+  if (!qualified.empty() && qualified.size() <= 6) {
+    std::string out = "; a component's variable is named with its component: ";
+    for (size_t k = 0; k < qualified.size(); ++k)
+      out += (k == 0 ? "" : k + 1 == qualified.size() ? " or " : ", ") + qualified[k];
+    return out;
+  }
   std::vector<std::string_view> cands;
   for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)  // innermost first
     for (const auto& [n, v] : *it) cands.push_back(n);
@@ -810,6 +827,9 @@ Sort Checker::checkCall(Expr* e, Sort expected) {
       }
     }
     for (Expr* a : e->args) check(a);
+    // `Msg.prep(r)` after `type Msg = union of ...` was refused: that error said it all (until
+    // 2026-12-04 every use of a variant added another)
+    if (base->kind == ExprKind::Name && rejected_.count(base->name)) return fail(e, "");
     return fail(e, "cannot call '" + e->name + "' here (only union variants like Frame.ack(5) and layer header "
                                               "operations like Seqno.hdr(m) are called with a qualifier)");
   }

@@ -84,10 +84,12 @@ void Checker::declareGlobal(const std::string& name, SourceRange r, GlobalSym sy
   for (const char* rs : reserved)
     if (name == rs) {
       diags_.error(r, "'" + name + "' is a built-in sort and cannot be redeclared");
+      rejected_.insert(name);
       return;
     }
   if (isBuiltinName(name)) {
     diags_.error(r, "'" + name + "' is a built-in operator and cannot be redeclared");
+    rejected_.insert(name);
     return;
   }
   globals_.emplace(name, sym);

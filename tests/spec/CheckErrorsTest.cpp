@@ -32,6 +32,25 @@ automaton Ch
 
 static std::string withChannel(const std::string& extra) { return std::string(kChannel) + extra; }
 
+// A component's variable named without its component gets the qualified names; a union refused
+// for its built-in name ('Msg') is one error, not one more per use of its variants.
+TEST(CheckErrors, CompositionNamesAndARefusedUnionNeedNoMoreErrors) {
+  const std::string parts = "automaton P\n  signature\n    output go(n: Nat)\n  states\n    x: Nat := 0\n"
+                            "  transitions\n    output go(n)\n      pre n = x\n      eff x := x + 1\n"
+                            "automaton Q\n  signature\n    input go(n: Nat)\n  states\n    x: Nat := 0\n"
+                            "  transitions\n    input go(n)\n      eff x := n + 1\n"
+                            "automaton S\n  components\n    A: P; B: Q\n";
+  test::FirstError fe = test::firstError(parts + "invariant Same of S: x >= 0\n");
+  EXPECT_EQ(fe.message, "unknown name 'x'; a component's variable is named with its component: A.x or B.x");
+  EXPECT_EQ(test::firstError(parts + "invariant Same of S: A.x >= B.x - 1\n").errors, 0u);
+  test::FirstError msg = test::firstError(
+      "type Msg = union of prep: Nat, done: Bool\n"
+      "automaton T\n  signature\n    internal t(n: Nat)\n  states\n    msgs: Set[Nat] := {}\n"
+      "  transitions\n    internal t(n)\n      pre Msg.prep(n) \\in msgs\n      eff msgs := insert(n, msgs)\n");
+  EXPECT_EQ(msg.errors, 1u) << msg.message;
+  EXPECT_EQ(msg.message, "'Msg' is a built-in sort and cannot be redeclared");
+}
+
 // Other languages' names of built-in operations get the dialect's spelling; a misspelling of a
 // built-in gets the closest name.
 TEST(CheckErrors, UnknownFunctionsSuggestTheDialectsSpelling) {
