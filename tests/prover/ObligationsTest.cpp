@@ -108,6 +108,30 @@ std::vector<Value> argsOf(const CexEntry& e) {
   return v;
 }
 
+// The states of a counterexample's run replayed by the interpreter from its first state (every
+// step enabled there and applied), the start first; empty, with a failure, when it does not replay.
+std::vector<Evaluator::State> replayRun(Evaluator& ev, const FlatAutomaton& a, const Counterexample& cx) {
+  std::vector<Evaluator::State> out;
+  if (cx.entries.empty() || cx.entries[0].kind != CexEntry::Kind::State) {
+    ADD_FAILURE() << "no first state";
+    return out;
+  }
+  out.push_back(stateOf(a, cx.entries[0]));
+  for (const CexEntry& e : cx.entries) {
+    if (e.kind != CexEntry::Kind::Action) continue;
+    int t = transitionOf(a, e.action);
+    bool en = false;
+    Evaluator::State next;
+    if (t < 0 || !ev.enabled(a, a.transitions[static_cast<size_t>(t)], out.back(), argsOf(e), en) || !en ||
+        !ev.apply(a, a.transitions[static_cast<size_t>(t)], out.back(), argsOf(e), next)) {
+      ADD_FAILURE() << "step " << out.size() << " (" << e.action << ") does not replay: " << ev.error().message;
+      return {};
+    }
+    out.push_back(std::move(next));
+  }
+  return out;
+}
+
 bool holds(Evaluator& ev, const FlatAutomaton& a, const Evaluator::State& s, const Expr* pred) {
   Env env;
   ev.bindState(a, s, env);
@@ -525,19 +549,13 @@ automaton Clock
   EXPECT_EQ(cx.failed[0].text, "ensuring t' >= t");
   const FlatAutomaton& a = two.aut("Clock");
   Evaluator ev(*two.c->model);
-  ASSERT_FALSE(cx.entries.empty());
-  Evaluator::State st = stateOf(a, cx.entries[0]), before = st;
+  std::vector<Evaluator::State> run = replayRun(ev, a, cx);
+  ASSERT_EQ(run.size(), 3u);
   std::string last;
-  for (const CexEntry& e : cx.entries) {
-    if (e.kind != CexEntry::Kind::Action) continue;
-    int t = transitionOf(a, e.action);
-    ASSERT_GE(t, 0) << e.action;
-    Evaluator::State next;
-    ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(t)], st, argsOf(e), next));
-    before = st, st = next, last = e.action;
-  }
+  for (const CexEntry& e : cx.entries)
+    if (e.kind == CexEntry::Kind::Action) last = e.action;
   EXPECT_EQ(last, "set");
-  EXPECT_LT(st[0].asInt(), before[0].asInt()) << prover::counterexampleToText(cx);
+  EXPECT_LT(run[2][0].asInt(), run[1][0].asInt()) << prover::counterexampleToText(cx);
 }
 
 // The spec's axioms are assumed in every obligation, and a counterexample shows the values
@@ -2412,24 +2430,12 @@ invariant Bigger of LCR:
     return std::nullopt;
   });
   std::string text = prover::counterexampleToText(cx);
-  Evaluator::State st = stateOf(a, cx.entries.at(0));
+  std::vector<Evaluator::State> run = replayRun(ev, a, cx);
+  ASSERT_EQ(run.size(), static_cast<size_t>(cx.depth) + 1) << text;
   bool start = false;
-  ASSERT_TRUE(ev.isStart(a, st, start)) << ev.error().message;
+  ASSERT_TRUE(ev.isStart(a, run.front(), start)) << ev.error().message;
   EXPECT_TRUE(start) << text;
-  int steps = 0;
-  for (const CexEntry& e : cx.entries) {
-    if (e.kind != CexEntry::Kind::Action) continue;
-    const FlatTransition& t = a.transitions.at(static_cast<size_t>(transitionOf(a, e.action)));
-    bool en = false;
-    ASSERT_TRUE(ev.enabled(a, t, st, argsOf(e), en)) << ev.error().message;
-    ASSERT_TRUE(en) << text;
-    Evaluator::State next;
-    ASSERT_TRUE(ev.apply(a, t, st, argsOf(e), next)) << ev.error().message;
-    st = next;
-    ++steps;
-  }
-  EXPECT_EQ(steps, cx.depth);
-  EXPECT_FALSE(holds(ev, a, st, invariant(*s.c->model, "Bigger").pred)) << text;
+  EXPECT_FALSE(holds(ev, a, run.back(), invariant(*s.c->model, "Bigger").pred)) << text;
 }
 
 // A set of a union whose variants carry enumeration constants: its model compares with no
