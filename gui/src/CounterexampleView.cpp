@@ -536,11 +536,13 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
   for (const engine::FailedView& f : cex.failed) {
     QString where = f.line ? QStringLiteral(" <a href='line:%1:%2'>line %1</a>").arg(f.line).arg(f.col) : QString();
     const QString kind = f.kind == "goal" ? QString() : QStringLiteral(" (%1)").arg(qs(f.kind));
-    const QString inst =
-        f.instance.empty() ? QString()
-                           : QStringLiteral("<br>&nbsp;&nbsp;%1 for <code>%2</code>")
-                                 .arg(f.kind == "goal" ? QStringLiteral("false") : QStringLiteral("outside its domain"),
-                                      qs(f.instance).toHtmlEscaped());
+    QString inst;
+    if (!f.right.empty())
+      inst += QStringLiteral("<br>&nbsp;&nbsp;where the right side is <code>%1</code>").arg(qs(f.right).toHtmlEscaped());
+    if (!f.instance.empty())
+      inst += QStringLiteral("<br>&nbsp;&nbsp;%1 for <code>%2</code>")
+                  .arg(f.kind == "goal" ? QStringLiteral("false") : QStringLiteral("outside its domain"),
+                       qs(f.instance).toHtmlEscaped());
     fails << QStringLiteral("fails%1: <code>%2</code>%3%4").arg(kind, qs(f.text).toHtmlEscaped(), where, inst);
   }
   failed_->setText(fails.join(QStringLiteral("<br>")));

@@ -611,3 +611,49 @@ invariant Sorted of Q:
   // the step's goal fails where it reads past the end: said so, not "false"
   EXPECT_NE(t.output.find("false for c = 0, where q[c + 1] is undefined"), std::string::npos) << t.output;
 }
+
+// A failed equation of a refinement mapping shows the value of its right side in the states shown
+// (checked against the post-state: x div 2), in the text and in JSON.
+TEST(ProveCli, AFailedMappingShowsItsRightSidesValue) {
+  TempDir d("cli-right-side");
+  std::ofstream(d / "ticks.ioa") << R"(automaton Slow
+  signature
+    output tick
+  states
+    n: Nat := 0
+  transitions
+    output tick
+      eff n := n + 1
+automaton Fast
+  signature
+    output tick
+  states
+    x: Nat := 0
+  transitions
+    output tick
+      eff x := x + 3
+refinement from Fast to Slow: half
+  Slow.n = x div 2
+)";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "ticks.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  bool seen = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["status"] != "refuted" || o["kind"] != "refinement-step") continue;
+    seen = true;
+    const auto& cx = o["counterexample"];
+    ASSERT_EQ(cx["failed"].size(), 1u);
+    std::string right = cx["failed"][0].value("right", "");
+    long x = -1;
+    for (const auto& st : cx["steps"])
+      if (st["label"] == "post-state")
+        for (const auto& v : st["values"])
+          if (v["name"] == "x") x = std::stol(v["value"].get<std::string>());
+    ASSERT_GE(x, 0) << cx.dump();
+    EXPECT_EQ(right, std::to_string(x / 2)) << cx.dump();
+  }
+  EXPECT_TRUE(seen) << r.output;
+  CommandResult t = ioawb("prove --no-cache " + (d / "ticks.ioa"));
+  EXPECT_NE(t.output.find("where the right side is "), std::string::npos) << t.output;
+}

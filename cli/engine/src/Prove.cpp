@@ -243,6 +243,53 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   return {};
 }
 
+// For a failed equation `L = R` of a simulation or refinement (`Queue.q = [at(a, hd, 0), ...]`): the
+// value of its right side in the last states shown, by the spec's interpreter over both automata's
+// values ("[Item(id: 8855), Item(id: 18816)]"), so that the user need not work it out; the left
+// side is usually a variable shown in the state. Empty when it cannot be computed.
+std::string rightSideValue(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
+                           const prover::FailedGoal& f) {
+  if (f.kind != "goal") return {};
+  const Expr* goal = nullptr;
+  for (const prover::Step& st : ob.query.steps)
+    if (st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
+  if (!goal || goal->op != Op::Eq || goal->args.size() != 2) return {};
+  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
+  const FlatAutomaton* b = nullptr;
+  for (const Simulation& s : c.model->simulations)
+    if (refine::simulationName(s) == ob.subject) b = s.to;
+  if (!a) return {};
+  const prover::CexEntry* last = nullptr;
+  const prover::CexEntry* lastAbstract = nullptr;
+  for (const prover::CexEntry& e : cx.entries) {
+    if (e.kind != prover::CexEntry::Kind::State) continue;
+    (e.label.find("abstract") == std::string::npos ? last : lastAbstract) = &e;
+  }
+  auto stateOf = [](const FlatAutomaton& aut, const prover::CexEntry* e, Evaluator::State& out) {
+    if (!e) return false;
+    for (const Var* v : aut.state) {
+      const Value* found = nullptr;
+      for (const prover::NamedValue& nv : e->values)
+        if (nv.name == v->name || nv.name == aut.name + "." + v->name) found = &nv.value;
+      if (!found) return false;
+      out.push_back(*found);
+    }
+    return true;
+  };
+  Evaluator::State cs, as;
+  if (!stateOf(*a, last, cs)) return {};
+  EvalLimits lim;
+  lim.maxSteps = uint64_t(1) << 16;
+  Evaluator ev(*c.model, lim);
+  Env env;
+  ev.bindState(*a, cs, env);
+  // (a bounded run shows the abstract values with the concrete state's entry)
+  if (b && stateOf(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
+  Value right;
+  if (!ev.eval(goal->args[1], env, right)) return {};
+  return right.toString();
+}
+
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
   CounterexampleView v;
   v.depth = cx.depth;
@@ -285,6 +332,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     fv.text = f.text;
     fv.kind = f.kind;
     fv.instance = failingInstance(c, ob, cx, f);
+    fv.right = rightSideValue(c, ob, cx, f);
     fv.file = fileOf(c, f.range);
     if (f.range.valid()) {
       LineCol lc = c.sources.lineCol(f.range);
@@ -711,6 +759,7 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
       if (k) out += ",";
       out += "{\"text\":" + jsonStr(f.text) + ",\"kind\":" + jsonStr(f.kind) + ",\"line\":" + std::to_string(f.line) +
              ",\"col\":" + std::to_string(f.col) + (f.instance.empty() ? "" : ",\"instance\":" + jsonStr(f.instance)) +
+             (f.right.empty() ? "" : ",\"right\":" + jsonStr(f.right)) +
              "}";
     }
     out += "]}}";

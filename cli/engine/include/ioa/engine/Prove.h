@@ -74,6 +74,7 @@ struct FailedView {
   std::string text;  // the conjunct or condition, as written in the spec
   std::string kind;  // "goal", "partial", "narrowing", "choose", "enabled", "trace"
   std::string instance;  // a failed `\A i, j (P)`: values for which P is false ("i = 2, j = 0"), when found
+  std::string right;     // a failed equation `L = R` of a simulation or refinement: R's value in the last states
   std::string file;
   unsigned line = 0, col = 0;
 };
