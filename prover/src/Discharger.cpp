@@ -154,6 +154,11 @@ void Discharger::run(const std::vector<Obligation>& obligations, const Callback&
 
 void Discharger::run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which,
                      const Callback& onResult) {
+  run(obligations, which, onResult, nullptr, false);
+}
+
+void Discharger::run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which,
+                     const Callback& onResult, const TimeoutFor& timeoutFor, bool retry) {
   Impl& im = *impl_;
   unsigned n = im.opts.jobs ? im.opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   if (n > which.size()) n = static_cast<unsigned>(std::max<size_t>(1, which.size()));
@@ -184,15 +189,18 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
         if (im.lookUpByKey(key, obligations[i], r)) {
           r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         } else {
+          DischargeOptions o = im.opts;
+          if (timeoutFor) o.timeoutMs = timeoutFor(i);
           r = im.inLiveContext(
-              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], im.opts, im.cache.get(), &im.cancelled); });
+              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), &im.cancelled); });
           im.recordKey(key, r);
         }
       }
       {
         std::lock_guard<std::mutex> g(im.statsMutex);
+        if (retry && im.stats.unknown > 0) --im.stats.unknown;  // (counted by its first result)
         if (r.cached) ++im.stats.cacheHits;
-        else if (r.reason != "cancelled" && r.status != Status::Error && obligations[i].holdsBecause.empty())
+        else if (!retry && r.reason != "cancelled" && r.status != Status::Error && obligations[i].holdsBecause.empty())
           ++im.stats.solved;
         switch (r.status) {
           case Status::Proved: ++im.stats.proved; break;

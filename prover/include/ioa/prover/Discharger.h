@@ -63,6 +63,11 @@ class Discharger {
   void run(const std::vector<Obligation>& obligations, const Callback& onResult);
   // The same for the obligations at the indices `which` only (reported by their index in `obligations`).
   void run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which, const Callback& onResult);
+  // With a timeout per obligation (by index) instead of the options' one. `retry`: these were run
+  // before and came back unknown (the statistics count them once, by their new result).
+  using TimeoutFor = std::function<unsigned(size_t index)>;
+  void run(const std::vector<Obligation>& obligations, const std::vector<size_t>& which, const Callback& onResult,
+           const TimeoutFor& timeoutFor, bool retry);
 
   // Bounded model checking by the interpreter's search alone, in the calling
   // thread: for a bounded obligation of invariants, searches runs breadth-first
