@@ -44,7 +44,7 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
       if (c.automaton) componentDecls.insert(declOf(c.automaton));
   for (const FlatAutomaton* a : model.automata()) {
     bool subject = false;
-    for (const Invariant& inv : model.invariants) subject = subject || inv.automaton == a;
+    for (const Invariant& inv : model.invariants) subject = subject || (inv.automaton == a && !inv.inherited);
     for (const Simulation& s : model.simulations) subject = subject || s.from == a || s.to == a;
     if (subject) {
       add(a);
@@ -313,6 +313,7 @@ class Generator {
 
   void invariants(const FlatAutomaton& a) {
     for (const Invariant* inv : invariantsOf(a)) {
+      if (inv->inherited) continue;  // (proved on the parameterised automaton, for every argument)
       SourceRange r = inv->decl ? inv->decl->nameRange : inv->pred->range;
       if (inv->decl && !inv->decl->nameRange.valid()) r = inv->decl->range;
       Obligation& init = add("invariant-init:" + a.name + ":" + inv->name, kinds::InvariantInit, a, inv->name, "",
@@ -355,6 +356,7 @@ class Generator {
     }
     auto invs = invariantsOf(a);
     for (size_t i = 0; i < invs.size(); ++i) {
+      if (invs[i]->inherited) continue;
       Obligation& ob = add("well-defined:" + a.name + ":invariant " + invs[i]->name, kinds::WellDefined, a,
                            invs[i]->name, "", "invariant " + invs[i]->name + " is well-defined",
                            invs[i]->decl ? invs[i]->decl->range : invs[i]->pred->range);

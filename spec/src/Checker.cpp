@@ -163,6 +163,7 @@ std::unique_ptr<Model> Checker::run() {
     if (d->kind == DeclKind::Invariant) checkInvariant(static_cast<InvariantDecl*>(d));
     if (d->kind == DeclKind::Simulation) checkSimulation(static_cast<SimulationDecl*>(d));
   }
+  if (!diags_.hasErrors()) inheritInvariants();
   return std::move(model_);
 }
 

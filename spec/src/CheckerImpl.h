@@ -133,6 +133,13 @@ class Checker {
   std::map<const AutomatonDecl*, Var*> fastpathVars_;
   std::map<const AutomatonDecl*, FlatAutomaton*> generics_;
   std::map<std::string, const FlatAutomaton*> instances_;
+  struct Clone {
+    const FlatAutomaton* generic;
+    const FlatAutomaton* instance;
+    Subst subst;  // the generic's parameters and state variables to the instance's
+  };
+  std::vector<Clone> clones_;
+  void inheritInvariants();
   std::set<const AutomatonDecl*> expanding_;  // cycle detection for compositions
   std::set<const Decl*> resolvingTypes_;
   std::set<const Decl*> resolvingConsts_;

@@ -204,6 +204,22 @@ FlatAutomaton* Checker::cloneFlat(const FlatAutomaton* g, Subst s, const std::st
   return out;
 }
 
+namespace {
+// A term over free constants and literals only (no state, parameter or other variable): each
+// mention of it means the same value. `invariant I of A(CAP)` and `forward simulation from A(CAP)`
+// made two instances of A(CAP) (only literal arguments were recognised as the same), so the
+// simulation's steps did not assume the invariant, and a correct spec was refuted by a state
+// that breaks it (a new user's, 2026-12-04).
+bool closedTerm(const Expr* a) {
+  bool closed = true;
+  forEachExpr(a, [&](const Expr* x) {
+    if (x->var && x->var->kind != VarKind::Const && x->var->kind != VarKind::Bound) closed = false;
+    if (x->kind == ExprKind::Choose || x->kind == ExprKind::Error) closed = false;
+  });
+  return closed;
+}
+}  // namespace
+
 const FlatAutomaton* Checker::instantiate(const AutomatonDecl* d, const std::vector<Expr*>& args,
                                           const std::vector<std::string>& argNames, SourceRange at,
                                           const std::string& displayName) {
@@ -262,6 +278,7 @@ const FlatAutomaton* Checker::instantiate(const AutomatonDecl* d, const std::vec
       if (v) key += std::to_string(*v) + ",";
       else if (a->op == Op::BoolConst) key += a->boolValue ? "true," : "false,";
       else if (a->op == Op::EnumConst) key += std::string(diags_.sources().textOf(a->range)) + ",";
+      else if (closedTerm(a)) key += "{" + exprToString(a) + "},";  // `A(CAP)` with a free constant CAP
       else cacheable = false;
     }
   }
@@ -272,7 +289,23 @@ const FlatAutomaton* Checker::instantiate(const AutomatonDecl* d, const std::vec
   }
   FlatAutomaton* f = cloneFlat(g, s, displayName);
   if (cacheable) instances_[key] = f;
+  for (size_t k = 0; k < g->state.size() && k < f->state.size(); ++k) s.vars[g->state[k]] = build_.var(f->state[k]);
+  clones_.push_back({g, f, std::move(s)});
   return f;
+}
+
+void Checker::inheritInvariants() {
+  size_t declared = model_->invariants.size();
+  for (const Clone& c : clones_)
+    for (size_t k = 0; k < declared; ++k) {
+      const Invariant& inv = model_->invariants[k];
+      if (inv.automaton != c.generic || !inv.pred) continue;
+      Invariant copy = inv;
+      copy.automaton = c.instance;
+      copy.pred = Cloner(*model_, c.subst).expr(inv.pred);
+      copy.inherited = true;
+      model_->invariants.push_back(copy);
+    }
 }
 
 FlatAutomaton* Checker::composeDecl(const AutomatonDecl* d) {

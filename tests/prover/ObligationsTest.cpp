@@ -4,6 +4,8 @@
 // the decoded values really violate the obligation.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <filesystem>
 #include <map>
 
@@ -2275,6 +2277,57 @@ invariant Cleared of M: cleared => s = {}
   EXPECT_TRUE(zeroMember) << prover::counterexampleToText(*wd.counterexample);
 }
 
+
+// An automaton instantiated with a free constant (`A(CAP)`) is one instance however often it is
+// named, and an invariant of the parameterised automaton (`of A`) holds of its instances: a new
+// user's correct simulation from A(CAP) was refuted by a state breaking the proved invariant
+// (two instances of A(CAP), the invariant attached to the other one; `of A` not carried over).
+TEST(Obligations, InstancesWithAFreeConstantAreOneAndInheritTheGenericsInvariants) {
+  const std::string kParam = R"(
+const CAP: Nat
+axiom CAP > 0
+automaton Abs(K: Nat)
+  signature
+    output inc
+  states
+    y: Nat := 0
+  transitions
+    output inc
+      pre y < K
+      eff y := y + 1
+automaton A(K: Nat)
+  signature
+    output inc
+  states
+    x: Nat := 0,
+    z: Nat := 0
+  transitions
+    output inc
+      pre z < K
+      eff x := x + 1; z := z + 1
+invariant Same of A(CAP):
+  x = z
+forward simulation from A(CAP) to Abs(CAP):
+  Abs.y = x
+)";
+  for (const char* of : {"of A(CAP)", "of A"}) {
+    Spec s(edited(kParam, "of A(CAP)", of));
+    std::set<std::string> ids;
+    for (const Obligation& ob : s.obs) EXPECT_TRUE(ids.insert(ob.id).second) << of << ": twice " << ob.id;
+    Result r = s.prove("simulation-step:simulation A(CAP) -> Abs(CAP):inc");
+    EXPECT_EQ(r.status, Status::Proved) << of << ": " << r.reason
+                                        << (r.counterexample ? prover::counterexampleToText(*r.counterexample) : "");
+  }
+  // the generic invariant is proved once, on A, not again on the instance
+  Spec g(edited(kParam, "of A(CAP)", "of A"));
+  size_t steps = 0;
+  for (const Obligation& ob : g.obs) steps += ob.kind == "invariant-step";
+  EXPECT_EQ(steps, 1u);
+  EXPECT_EQ(g.prove("invariant-step:A:Same:inc").status, Status::Proved);
+  // a seeded bug in the generic automaton is refuted there
+  Spec bad(edited(edited(kParam, "of A(CAP)", "of A"), "eff x := x + 1; z := z + 1", "eff x := x + 2; z := z + 1"));
+  EXPECT_EQ(bad.prove("invariant-step:A:Same:inc").status, Status::Refuted);
+}
 
 // A failed enabledness condition of a fired abstract action names the values of its arguments as
 // the counterexample shows them: over an uninterpreted sort the solver's model numbered its

@@ -92,6 +92,10 @@ struct Invariant {
   const InvariantDecl* decl = nullptr;
   const FlatAutomaton* automaton = nullptr;
   Expr* pred = nullptr;
+  // An invariant of a parameterised automaton (`invariant I of A`), carried over to an instance
+  // of it (`A(CAP)`) with the arguments substituted: proved on A for every parameter value, so
+  // only assumed (and checked by bounded model checking) on the instance, never proved again.
+  bool inherited = false;
 };
 
 struct SimulationEntry {
