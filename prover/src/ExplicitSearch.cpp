@@ -215,7 +215,10 @@ class Search {
   // abstract action, or does not show the concrete step's external action.
   bool step(size_t t, const Evaluator::State& pre, const std::vector<Value>& args, Evaluator::State& post, bool& broken) {
     Evaluator::State pa = concrete(pre);
-    if (!ev_.apply(a_, a_.transitions[t], pa, args, post)) return false;
+    if (!ev_.apply(a_, a_.transitions[t], pa, args, post)) {
+      noteUnevaluated(a_.transitions[t]);
+      return false;
+    }
     // a step obligation assumes the transition's `ensuring` clause (it has an obligation of its
     // own): a step that breaks it would be a counterexample to nothing the search maps it to
     bool ensures = true;
@@ -315,6 +318,15 @@ class Search {
   }
 
   // Candidate argument vectors of `t` in state `s` that make it enabled.
+  // A step the interpreter cannot run for want of a value (a free constant without one, an
+  // uninterpreted function), not because an operation is outside its domain: the states beyond
+  // it are not searched, so "reached every state" would not be true (a new user's ring buffer
+  // over a free capacity was "exhausted" at its start state, 2026-12-04).
+  void noteUnevaluated(const FlatTransition& t) {
+    if (!st_ || !st_->unevaluated.empty() || ev_.error().undefined) return;
+    st_->unevaluated = "the step " + a_.actions.at(static_cast<size_t>(t.action)).name + ": " + ev_.error().message;
+  }
+
   void arguments(const Evaluator::State& s, const FlatTransition& t, std::vector<std::vector<Value>>& out) {
     std::vector<const Expr*> conjs;
     for (Expr* e : conjuncts(t.pre)) conjs.push_back(e);
@@ -352,7 +364,8 @@ class Search {
     if (out.size() >= 64) return;
     if (i == order.size()) {
       bool on = false;
-      if (ev_.enabled(a_, t, concrete(s), args, on) && on) out.push_back(args);
+      if (!ev_.enabled(a_, t, concrete(s), args, on)) noteUnevaluated(t);
+      else if (on) out.push_back(args);
       return;
     }
     size_t k = order[i];

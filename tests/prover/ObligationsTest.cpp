@@ -808,6 +808,27 @@ invariant Below of Flags:
   EXPECT_NE(ok.reason.find("the solver found no violating run of up to 4 steps either"), std::string::npos)
       << ok.reason;
   EXPECT_EQ(ok.reason.find("reached every state"), std::string::npos) << ok.reason;
+  // a step it cannot run for want of a value (a free constant) leaves states unvisited: not
+  // "reached every state" (a new user's ring over a free capacity, 2026-12-04)
+  Spec cap(R"(
+const CAP: Nat
+axiom CAP > 0
+automaton C
+  signature
+    internal inc
+  states
+    n: Nat := 0
+  transitions
+    internal inc
+      pre n < CAP
+      eff n := n + 1
+invariant Small of C:
+  n <= 1000
+)");
+  Result c = cap.searchRuns("C", 4, 5000);
+  EXPECT_EQ(c.status, Status::Unknown) << c.reason;
+  EXPECT_NE(c.reason.find("cannot evaluate the step inc: constant CAP has no value"), std::string::npos) << c.reason;
+  EXPECT_EQ(c.reason.find("reached every state"), std::string::npos) << c.reason;
 }
 
 // A map defined everywhere but at some keys (a model of a counterexample to induction) keeps
