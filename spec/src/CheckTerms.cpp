@@ -239,6 +239,13 @@ Sort Checker::checkName(Expr* e, Sort expected) {
   return fail(e, "unknown name '" + e->name + "'" + termNameHint(e->name));
 }
 
+// "; did you mean 'compute'?" for a misspelt action of `a` (a proof block's entry or fire).
+std::string Checker::actionHint(const FlatAutomaton& a, const std::string& name) const {
+  std::vector<std::string_view> cands;
+  for (const FlatAction& act : a.actions) cands.push_back(act.name);
+  return didYouMean(name, cands);
+}
+
 std::string Checker::termNameHint(const std::string& name) const {
   // a component's state variable named without its component (`x` in an invariant of a
   // composition whose components A and B both have an x): the qualified names
@@ -1245,7 +1252,8 @@ void Checker::checkStmt(Stmt* s, bool proofBlock) {
       int ai = abs->findAction(s->fireAction);
       if (ai < 0) {
         for (Expr* a : s->fireArgs) check(a);
-        diags_.error(s->fireNameRange, "abstract automaton " + abs->name + " has no action '" + s->fireAction + "'");
+        diags_.error(s->fireNameRange,
+                     "abstract automaton " + abs->name + " has no action '" + s->fireAction + "'" + actionHint(*abs, s->fireAction));
         return;
       }
       const FlatAction& act = abs->actions[ai];

@@ -793,8 +793,7 @@ void Checker::checkSimulation(SimulationDecl* d) {
       int ai = from->findAction(e.action);
       pushScope();
       if (ai < 0) {
-        diags_.error(e.range, from->name + " has no action '" + e.action + "'" +
-                                  (from->findAction(e.action) < 0 ? "" : " (ambiguous; qualify it)"));
+        diags_.error(e.range, from->name + " has no action '" + e.action + "'" + actionHint(*from, e.action));
         for (Expr* a : e.args)
           if (a->kind == ExprKind::Name) declareLocal(a->name, model_->sorts.error(), VarKind::ActionParam, a->range);
       } else {

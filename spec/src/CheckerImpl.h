@@ -88,6 +88,7 @@ class Checker {
                          std::initializer_list<std::string_view> extra = {}) const;
   std::string termNameHint(const std::string& name) const;
   std::string functionNameHint(const std::string& name) const;
+  std::string actionHint(const FlatAutomaton& a, const std::string& name) const;
   std::set<std::string> rejected_;  // declarations refused (a built-in sort's or operator's name)
 
   // scopes

@@ -51,6 +51,19 @@ TEST(CheckErrors, CompositionNamesAndARefusedUnionNeedNoMoreErrors) {
   EXPECT_EQ(msg.message, "'Msg' is a built-in sort and cannot be redeclared");
 }
 
+// A misspelt action in a proof block (an entry, a fire) gets the closest action's name.
+TEST(CheckErrors, MisspeltActionsInAProofBlockSuggestTheClosest) {
+  const std::string spec = "automaton S\n  signature\n    output tally\n  states\n    n: Nat := 0\n"
+                           "  transitions\n    output tally\n      eff n := n + 1\n"
+                           "automaton I\n  signature\n    output tally\n  states\n    m: Nat := 0\n"
+                           "  transitions\n    output tally\n      eff m := m + 1\n"
+                           "forward simulation from I to S:\n  S.n = m\nproof\n";
+  EXPECT_EQ(test::firstError(spec + "  for output taly do fire output tally od\n").message,
+            "I has no action 'taly'; did you mean 'tally'?");
+  EXPECT_EQ(test::firstError(spec + "  for output tally do fire output talyy od\n").message,
+            "abstract automaton S has no action 'talyy'; did you mean 'tally'?");
+}
+
 // Other languages' names of built-in operations get the dialect's spelling; a misspelling of a
 // built-in gets the closest name.
 TEST(CheckErrors, UnknownFunctionsSuggestTheDialectsSpelling) {
