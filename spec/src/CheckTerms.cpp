@@ -336,13 +336,13 @@ Sort Checker::checkBinary(Expr* e, Sort expected) {
       return st.boolean();
     case Tok::Eq:
     case Tok::Neq: {
-      if (isFlexible(a) && !isFlexible(b)) {
-        Sort sb = check(b);
-        check(a, sb);
-      } else {
-        Sort sa = check(a);
-        check(b, isError(sa) ? nullptr : sa);
-      }
+      // `{}` or `[]` compared with a term that has an error of its own: no second error about it
+      auto against = [&](Expr* x, Sort other) {
+        if (isError(other) && isFlexible(x)) x->sort = st.error();
+        else check(x, isError(other) ? nullptr : other);
+      };
+      if (isFlexible(a) && !isFlexible(b)) against(a, check(b));
+      else against(b, check(a));
       if (!isError(a->sort) && !isError(b->sort) && !sortCompatible(a->sort, b->sort) &&
           !sortCompatible(b->sort, a->sort))
         diags_.error(e->range, "cannot compare " + sortName(a->sort) + " with " + sortName(b->sort));
@@ -1024,7 +1024,48 @@ bool Checker::resolveStatePath(Expr* e, bool& error) {
       }
     }
   }
-  if (matches.empty()) return false;
+  if (matches.empty()) {
+    // `Spec.totl` or `A.Seqno.pendng`: a path into an automaton or a component that names no
+    // state variable, said with the closest variable (not "'Spec' is an automaton, not a term")
+    if (segs.size() < 2) return false;
+    if (first == 1)
+      for (const FlatCtx* fc : cands)
+        for (const Var* p : fc->aut->params)
+          if (p->name == segs[1].name) {
+            diags_.error(e->range, "'" + p->name + "' is a parameter of " + segs[0].name + ": name it without '" +
+                                       segs[0].name + ".'");
+            error = true;
+            return false;
+          }
+    auto hasPrefix = [&](const std::string& prefix) {
+      for (const FlatCtx* fc : cands)
+        for (const Var* v : fc->aut->state)
+          if (v->name.size() > prefix.size() && v->name.compare(0, prefix.size(), prefix) == 0) return true;
+      return false;
+    };
+    // the components the path goes through (`A.Seqno.`), then the segment that names nothing
+    std::string prefix;
+    size_t bad = first;
+    while (bad + 1 < segs.size() && hasPrefix(prefix + segs[bad].name + ".")) prefix += segs[bad++].name + ".";
+    if (first == 0 && (prefix.empty() || globals_.count(segs[0].name))) return false;  // not a component's name
+    std::vector<std::string> names;  // what the segment could have meant: the next segment of a variable
+    bool inner = false;              // some of them are components
+    for (const FlatCtx* fc : cands)
+      for (const Var* v : fc->aut->state)
+        if (v->name.size() > prefix.size() && v->name.compare(0, prefix.size(), prefix) == 0) {
+          std::string next = v->name.substr(prefix.size());
+          if (next.find('.') != std::string::npos) inner = true;
+          next = next.substr(0, next.find('.'));
+          if (std::find(names.begin(), names.end(), next) == names.end()) names.push_back(next);
+        }
+    std::string where =
+        prefix.empty() ? "automaton " + segs[0].name : "component " + prefix.substr(0, prefix.size() - 1);
+    std::vector<std::string_view> views(names.begin(), names.end());
+    diags_.error(segs[bad].node->range,
+                 where + " has no state variable " + (inner ? "or component '" : "'") + segs[bad].name + "'" + didYouMean(segs[bad].name, views));
+    error = true;
+    return false;
+  }
   if (matches.size() > 1) {
     std::string names;
     for (const Match& m : matches) names += (names.empty() ? "" : " and ") + m.aut->declName + "." + m.var->name;

@@ -747,7 +747,13 @@ void Checker::checkSimulation(SimulationDecl* d) {
   if (d->simKind == SimulationKind::Refinement) {
     // a refinement mapping: one equation `B.x = term` per abstract state variable
     std::set<const Var*> defined;
+    bool broken = false;  // an equation with an error of its own (said there): no "does not define" after it
     for (Expr* c : conjuncts(d->relation)) {
+      auto failed = [](const Expr* x) { return isError(x->sort); };
+      if (isError(c->sort) || (c->kind == ExprKind::Binary && std::any_of(c->args.begin(), c->args.end(), failed))) {
+        broken = true;
+        continue;
+      }
       if (c->op == Op::Eq && c->args[0]->op == Op::Var) {
         const Var* v = c->args[0]->var;
         if (to->findState(v->name) >= 0 && to->state[to->findState(v->name)] == v) {
@@ -761,11 +767,24 @@ void Checker::checkSimulation(SimulationDecl* d) {
           continue;
         }
       }
+      auto abstractVar = [&](const Expr* x) -> const Var* {
+        if (x->op != Op::Var) return nullptr;
+        int si = to->findState(x->var->name);
+        return si >= 0 && to->state[si] == x->var ? x->var : nullptr;
+      };
+      if (c->op == Op::Eq && abstractVar(c->args[1])) {  // `Counter.n = Spec.total`: the sides swapped
+        defined.insert(abstractVar(c->args[1]));
+        const SourceManager& sm = diags_.sources();
+        diags_.error(c->range, "the abstract variable goes on the left of a refinement mapping's equation: write '" +
+                                   std::string(sm.textOf(c->args[1]->range)) + " = " +
+                                   std::string(sm.textOf(c->args[0]->range)) + "'");
+        continue;
+      }
       if (!isError(c->sort)) diags_.error(c->range, "a refinement mapping is a conjunction of equations 'B.x = term' "
                                                     "defining each abstract state variable");
     }
     for (Var* av : to->state)
-      if (!defined.count(av))
+      if (!defined.count(av) && !broken)
         diags_.error(d->relation->range, "refinement mapping does not define abstract variable '" + av->name + "'");
   }
   // proof block

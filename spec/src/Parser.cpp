@@ -1029,6 +1029,15 @@ class Parser {
       advance();
     }
     d->relation = parseExpr();
+    if (at(Tok::Assign)) {
+      // `Spec.total := Counter.n`: an equation written as an assignment. One error, and the
+      // relation is not checked (before: a parse error and two about the relation)
+      diags_.error(curRange(), std::string("expected '=' in the ") +
+                                   (d->simKind == SimulationKind::Refinement ? "refinement mapping" : "relation") +
+                                   ", found ':=': it relates the two automata's states (an equation, not an assignment)");
+      while (!at(Tok::Eof) && !at(Tok::KwProof) && !isTopStarter()) advance();
+      d->relation = mk(ExprKind::Error, d->relation->range);
+    }
     if (accept(Tok::KwProof)) {
       d->hasProof = true;
       if (at(Tok::KwInitially)) {

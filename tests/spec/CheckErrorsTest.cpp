@@ -64,6 +64,54 @@ TEST(CheckErrors, MisspeltActionsInAProofBlockSuggestTheClosest) {
             "abstract automaton S has no action 'talyy'; did you mean 'tally'?");
 }
 
+// A refinement mapping written with ':=', with its sides swapped, or naming a variable an automaton
+// or a component does not have: one error each, saying what is wrong (before: two or three, the
+// first "'Spec' is an automaton, not a term" or "unknown name 'S'").
+TEST(CheckErrors, RefinementMappingsAndPathsIntoAutomataSayWhatIsWrong) {
+  const std::string two = "automaton C\n  signature\n    input inc\n  states\n    n: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff n := n + 1\n"
+                          "automaton Spec(K: Nat)\n  signature\n    input inc\n  states\n    total: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff total := total + 1\n"
+                          "refinement from C to Spec(2):\n";
+  EXPECT_EQ(test::firstError(two + "  Spec.total = C.n\n").errors, 0u);
+  struct {
+    const char* mapping;
+    unsigned col;
+    const char* message;
+  } cases[] = {
+      {"  Spec.total := C.n\n", 14,
+       "expected '=' in the refinement mapping, found ':=': it relates the two automata's states (an equation, not "
+       "an assignment)"},
+      {"  C.n = Spec.total\n", 3,
+       "the abstract variable goes on the left of a refinement mapping's equation: write 'Spec.total = C.n'"},
+      {"  Spec.totl = C.n\n", 3, "automaton Spec has no state variable 'totl'; did you mean 'total'?"},
+  };
+  for (const auto& c : cases) {
+    test::FirstError fe = test::firstError(two + c.mapping);
+    EXPECT_EQ(fe.errors, 1u) << c.mapping << fe.message;
+    EXPECT_EQ(fe.line, 18u) << c.mapping;
+    EXPECT_EQ(fe.col, c.col) << c.mapping;
+    EXPECT_EQ(fe.message, c.message);
+  }
+  test::FirstError param = test::firstError(two + "  Spec.total = C.n\ninvariant Pos of Spec: Spec.total <= Spec.K\n");
+  EXPECT_EQ(param.message, "'K' is a parameter of Spec: name it without 'Spec.'");
+  EXPECT_EQ(param.col, 38u);
+  // a component's misspelt variable (or inner component), compared with `{}`: one error
+  const std::string parts = "automaton P\n  signature\n    output go(n: Nat)\n  states\n    q: Seq[Nat] := {}\n"
+                            "  transitions\n    output go(n)\n      eff q := q |- n\n"
+                            "automaton R\n  signature\n    input go(n: Nat)\n  states\n    q: Seq[Nat] := {}\n"
+                            "  transitions\n    input go(n)\n      eff q := q |- n\n"
+                            "automaton Q\n  components\n    In: P\n"
+                            "automaton S\n  components\n    A: Q; B: R\n";
+  test::FirstError fe = test::firstError(parts + "invariant I of S: A.In.qq ~= {} => B.q = {}\n");
+  EXPECT_EQ(fe.errors, 1u) << fe.message;
+  EXPECT_EQ(fe.message, "component A.In has no state variable 'qq'; did you mean 'q'?");
+  EXPECT_EQ(fe.col, 19u);
+  fe = test::firstError(parts + "invariant I of S: len(A.Inn.q) >= 0\n");
+  EXPECT_EQ(fe.errors, 1u) << fe.message;
+  EXPECT_EQ(fe.message, "component A has no state variable or component 'Inn'; did you mean 'In'?");
+}
+
 // Other languages' names of built-in operations get the dialect's spelling; a misspelling of a
 // built-in gets the closest name.
 TEST(CheckErrors, UnknownFunctionsSuggestTheDialectsSpelling) {
