@@ -983,6 +983,7 @@ class Parser {
   // The rest of a term-level `if` after the keyword at `start`. `elseif` (as in effect
   // programs) is read as `else if ...` (until 2026-12-04 an error, and the function whose
   // body it was went missing, so every use was reported again as an unknown function).
+  bool inProofEntry_ = false;  // in a proof entry's 'do' .. 'od' (where 'ignore' is a statement)
   int openIfs_ = 0;  // 'if' statements being parsed (their 'fi' is not a conditional term's)
 
   Expr* parseConditionalTerm(SourceRange start) {
@@ -1046,16 +1047,19 @@ class Parser {
         d->proofInit = parseStmts();
         d->proofInitRange = from(d->proofInitRange);
       }
+      bool failedEntry = false;  // reported there: no "expected entries" after it
       while (at(Tok::KwFor)) {
         size_t before = pos_;
         try {
           d->entries.push_back(parseProofEntry());
         } catch (ParseAbort&) {
+          failedEntry = true;
+          inProofEntry_ = false;
           if (pos_ == before) advance();
           while (!at(Tok::Eof) && !isTopStarter() && !(at(Tok::KwFor) && isKindTok(peek().kind))) advance();
         }
       }
-      if (!d->hasProof || (d->proofInit.empty() && d->entries.empty()))
+      if (!failedEntry && (d->proofInit.empty() && d->entries.empty()))
         errorExpected("'initially' or 'for' entries in the proof block");
     }
     d->range = from(start);
@@ -1068,7 +1072,8 @@ class Parser {
     ProofEntry e;
     SourceRange start = curRange();
     Token open = expect(Tok::KwFor);
-    if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'for' in a proof entry");
+    const char* kindAfterFor = "'input', 'output' or 'internal' after 'for' in a proof entry";
+    if (!isKindTok(cur().kind) && !recoverKeywordTypo(kKindWords, kindAfterFor)) errorExpected(kindAfterFor);
     e.kind = kindOf(cur().kind);
     advance();
     ActionRef a = parseActionRef();
@@ -1078,7 +1083,9 @@ class Parser {
       e.ignore = true;
     } else {
       expect(Tok::KwDo, "'do' or 'ignore' after the action in a proof entry");
+      inProofEntry_ = true;
       e.body = parseStmts();
+      inProofEntry_ = false;
       expectClosing(Tok::KwOd, "'od' to close the proof entry", open);
     }
     e.range = from(start);
@@ -1121,7 +1128,8 @@ class Parser {
   bool atStmtStart() const {
     switch (cur().kind) {
       case Tok::KwIf:
-      case Tok::KwFire: return true;
+      case Tok::KwFire:
+      case Tok::KwIgnore: return true;
       case Tok::KwFor: return peek().kind == Tok::Ident;
       case Tok::Ident: {
         Tok n = peek().kind;
@@ -1200,9 +1208,15 @@ class Parser {
       expect(Tok::KwDo, "'do' before the loop body");
       s->body = parseStmts();
       expectClosing(Tok::KwOd, "'od' to close the 'for' statement", open);
+    } else if (at(Tok::KwIgnore)) {
+      // `for input inc do ignore od`, `if c then fire ... else ignore fi`: the empty abstract fragment
+      s->kind = StmtKind::Ignore;
+      if (!inProofEntry_) diags_.error(curRange(), "'ignore' (no abstract step) belongs in a proof block's entry");
+      advance();
     } else if (accept(Tok::KwFire)) {
       s->kind = StmtKind::Fire;
-      if (!isKindTok(cur().kind)) errorExpected("'input', 'output' or 'internal' after 'fire'");
+      const char* kindAfterFire = "'input', 'output' or 'internal' after 'fire'";
+      if (!isKindTok(cur().kind) && !recoverKeywordTypo(kKindWords, kindAfterFire)) errorExpected(kindAfterFire);
       s->fireKind = kindOf(cur().kind);
       advance();
       ActionRef a = parseActionRef();

@@ -657,3 +657,42 @@ refinement from Fast to Slow: half
   CommandResult t = ioawb("prove --no-cache " + (d / "ticks.ioa"));
   EXPECT_NE(t.output.find("where the right side is "), std::string::npos) << t.output;
 }
+
+// A failed step whose pre-state is a start state (by the interpreter) is a real violation after one
+// step, and says so (JSON kind "trace", depth 1); a pre-state that is not one stays a
+// counterexample to induction, and so does a simulation's step (its abstract pre-state is any the
+// relation allows). Until 2026-12-04 `n <= 0` broken by inc() from n = 0 was called possibly unreachable.
+TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
+  TempDir d("cli-start");
+  const std::string counter = "automaton Counter\n  signature\n    input inc\n  states\n    n: Nat := 0\n"
+                              "  transitions\n    input inc\n      eff n := n + 1\n";
+  std::ofstream(d / "zero.ioa") << counter << "invariant Zero of Counter: n <= 0\n";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "zero.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  bool seen = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["status"] != "refuted") continue;
+    seen = true;
+    EXPECT_EQ(o["counterexample"]["kind"], "trace") << o;
+    EXPECT_EQ(o["counterexample"]["depth"], 1) << o;
+    EXPECT_NE(o["counterexample"]["note"].get<std::string>().find("the pre-state is a start state of Counter"),
+              std::string::npos);
+  }
+  EXPECT_TRUE(seen);
+  // `n ~= 5` fails from n = 4 only: not a start state
+  std::ofstream(d / "five.ioa") << counter << "invariant NotFive of Counter: n ~= 5\n";
+  r = ioawb("prove --no-cache " + (d / "five.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("a run from a start state"), std::string::npos) << r.output;
+  // a simulation's step from a start state stays one
+  std::ofstream(d / "sim.ioa") << counter
+                               << "automaton Spec\n  signature\n    input inc\n  states\n    t: Nat := 0\n"
+                                  "  transitions\n    input inc\n      eff t := t + 1\n"
+                                  "forward simulation from Counter to Spec:\n  Spec.t = Counter.n\nproof\n"
+                                  "  for input inc do if n < 1000 then ignore else fire input inc fi od\n";
+  r = ioawb("prove --no-cache " + (d / "sim.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
+}

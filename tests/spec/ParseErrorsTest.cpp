@@ -358,3 +358,23 @@ TEST(ParseErrors, ElseifInAConditionalTermIsElseIf) {
   EXPECT_EQ(test::firstError("function f(i: Nat): Nat = if i = 0 then 5 elseif i = 1 then 9\n").message,
             "expected 'else' in the conditional term (a term-level 'if' needs both branches), found end of file");
 }
+
+// `ignore` is a statement of a proof entry's body (`do if c then ignore else fire ... fi od`);
+// in an effect it is an error saying where it belongs; a broken entry is one error (until
+// 2026-12-04 `do ignore od` was "expected 'od'" and then "expected 'initially' or 'for' entries").
+TEST(ParseErrors, IgnoreIsAStatementOfProofEntriesOnly) {
+  const std::string two = "automaton C\n  signature\n    input inc\n  states\n    n: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff n := n + 1\n"
+                          "automaton S\n  signature\n    input inc\n  states\n    t: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff t := t + 1\n"
+                          "forward simulation from C to S:\n  S.t = C.n\nproof\n";
+  EXPECT_EQ(allErrors(two + "  for input inc do ignore od\n"), Errors{});
+  EXPECT_EQ(allErrors(two + "  for input inc do if n > 3 then ignore else fire input inc fi od\n"), Errors{});
+  EXPECT_EQ(allErrors(two + "  for input inc do fire inptu inc od\n"),
+            (Errors{"20:25: expected 'input', 'output' or 'internal' after 'fire', found identifier 'inptu'; did you "
+                    "mean 'input'?"}));
+  std::string eff = two;
+  eff.replace(eff.find("eff n := n + 1"), 14, "eff ignore");
+  EXPECT_EQ(allErrors(eff + "  for input inc do fire input inc od\n"),
+            (Errors{"8:11: 'ignore' (no abstract step) belongs in a proof block's entry"}));
+}

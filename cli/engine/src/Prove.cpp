@@ -145,6 +145,57 @@ std::vector<Value> instanceCandidates(Sort s) {
   }
 }
 
+// The state of `aut` shown in a counterexample's entry `e` (its variables by name, bare or
+// qualified by the automaton); false when one is missing.
+bool cexState(const FlatAutomaton& aut, const prover::CexEntry* e, Evaluator::State& out) {
+  if (!e) return false;
+  out.clear();
+  for (const Var* v : aut.state) {
+    const Value* found = nullptr;
+    for (const prover::NamedValue& nv : e->values)
+      if (nv.name == v->name || nv.name == aut.name + "." + v->name) found = &nv.value;
+    if (!found) return false;
+    out.push_back(*found);
+  }
+  return true;
+}
+
+// An interpreter for the values of a counterexample: bounded, and with the counterexample's tables
+// of uninterpreted functions (without them, `uid(i)` had no value and an instance was named
+// wrongly as one where it is undefined).
+std::unique_ptr<Evaluator> cexEvaluator(const Compilation& c, const prover::Counterexample& cx) {
+  EvalLimits lim;
+  lim.maxSteps = uint64_t(1) << 16;
+  auto ev = std::make_unique<Evaluator>(*c.model, lim);
+  ev->setUninterpreted([&cx](const FunctionDecl* f, const std::vector<Value>& args) -> std::optional<Value> {
+    for (const prover::FunctionValue& fv : cx.functions) {
+      if (fv.name != f->name || fv.arity != args.size()) continue;
+      for (const auto& [at, v] : fv.entries) {
+        bool same = at.size() == args.size();
+        for (size_t k = 0; same && k < args.size(); ++k) same = at[k].compare(args[k]) == 0;
+        if (same) return v;
+      }
+      return fv.otherwise;
+    }
+    return std::nullopt;
+  });
+  return ev;
+}
+
+// Is the pre-state of a step's counterexample a start state of the obligation's automaton (by the
+// spec's interpreter)? Then the failed step is taken from a reachable state: a real violation
+// after one step, not a mere counterexample to induction.
+bool preStateIsStart(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
+  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
+  const prover::CexEntry* pre = nullptr;
+  for (const prover::CexEntry& e : cx.entries)
+    if (!pre && e.kind == prover::CexEntry::Kind::State && e.label.find("abstract") == std::string::npos) pre = &e;
+  Evaluator::State st;
+  if (!a || !cexState(*a, pre, st)) return false;
+  bool start = false;
+  return cexEvaluator(c, cx)->isStart(*a, st, start) && start;
+}
+
 // For a failed goal `\A i: T, j: U (P)` (nested universal quantifiers included, and under
 // implications whose premise holds: `Q => \A i (P)`) of a state invariant: the first values of the bound variables for which P is false in the
 // counterexample's last state ("i = 2, j = 0"), found by the spec's interpreter over the
@@ -171,30 +222,9 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
     if (e.kind == prover::CexEntry::Kind::State && e.label.find("abstract") == std::string::npos) last = &e;
   if (!a || !last) return {};
   Evaluator::State state;
-  for (const Var* v : a->state) {
-    const Value* found = nullptr;
-    for (const prover::NamedValue& nv : last->values)
-      if (nv.name == v->name || nv.name == a->name + "." + v->name) found = &nv.value;
-    if (!found) return {};
-    state.push_back(*found);
-  }
-  EvalLimits lim;
-  lim.maxSteps = uint64_t(1) << 16;
-  Evaluator ev(*c.model, lim);
-  // the counterexample's tables of uninterpreted functions (without them, `uid(i)` had no value
-  // and the instance was named wrongly as one where it is undefined)
-  ev.setUninterpreted([&cx](const FunctionDecl* f, const std::vector<Value>& args) -> std::optional<Value> {
-    for (const prover::FunctionValue& fv : cx.functions) {
-      if (fv.name != f->name || fv.arity != args.size()) continue;
-      for (const auto& [at, v] : fv.entries) {
-        bool same = at.size() == args.size();
-        for (size_t k = 0; same && k < args.size(); ++k) same = at[k].compare(args[k]) == 0;
-        if (same) return v;
-      }
-      return fv.otherwise;
-    }
-    return std::nullopt;
-  });
+  if (!cexState(*a, last, state)) return {};
+  std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
+  Evaluator& ev = *evp;
   Env env;
   ev.bindState(*a, state, env);
   const Expr* body = goal;
@@ -265,26 +295,14 @@ std::string rightSideValue(const Compilation& c, const prover::Obligation& ob, c
     if (e.kind != prover::CexEntry::Kind::State) continue;
     (e.label.find("abstract") == std::string::npos ? last : lastAbstract) = &e;
   }
-  auto stateOf = [](const FlatAutomaton& aut, const prover::CexEntry* e, Evaluator::State& out) {
-    if (!e) return false;
-    for (const Var* v : aut.state) {
-      const Value* found = nullptr;
-      for (const prover::NamedValue& nv : e->values)
-        if (nv.name == v->name || nv.name == aut.name + "." + v->name) found = &nv.value;
-      if (!found) return false;
-      out.push_back(*found);
-    }
-    return true;
-  };
   Evaluator::State cs, as;
-  if (!stateOf(*a, last, cs)) return {};
-  EvalLimits lim;
-  lim.maxSteps = uint64_t(1) << 16;
-  Evaluator ev(*c.model, lim);
+  if (!cexState(*a, last, cs)) return {};
+  std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
+  Evaluator& ev = *evp;
   Env env;
   ev.bindState(*a, cs, env);
   // (a bounded run shows the abstract values with the concrete state's entry)
-  if (b && stateOf(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
+  if (b && cexState(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
   Value right;
   if (!ev.eval(goal->args[1], env, right)) return {};
   return right.toString();
@@ -297,6 +315,13 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.kind = "trace";
     v.note = "a run from a start state (" + std::to_string(cx.depth) + " step" + (cx.depth == 1 ? "" : "s") +
              ") that ends in a violation";
+  } else if ((ob.inductive || (ob.kind == "well-defined" && ob.subject == "transition")) && ob.kind != "simulation-step" &&
+             preStateIsStart(c, ob, cx)) {
+    // (a simulation's abstract pre-state is any the relation allows, so its step stays a counterexample to induction)
+    v.kind = "trace";
+    v.depth = 1;
+    v.note = "a run from a start state (1 step) that ends in a violation: the pre-state is a start state of " +
+             ob.automaton;
   } else if (ob.inductive) {
     v.kind = "induction";
     v.note = "counterexample to induction: the pre-state satisfies every invariant but may be unreachable; "
