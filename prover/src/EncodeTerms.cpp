@@ -418,6 +418,7 @@ z3::expr Encoder::var(const Var* v) {
   if (v->kind == VarKind::AutParam) {
     z3::expr r = fresh("param." + v->name, v->sort, globalFacts);
     globals_.emplace(v, r);
+    paramsRead_.push_back(v);
     return r;
   }
   throw Unsupported("internal: variable '" + v->name + "' has no value in this query");
@@ -425,7 +426,7 @@ z3::expr Encoder::var(const Var* v) {
 
 std::optional<z3::expr> Encoder::freeConstant(const Var* v) const {
   auto g = globals_.find(v);
-  if (g == globals_.end() || v->kind != VarKind::Const) return std::nullopt;
+  if (g == globals_.end() || (v->kind != VarKind::Const && v->kind != VarKind::AutParam)) return std::nullopt;
   auto cv = cc_.model().constValues.find(v);
   if (cv != cc_.model().constValues.end() && cv->second) return std::nullopt;
   return g->second;

@@ -195,6 +195,8 @@ class Encoder {
   std::vector<z3::expr>* hyps = nullptr;  // where Exec puts facts it learns (choose constraints)
   // The symbol of a constant without a defining value, when this encoder has made one.
   std::optional<z3::expr> freeConstant(const Var* v) const;
+  // The automaton parameters the encoding has read (`K` of a generic automaton), in that order.
+  const std::vector<const Var*>& paramsRead() const { return paramsRead_; }
   // A choose's `where` holds of its value only when some value satisfies it (Hilbert's epsilon):
   // needed wherever that is a goal (the witness side condition proved, a bounded step's
   // definedness), which assuming the `where` outright would make hold by the chosen value.
@@ -254,6 +256,7 @@ class Encoder {
   std::map<std::string, int> names_;
   std::vector<Input> inputs_;
   z3::expr small(Sort s, const z3::expr& t, int64_t bound, int depth);
+  std::vector<const Var*> paramsRead_;
   std::map<const Var*, z3::expr> globals_;  // constants and automaton parameters (looked up, never iterated)
   std::map<std::pair<Sort, int64_t>, z3::expr> opaques_;
   std::vector<z3::expr> opaqueList_;

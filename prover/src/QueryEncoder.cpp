@@ -86,7 +86,10 @@ class QueryEncoder {
     PlanItem consts;
     consts.kind = PlanItem::Kind::Constants;
     consts.label = "constants";
-    for (const Var* v : en_.cache().model().consts)
+    std::vector<const Var*> free(en_.cache().model().consts.begin(), en_.cache().model().consts.end());
+    // (and the parameters of a generic automaton: `K = 1` makes a run of Buf(K) readable)
+    free.insert(free.end(), en_.paramsRead().begin(), en_.paramsRead().end());
+    for (const Var* v : free)
       if (std::optional<z3::expr> t = en_.freeConstant(v)) {
         consts.values.names.push_back(v->name);
         consts.values.sorts.push_back(v->sort);

@@ -696,3 +696,28 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
 }
+
+// The parameters of a generic automaton are shown with the free constants (`K = 1`): a
+// counterexample of Buf(K) is a run of one instance (until 2026-12-04 K was not shown).
+TEST(ProveCli, AGenericAutomatonsParametersAreShown) {
+  TempDir d("cli-param");
+  std::ofstream(d / "buf.ioa") << "automaton Buf(K: Nat)\n  signature\n    input put(v: Nat)\n  states\n"
+                                  "    q: Seq[Nat] := {}\n  transitions\n    input put(v)\n"
+                                  "      eff if len(q) < K then q := q |- v fi\n"
+                                  "invariant Bounded of Buf: len(q) <= K - 1\n";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "buf.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  int refuted = 0;
+  for (const auto& o : j["obligations"]) {
+    if (o["status"] != "refuted") continue;
+    ++refuted;
+    ASSERT_EQ(o["counterexample"]["constants"].size(), 1u) << o;
+    EXPECT_EQ(o["counterexample"]["constants"][0]["name"], "K");
+    // the start state breaks it for K = 0 only; put breaks it for K >= 1 (a full queue cannot grow)
+    int k = std::stoi(o["counterexample"]["constants"][0]["value"].get<std::string>());
+    if (o["kind"] == "invariant-init") EXPECT_EQ(k, 0) << o;
+    else EXPECT_GE(k, 1) << o;
+  }
+  EXPECT_EQ(refuted, 2);
+}

@@ -182,6 +182,18 @@ std::unique_ptr<Evaluator> cexEvaluator(const Compilation& c, const prover::Coun
   return ev;
 }
 
+// The values the counterexample gives the free constants and the parameters of a generic
+// automaton `a` (`K = 1`), bound for the interpreter.
+Env cexConstants(const Compilation& c, const FlatAutomaton* a, const prover::Counterexample& cx) {
+  Env env;
+  std::vector<const Var*> free(c.model->consts.begin(), c.model->consts.end());
+  if (a) free.insert(free.end(), a->params.begin(), a->params.end());
+  for (const Var* v : free)
+    for (const prover::NamedValue& nv : cx.constants)
+      if (nv.name == v->name) env.set(v, nv.value);
+  return env;
+}
+
 // Is the pre-state of a step's counterexample a start state of the obligation's automaton (by the
 // spec's interpreter)? Then the failed step is taken from a reachable state: a real violation
 // after one step, not a mere counterexample to induction.
@@ -193,7 +205,8 @@ bool preStateIsStart(const Compilation& c, const prover::Obligation& ob, const p
   Evaluator::State st;
   if (!a || !cexState(*a, pre, st)) return false;
   bool start = false;
-  return cexEvaluator(c, cx)->isStart(*a, st, start) && start;
+  Env base = cexConstants(c, a, cx);
+  return cexEvaluator(c, cx)->isStart(*a, st, start, &base) && start;
 }
 
 // For a failed goal `\A i: T, j: U (P)` (nested universal quantifiers included, and under
@@ -225,7 +238,7 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   if (!cexState(*a, last, state)) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env;
+  Env env = cexConstants(c, a, cx);
   ev.bindState(*a, state, env);
   const Expr* body = goal;
   while (body->op == Op::Implies && body->args.size() == 2) {
@@ -299,7 +312,7 @@ std::string rightSideValue(const Compilation& c, const prover::Obligation& ob, c
   if (!cexState(*a, last, cs)) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env;
+  Env env = cexConstants(c, a, cx);
   ev.bindState(*a, cs, env);
   // (a bounded run shows the abstract values with the concrete state's entry)
   if (b && cexState(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
