@@ -1,5 +1,6 @@
 #include "ExplicitSearch.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -85,22 +86,22 @@ class Search {
          unsigned budgetMs, const std::atomic<bool>* cancelled)
       : a_(a), b_(std::move(b)), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
+    harvestLiterals();
     if (b_.aut) ev_.setFireHandler([this](const Stmt* f, const std::vector<Value>& args, Env& env) { return fire(f, args, env); });
   }
 
   std::optional<ExplicitRun> run(int K, SearchStats& st) {
     st_ = &st;
     st.shape = true;
-    Evaluator::State s0;
-    if (!ev_.startState(a_, s0) || !abstractStart(s0)) {
-      st.startWhy = ev_.error().message;
-      return std::nullopt;
-    }
+    std::vector<Evaluator::State> starts = startStates(st);
+    if (starts.empty()) return std::nullopt;
     st.start = true;
-    nodes_.push_back({s0, -1, {}});
-    seen_.insert(key(s0));
-    st.states = 1;
-    if (violates(s0, 0)) return runTo(0, 0);
+    for (Evaluator::State& s0 : starts) {
+      if (!seen_.insert(key(s0)).second) continue;
+      nodes_.push_back({std::move(s0), -1, {}});
+      st.states = nodes_.size();
+      if (violates(nodes_.back().state, 0)) return runTo(nodes_.size() - 1, 0);
+    }
     size_t begin = 0;
     for (int d = 1; d <= K; ++d) {
       size_t end = nodes_.size();
@@ -182,6 +183,56 @@ class Search {
   }
 
   // Appends the abstract start state to the concrete one `s`.
+  // The start states searched from: the `choose`s of the initial values take a few of their
+  // candidates each (the first two and the last two: the top of a UIntN range is where a random
+  // initial sequence number meets wraparound), in every combination up to kStartTries, keeping
+  // those that satisfy `initially` (until 2026-12-04 only the first candidates: a new user's
+  // window over UInt8 from a random start was never searched near 255). Empty, with the first
+  // combination's error in `st`, when none is a start state.
+  std::vector<Evaluator::State> startStates(SearchStats& st) {
+    class Picks : public ChoiceOracle {
+     public:
+      std::vector<size_t> at, counts;  // per choose met, in order: the option taken, how many there are
+      size_t k = 0;
+      std::optional<Value> choose(const Expr*, const std::vector<Value>* c) override {
+        size_t i = k++;
+        if (counts.size() <= i) counts.push_back(1), at.push_back(0);
+        if (!c || c->empty()) return std::nullopt;
+        std::vector<size_t> opts;
+        for (size_t o : {size_t(0), size_t(1), c->size() - 1, c->size() - 2})
+          if (o < c->size() && std::find(opts.begin(), opts.end(), o) == opts.end()) opts.push_back(o);
+        counts[i] = opts.size();
+        return (*c)[opts[at[i] % opts.size()]];
+      }
+      bool next() {  // the next combination (an odometer, the last choose fastest)
+        k = 0;
+        for (size_t i = counts.size(); i-- > 0;) {
+          if (++at[i] < counts[i]) return true;
+          at[i] = 0;
+        }
+        return false;
+      }
+    } picks;
+    constexpr int kStartTries = 64;
+    constexpr size_t kStarts = 8;
+    std::vector<Evaluator::State> out;
+    std::string firstWhy;
+    ev_.setOracle(&picks);
+    for (int tries = 0; tries < kStartTries && out.size() < kStarts; ++tries) {
+      Evaluator::State s0;
+      bool ok = ev_.startState(a_, s0);
+      ev_.setOracle(nullptr);  // (an abstract start's chooses take their first candidates)
+      ok = ok && abstractStart(s0);
+      ev_.setOracle(&picks);
+      if (ok) out.push_back(std::move(s0));
+      else if (tries == 0) firstWhy = ev_.error().message;
+      if (!picks.next()) break;
+    }
+    ev_.setOracle(nullptr);
+    if (out.empty()) st.startWhy = firstWhy;
+    return out;
+  }
+
   bool abstractStart(Evaluator::State& s) {
     if (!b_.aut) return true;
     Env env;
@@ -327,6 +378,60 @@ class Search {
     st_->unevaluated = "the step " + a_.actions.at(static_cast<size_t>(t.action)).name + ": " + ev_.error().message;
   }
 
+  // The numbers the spec writes (`l <= 4096`, `total < 1000000`) beyond 0 and 1, the largest
+  // few: with their neighbours they are the arguments a boundary bug needs, which 0 and 1 are not
+  // (a new user's `l <= 4096` for `< 4096` was found by the solver alone, after this search had
+  // spent the budget on 300,000 states of small arguments).
+  void harvestLiterals() {
+    std::set<uint64_t> lits;
+    auto take = [&](const Expr* e) {
+      forEachExpr(e, [&](const Expr* x) {
+        if (x->op == Op::IntConst && x->intValue > 1) lits.insert(x->intValue);
+      });
+    };
+    for (const FlatTransition& t : a_.transitions) {
+      take(t.guard);
+      take(t.pre);
+      forEachExprIn(t.eff, [&](const Expr* x) {
+        if (x->op == Op::IntConst && x->intValue > 1) lits.insert(x->intValue);
+      });
+    }
+    for (const auto& gs : goals_)
+      for (const Expr* g : gs) take(g);
+    for (auto it = lits.rbegin(); it != lits.rend() && literals_.size() < kLiterals; ++it) literals_.push_back(*it);
+  }
+
+  // Candidates for a numeric parameter of sort `s` beyond its samples: the spec's numbers and their
+  // neighbours, and for UIntN the top of the range (where wraparound bugs are).
+  void boundaryValues(Sort s, std::vector<Value>& cands) const {
+    auto add = [&](uint64_t x) {
+      Value v;
+      if (s->kind == SortKind::UInt) {
+        uint64_t mask = s->width >= 64 ? ~uint64_t(0) : (uint64_t(1) << s->width) - 1;
+        if (x > mask) return;
+        v = Value::uinteger(x, s->width);
+      } else if (s->kind == SortKind::Int || s->kind == SortKind::Nat) {
+        if (x > uint64_t(INT64_MAX)) return;
+        v = Value::integer(static_cast<int64_t>(x));
+      } else {
+        return;
+      }
+      for (const Value& c : cands)
+        if (c.compare(v) == 0) return;
+      cands.push_back(std::move(v));
+    };
+    for (uint64_t c : literals_) {
+      add(c - 1);
+      add(c);
+      add(c + 1);
+    }
+    if (s->kind == SortKind::UInt) {
+      uint64_t top = s->width >= 64 ? ~uint64_t(0) : (uint64_t(1) << s->width) - 1;
+      add(top);
+      add(top - 1);
+    }
+  }
+
   void arguments(const Evaluator::State& s, const FlatTransition& t, std::vector<std::vector<Value>>& out) {
     std::vector<const Expr*> conjs;
     for (Expr* e : conjuncts(t.pre)) conjs.push_back(e);
@@ -386,7 +491,10 @@ class Search {
         for (int64_t x = 0; x < hi.asInt() + (le ? 1 : 0) && x < 8; ++x) cands.push_back(Value::integer(x));
         break;
       }
-      if (cands.empty()) samples(p->sort, cands);
+      if (cands.empty()) {
+        samples(p->sort, cands);
+        boundaryValues(p->sort, cands);
+      }
     }
     for (Value& v : cands) {
       args[k] = v;
@@ -408,6 +516,8 @@ class Search {
   unsigned ticks_ = 0;
   std::vector<Node> nodes_;
   std::unordered_set<std::string> seen_;
+  static constexpr size_t kLiterals = 3;
+  std::vector<uint64_t> literals_;  // the spec's largest numbers (harvestLiterals)
 };
 
 }  // namespace

@@ -2597,5 +2597,49 @@ invariant InSeen of Bag:
   EXPECT_LE(s0[0].elems().size(), 3u) << "a long sequence shown where a short one does: " << text;
 }
 
+// The search of runs tries the numbers the spec writes and their neighbours as arguments (a
+// boundary bug `l <= 4096` for `< 4096` needs l = 4096, not 0 or 1), and starts from several
+// start states: the chooses of the initial values take their first and last candidates (a
+// window over UInt8 from a random initial number wraps only near 255). Until 2026-12-04 neither
+// was found by this search, and --bmc ran out of time.
+TEST(Obligations, TheSearchOfRunsTriesTheSpecsNumbersAndSeveralStartStates) {
+  Spec lens(R"(
+automaton Framer
+  signature
+    input send(l: Nat)
+  states
+    sent: Seq[Nat] := {}
+  transitions
+    input send(l)
+      eff if l <= 4096 then sent := sent |- l fi
+invariant Fits of Framer:
+  \A i: Nat (i < len(sent) => sent[i] < 4096)
+)");
+  Result r = lens.searchRuns("Framer", 6, 5000);
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  EXPECT_EQ(r.counterexample->depth, 1);
+  std::string text = prover::counterexampleToText(*r.counterexample);
+  EXPECT_NE(text.find("send(l = 4096)"), std::string::npos) << text;
+  Spec window(R"(
+automaton Window
+  signature
+    internal send
+  states
+    base: UInt8 := choose x: UInt8 where true,
+    next: UInt8 := choose x: UInt8 where true
+    initially next = base
+  transitions
+    internal send
+      pre Int(next) - Int(base) < 4
+      eff next := next + 1
+invariant Bound of Window: Nat(next - base) <= 4
+)");
+  Result w = window.searchRuns("Window", 6, 5000);
+  ASSERT_EQ(w.status, Status::Refuted) << w.reason;
+  ASSERT_TRUE(w.counterexample);
+  EXPECT_EQ(w.counterexample->depth, 5);
+}
+
 }  // namespace
 }  // namespace ioa
