@@ -86,6 +86,7 @@ std::string cexText(const engine::CounterexampleView& c, const std::string& inde
     out += indent + (f.kind == "goal" ? "fails: " : "fails (" + f.kind + "): ") + f.text;
     if (f.line) out += "   [line " + std::to_string(f.line) + "]";
     out += "\n";
+    if (!f.left.empty()) out += indent + "  where the left side is " + f.left + "\n";
     if (!f.right.empty()) out += indent + "  where the right side is " + f.right + "\n";
     if (!f.instance.empty())
       out += indent + (f.kind == "goal" ? "  false for " : "  outside its domain for ") + f.instance + "\n";

@@ -537,6 +537,8 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
     QString where = f.line ? QStringLiteral(" <a href='line:%1:%2'>line %1</a>").arg(f.line).arg(f.col) : QString();
     const QString kind = f.kind == "goal" ? QString() : QStringLiteral(" (%1)").arg(qs(f.kind));
     QString inst;
+    if (!f.left.empty())
+      inst += QStringLiteral("<br>&nbsp;&nbsp;where the left side is <code>%1</code>").arg(qs(f.left).toHtmlEscaped());
     if (!f.right.empty())
       inst += QStringLiteral("<br>&nbsp;&nbsp;where the right side is <code>%1</code>").arg(qs(f.right).toHtmlEscaped());
     if (!f.instance.empty())

@@ -721,3 +721,26 @@ TEST(ProveCli, AGenericAutomatonsParametersAreShown) {
   }
   EXPECT_EQ(refuted, 2);
 }
+
+// A failed equation's side written as its value is not repeated ("where the right side is 0"
+// told nothing), and a left side that is not a variable shown in the state gets its value.
+TEST(ProveCli, AFailedEquationShowsTheSidesTheStateDoesNot) {
+  TempDir d("cli-sides");
+  std::ofstream(d / "drop.ioa") << "automaton Drop\n  signature\n    input put(x: Nat)\n  states\n"
+                                   "    lost: Nat := 0,\n    depth: Array[Int[0..1], Nat] := constant(0)\n"
+                                   "  transitions\n    input put(x)\n      eff lost := lost + 1; depth[0] := depth[0] + 2\n"
+                                   "invariant NoLoss of Drop: lost = 0\ninvariant Depth of Drop: depth[0] = 0\n";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "drop.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  int refuted = 0;
+  for (const auto& o : j["obligations"]) {
+    if (o["status"] != "refuted") continue;
+    ++refuted;
+    const auto& f = o["counterexample"]["failed"][0];
+    EXPECT_FALSE(f.contains("right")) << f;  // `0` is its value
+    if (f["text"] == "lost = 0") EXPECT_FALSE(f.contains("left")) << f;  // the state shows lost
+    else EXPECT_EQ(f["left"], "2") << f;
+  }
+  EXPECT_EQ(refuted, 2);
+}

@@ -286,12 +286,14 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   return {};
 }
 
-// For a failed equation `L = R` of a simulation or refinement (`Queue.q = [at(a, hd, 0), ...]`): the
-// value of its right side in the last states shown, by the spec's interpreter over both automata's
-// values ("[Item(id: 8855), Item(id: 18816)]"), so that the user need not work it out; the left
-// side is usually a variable shown in the state. Empty when it cannot be computed.
-std::string rightSideValue(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
-                           const prover::FailedGoal& f) {
+// For a failed equation `L = R` (`Queue.q = [at(a, hd, 0), ...]`, `depth[0] = 0`): the values
+// of its sides in the last states shown, by the spec's interpreter over both automata's values
+// ("[Item(id: 8855), Item(id: 18816)]"), so that the user need not work them out. A side written
+// as its value (`0`, `[]`) is not repeated, nor a left side that is a variable the state shows
+// (until 2026-12-04 "where the right side is 0" was all `depth[0] = 0` got). Empty when a side
+// cannot be computed.
+std::pair<std::string, std::string> sideValues(const Compilation& c, const prover::Obligation& ob,
+                                               const prover::Counterexample& cx, const prover::FailedGoal& f) {
   if (f.kind != "goal") return {};
   const Expr* goal = nullptr;
   for (const prover::Step& st : ob.query.steps)
@@ -316,9 +318,14 @@ std::string rightSideValue(const Compilation& c, const prover::Obligation& ob, c
   ev.bindState(*a, cs, env);
   // (a bounded run shows the abstract values with the concrete state's entry)
   if (b && cexState(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
-  Value right;
-  if (!ev.eval(goal->args[1], env, right)) return {};
-  return right.toString();
+  auto shown = [&](const Expr* side, bool left) -> std::string {
+    if (left && side->op == Op::Var) return {};
+    Value v;
+    if (!ev.eval(side, env, v)) return {};
+    std::string text = v.toString();
+    return text == c.sources.textOf(side->range) ? std::string() : text;
+  };
+  return {shown(goal->args[0], true), shown(goal->args[1], false)};
 }
 
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
@@ -370,7 +377,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     fv.text = f.text;
     fv.kind = f.kind;
     fv.instance = failingInstance(c, ob, cx, f);
-    fv.right = rightSideValue(c, ob, cx, f);
+    std::tie(fv.left, fv.right) = sideValues(c, ob, cx, f);
     fv.file = fileOf(c, f.range);
     if (f.range.valid()) {
       LineCol lc = c.sources.lineCol(f.range);
@@ -821,6 +828,7 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
       if (k) out += ",";
       out += "{\"text\":" + jsonStr(f.text) + ",\"kind\":" + jsonStr(f.kind) + ",\"line\":" + std::to_string(f.line) +
              ",\"col\":" + std::to_string(f.col) + (f.instance.empty() ? "" : ",\"instance\":" + jsonStr(f.instance)) +
+             (f.left.empty() ? "" : ",\"left\":" + jsonStr(f.left)) +
              (f.right.empty() ? "" : ",\"right\":" + jsonStr(f.right)) +
              "}";
     }

@@ -74,7 +74,8 @@ struct FailedView {
   std::string text;  // the conjunct or condition, as written in the spec
   std::string kind;  // "goal", "partial", "narrowing", "choose", "enabled", "trace"
   std::string instance;  // a failed `\A i, j (P)`: values for which P is false ("i = 2, j = 0"), when found
-  std::string right;     // a failed equation `L = R` of a simulation or refinement: R's value in the last states
+  std::string right;     // a failed equation `L = R`: R's value in the last states (not when R is written as its value)
+  std::string left;      // ... and L's, when L is not a variable shown in the state and not written as its value
   std::string file;
   unsigned line = 0, col = 0;
 };
