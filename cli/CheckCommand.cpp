@@ -10,6 +10,7 @@ namespace ioa::cli {
 
 Command addCheckCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("check", "Parse and check IOA specs; report errors as file:line:col");
+  cmd->footer("Exit status: 0 no errors (warnings allowed), 2 a spec error or a usage error.");
   struct Opts {
     std::vector<std::string> files;
     std::string format = "text";
@@ -60,7 +61,7 @@ Command addCheckCommand(CLI::App& app) {
     }
     if (o->format == "json") std::cout << json << "]}\n";
     if (ioFailed) return int(kUsage);
-    return anyErrors ? int(kFailed) : int(kOk);
+    return anyErrors ? int(kSpecError) : int(kOk);
   }};
 }
 

@@ -52,9 +52,9 @@ int finish(const engine::GenerateResult& r, const std::string& out, const char* 
     return kUsage;
   }
   std::cerr << r.compilation->diags.renderAllText();
-  if (!r.compilation->ok()) return kFailed;
+  if (!r.compilation->ok()) return kSpecError;
   for (const std::string& e : r.errors) std::cerr << e << "\n";
-  if (!r.errors.empty()) return kFailed;
+  if (!r.errors.empty()) return kSpecError;
   for (const std::string& n : r.notes) std::cerr << "note: " << n << "\n";
   std::string err;
   if (!engine::writeFiles(out, r.files, err)) {
@@ -76,6 +76,7 @@ int finish(const engine::GenerateResult& r, const std::string& out, const char* 
 
 Command addGenCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("gen", "Generate C++ for the automata, layers and stacks of a spec");
+  cmd->footer("Exit status: 0 generated, 2 a spec error (or one the generator cannot translate) or a usage error.");
   auto o = std::make_shared<GenOpts>();
   addCommon(cmd, *o, false);
   cmd->add_flag("--no-harness", o->noHarness, "leave out run_<spec>.cpp (seeded random runs)");
@@ -88,6 +89,8 @@ Command addGenCommand(CLI::App& app) {
 
 Command addExportCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("export", "Export a stack as a standalone CMake project (layers, runtime, demo, tests)");
+  cmd->footer("Exit status: 0 exported, 1 a collapsed path refuted (--optimized), 2 a spec or usage error, "
+              "3 a collapsed path unproved (--optimized without --allow-unproved).");
   auto o = std::make_shared<GenOpts>();
   addCommon(cmd, *o, true);
   cmd->add_flag("--optimized", o->optimized,

@@ -12,6 +12,8 @@ namespace ioa::cli {
 
 Command addOptimizeCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("optimize", "Collapse a stack's layers into verified bypass code");
+  cmd->footer("Exit status: 0 every equivalence proved, 1 one refuted, 2 a spec or usage error, 3 one unknown "
+              "(and none refuted).");
   struct Opts {
     std::string file, stack, out, format = "text";
     unsigned timeout = 180000;

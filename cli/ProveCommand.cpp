@@ -140,6 +140,8 @@ std::string junit(const std::string& file, const std::vector<engine::ObligationR
 
 Command addProveCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("prove", "Prove invariants, well-definedness and simulations of a spec with Z3");
+  cmd->footer("Exit status: 0 all proved, 1 something refuted, 2 a spec or usage error, 3 something unknown or timed "
+              "out (and nothing refuted).");
   struct Opts {
     std::string file;
     unsigned jobs = 0;

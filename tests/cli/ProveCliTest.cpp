@@ -744,3 +744,15 @@ TEST(ProveCli, AFailedEquationShowsTheSidesTheStateDoesNot) {
   }
   EXPECT_EQ(refuted, 2);
 }
+
+// Every command exits 2 on a spec error (1 is a verdict), and its --help lists the codes.
+TEST(ProveCli, ASpecErrorIsExitTwoForEveryCommand) {
+  TempDir d("cli-exit");
+  std::ofstream(d / "bad.ioa") << "automaton A\n  signature\n    internal t\n  states\n    x: Nat := y\n";
+  for (const char* cmd : {"check", "prove", "gen"}) {
+    std::string args = std::string(cmd) + " " + (d / "bad.ioa");
+    if (std::string(cmd) == "gen") args += " --out " + (d / "out");
+    EXPECT_EQ(ioawb(args).status, 2) << cmd;
+    EXPECT_NE(ioawb(std::string(cmd) + " --help").output.find("Exit status: 0 "), std::string::npos) << cmd;
+  }
+}

@@ -27,7 +27,7 @@ TEST(Cli, GenWritesSourcesAndReportsWhatItMade) {
 TEST(Cli, GenFailsWithLocatedErrors) {
   TempDir dir("clierr");
   auto r = test::run(ioawb() + " gen " + test::samplesDir() + "/channel.ioa --out " + dir.path());
-  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_NE(r.output.find("channel.ioa:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("type parameter 'M' has no binding"), std::string::npos) << r.output;
   auto ok = test::run(ioawb() + " gen " + test::samplesDir() + "/channel.ioa --bind M=Bytes --out " + dir.path());
@@ -36,7 +36,7 @@ TEST(Cli, GenFailsWithLocatedErrors) {
   EXPECT_EQ(bad.status, 2) << bad.output;
   auto nostack = test::run(ioawb() + " export " + test::samplesDir() + "/stacks/reliable.ioa --stack Nope --out " +
                            dir.path());
-  EXPECT_EQ(nostack.status, 1);
+  EXPECT_EQ(nostack.status, 2);
   EXPECT_NE(nostack.output.find("no stack named 'Nope'"), std::string::npos) << nostack.output;
 }
 
