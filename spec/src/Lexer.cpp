@@ -44,6 +44,7 @@ const char* tokName(Tok t) {
     case Tok::Forall: return "'\\A'";
     case Tok::Exists: return "'\\E'";
     case Tok::In: return "'\\in'";
+    case Tok::NotIn: return "'\\notin'";
     case Tok::UnionOp: return "'\\union'";
     case Tok::Intersect: return "'\\intersect'";
     case Tok::Subseteq: return "'\\subseteq'";
@@ -248,6 +249,23 @@ Token Lexer::next() {
       if (w == "union") return make(Tok::UnionOp, e - pos_);
       if (w == "intersect") return make(Tok::Intersect, e - pos_);
       if (w == "subseteq") return make(Tok::Subseteq, e - pos_);
+      // TLA+'s and LaTeX's spellings: one error with the dialect's, then read as it (until
+      // 2026-12-04 `k \notin s` was three errors and the rest of the automaton was skipped)
+      static const struct {
+        const char* word;
+        Tok as;
+        const char* write;
+      } kForeign[] = {{"notin", Tok::NotIn, "~(x \\in S)"}, {"cup", Tok::UnionOp, "\\union"},
+                      {"cap", Tok::Intersect, "\\intersect"}, {"subset", Tok::Subseteq, "\\subseteq"},
+                      {"land", Tok::And, "/\\"}, {"lor", Tok::Or, "\\/"}, {"lnot", Tok::Not, "~"},
+                      {"neg", Tok::Not, "~"}, {"leq", Tok::Le, "<="}, {"geq", Tok::Ge, ">="},
+                      {"neq", Tok::Neq, "~="}, {"implies", Tok::Implies, "=>"}, {"equiv", Tok::Iff, "<=>"}};
+      for (const auto& f : kForeign)
+        if (w == f.word) {
+          diags_.error({file_, pos_, e}, "'\\" + std::string(w) + "' is not an operator of the IOA dialect; write " +
+                                             f.write);
+          return make(f.as, e - pos_);
+        }
       diags_.error({file_, pos_, e}, "unknown operator '\\" + std::string(w) +
                                          "' (expected \\A, \\E, \\in, \\union, \\intersect, \\subseteq or \\/)");
       return make(Tok::Error, e - pos_);

@@ -1348,7 +1348,7 @@ class Parser {
   }
   static bool isCompareTok(Tok t) {
     return t == Tok::Eq || t == Tok::Neq || t == Tok::Lt || t == Tok::Le || t == Tok::Gt || t == Tok::Ge ||
-           t == Tok::In || t == Tok::Subseteq;
+           t == Tok::In || t == Tok::Subseteq || t == Tok::NotIn;
   }
   Expr* parseCompare() {
     Expr* l = parseSeqOps();
@@ -1356,7 +1356,14 @@ class Parser {
       Tok op = cur().kind;
       advance();
       size_t rhs = pos_;
-      l = binary(op, l, parseSeqOps());
+      if (op == Tok::NotIn) {  // (reported by the lexer) read as ~(x \in S)
+        Expr* in = binary(Tok::In, l, parseSeqOps());
+        l = mk(ExprKind::Unary, in->range);
+        l->tok = Tok::Not;
+        l->args = {in};
+      } else {
+        l = binary(op, l, parseSeqOps());
+      }
       if (isCompareTok(cur().kind)) {
         // `x = 1 || y = 2`: C's `||` for "or" (the dialect's `||` binds tighter, as concatenation)
         for (int depth = 0; rhs < pos_; ++rhs) {

@@ -378,3 +378,19 @@ TEST(ParseErrors, IgnoreIsAStatementOfProofEntriesOnly) {
   EXPECT_EQ(allErrors(eff + "  for input inc do fire input inc od\n"),
             (Errors{"8:11: 'ignore' (no abstract step) belongs in a proof block's entry"}));
 }
+
+// TLA+'s and LaTeX's operators (`\notin`, `\cup`, `\land`, `\leq`, ...) are one error each, with the
+// dialect's spelling, and read as it: the term, the automaton and its checks go on (until
+// 2026-12-04 `k \notin s` was three errors and the rest of the automaton was skipped).
+TEST(ParseErrors, TlaOperatorsAreReportedOnceAndReadAsTheDialects) {
+  const std::string spec = "automaton A\n  signature\n    internal t(k: Nat)\n  states\n    s: Set[Nat] := {}\n"
+                           "  transitions\n    internal t(k)\n      pre k \\notin s \\land k \\leq 5\n"
+                           "      eff s := s \\cup {k}\n"
+                           "invariant I of A: \\A k: Nat (k \\in s => k <= y)\n";
+  EXPECT_EQ(allErrors(spec),
+            (Errors{"8:13: '\\notin' is not an operator of the IOA dialect; write ~(x \\in S)",
+                    "8:22: '\\land' is not an operator of the IOA dialect; write /\\",
+                    "8:30: '\\leq' is not an operator of the IOA dialect; write <=",
+                    "9:18: '\\cup' is not an operator of the IOA dialect; write \\union",
+                    "10:46: unknown name 'y'"}));  // (the checker ran: the rest was read)
+}

@@ -19,7 +19,7 @@ enum class Tok : uint8_t {
   Not /* ~ */, And /* /\ */, Or /* \/ */, Implies /* => */, Iff /* <=> */, Eq, Neq /* ~= */,
   Lt, Le, Gt, Ge, Plus, Minus, Star, Append /* |- */, Prepend /* -| */, Concat /* || */,
   Forall /* \A */, Exists /* \E */, In /* \in */, UnionOp /* \union */, Intersect /* \intersect */,
-  Subseteq /* \subseteq */,
+  Subseteq /* \subseteq */, NotIn /* TLA+'s \notin: reported, read as ~(x \in S) */,
   // reserved words
   KwAutomaton, KwSignature, KwInput, KwOutput, KwInternal, KwStates, KwInitially, KwTransitions,
   KwPre, KwEff, KwEnsuring, KwWhere, KwTasks, KwType, KwConst, KwEnumeration, KwOf, KwTuple,
