@@ -756,3 +756,21 @@ TEST(ProveCli, ASpecErrorIsExitTwoForEveryCommand) {
     EXPECT_NE(ioawb(std::string(cmd) + " --help").output.find("Exit status: 0 "), std::string::npos) << cmd;
   }
 }
+
+// A failed condition that reads a component array's variable (`D[i].got`) blames that array's
+// transition, as for a plain component (until 2026-12-04 the step pointed at the other one).
+TEST(ProveCli, AComponentArraysChangeIsBlamedLikeAPlainComponents) {
+  TempDir d("cli-arr");
+  std::ofstream(d / "arr.ioa") << "type Pid = Int[0..1]\n"
+                                  "automaton Src\n  signature\n    output pass(i: Pid)\n  states\n    n: Nat := 0\n"
+                                  "  transitions\n    output pass(i)\n      eff n := n + 1\n"
+                                  "automaton Dst(i: Pid)\n  signature\n    input pass(const i: Pid)\n  states\n"
+                                  "    got: Nat := 0\n  transitions\n    input pass(const i)\n      eff got := got + 2\n"
+                                  "automaton Sys\n  components\n    A: Src;\n    D[i: Pid]: Dst(i)\n"
+                                  "invariant Bounded of Sys: \\A i: Pid (D[i].got <= 3)\n";
+  CommandResult r = ioawb("prove --no-cache -q " + (d / "arr.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("REFUTED  arr.ioa:16:5"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("the failed condition reads D.got, which D's transition changed"), std::string::npos)
+      << r.output;
+}

@@ -65,6 +65,31 @@ bool mentionsName(const std::string& text, const std::string& name) {
   return false;
 }
 
+// A failed condition's `text` reads variable `v` ("C.x"): named so, or through a component
+// array's index ("C[i].x", "C[f(j)].x": the array's variables are shown as "C.x", a map by index;
+// until 2026-12-04 such a read was missed and the wrong component was pointed at).
+bool readsVariable(const std::string& text, const std::string& v) {
+  if (mentionsName(text, v)) return true;
+  size_t dot = v.find('.');
+  if (dot == std::string::npos) return false;
+  std::string comp = v.substr(0, dot), rest = v.substr(dot);  // ("C", ".x")
+  for (size_t at = text.find(comp + "["); at != std::string::npos; at = text.find(comp + "[", at + 1)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_' || text[at - 1] == '.'))
+      continue;
+    size_t k = at + comp.size(), depth = 0;
+    for (; k < text.size(); ++k) {
+      if (text[k] == '[') ++depth;
+      else if (text[k] == ']' && --depth == 0) break;
+    }
+    if (k >= text.size()) continue;
+    size_t end = k + 1 + rest.size();
+    if (text.compare(k + 1, rest.size(), rest) == 0 &&
+        (end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')))
+      return true;
+  }
+  return false;
+}
+
 // A refuted step of a composition: which component's part of the step broke it. The last state
 // of the counterexample against the one before tells what changed; a component is to blame when
 // a variable it changed (named "C.x" or "C[i].x") is read by a failed condition. With one such
@@ -93,7 +118,7 @@ void blameParticipant(ObligationResult& r) {
     for (const std::string& v : changed) {
       if (v.rfind(comp + ".", 0) != 0 && v.rfind(comp + "[", 0) != 0) continue;
       bool isRead = false;
-      for (const FailedView& f : cx.failed) isRead = isRead || mentionsName(f.text, v);
+      for (const FailedView& f : cx.failed) isRead = isRead || readsVariable(f.text, v);
       if (!isRead) continue;
       if (blamed.empty() || blamed.back() != k) blamed.push_back(k);
       if (blamed.size() == 1 && read.empty()) read = v;
