@@ -893,21 +893,43 @@ class Parser {
         expect(Tok::RParen, "')' after the automaton arguments");
       }
       c.automatonRange = from(c.automatonRange);
-      if (accept(Tok::KwRenaming)) {
-        do {
-          Renaming r;
-          SourceRange rs = curRange();
-          r.from = expectIdent("an action name to rename");
-          expect(Tok::KwTo, "'to' in the renaming");
-          r.to = expectIdent("the new action name");
-          r.range = from(rs);
-          c.renamings.push_back(r);
-        } while (at(Tok::Comma) && peek().kind == Tok::Ident && peek(2).kind == Tok::KwTo && (advance(), true));
-      }
+      if (accept(Tok::KwRenaming)) parseRenamings(c.renamings);
       c.range = from(start);
       d->components.push_back(c);
       if (!accept(Tok::Semi)) accept(Tok::Comma);
+      // `C1 renaming receive to mid` on a line of its own (the dialect page's words read as a
+      // clause): one error saying where it goes, and the renaming applies to C1 (until
+      // 2026-12-04 "expected a declaration, found identifier 'C1'" and a clash of actions after it)
+      while (at(Tok::Ident) && peek().kind == Tok::KwRenaming) {
+        SourceRange rs = curRange();
+        std::string name(cur().text);
+        ComponentDecl* target = nullptr;
+        for (ComponentDecl& k : d->components)
+          if (k.name == name) target = &k;
+        diags_.error(rs, "a renaming goes after the component's automaton: '" + name + ": " +
+                             (target ? target->automaton : std::string("A")) + " renaming ...'" +
+                             (target ? "" : " (and there is no component " + name + ")"));
+        advance();
+        advance();
+        std::vector<Renaming> rn;
+        parseRenamings(rn);
+        if (target) target->renamings.insert(target->renamings.end(), rn.begin(), rn.end());
+        if (!accept(Tok::Semi)) accept(Tok::Comma);
+      }
     }
+  }
+
+  // `send to tx, receive to rx` (after 'renaming')
+  void parseRenamings(std::vector<Renaming>& out) {
+    do {
+      Renaming r;
+      SourceRange rs = curRange();
+      r.from = expectIdent("an action name to rename");
+      expect(Tok::KwTo, "'to' in the renaming");
+      r.to = expectIdent("the new action name");
+      r.range = from(rs);
+      out.push_back(r);
+    } while (at(Tok::Comma) && peek().kind == Tok::Ident && peek(2).kind == Tok::KwTo && (advance(), true));
   }
 
   // x: T, y, z: U   (names without a sort take the next sort)

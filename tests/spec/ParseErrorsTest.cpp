@@ -394,3 +394,15 @@ TEST(ParseErrors, TlaOperatorsAreReportedOnceAndReadAsTheDialects) {
                     "9:18: '\\cup' is not an operator of the IOA dialect; write \\union",
                     "10:46: unknown name 'y'"}));  // (the checker ran: the rest was read)
 }
+
+// A renaming written as a clause of its own (`C1 renaming receive to mid`) is one error saying
+// where it goes, and applies to C1: no clash of the two channels' outputs follows.
+TEST(ParseErrors, AStandAloneRenamingSaysWhereItGoes) {
+  const std::string chan = "automaton Chan\n  signature\n    input send(m: Nat)\n    output receive(m: Nat)\n"
+                           "  states\n    q: Seq[Nat] := {}\n  transitions\n    input send(m)\n      eff q := q |- m\n"
+                           "    output receive(m)\n      pre q ~= {} /\\ m = head(q)\n      eff q := tail(q)\n";
+  EXPECT_EQ(allErrors(chan + "automaton Two\n  components\n    C1: Chan;\n    C2: Chan\n    C1 renaming receive to mid;\n"),
+            (Errors{"17:5: a renaming goes after the component's automaton: 'C1: Chan renaming ...'"}));
+  EXPECT_EQ(allErrors(chan + "automaton Two\n  components\n    C1: Chan renaming receive to mid;\n    C2: Chan\n"),
+            Errors{});
+}
