@@ -494,7 +494,10 @@ z3::expr Encoder::term(const Expr* e) {
     case Op::Shr: return arith(e);
     case Op::ToInt: {
       z3::expr x = term(A[0]);
-      if (isUInt(A[0]->sort)) x = z3::bv2int(x, false);
+      if (isUInt(A[0]->sort)) {
+        x = z3::bv2int(x, false);
+        if (bvToInt.empty()) bvToInt = label(e);
+      }
       if (e->sort->kind == SortKind::Nat) narrow(x, e->sort, A[0]);
       return x;
     }

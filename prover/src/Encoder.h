@@ -197,6 +197,9 @@ class Encoder {
   std::optional<z3::expr> freeConstant(const Var* v) const;
   // The automaton parameters the encoding has read (`K` of a generic automaton), in that order.
   const std::vector<const Var*>& paramsRead() const { return paramsRead_; }
+  // The first conversion of a bit-vector to an integer the encoding made (`Nat(acc)`), for the
+  // reason of an undecided query: Z3 decides such mixed queries slowly.
+  std::string bvToInt;
   // A choose's `where` holds of its value only when some value satisfies it (Hilbert's epsilon):
   // needed wherever that is a goal (the witness side condition proved, a bounded step's
   // definedness), which assuming the `where` outright would make hold by the chosen value.

@@ -1267,6 +1267,12 @@ class ObligationSolver {
                     : at.depth == 2 ? " (no violation within 1 step)"
                                     : "");
     if (cases_.size() > 1) r_.reason += " (case " + caseText(split_, cc_, cs.index) + ")";
+    // a bit-vector read as an integer: Z3 reasons about such a conversion slowly (a new user's
+    // `Nat(acc) = total` stayed unknown for 60 s; `UInt64(acc) = total` over UInt64 took 0.04 s)
+    if (cs.en && !cs.en->bvToInt.empty() && r_.reason.rfind("timeout", 0) == 0)
+      r_.reason += "; the query converts a bit-vector to an integer (" + cs.en->bvToInt +
+                   "), which Z3 decides slowly: stating the property over bit-vectors (a wider UIntN instead "
+                   "of Nat) often decides it";
     return Status::Unknown;
   }
 

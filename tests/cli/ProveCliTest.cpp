@@ -774,3 +774,17 @@ TEST(ProveCli, AComponentArraysChangeIsBlamedLikeAPlainComponents) {
   EXPECT_NE(r.output.find("the failed condition reads D.got, which D's transition changed"), std::string::npos)
       << r.output;
 }
+
+// An undecided query that reads a bit-vector as an integer says so, with what usually decides it
+// (a new user's accumulator invariant `Nat(acc) = total` stayed unknown for 60 s).
+TEST(ProveCli, AnUndecidedBitVectorToIntegerQuerySuggestsBitVectors) {
+  TempDir d("cli-bv2int");
+  std::ofstream(d / "acc.ioa") << "automaton Acc\n  signature\n    input word(w: UInt16)\n  states\n"
+                                  "    acc: UInt32 := 0,\n    total: Nat := 0\n  transitions\n    input word(w)\n"
+                                  "      eff if total < 1000000 then acc := acc + UInt32(w); total := total + Nat(w) fi\n"
+                                  "invariant Exact of Acc: Nat(acc) = total /\\ total < 1065536\n";
+  CommandResult r = ioawb("prove --no-cache -q --timeout 1000 " + (d / "acc.ioa"));
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("the query converts a bit-vector to an integer (Nat(acc))"), std::string::npos)
+      << r.output;
+}
