@@ -283,6 +283,7 @@ std::string ExprGen::expr(const Expr* e) {
     }
     case Op::MapDefined: return "rt::map_defined(" + expr(e->args[0]) + ", " + expr(e->args[1]) + ")";
     case Op::MapConst: return types_.storage(s, e->range) + "::constant(" + coerce(e->args[0], s->value()) + ")";
+    case Op::MapEmpty: return types_.storage(s, e->range) + "{}";  // (default-constructed: no key defined)
     // ---- tuples and unions
     case Op::TupleMake: {
       std::string out = types_.storage(s, e->range) + "{";

@@ -546,7 +546,8 @@ z3::expr Encoder::term(const Expr* e) {
     case Op::MapGet:
     case Op::MapUpdate:
     case Op::MapDefined:
-    case Op::MapConst: return mapOp(e);
+    case Op::MapConst:
+    case Op::MapEmpty: return mapOp(e);
     case Op::TupleMake: {
       z3::expr_vector xs(c);
       for (size_t i = 0; i < A.size(); ++i) xs.push_back(narrow(term(A[i]), e->sort->def->fields[i].sort, A[i]));
@@ -997,6 +998,11 @@ z3::expr Encoder::mapOp(const Expr* e) {
       return c.bool_val(true);
     }
     case Op::MapConst: return constArray(e->sort, narrow(term(A[0]), e->sort->value(), A[0]));
+    case Op::MapEmpty: {  // no key defined; the values in canonical form (every one the default)
+      z3::sort ks = cc_.sort(e->sort->key());
+      return cc_.datatype(e->sort).ctors[0](z3::const_array(ks, cc_.dflt(e->sort->value())),
+                                            z3::const_array(ks, c.bool_val(false)));
+    }
     default: break;
   }
   throw Unsupported("cannot encode " + label(e));

@@ -523,6 +523,10 @@ Sort Checker::checkCollectionLit(Expr* e, Sort expected) {
         if (isSeq) break;
         e->op = Op::MsetEmpty;
         return expected;
+      case SortKind::Map:  // no key defined (since 2026-12-04)
+        if (isSeq) break;
+        e->op = Op::MapEmpty;
+        return expected;
       default: break;
     }
     return fail(e, std::string("'") + (isSeq ? "[]" : "{}") + "' cannot have sort " + sortName(expected));

@@ -660,6 +660,7 @@ bool Evaluator::evalSet(const Expr* e, Env& env, Value& out) {
 
 bool Evaluator::evalMap(const Expr* e, Env& env, Value& out) {
   switch (e->op) {
+    case Op::MapEmpty: out = Value::map({}, nullptr, false); return true;
     case Op::MapConst: {
       Value v;
       if (!eval(e->args[0], env, v)) return false;
@@ -1140,7 +1141,8 @@ bool Evaluator::eval(const Expr* e, Env& env, Value& out) {
     case Op::MapGet:
     case Op::MapUpdate:
     case Op::MapDefined:
-    case Op::MapConst: return evalMap(e, env, out);
+    case Op::MapConst:
+    case Op::MapEmpty: return evalMap(e, env, out);
     case Op::TupleMake: {
       std::vector<Value> f;
       if (!evalArgs(e, env, f)) return false;

@@ -903,7 +903,8 @@ void sem(std::string& out, const Expr* e, bool top) {
       return;
     case Op::SeqEmpty:
     case Op::SetEmpty:
-    case Op::MsetEmpty: out += "{}"; return;
+    case Op::MsetEmpty:
+    case Op::MapEmpty: out += "{}"; return;
     case Op::SeqLit:
       out += "[";
       for (size_t i = 0; i < e->args.size(); ++i) {

@@ -2641,5 +2641,38 @@ invariant Bound of Window: Nat(next - base) <= 4
   EXPECT_EQ(w.counterexample->depth, 5);
 }
 
+// `{}` is the map with no key defined (since 2026-12-04; before, "'{}' cannot have sort Map"): a
+// cache that starts empty keeps its key set in step, and a put that forgets the key set is refuted
+// from the empty start state.
+TEST(Obligations, TheEmptyMapHasNoKeyDefined) {
+  const std::string cache = R"(
+type Key = Int[0..7]
+automaton Cache
+  signature
+    input put(k: Key, v: Nat)
+  states
+    store: Map[Key, Nat] := {},
+    keys: Set[Key] := {}
+  transitions
+    input put(k, v)
+      eff store := update(store, k, v); keys := insert(k, keys)
+invariant Same of Cache: \A k: Key (defined(store, k) <=> k \in keys)
+invariant Empty of Cache: keys = {} => store = {}
+)";
+  Spec good(cache);
+  for (const char* id : {"invariant-init:Cache:Same", "invariant-init:Cache:Empty", "invariant-step:Cache:Same:put",
+                         "invariant-step:Cache:Empty:put"})
+    EXPECT_EQ(good.prove(id).status, Status::Proved) << id;
+  std::string forgets = cache;
+  forgets.replace(forgets.find("keys := insert(k, keys)"), 23, "keys := keys");
+  Spec bad(forgets);
+  Result r = bad.prove("invariant-step:Cache:Empty:put");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  ASSERT_TRUE(pre);
+  std::string text = prover::counterexampleToText(*r.counterexample);
+  EXPECT_NE(text.find("store = {}"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ioa

@@ -48,7 +48,7 @@ enum class Op : uint16_t {
   SeqEmpty, SeqLit, Append, Prepend, Concat, Head, Tail, Last, Init, Len, SeqIndex, SeqIn, SubSeq,
   SetEmpty, SetLit, SetInsert, SetDelete, SetIn, SetUnion, SetIntersect, SetDiff, SetSize, SetSubseteq,
   MsetEmpty, MsetLit, MsetInsert, MsetDelete, MsetIn, MsetUnion, MsetSize, MsetCount,
-  MapGet, MapUpdate, MapDefined, MapConst,          // Map and Array (Array: defined always true)
+  MapGet, MapUpdate, MapDefined, MapConst, MapEmpty,          // Map and Array (Array: defined always true)
   TupleMake, TupleGet, TupleSet,                    // TupleSet only from codegen/encoding helpers
   UnionMake, UnionGet, UnionIs,
   FuncApp,                                          // user function (defined or uninterpreted)
