@@ -878,13 +878,41 @@ z3::expr Encoder::seqOp(const Expr* e) {
 z3::expr Encoder::setOp(const Expr* e) {
   z3::context& c = ctx();
   const auto& A = e->args;
+  // Every value of a small finite sort, or of a tuple of them (`tuple of src: Int[0..1], tag:
+  // Int[0..3]`: 8 values; until 2026-12-04 its size was refused as over "an infinite sort").
+  auto values = [&](Sort elem, z3::expr_vector& out) {
+    if (cc_.isSmallFinite(elem)) {
+      for (int64_t i = 0; i < cc_.finiteSize(elem); ++i) out.push_back(cc_.finiteValue(elem, i));
+      return true;
+    }
+    if (elem->kind != SortKind::Tuple || !elem->def || elem->def->fields.empty()) return false;
+    int64_t n = 1;
+    for (const TypeField& f : elem->def->fields) {
+      if (!cc_.isSmallFinite(f.sort)) return false;
+      n *= cc_.finiteSize(f.sort);
+      if (n > ContextCache::kMaxSummed) return false;
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      z3::expr_vector fs(c);
+      int64_t rest = i;
+      for (const TypeField& f : elem->def->fields) {
+        fs.push_back(cc_.finiteValue(f.sort, rest % cc_.finiteSize(f.sort)));
+        rest /= cc_.finiteSize(f.sort);
+      }
+      out.push_back(cc_.datatype(elem).ctors[0](fs));
+    }
+    return true;
+  };
   auto finiteSum = [&](Sort elem, const z3::expr& s, bool counts) -> z3::expr {
-    if (!cc_.isSmallFinite(elem))
-      throw Unsupported("size of a set or multiset over the infinite sort " + sortName(elem) +
-                        " is not supported by the prover");
+    z3::expr_vector vs(c);
+    if (!values(elem, vs))
+      throw Unsupported("size of a set or multiset over " + sortName(elem) +
+                        " is not supported by the prover: its elements must be of a finite sort (Bool, an "
+                        "enumeration, an integer range, or a tuple of them) with at most " +
+                        std::to_string(ContextCache::kMaxSummed) + " values");
     z3::expr_vector xs(c);
-    for (int64_t i = 0; i < cc_.finiteSize(elem); ++i) {
-      z3::expr x = z3::select(s, cc_.finiteValue(elem, i));
+    for (const z3::expr& v : vs) {
+      z3::expr x = z3::select(s, v);
       xs.push_back(counts ? x : z3::ite(x, c.int_val(1), c.int_val(0)));
     }
     return z3::sum(xs);
