@@ -788,3 +788,29 @@ TEST(ProveCli, AnUndecidedBitVectorToIntegerQuerySuggestsBitVectors) {
   EXPECT_NE(r.output.find("the query converts a bit-vector to an integer (Nat(acc))"), std::string::npos)
       << r.output;
 }
+
+// A failed universal condition of a simulation's relation names its instance, evaluated over both
+// automata's states (until 2026-12-04 only an invariant's were).
+TEST(ProveCli, AFailedQuantifiedRelationNamesItsInstance) {
+  TempDir d("cli-relinst");
+  std::ofstream(d / "sim.ioa")
+      << "type Pkt = Int[0..7]\n"
+         "automaton Bag\n  signature\n    input send(m: Pkt)\n    output recv(m: Pkt)\n    internal corrupt(m: Pkt)\n"
+         "  states\n    bag: Set[Pkt] := {}\n  transitions\n    input send(m)\n      eff bag := insert(m, bag)\n"
+         "    output recv(m)\n      pre m \\in bag\n    internal corrupt(m)\n      pre bag ~= {}\n"
+         "      eff bag := insert(m, bag)\n"
+         "automaton Seen\n  signature\n    input send(m: Pkt)\n    output recv(m: Pkt)\n  states\n"
+         "    seen: Set[Pkt] := {}\n  transitions\n    input send(m)\n      eff seen := insert(m, seen)\n"
+         "    output recv(m)\n      pre m \\in seen\n"
+         "forward simulation from Bag to Seen:\n  \\A m: Pkt (m \\in Bag.bag => m \\in Seen.seen)\n";
+  CommandResult r = ioawb("prove --no-cache --format json " + (d / "sim.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output);
+  bool named = false;
+  for (const auto& o : j["obligations"]) {
+    if (o["status"] != "refuted") continue;
+    for (const auto& f : o["counterexample"]["failed"])
+      if (f.contains("instance")) named = named || f["instance"].get<std::string>().rfind("m = ", 0) == 0;
+  }
+  EXPECT_TRUE(named) << r.output;
+}

@@ -234,6 +234,28 @@ bool preStateIsStart(const Compilation& c, const prover::Obligation& ob, const p
   return cexEvaluator(c, cx)->isStart(*a, st, start, &base) && start;
 }
 
+// Binds the last states a counterexample shows: the obligation's automaton's and, for a
+// simulation, the abstract automaton's (a bounded run shows the abstract values with the concrete
+// state's entry). False when the concrete one is incomplete.
+bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
+                    Evaluator& ev, Env& env) {
+  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
+  const FlatAutomaton* b = nullptr;
+  for (const Simulation& s : c.model->simulations)
+    if (refine::simulationName(s) == ob.subject) b = s.to;
+  const prover::CexEntry* last = nullptr;
+  const prover::CexEntry* lastAbstract = nullptr;
+  for (const prover::CexEntry& e : cx.entries) {
+    if (e.kind != prover::CexEntry::Kind::State) continue;
+    (e.label.find("abstract") == std::string::npos ? last : lastAbstract) = &e;
+  }
+  Evaluator::State cs, as;
+  if (!a || !cexState(*a, last, cs)) return false;
+  ev.bindState(*a, cs, env);
+  if (b && cexState(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
+  return true;
+}
+
 // For a failed goal `\A i: T, j: U (P)` (nested universal quantifiers included, and under
 // implications whose premise holds: `Q => \A i (P)`) of a state invariant: the first values of the bound variables for which P is false in the
 // counterexample's last state ("i = 2, j = 0"), found by the spec's interpreter over the
@@ -254,17 +276,11 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
       goal = st.expr;
   }
   if (!goal) return {};
-  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
-  const prover::CexEntry* last = nullptr;
-  for (const prover::CexEntry& e : cx.entries)
-    if (e.kind == prover::CexEntry::Kind::State && e.label.find("abstract") == std::string::npos) last = &e;
-  if (!a || !last) return {};
-  Evaluator::State state;
-  if (!cexState(*a, last, state)) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env = cexConstants(c, a, cx);
-  ev.bindState(*a, state, env);
+  Env env = cexConstants(c, c.model->findAutomaton(ob.automaton), cx);
+  // (a simulation's relation reads both automata: until 2026-12-04 its instances were not named)
+  if (!bindLastStates(c, ob, cx, ev, env)) return {};
   const Expr* body = goal;
   while (body->op == Op::Implies && body->args.size() == 2) {
     bool premise = false;
@@ -324,25 +340,10 @@ std::pair<std::string, std::string> sideValues(const Compilation& c, const prove
   for (const prover::Step& st : ob.query.steps)
     if (st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
   if (!goal || goal->op != Op::Eq || goal->args.size() != 2) return {};
-  const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
-  const FlatAutomaton* b = nullptr;
-  for (const Simulation& s : c.model->simulations)
-    if (refine::simulationName(s) == ob.subject) b = s.to;
-  if (!a) return {};
-  const prover::CexEntry* last = nullptr;
-  const prover::CexEntry* lastAbstract = nullptr;
-  for (const prover::CexEntry& e : cx.entries) {
-    if (e.kind != prover::CexEntry::Kind::State) continue;
-    (e.label.find("abstract") == std::string::npos ? last : lastAbstract) = &e;
-  }
-  Evaluator::State cs, as;
-  if (!cexState(*a, last, cs)) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env = cexConstants(c, a, cx);
-  ev.bindState(*a, cs, env);
-  // (a bounded run shows the abstract values with the concrete state's entry)
-  if (b && cexState(*b, lastAbstract ? lastAbstract : last, as)) ev.bindState(*b, as, env);
+  Env env = cexConstants(c, c.model->findAutomaton(ob.automaton), cx);
+  if (!bindLastStates(c, ob, cx, ev, env)) return {};
   auto shown = [&](const Expr* side, bool left) -> std::string {
     if (left && side->op == Op::Var) return {};
     Value v;
