@@ -274,24 +274,15 @@ bool Decoder::enumerate(Sort k, std::vector<Key>& out) {
     out.insert(out.end(), all.begin(), all.end());
     return true;
   }
-  if (k->kind != SortKind::Tuple || !k->def || k->def->fields.empty()) return false;
-  int64_t n = 1;
-  for (const TypeField& f : k->def->fields) {
-    if (!cc.isSmallFinite(f.sort)) return false;
-    n *= cc.finiteSize(f.sort);
-    if (n > kMaxEnumerated) return false;
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    int64_t rest = i;
+  std::vector<std::vector<int64_t>> tuples;
+  if (!cc.finiteTupleIndices(k, kMaxEnumerated, tuples)) return false;
+  for (const std::vector<int64_t>& at : tuples) {
     std::vector<Value> vs;
     z3::expr_vector ts(en_.ctx());
-    for (size_t j = k->def->fields.size(); j-- > 0;) {
-      Sort fs = k->def->fields[j].sort;
-      int64_t sz = cc.finiteSize(fs);
-      vs.insert(vs.begin(), finiteKeyValue(fs, rest % sz));
-      rest /= sz;
+    for (size_t j = 0; j < at.size(); ++j) {
+      vs.push_back(finiteKeyValue(k->def->fields[j].sort, at[j]));
+      ts.push_back(en_.valueTerm(k->def->fields[j].sort, vs.back()));
     }
-    for (size_t j = 0; j < vs.size(); ++j) ts.push_back(en_.valueTerm(k->def->fields[j].sort, vs[j]));
     out.push_back({Value::tuple(k, vs), cc.datatype(k).ctors[0](ts)});
   }
   return true;

@@ -228,6 +228,27 @@ int64_t ContextCache::finiteSize(Sort s) const {
   }
 }
 
+bool ContextCache::finiteTupleIndices(Sort t, int64_t max, std::vector<std::vector<int64_t>>& out) const {
+  if (t->kind != SortKind::Tuple || !t->def || t->def->fields.empty()) return false;
+  int64_t n = 1;
+  for (const TypeField& f : t->def->fields) {
+    if (!isSmallFinite(f.sort)) return false;
+    n *= finiteSize(f.sort);
+    if (n > max) return false;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    std::vector<int64_t> at(t->def->fields.size());
+    int64_t rest = i;
+    for (size_t j = at.size(); j-- > 0;) {
+      int64_t sz = finiteSize(t->def->fields[j].sort);
+      at[j] = rest % sz;
+      rest /= sz;
+    }
+    out.push_back(std::move(at));
+  }
+  return true;
+}
+
 z3::expr ContextCache::finiteValue(Sort s, int64_t i) {
   switch (s->kind) {
     case SortKind::Bool: return ctx_.bool_val(i != 0);

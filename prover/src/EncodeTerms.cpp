@@ -885,20 +885,11 @@ z3::expr Encoder::setOp(const Expr* e) {
       for (int64_t i = 0; i < cc_.finiteSize(elem); ++i) out.push_back(cc_.finiteValue(elem, i));
       return true;
     }
-    if (elem->kind != SortKind::Tuple || !elem->def || elem->def->fields.empty()) return false;
-    int64_t n = 1;
-    for (const TypeField& f : elem->def->fields) {
-      if (!cc_.isSmallFinite(f.sort)) return false;
-      n *= cc_.finiteSize(f.sort);
-      if (n > ContextCache::kMaxSummed) return false;
-    }
-    for (int64_t i = 0; i < n; ++i) {
+    std::vector<std::vector<int64_t>> tuples;
+    if (!cc_.finiteTupleIndices(elem, ContextCache::kMaxSummed, tuples)) return false;
+    for (const std::vector<int64_t>& at : tuples) {
       z3::expr_vector fs(c);
-      int64_t rest = i;
-      for (const TypeField& f : elem->def->fields) {
-        fs.push_back(cc_.finiteValue(f.sort, rest % cc_.finiteSize(f.sort)));
-        rest /= cc_.finiteSize(f.sort);
-      }
+      for (size_t j = 0; j < at.size(); ++j) fs.push_back(cc_.finiteValue(elem->def->fields[j].sort, at[j]));
       out.push_back(cc_.datatype(elem).ctors[0](fs));
     }
     return true;

@@ -70,6 +70,9 @@ class ContextCache {
   bool isSmallFinite(Sort s) const;
   int64_t finiteSize(Sort s) const;
   z3::expr finiteValue(Sort s, int64_t i);  // the i-th value of a small finite sort
+  // The values of a tuple of small finite sorts, each as its fields' value indices (the last field
+  // fastest): false when `t` is no such tuple or has more than `max` values.
+  bool finiteTupleIndices(Sort t, int64_t max, std::vector<std::vector<int64_t>>& out) const;
   bool isFiniteArray(Sort s) const { return s->kind == SortKind::Array && isSmallFinite(s->key()); }
 
   // Datatype pieces.
