@@ -24,6 +24,15 @@ CommandResult ioawb(const std::string& args) {
 
 std::string sample(const std::string& rel) { return std::string(IOAWB_SAMPLES_DIR) + "/" + rel; }
 
+// The refuted obligations of a JSON report.
+std::vector<nlohmann::json> refutedIn(const std::string& report) {
+  std::vector<nlohmann::json> out;
+  const nlohmann::json j = nlohmann::json::parse(report);
+  for (const auto& o : j["obligations"])
+    if (o["status"] == "refuted") out.push_back(o);
+  return out;
+}
+
 TEST(ProveCli, ExitCodes) {
   EXPECT_EQ(ioawb("prove --no-cache " + sample("abp.ioa")).status, 0);
   EXPECT_EQ(ioawb("prove --no-cache " + sample("bugs/lamport_clocks_ignores_timestamp.ioa")).status, 1);
@@ -669,10 +678,8 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
   std::ofstream(d / "zero.ioa") << counter << "invariant Zero of Counter: n <= 0\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "zero.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  nlohmann::json j = nlohmann::json::parse(r.output);
   bool seen = false;
-  for (const auto& o : j["obligations"]) {
-    if (o["status"] != "refuted") continue;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
     seen = true;
     EXPECT_EQ(o["counterexample"]["kind"], "trace") << o;
     EXPECT_EQ(o["counterexample"]["depth"], 1) << o;
@@ -707,10 +714,8 @@ TEST(ProveCli, AGenericAutomatonsParametersAreShown) {
                                   "invariant Bounded of Buf: len(q) <= K - 1\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "buf.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  nlohmann::json j = nlohmann::json::parse(r.output);
   int refuted = 0;
-  for (const auto& o : j["obligations"]) {
-    if (o["status"] != "refuted") continue;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
     ++refuted;
     ASSERT_EQ(o["counterexample"]["constants"].size(), 1u) << o;
     EXPECT_EQ(o["counterexample"]["constants"][0]["name"], "K");
@@ -732,10 +737,8 @@ TEST(ProveCli, AFailedEquationShowsTheSidesTheStateDoesNot) {
                                    "invariant NoLoss of Drop: lost = 0\ninvariant Depth of Drop: depth[0] = 0\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "drop.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  nlohmann::json j = nlohmann::json::parse(r.output);
   int refuted = 0;
-  for (const auto& o : j["obligations"]) {
-    if (o["status"] != "refuted") continue;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
     ++refuted;
     const auto& f = o["counterexample"]["failed"][0];
     EXPECT_FALSE(f.contains("right")) << f;  // `0` is its value
@@ -805,10 +808,8 @@ TEST(ProveCli, AFailedQuantifiedRelationNamesItsInstance) {
          "forward simulation from Bag to Seen:\n  \\A m: Pkt (m \\in Bag.bag => m \\in Seen.seen)\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "sim.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  nlohmann::json j = nlohmann::json::parse(r.output);
   bool named = false;
-  for (const auto& o : j["obligations"]) {
-    if (o["status"] != "refuted") continue;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
     for (const auto& f : o["counterexample"]["failed"])
       if (f.contains("instance")) named = named || f["instance"].get<std::string>().rfind("m = ", 0) == 0;
   }

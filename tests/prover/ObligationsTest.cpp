@@ -75,6 +75,25 @@ struct Spec {
   }
 };
 
+// Each of `ids` is proved for `text`; then `text` with `from` replaced by `to` (a seeded bug):
+// the result of its obligation `bad`, with the mutated spec its values' sorts live in.
+struct Mutated {
+  std::unique_ptr<Spec> spec;
+  Result result;
+};
+Mutated provedThenMutated(const std::string& text, std::initializer_list<const char*> ids, const std::string& from,
+                          const std::string& to, const std::string& bad) {
+  Spec good(text);
+  for (const char* id : ids) EXPECT_EQ(good.prove(id).status, Status::Proved) << id;
+  std::string mutated = text;
+  size_t at = mutated.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) mutated.replace(at, from.size(), to);
+  Mutated m{std::make_unique<Spec>(mutated), {}};
+  m.result = m.spec->prove(bad);
+  return m;
+}
+
 const CexEntry* entry(const Counterexample& cx, const std::string& label) {
   for (const CexEntry& e : cx.entries)
     if (e.label == label) return &e;
@@ -2659,17 +2678,13 @@ automaton Cache
 invariant Same of Cache: \A k: Key (defined(store, k) <=> k \in keys)
 invariant Empty of Cache: keys = {} => store = {}
 )";
-  Spec good(cache);
-  for (const char* id : {"invariant-init:Cache:Same", "invariant-init:Cache:Empty", "invariant-step:Cache:Same:put",
-                         "invariant-step:Cache:Empty:put"})
-    EXPECT_EQ(good.prove(id).status, Status::Proved) << id;
-  std::string forgets = cache;
-  forgets.replace(forgets.find("keys := insert(k, keys)"), 23, "keys := keys");
-  Spec bad(forgets);
-  Result r = bad.prove("invariant-step:Cache:Empty:put");
+  Mutated m = provedThenMutated(cache,
+                               {"invariant-init:Cache:Same", "invariant-init:Cache:Empty",
+                                "invariant-step:Cache:Same:put", "invariant-step:Cache:Empty:put"},
+                               "keys := insert(k, keys)", "keys := keys", "invariant-step:Cache:Empty:put");
+  const Result& r = m.result;
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
-  const CexEntry* pre = entry(*r.counterexample, "pre-state");
-  ASSERT_TRUE(pre);
+  ASSERT_TRUE(entry(*r.counterexample, "pre-state"));
   std::string text = prover::counterexampleToText(*r.counterexample);
   EXPECT_NE(text.find("store = {}"), std::string::npos) << text;
 }
@@ -2699,14 +2714,10 @@ automaton Bag
 invariant Capacity of Bag: size(bag) <= 3
 invariant Marks of Bag: size(marks) <= 10
 )";
-  Spec good(bag);
-  for (const char* id : {"invariant-step:Bag:Capacity:send", "invariant-step:Bag:Capacity:dup",
-                         "invariant-step:Bag:Marks:mark"})
-    EXPECT_EQ(good.prove(id).status, Status::Proved) << id;
-  std::string over = bag;
-  over.replace(over.find("pre count(m, bag) > 0 /\\ size(bag) < 3"), 39, "pre count(m, bag) > 0");
-  Spec bad(over);
-  Result r = bad.prove("invariant-step:Bag:Capacity:dup");
+  Mutated m = provedThenMutated(
+      bag, {"invariant-step:Bag:Capacity:send", "invariant-step:Bag:Capacity:dup", "invariant-step:Bag:Marks:mark"},
+      "pre count(m, bag) > 0 /\\ size(bag) < 3", "pre count(m, bag) > 0", "invariant-step:Bag:Capacity:dup");
+  const Result& r = m.result;
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   std::string text = prover::counterexampleToText(*r.counterexample);
   EXPECT_NE(text.find("Pkt(src: "), std::string::npos) << text;
