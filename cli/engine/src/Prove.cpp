@@ -361,6 +361,10 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.kind = "trace";
     v.note = "a run from a start state (" + std::to_string(cx.depth) + " step" + (cx.depth == 1 ? "" : "s") +
              ") that ends in a violation";
+    // (a user expected the run to stop where the relation first broke, as the unbounded proof said)
+    if (ob.kind == "bmc-simulation")
+      v.note += "; bounded model checking of a simulation checks that the abstract automaton can follow the run "
+                "(trace inclusion), not the relation, which may have failed at an earlier step";
   } else if ((ob.inductive || (ob.kind == "well-defined" && ob.subject == "transition")) && ob.kind != "simulation-step" &&
              preStateIsStart(c, ob, cx)) {
     // (a simulation's abstract pre-state is any the relation allows, so its step stays a counterexample to induction)
