@@ -262,6 +262,9 @@ forward simulation from RingBuf to Queue:
   size_t at = r.output.find(want);
   ASSERT_NE(at, std::string::npos) << r.output;
   EXPECT_EQ(r.output.find(" is enabled (after"), std::string::npos) << r.output;
+  // ... and where the abstract precondition is (Queue's deq: line 12)
+  EXPECT_NE(r.output.find("but is not (x = ", at), std::string::npos);
+  EXPECT_NE(r.output.find("); its precondition is line 12", at), std::string::npos) << r.output;
   // the value shown is the one of the run's last step, deq(x = V)
   std::string value = r.output.substr(at + want.size(), r.output.find(')', at + want.size()) - at - want.size());
   size_t step = r.output.rfind(": deq(x = ", at);

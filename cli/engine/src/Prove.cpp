@@ -354,6 +354,30 @@ std::pair<std::string, std::string> sideValues(const Compilation& c, const prove
   return {shown(goal->args[0], true), shown(goal->args[1], false)};
 }
 
+// For a failed enabledness of an abstract action ("the abstract action crit(i) must be enabled
+// ..."): where its precondition is, when it has one transition with one ("; its precondition is
+// line 79"). The failure itself points at the concrete step or the proof entry; until 2026-12-04
+// nothing led to the abstract precondition that failed.
+std::string abstractPrecondition(const Compilation& c, const prover::Obligation& ob, const prover::FailedGoal& f) {
+  const std::string lead = "the abstract action ";
+  if (f.kind != "enabled" || f.text.rfind(lead, 0) != 0) return {};
+  std::string name = f.text.substr(lead.size(), f.text.find_first_of("( ", lead.size()) - lead.size());
+  const FlatAutomaton* b = nullptr;
+  for (const Simulation& s : c.model->simulations)
+    if (refine::simulationName(s) == ob.subject) b = s.to;
+  if (!b) return {};
+  const Expr* pre = nullptr;
+  int count = 0;
+  for (const FlatTransition& t : b->transitions)
+    if (t.action >= 0 && b->actions[static_cast<size_t>(t.action)].name == name) {
+      ++count;
+      pre = t.pre;
+    }
+  if (count != 1 || !pre || !pre->range.valid()) return {};
+  LineCol lc = c.sources.lineCol(pre->range);
+  return "; its precondition is line " + std::to_string(lc.line);
+}
+
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
   CounterexampleView v;
   v.depth = cx.depth;
@@ -408,6 +432,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     fv.kind = f.kind;
     fv.instance = failingInstance(c, ob, cx, f);
     std::tie(fv.left, fv.right) = sideValues(c, ob, cx, f);
+    fv.text += abstractPrecondition(c, ob, f);
     fv.file = fileOf(c, f.range);
     if (f.range.valid()) {
       LineCol lc = c.sources.lineCol(f.range);
