@@ -584,6 +584,12 @@ class Generator {
   void bmcInvariants(const FlatAutomaton& a) {
     unsigned K = o_.bmcDepth;
     auto invs = invariantsOf(a);
+    // `--only Window`: this invariant alone (a run to a helper invariant's violation hid the one
+    // that mattered to a new user)
+    const Invariant* only = nullptr;
+    for (const Invariant* inv : invs)
+      if (!o_.only.empty() && inv->name == o_.only) only = inv;
+    if (only) invs = {only};
     std::string within = " within " + steps(K);
     bool ensuring = false;
     for (const FlatTransition& t : a.transitions) ensuring = ensuring || t.ensuring;
@@ -591,7 +597,9 @@ class Generator {
                          invs.empty()
                              ? "no step of " + a.name + " applies an operation outside its domain" +
                                    (ensuring ? " or fails its ensuring clause" : "") + within
-                             : "no invariant of " + a.name + " is violated" + within +
+                             : (only ? "invariant " + only->name + " of " + a.name + " is not violated"
+                                     : "no invariant of " + a.name + " is violated") +
+                                   within +
                                    (ensuring ? " (nor an operation applied outside its domain, nor an ensuring clause)"
                                              : " (nor an operation applied outside its domain)"),
                          a.range);
@@ -684,8 +692,40 @@ class Generator {
 
 }  // namespace
 
+bool selectedBy(const std::string& id, const std::string& only) {
+  if (only.empty()) return true;
+  size_t at = id.find(':');
+  while (at != std::string::npos) {
+    size_t next = id.find(':', at + 1);
+    std::string part = id.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1);
+    if (part == only) return true;
+    // "simulation A -> B" names its obligations, and so do its two automata
+    if (part.rfind("simulation ", 0) == 0 || part.rfind("refinement ", 0) == 0) {
+      size_t arrow = part.find(" -> ");
+      size_t sp = part.find(' ');
+      if (arrow != std::string::npos &&
+          (part.substr(sp + 1, arrow - sp - 1) == only || part.substr(arrow + 4) == only))
+        return true;
+    }
+    at = next;
+  }
+  return false;
+}
+
 std::vector<Obligation> generateObligations(Model& model, const Options& opts) {
-  return Generator(model, opts).run();
+  std::vector<Obligation> all = Generator(model, opts).run();
+  if (opts.only.empty()) return all;
+  // (an automaton's bounded model checking, narrowed to the invariant named, goes with it)
+  auto hasInvariant = [&](const std::string& automaton) {
+    for (const Invariant& inv : model.invariants)
+      if (inv.automaton && inv.automaton->name == automaton && inv.name == opts.only) return true;
+    return false;
+  };
+  std::vector<Obligation> kept;
+  for (Obligation& ob : all)
+    if (selectedBy(ob.id, opts.only) || (ob.kind == kinds::BmcInvariants && hasInvariant(ob.automaton)))
+      kept.push_back(std::move(ob));
+  return kept;
 }
 
 std::optional<Obligation> simulationSearchObligation(Model& model, const std::string& simulation, unsigned depth,

@@ -474,6 +474,7 @@ struct ProveSession::Impl {
   std::condition_variable doneCv;
   std::vector<std::optional<ObligationResult>> results;
   bool bmc = false;
+  bool partial = false;  // --only: not every obligation is here, so none covers a bounded one
   // The bounded obligations whose runs are searched after an undecided step, by
   // searchKey(): one per automaton with invariants, one per simulation.
   struct Search {
@@ -543,6 +544,8 @@ struct ProveSession::Impl {
   // hold in every reachable state, and every step there is defined; a simulation proved
   // (with those invariants and the abstract automaton's obligations) gives trace inclusion.
   std::string coveredByProofs(const prover::Obligation& b) const {
+    // (with --only, the invariants left out were not proved: the ones here assume them)
+    if (partial) return {};
     std::lock_guard<std::mutex> g(mutex);
     std::string abstractName;
     if (b.kind == refine::kinds::BmcSimulation)
@@ -597,7 +600,13 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   refine::Options ro;
   ro.bmcDepth = opts.bmcDepth;
   ro.sources = &im.compilation->sources;
+  ro.only = opts.only;
+  im.partial = !opts.only.empty();
   im.obligations = refine::generateObligations(*im.compilation->model, ro);
+  if (!opts.only.empty() && im.obligations.empty()) {
+    if (error) *error = "no obligation is of '" + opts.only + "' (--only takes an invariant, automaton, transition or simulation name)";
+    return nullptr;
+  }
   for (size_t i = 0; i < im.obligations.size(); ++i) im.infos.push_back(infoOf(*im.compilation, im.obligations[i], i));
   im.results.resize(im.obligations.size());
   im.summary.total = im.obligations.size();
@@ -612,7 +621,7 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
   dop.smt2Dir = opts.smt2Dir;
   // what the obligations were made from: the texts compiled (an editor's buffer, not the
   // file on disk) and the options refine was given
-  dop.specKey = "refine invariants wd simulations bmc " + std::to_string(ro.bmcDepth) + "\n";
+  dop.specKey = "refine invariants wd simulations bmc " + std::to_string(ro.bmcDepth) + " only " + ro.only + "\n";
   const SourceManager& sm = im.compilation->sources;
   for (uint32_t f = 1; f <= sm.fileCount(); ++f)
     dop.specKey += sm.file(f).path() + "\n" + std::to_string(sm.file(f).text().size()) + "\n" + sm.file(f).text() + "\n";

@@ -36,7 +36,15 @@ struct Options {
   bool wellDefinedness = true;
   bool simulations = true;
   const SourceManager* sources = nullptr;  // for labels in the spec's own words (else printed terms)
+  // Non-empty: only the obligations of that invariant, automaton, transition or simulation (a part of
+  // the obligation's id, `--only`); the bounded model checking of an automaton then checks only
+  // the invariant so named, when it is one of its invariants.
+  std::string only;
 };
+
+// Whether obligation `id` ("invariant-step:Sys:Window:send") is one `only` names: one of its parts
+// after the kind, or the simulation it belongs to ("simulation A -> B").
+bool selectedBy(const std::string& id, const std::string& only);
 
 // Builds every obligation of the model. New terms and statements are created in
 // the model's arena, so the model must not be shared with a running prover.

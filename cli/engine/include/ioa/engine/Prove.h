@@ -31,6 +31,7 @@ struct ProveOptions {
   std::string cacheDir;        // empty: the default ($IOAWB_CACHE_DIR, $XDG_CACHE_HOME/ioawb, ~/.cache/ioawb)
   int64_t cacheMaxBytes = -1;  // least recently used results go beyond it; 0: no bound; -1: $IOAWB_CACHE_MAX_MB or 256 MiB
   std::string smt2Dir;         // non-empty: write every query as <dir>/<id>.smt2
+  std::string only;            // non-empty: only that invariant's, automaton's, transition's or simulation's obligations
 };
 
 struct ParticipantView {
