@@ -509,7 +509,8 @@ Sort Checker::checkCollectionLit(Expr* e, Sort expected) {
   SortTable& st = model_->sorts;
   bool isSeq = e->kind == ExprKind::SeqLit;
   if (e->args.empty()) {
-    if (!expected || isError(expected)) {
+    if (expected && isError(expected)) return fail(e, "");  // (a sort with an error of its own, said there)
+    if (!expected) {
       return fail(e, std::string("cannot infer the sort of '") + (isSeq ? "[]" : "{}") +
                          "' here; compare it with a term of known sort or use it where a sort is expected");
     }
@@ -723,6 +724,8 @@ Sort Checker::checkBuiltin(Expr* e, Sort expected, bool& handled) {
     if (!arity(1)) return st.error();
     if (!expected || isError(expected) || (expected->kind != SortKind::Map && expected->kind != SortKind::Array)) {
       check(e->args[0]);
+      // (a sort with an error of its own, said there: not again here)
+      if (expected && isError(expected)) return fail(e, "");
       return fail(e, "cannot infer the map sort of 'constant(...)' here; use it where a Map or Array is expected");
     }
     check(e->args[0], expected->value());

@@ -278,12 +278,24 @@ Sort Checker::resolveSort(SortExpr* s) {
     check(s->hi, st.integer());
     auto lo = evalConstInt(s->lo);
     auto hi = evalConstInt(s->hi);
+    // "...: N is declared without a value": a free constant (fine in specs, not in a sort's bounds)
+    auto notConstant = [&](const Expr* bound) {
+      std::string why;
+      forEachExpr(bound, [&](const Expr* x) {
+        if (!why.empty() || x->op != Op::Var || !x->var || x->var->kind != VarKind::Const) return;
+        auto cv = model_->constValues.find(x->var);
+        if (cv == model_->constValues.end() || !cv->second)
+          why = ": " + x->var->name + " is declared without a value (write 'const " + x->var->name + ": " +
+                sortName(x->var->sort) + " = ...')";
+      });
+      diags_.error(bound->range, "the bounds of an integer range must be constant" + why);
+    };
     if (!lo) {
-      diags_.error(s->lo->range, "the bounds of an integer range must be constant");
+      notConstant(s->lo);
       return done(st.error());
     }
     if (!hi) {
-      diags_.error(s->hi->range, "the bounds of an integer range must be constant");
+      notConstant(s->hi);
       return done(st.error());
     }
     if (*lo > *hi) {

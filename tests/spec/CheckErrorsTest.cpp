@@ -151,7 +151,8 @@ TEST(CheckErrors, SortErrors) {
       {"assign to parameter", "automaton A\n  signature\n    input a(n: Nat)\n  transitions\n    input a(n)\n      eff n := 1\n", 6, 11,
        "cannot assign to 'n': only state variables can be assigned"},
       {"empty range", "type R = Int[3..1]\n", 1, 10, "empty integer range: 3 > 1"},
-      {"non-constant range", "const K: Int\ntype R = Int[0..K]\n", 2, 17, "the bounds of an integer range must be constant"},
+      {"non-constant range", "const K: Int\ntype R = Int[0..K]\n", 2, 17,
+       "the bounds of an integer range must be constant: K is declared without a value (write 'const K: Int = ...')"},
       {"recursive type", "type T = tuple of next: T\n", 1, 6, "type 'T' is defined in terms of itself"},
       {"recursive function", "function f(n: Int): Int = f(n)\n", 1, 27, "recursive function 'f' is not supported (definitions are unfolded)"},
       {"ambiguous enum constant", "type A = enumeration of x, y\ntype B = enumeration of x, z\nconst C: Bool = x = x\n", 3, 17,
@@ -252,4 +253,17 @@ TEST(CheckErrors, MisspeltNamesSuggestTheClosestName) {
       {"nothing close", withChannel("invariant I of Ch: len(queue) >= 0\n"), 15, 24, "unknown name 'queue'"},
   };
   test::expectFirstErrors(cases, [](const Case& c) { return c.name; });
+}
+
+// A range bounded by a constant without a value says so, and the sorts built on it add no errors
+// of their own (until 2026-12-04 four more: "cannot infer the sort of '{}'", ...).
+TEST(CheckErrors, ARangeOverAConstantWithoutAValueIsOneError) {
+  test::FirstError fe = test::firstError(
+      "const N: Nat\ntype Idx = Int[0..N-1]\nautomaton A\n  signature\n    internal t(i: Idx)\n  states\n"
+      "    m: Map[Idx, Nat] := constant(0),\n    s: Set[Idx] := {}\n  transitions\n    internal t(i)\n"
+      "      eff m[i] := 1; s := insert(i, s)\n");
+  EXPECT_EQ(fe.errors, 1u) << fe.message;
+  EXPECT_EQ(fe.message,
+            "the bounds of an integer range must be constant: N is declared without a value (write 'const N: Nat = "
+            "...')");
 }
