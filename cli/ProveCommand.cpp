@@ -194,18 +194,14 @@ Command addProveCommand(CLI::App& app) {
       std::cout << lineOf(r) << "\n";
       if (r.counterexample) std::cout << cexText(*r.counterexample, "      ") << std::flush;
     });
-    if (!run.compilation || !run.compilation->ok()) {
-      if (!run.compilation) {
-        std::cerr << "ioawb: error: " << run.error << "\n";
-      } else {
+    // a file that cannot be read, a spec with errors, or --only naming nothing
+    if (!run.compilation || !run.compilation->ok() || !run.error.empty()) {
+      if (run.compilation && !run.compilation->ok()) {
         std::cerr << run.compilation->diags.renderAllText();
         std::cerr << "ioawb: " << o->file << " has errors; nothing was proved\n";
+      } else {
+        std::cerr << "ioawb: error: " << run.error << "\n";
       }
-      if (o->format == "json") std::cout << "{\"obligations\":[],\"summary\":{\"proved\":0,\"refuted\":0,\"unknown\":0,\"error\":0}}\n";
-      return int(kUsage);
-    }
-    if (!run.error.empty()) {  // (--only naming nothing)
-      std::cerr << "ioawb: error: " << run.error << "\n";
       if (o->format == "json") std::cout << "{\"obligations\":[],\"summary\":{\"proved\":0,\"refuted\":0,\"unknown\":0,\"error\":0}}\n";
       return int(kUsage);
     }

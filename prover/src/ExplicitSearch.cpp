@@ -182,7 +182,6 @@ class Search {
       ev_.bindState(*b_.aut, Evaluator::State(s.begin() + static_cast<std::ptrdiff_t>(a_.state.size()), s.end()), env);
   }
 
-  // Appends the abstract start state to the concrete one `s`.
   // The start states searched from: the `choose`s of the initial values take a few of their
   // candidates each (the first two and the last two: the top of a UIntN range is where a random
   // initial sequence number meets wraparound), in every combination up to kStartTries, keeping
@@ -233,6 +232,7 @@ class Search {
     return out;
   }
 
+  // Appends the abstract start state to the concrete one `s`.
   bool abstractStart(Evaluator::State& s) {
     if (!b_.aut) return true;
     Env env;
@@ -384,31 +384,27 @@ class Search {
   // spent the budget on 300,000 states of small arguments).
   void harvestLiterals() {
     std::set<uint64_t> lits;
-    auto take = [&](const Expr* e) {
-      forEachExpr(e, [&](const Expr* x) {
-        if (x->op == Op::IntConst && x->intValue > 1) lits.insert(x->intValue);
-      });
+    auto note = [&](const Expr* x) {
+      if (x->op == Op::IntConst && x->intValue > 1) lits.insert(x->intValue);
     };
     for (const FlatTransition& t : a_.transitions) {
-      take(t.guard);
-      take(t.pre);
-      forEachExprIn(t.eff, [&](const Expr* x) {
-        if (x->op == Op::IntConst && x->intValue > 1) lits.insert(x->intValue);
-      });
+      forEachExpr(t.guard, note);
+      forEachExpr(t.pre, note);
+      forEachExprIn(t.eff, note);
     }
     for (const auto& gs : goals_)
-      for (const Expr* g : gs) take(g);
+      for (const Expr* g : gs) forEachExpr(g, note);
     for (auto it = lits.rbegin(); it != lits.rend() && literals_.size() < kLiterals; ++it) literals_.push_back(*it);
   }
 
   // Candidates for a numeric parameter of sort `s` beyond its samples: the spec's numbers and their
   // neighbours, and for UIntN the top of the range (where wraparound bugs are).
   void boundaryValues(Sort s, std::vector<Value>& cands) const {
+    const uint64_t top = s->kind != SortKind::UInt ? 0 : s->width >= 64 ? ~uint64_t(0) : (uint64_t(1) << s->width) - 1;
     auto add = [&](uint64_t x) {
       Value v;
       if (s->kind == SortKind::UInt) {
-        uint64_t mask = s->width >= 64 ? ~uint64_t(0) : (uint64_t(1) << s->width) - 1;
-        if (x > mask) return;
+        if (x > top) return;
         v = Value::uinteger(x, s->width);
       } else if (s->kind == SortKind::Int || s->kind == SortKind::Nat) {
         if (x > uint64_t(INT64_MAX)) return;
@@ -426,7 +422,6 @@ class Search {
       add(c + 1);
     }
     if (s->kind == SortKind::UInt) {
-      uint64_t top = s->width >= 64 ? ~uint64_t(0) : (uint64_t(1) << s->width) - 1;
       add(top);
       add(top - 1);
     }

@@ -684,15 +684,14 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
   std::ofstream(d / "zero.ioa") << counter << "invariant Zero of Counter: n <= 0\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "zero.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  bool seen = false;
-  for (const nlohmann::json& o : refutedIn(r.output)) {
-    seen = true;
+  const std::vector<nlohmann::json> refuted = refutedIn(r.output);
+  EXPECT_FALSE(refuted.empty());
+  for (const nlohmann::json& o : refuted) {
     EXPECT_EQ(o["counterexample"]["kind"], "trace") << o;
     EXPECT_EQ(o["counterexample"]["depth"], 1) << o;
     EXPECT_NE(o["counterexample"]["note"].get<std::string>().find("the pre-state is a start state of Counter"),
               std::string::npos);
   }
-  EXPECT_TRUE(seen);
   // `n ~= 5` fails from n = 4 only: not a start state
   std::ofstream(d / "five.ioa") << counter << "invariant NotFive of Counter: n ~= 5\n";
   r = ioawb("prove --no-cache " + (d / "five.ioa"));
@@ -720,9 +719,9 @@ TEST(ProveCli, AGenericAutomatonsParametersAreShown) {
                                   "invariant Bounded of Buf: len(q) <= K - 1\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "buf.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  int refuted = 0;
-  for (const nlohmann::json& o : refutedIn(r.output)) {
-    ++refuted;
+  const std::vector<nlohmann::json> refuted = refutedIn(r.output);
+  EXPECT_EQ(refuted.size(), 2u);
+  for (const nlohmann::json& o : refuted) {
     ASSERT_EQ(o["counterexample"]["constants"].size(), 1u) << o;
     EXPECT_EQ(o["counterexample"]["constants"][0]["name"], "K");
     // the start state breaks it for K = 0 only; put breaks it for K >= 1 (a full queue cannot grow)
@@ -730,7 +729,6 @@ TEST(ProveCli, AGenericAutomatonsParametersAreShown) {
     if (o["kind"] == "invariant-init") EXPECT_EQ(k, 0) << o;
     else EXPECT_GE(k, 1) << o;
   }
-  EXPECT_EQ(refuted, 2);
 }
 
 // A failed equation's side written as its value is not repeated ("where the right side is 0"
@@ -743,15 +741,14 @@ TEST(ProveCli, AFailedEquationShowsTheSidesTheStateDoesNot) {
                                    "invariant NoLoss of Drop: lost = 0\ninvariant Depth of Drop: depth[0] = 0\n";
   CommandResult r = ioawb("prove --no-cache --format json " + (d / "drop.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  int refuted = 0;
-  for (const nlohmann::json& o : refutedIn(r.output)) {
-    ++refuted;
+  const std::vector<nlohmann::json> refuted = refutedIn(r.output);
+  EXPECT_EQ(refuted.size(), 2u);
+  for (const nlohmann::json& o : refuted) {
     const auto& f = o["counterexample"]["failed"][0];
     EXPECT_FALSE(f.contains("right")) << f;  // `0` is its value
     if (f["text"] == "lost = 0") EXPECT_FALSE(f.contains("left")) << f;  // the state shows lost
     else EXPECT_EQ(f["left"], "2") << f;
   }
-  EXPECT_EQ(refuted, 2);
 }
 
 // Every command exits 2 on a spec error (1 is a verdict), and its --help lists the codes.

@@ -236,10 +236,12 @@ bool preStateIsStart(const Compilation& c, const prover::Obligation& ob, const p
 
 // Binds the last states a counterexample shows: the obligation's automaton's and, for a
 // simulation, the abstract automaton's (a bounded run shows the abstract values with the concrete
-// state's entry). False when the concrete one is incomplete.
+// state's entry), with the free constants and parameters (cexConstants). False when the concrete
+// state is incomplete.
 bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
                     Evaluator& ev, Env& env) {
   const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
+  env = cexConstants(c, a, cx);
   const FlatAutomaton* b = nullptr;
   for (const Simulation& s : c.model->simulations)
     if (refine::simulationName(s) == ob.subject) b = s.to;
@@ -278,7 +280,7 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
   if (!goal) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env = cexConstants(c, c.model->findAutomaton(ob.automaton), cx);
+  Env env;
   // (a simulation's relation reads both automata: until 2026-12-04 its instances were not named)
   if (!bindLastStates(c, ob, cx, ev, env)) return {};
   const Expr* body = goal;
@@ -342,7 +344,7 @@ std::pair<std::string, std::string> sideValues(const Compilation& c, const prove
   if (!goal || goal->op != Op::Eq || goal->args.size() != 2) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
-  Env env = cexConstants(c, c.model->findAutomaton(ob.automaton), cx);
+  Env env;
   if (!bindLastStates(c, ob, cx, ev, env)) return {};
   auto shown = [&](const Expr* side, bool left) -> std::string {
     if (left && side->op == Op::Var) return {};
@@ -386,11 +388,11 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.note = "a run from a start state (" + std::to_string(cx.depth) + " step" + (cx.depth == 1 ? "" : "s") +
              ") that ends in a violation";
     // (a user expected the run to stop where the relation first broke, as the unbounded proof said)
-    if (ob.kind == "bmc-simulation")
+    if (ob.kind == refine::kinds::BmcSimulation)
       v.note += "; bounded model checking of a simulation checks that the abstract automaton can follow the run "
                 "(trace inclusion), not the relation, which may have failed at an earlier step";
-  } else if ((ob.inductive || (ob.kind == "well-defined" && ob.subject == "transition")) && ob.kind != "simulation-step" &&
-             preStateIsStart(c, ob, cx)) {
+  } else if ((ob.inductive || (ob.kind == refine::kinds::WellDefined && ob.subject == "transition")) &&
+             ob.kind != refine::kinds::SimulationStep && preStateIsStart(c, ob, cx)) {
     // (a simulation's abstract pre-state is any the relation allows, so its step stays a counterexample to induction)
     v.kind = "trace";
     v.depth = 1;
