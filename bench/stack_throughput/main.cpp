@@ -3,7 +3,9 @@
 // build time) and through a hand-written monolithic implementation of the
 // same protocol (bench/handwritten), at 64 B, 1 KiB and 64 KiB, printed side
 // by side with ratios. This is the baseline issue 5's collapsed stack must
-// beat (>= 5x layered at 64 B, >= 1.0x hand-written).
+// beat (>= 5x layered at 64 B, >= 1.0x hand-written). A second hand-written
+// stack, behind the runtime's own API (rt::Endpoint and rt::Msg, as the
+// generated stacks are), shows how fast any stack can be behind that API.
 //
 // One message = the data frame from endpoint A to endpoint B over an
 // in-memory loopback (frames passed by reference, no copies), its delivery to
@@ -13,7 +15,7 @@
 //
 //   stack_throughput [--seconds S] [--reps N] [--quick] [--size BYTES]
 //                    [--profile-collapsed | --profile-layered | --profile-handwritten
-//                     [--round-trips N]]
+//                     | --profile-handwritten-api [--round-trips N]]
 //   (--size: one payload size; --profile-*: one stack alone, for perf; with
 //   --round-trips, exactly N round trips after the warm-up, untimed: two runs
 //   under callgrind give the instructions per round trip by difference)
@@ -37,6 +39,7 @@
 #include "gen_fast/reliable_Reliable.h"
 #endif
 #include "reliable_handwritten.h"
+#include "reliable_handwritten_msg.h"
 
 // Every heap allocation is counted, to show the hot paths make none.
 static std::atomic<uint64_t> g_allocs{0};
@@ -62,6 +65,7 @@ using Layered = ioa_gen::reliable::Reliable;
 #ifdef IOAWB_HAVE_COLLAPSED
 using Collapsed = ioa_gen::reliable_fast::Reliable;  // ioawb optimize: bypasses under the CCP
 #endif
+using HandOnApi = handwritten::ReliableMsgStack;  // hand-written behind rt::Endpoint and rt::Msg
 using Clock = std::chrono::steady_clock;
 
 struct Measure {
@@ -96,7 +100,7 @@ Measure timed(F&& one, double seconds) {
 
 struct Row {
   uint32_t size;
-  Measure layered, hand, collapsed;
+  Measure layered, hand, handApi, collapsed;
 };
 
 bool fail(const char* what, uint32_t size) {
@@ -135,7 +139,7 @@ class StackRig {
   }
   // After the timed loops: every message sent was delivered once and acknowledged.
   bool clean(const char* name) const {
-    if (!intact_ || delivered_ != sent_ || !A->stack.l1.s.unacked.empty() || rt::faults().total != 0)
+    if (!intact_ || delivered_ != sent_ || !idle() || rt::faults().total != 0)
       return fail((std::string("the ") + name + " stack lost, duplicated or failed to acknowledge a message").c_str(),
                   size_);
     return true;
@@ -145,6 +149,10 @@ class StackRig {
   void deliver(const rt::Msg& m) {
     ++delivered_;
     if (m.payload_len() != size_) intact_ = false;
+  }
+  bool idle() const {  // nothing waits for an acknowledgement
+    if constexpr (requires { A->stack.idle(); }) return A->stack.idle();
+    else return A->stack.l1.s.unacked.empty();
   }
   uint32_t size_;
   std::unique_ptr<rt::Endpoint<Stack>> A, B;
@@ -238,7 +246,9 @@ bool profile(const char* name, uint32_t size, double seconds, int reps) {
 bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
   StackRig<Layered> layered(size);
   HandRig hand(size);
-  if (!layered.ready("layered") || !hand.ready("hand-written")) return false;
+  StackRig<HandOnApi> handApi(size);
+  if (!layered.ready("layered") || !hand.ready("hand-written") || !handApi.ready("hand-written (runtime API)"))
+    return false;
 #ifdef IOAWB_HAVE_COLLAPSED
   StackRig<Collapsed> collapsed(size);
   if (!collapsed.ready("collapsed")) return false;
@@ -246,6 +256,7 @@ bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
   for (int i = 0; i < 2000; ++i) {  // warm-up: caches, buffer pool
     layered.one();
     hand.one();
+    handApi.one();
 #ifdef IOAWB_HAVE_COLLAPSED
     collapsed.one();
 #endif
@@ -253,6 +264,7 @@ bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
   for (int r = 0; r < reps; ++r) {
     row.layered.add(timed([&] { layered.one(); }, seconds));
     row.hand.add(timed([&] { hand.one(); }, seconds));
+    row.handApi.add(timed([&] { handApi.one(); }, seconds));
 #ifdef IOAWB_HAVE_COLLAPSED
     row.collapsed.add(timed([&] { collapsed.one(); }, seconds));
 #endif
@@ -260,7 +272,7 @@ bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
 #ifdef IOAWB_HAVE_COLLAPSED
   if (!collapsed.clean("collapsed")) return false;
 #endif
-  return layered.clean("layered") && hand.clean("hand-written");
+  return layered.clean("layered") && hand.clean("hand-written") && handApi.clean("hand-written (runtime API)");
 }
 
 std::string rate(double r) {
@@ -276,7 +288,7 @@ int main(int argc, char** argv) {
   double seconds = 0.4;
   int reps = 3;
   std::vector<uint32_t> sizes = {64u, 1024u, 65536u};
-  bool profileCollapsed = false, profileLayered = false, profileHand = false;
+  bool profileCollapsed = false, profileLayered = false, profileHand = false, profileHandApi = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") seconds = 0.02, reps = 1;
@@ -285,24 +297,30 @@ int main(int argc, char** argv) {
     else if (a == "--profile-collapsed") profileCollapsed = true;
     else if (a == "--profile-layered") profileLayered = true;
     else if (a == "--profile-handwritten") profileHand = true;
+    else if (a == "--profile-handwritten-api") profileHandApi = true;
     else if (a == "--round-trips" && i + 1 < argc) g_roundTrips = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--size" && i + 1 < argc) sizes = {static_cast<uint32_t>(std::atoi(argv[++i]))};
     else {
       std::fprintf(stderr,
                    "usage: %s [--seconds S] [--reps N] [--quick] [--size BYTES] [--profile-collapsed | --profile-layered "
-                   "| --profile-handwritten [--round-trips N]]\n",
+                   "| --profile-handwritten | --profile-handwritten-api [--round-trips N]]\n",
                    argv[0]);
       return 2;
     }
   }
-  if (g_roundTrips && !profileCollapsed && !profileLayered && !profileHand) {
-    std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed, --profile-layered or "
-                         "--profile-handwritten\n");
+  if (g_roundTrips && !profileCollapsed && !profileLayered && !profileHand && !profileHandApi) {
+    std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed, --profile-layered, "
+                         "--profile-handwritten or --profile-handwritten-api\n");
     return 2;
   }
   if (profileHand) {
     for (uint32_t size : sizes)
       if (!profile<HandRig>("hand-written", size, seconds, reps)) return 1;
+    return 0;
+  }
+  if (profileHandApi) {
+    for (uint32_t size : sizes)
+      if (!profile<StackRig<HandOnApi>>("hand-written (runtime API)", size, seconds, reps)) return 1;
     return 0;
   }
   if (profileLayered) {  // one stack alone, for a profiler (see --profile-collapsed)
@@ -324,7 +342,7 @@ int main(int argc, char** argv) {
 #endif
   std::vector<Row> rows;
   for (uint32_t size : sizes) {
-    Row r{size, {}, {}, {}};
+    Row r{size, {}, {}, {}, {}};
     if (!measureRow(size, seconds, reps, r)) return 1;
     rows.push_back(r);
   }
@@ -342,24 +360,33 @@ int main(int argc, char** argv) {
                 rate(r.hand.perSec).c_str(), r.hand.perSec / r.layered.perSec,
                 static_cast<unsigned long long>(r.layered.allocs), static_cast<unsigned long long>(r.hand.allocs));
   }
+  std::printf("\nhand-written again behind the runtime's API (rt::Endpoint, rt::Msg, queues), the fastest any stack "
+              "can be there:\n");
+  for (const Row& r : rows)
+    std::printf("  %6u B  %-22s %5.2fx the raw hand-written stack  (%llu heap allocs)\n", r.size,
+                rate(r.handApi.perSec).c_str(), r.handApi.perSec / r.hand.perSec,
+                static_cast<unsigned long long>(r.handApi.allocs));
   std::printf("\ntargets for the optimizer's collapsed stack (issue 5): >= %s at 64 B (5x layered), "
               ">= hand-written at every size\n",
               rate(5 * rows[0].layered.perSec).c_str());
 #ifdef IOAWB_HAVE_COLLAPSED
   std::printf("\ncollapsed stack (ioawb optimize):\n");
   for (const Row& r : rows)
-    std::printf("  %6u B  %-22s collapsed/layered %5.2fx  collapsed/handwritten %5.2fx  (%llu heap allocs)\n", r.size,
-                rate(r.collapsed.perSec).c_str(), r.collapsed.perSec / r.layered.perSec, r.collapsed.perSec / r.hand.perSec,
+    std::printf("  %6u B  %-22s collapsed/layered %5.2fx  collapsed/handwritten %5.2fx  (runtime API %5.2fx)  (%llu "
+                "heap allocs)\n",
+                r.size, rate(r.collapsed.perSec).c_str(), r.collapsed.perSec / r.layered.perSec,
+                r.collapsed.perSec / r.hand.perSec, r.collapsed.perSec / r.handApi.perSec,
                 static_cast<unsigned long long>(r.collapsed.allocs));
   std::printf("collapsed/layered: %.2f\n", rows[0].collapsed.perSec / rows[0].layered.perSec);
   std::printf("collapsed/handwritten: %.2f\n", rows[0].collapsed.perSec / rows[0].hand.perSec);
+  std::printf("collapsed/handwritten-runtime-api: %.2f\n", rows[0].collapsed.perSec / rows[0].handApi.perSec);
 #endif
   rt::BufferPool::Stats& ps = rt::pool().stats();
   std::printf("buffer pool: %llu slab grows (warm-up only), %llu payload copies, %llu header stacks moved\n",
               static_cast<unsigned long long>(ps.grows), static_cast<unsigned long long>(ps.copies),
               static_cast<unsigned long long>(ps.header_moves));
   for (const Row& r : rows)
-    if (r.layered.allocs || r.hand.allocs) {
+    if (r.layered.allocs || r.hand.allocs || r.handApi.allocs) {
       std::fprintf(stderr, "stack_throughput: the hot path allocated from the heap\n");
       return 1;
     }
