@@ -179,6 +179,61 @@ TEST(Runtime, HeadersOnAnEmptyMessageTakeOneSmallBuffer) {
   EXPECT_EQ(pool.stats().live, live);
 }
 
+// A message holds one reference to a buffer its header stack and payload share, and one to
+// each when they lie apart (a header stack moved to a fresh buffer, a frame decoded in the
+// middle of one). Releasing too early would hand the buffer out again while a value still
+// reads it: the pool gives back the last buffer released first, so a buffer allocated and
+// scribbled over right after would land on the bytes the value reads.
+TEST(Runtime, AMessageHoldsEachBufferItUsesUntilItIsGone) {
+  rt::BufferPool& pool = rt::pool();
+  const char text[] = "a payload of a frame";
+  const uint32_t n = sizeof text - 1;
+  auto scribble = [&] {  // a buffer of the payload's class, taken and filled while values live
+    rt::Msg junk = rt::Msg::alloc(n);
+    std::memset(junk.payload_data() - rt::kHeadroom, 0xEE, rt::kHeadroom + n);
+  };
+  const uint64_t live = pool.stats().live;
+  rt::Msg moved;
+  {
+    rt::Msg app = rt::Msg::copy(reinterpret_cast<const uint8_t*>(text), n);
+    uint8_t* p = nullptr;
+    rt::Msg kept = rt::Msg::pushed(app, 2, p);  // in place: header and payload share the buffer
+    p[0] = 1, p[1] = 2;
+    rt::Msg frame = rt::Msg::pushed(kept, 3, p);
+    p[0] = 3, p[1] = 4, p[2] = 5;
+    moved = rt::Msg::pushed(kept, 4, p);  // `frame` sees the bytes in front: a fresh header buffer
+    p[0] = 6, p[1] = 7, p[2] = 8, p[3] = 9;
+    EXPECT_EQ(pool.stats().live, live + 2);
+  }
+  EXPECT_EQ(pool.stats().live, live + 2);  // the payload's buffer stays with `moved`
+  scribble();
+  ASSERT_EQ(moved.payload_len(), n);
+  EXPECT_EQ(std::memcmp(moved.payload_data(), text, n), 0);
+  EXPECT_EQ(moved.header_len(), 6u);
+  EXPECT_EQ(moved.header_data()[0], 6);
+  EXPECT_EQ(moved.header_data()[5], 2);
+  moved = rt::Msg();
+  EXPECT_EQ(pool.stats().live, live);
+
+  // a frame that arrived as one run of bytes: the message it carries has both parts in it
+  rt::Msg decoded;
+  {
+    uint8_t wire[4 + sizeof text] = {0, 2, 0xAA, 0xBB};
+    std::memcpy(wire + 4, text, n);
+    rt::Msg frame = rt::Msg::copy(wire, 4 + n, 0);
+    ASSERT_TRUE(rt::wire_decode(frame, decoded));
+    rt::Msg copy = decoded;
+  }
+  EXPECT_EQ(pool.stats().live, live + 1);
+  scribble();
+  ASSERT_EQ(decoded.header_len(), 2u);
+  EXPECT_EQ(decoded.header_data()[1], 0xBB);
+  ASSERT_EQ(decoded.payload_len(), n);
+  EXPECT_EQ(std::memcmp(decoded.payload_data(), text, n), 0);
+  decoded = rt::Msg();
+  EXPECT_EQ(pool.stats().live, live);
+}
+
 TEST(Runtime, WireFramesRoundTripAndMalformedOnesAreRejected) {
   rt::Msg m = rt::Msg::copy(reinterpret_cast<const uint8_t*>("abc"), 3);
   uint8_t* p = nullptr;
