@@ -102,15 +102,16 @@ void TraceModel::setTrace(std::vector<TraceStep> steps, const TraceContext& ctx)
       rows_.push_back({VariableRow, n, shown});
     }
   };
-  // Concrete variables by component when the automaton is a composition.
+  // Concrete variables by component when the automaton is a composition; a component array's
+  // variables come one instance a row ("P[0].status", shown as "[0].status" under P).
   QStringList placed;
   for (const std::string& c : ctx.components) {
-    const QString prefix = qs(c) + QLatin1Char('.');
+    const QString prefix = qs(c) + QLatin1Char('.'), indexed = qs(c) + QLatin1Char('[');
     QStringList mine;
     for (const QString& n : concrete)
-      if (n.startsWith(prefix)) mine << n;
+      if (n.startsWith(prefix) || n.startsWith(indexed)) mine << n;
     if (mine.isEmpty()) continue;
-    section(qs(c), mine, {prefix});
+    section(qs(c), mine, {prefix, qs(c)});
     placed << mine;
   }
   QStringList rest;

@@ -1,6 +1,8 @@
 #include "SpecEditor.h"
 
 #include <QFontDatabase>
+#include <QResizeEvent>
+#include <QTimer>
 #include <QToolTip>
 
 #include <Qsci/qsciapis.h>
@@ -229,11 +231,33 @@ void SpecEditor::selectRange(int line, int col, int endLine, int endCol) {
   if (to <= from) to = SendScintilla(SCI_WORDENDPOSITION, static_cast<unsigned long>(from), 1L);
   const int firstLine = std::max(0, line - 1);
   ensureLineVisible(firstLine);
-  // Keep some context above the selection instead of pinning it to the top edge.
+  showLineWithContext(firstLine);
+  SendScintilla(SCI_SETSEL, static_cast<unsigned long>(to), from);
+}
+
+// Keep some context above a line brought into view instead of pinning it to the top edge.
+void SpecEditor::showLineWithContext(int line) {
   const int visible = static_cast<int>(SendScintilla(SCI_LINESONSCREEN));
   const int top = static_cast<int>(SendScintilla(SCI_GETFIRSTVISIBLELINE));
-  if (firstLine < top || firstLine >= top + visible - 2) setFirstVisibleLine(std::max(0, firstLine - visible / 4));
-  SendScintilla(SCI_SETSEL, static_cast<unsigned long>(to), from);
+  if (line < top || line >= top + visible - 2) setFirstVisibleLine(std::max(0, line - visible / 4));
+}
+
+// The caret stays in view when the editor gets shorter. Showing a counterexample grows the
+// bottom panel after the failing transition was selected, and the selection, placed for the
+// taller editor, ended below the new bottom edge (seen in a screenshot of the trace view).
+void SpecEditor::resizeEvent(QResizeEvent* e) {
+  const int caret = static_cast<int>(SendScintilla(SCI_LINEFROMPOSITION, SendScintilla(SCI_GETCURRENTPOS)));
+  const int top = static_cast<int>(SendScintilla(SCI_GETFIRSTVISIBLELINE));
+  // (the lines shown before: the viewport may already have its new height here)
+  const int lineHeight = std::max(1, static_cast<int>(SendScintilla(SCI_TEXTHEIGHT, 0)));
+  const bool wasVisible = e->oldSize().isValid() && caret >= top && caret < top + e->oldSize().height() / lineHeight;
+  QsciScintilla::resizeEvent(e);
+  if (!wasVisible) return;
+  // (the viewport learns its new height after this event: look once the resize is through)
+  QTimer::singleShot(0, this, [this, caret] {
+    const int first = static_cast<int>(SendScintilla(SCI_GETFIRSTVISIBLELINE));
+    if (caret < first || caret >= first + static_cast<int>(SendScintilla(SCI_LINESONSCREEN))) showLineWithContext(caret);
+  });
 }
 
 }  // namespace ioa::gui

@@ -54,7 +54,11 @@ class SpecEditor : public QsciScintilla {
   // The message of the diagnostic under the caret (empty when none).
   void caretDiagnosticChanged(const QString& message);
 
+ protected:
+  void resizeEvent(QResizeEvent* e) override;
+
  private:
+  void showLineWithContext(int line);
   void showDwellTip(int position, int x, int y);
   void caretMoved(int line, int index);
   const EditorMark* markAt(long position) const;

@@ -777,8 +777,20 @@ TEST(ProveCli, AComponentArraysChangeIsBlamedLikeAPlainComponents) {
   CommandResult r = ioawb("prove --no-cache -q " + (d / "arr.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("REFUTED  arr.ioa:16:5"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("the failed condition reads D.got, which D's transition changed"), std::string::npos)
+  // the array's variable is shown one instance a line, as the spec writes it; the step changed one
+  const std::string i = r.output.find("pass(i = 0)") != std::string::npos ? "0" : "1";
+  EXPECT_NE(r.output.find("the failed condition reads D[" + i + "].got, which D's transition changed"),
+            std::string::npos)
       << r.output;
+  const size_t pre = r.output.find("pre-state:"), post = r.output.find("post-state (changed):");
+  ASSERT_NE(pre, std::string::npos) << r.output;
+  ASSERT_NE(post, std::string::npos) << r.output;
+  const std::string before = r.output.substr(pre, post - pre), after = r.output.substr(post);
+  EXPECT_NE(before.find("D[0].got = "), std::string::npos) << r.output;
+  EXPECT_NE(before.find("D[1].got = "), std::string::npos) << r.output;
+  EXPECT_EQ(before.find("D.got"), std::string::npos) << r.output;
+  EXPECT_NE(after.find("D[" + i + "].got = "), std::string::npos) << r.output;
+  EXPECT_EQ(after.find("D[" + std::string(i == "0" ? "1" : "0") + "].got"), std::string::npos) << r.output;
 }
 
 // An undecided query that reads a bit-vector as an integer says so, with what usually decides it

@@ -487,6 +487,59 @@ class GuiTest : public QObject {
     }
   }
 
+  // A component array's variables come one instance a row, under the array's section
+  // ("[0].status" under P), as the spec writes them, and never as one map over the indices.
+  void componentArrayRowsAreInstances() {
+    TestWindow w;
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/bugs/lamport_mutex_early_enter.ioa"));
+    QVERIFY(d);
+    w.proveAll();
+    QVERIFY(waitProved(d));
+    CounterexampleView* cex = w.counterexampleView();
+    QVERIFY(cex->hasCounterexample());
+    TraceModel* t = cex->traceModel();
+    int section = -1, instances = 0, statusRow = -1;
+    for (int r = 0; r < t->rowCount(); ++r) {
+      const QString name = t->variableAt(r);
+      if (t->rowKind(r) == TraceModel::SectionRow && name == QLatin1String("P")) section = r;
+      QVERIFY2(name != QLatin1String("P.status"), "shown as one map");
+      if (!name.startsWith(QLatin1String("P["))) continue;
+      ++instances;
+      QVERIFY2(section >= 0 && r > section, qPrintable(name));
+      if (t->valueAt(r, 0) != t->valueAt(r, 1)) {
+        QVERIFY2(statusRow < 0, "the step changed one instance's status");
+        statusRow = r;
+      }
+    }
+    QCOMPARE(instances, 18);  // status, clock, req, rts, last, owe of three processes
+    QVERIFY(statusRow > 0);
+    QVERIFY(t->variableAt(statusRow).endsWith(QLatin1String("].status")));
+    QCOMPARE(t->valueAt(statusRow, 1), QStringLiteral("critical"));
+  }
+
+  // The caret stays in view when the editor gets shorter (showing a counterexample grows the
+  // panel under it after the failing transition was selected).
+  void caretStaysInViewWhenTheEditorShrinks() {
+    SpecEditor e;
+    QString text;
+    for (int k = 1; k <= 200; ++k) text += QStringLiteral("%1\n").arg(k);
+    e.setText(text);
+    e.resize(500, 600);
+    e.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&e));
+    e.selectRange(1, 1);
+    const auto onScreen = [&e] { return static_cast<int>(e.SendScintilla(QsciScintillaBase::SCI_LINESONSCREEN)); };
+    const int line = onScreen() - 4;  // (0-based) low in the view, so no scrolling is needed to show it
+    QVERIFY(line > 12);
+    e.selectRange(line + 1, 1);
+    QVERIFY(line - e.firstVisibleLine() >= 10);  // more than the shorter editor shows
+    e.resize(500, 150);
+    QTest::qWait(50);
+    const int top = e.firstVisibleLine();
+    QVERIFY2(line >= top && line < top + onScreen(),
+             qPrintable(QStringLiteral("line %1, shown %2-%3").arg(line).arg(top).arg(top + onScreen())));
+  }
+
   // A search of depth 1 says "1 step", not "1 steps": in its row, its details and the status bar.
   void boundedSearchOfOneStepSaysStep() {
     TestWindow w;

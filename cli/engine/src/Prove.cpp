@@ -65,10 +65,14 @@ bool mentionsName(const std::string& text, const std::string& name) {
   return false;
 }
 
-// A failed condition's `text` reads variable `v` ("C.x"): named so, or through a component
-// array's index ("C[i].x", "C[f(j)].x": the array's variables are shown as "C.x", a map by index;
-// until 2026-12-04 such a read was missed and the wrong component was pointed at).
-bool readsVariable(const std::string& text, const std::string& v) {
+// A failed condition's `text` reads variable `v` ("C.x", or one instance "C[2].x" of a component
+// array's variable): named so, or through a component array's index ("C[i].x", "C[f(j)].x"; until
+// 2026-12-04 such a read was missed and the wrong component was pointed at). Any index counts: the
+// text's index is a term, the shown one a value.
+bool readsVariable(const std::string& text, std::string v) {
+  if (mentionsName(text, v)) return true;
+  if (size_t open = v.find('['); open != std::string::npos && open < v.find('.'))
+    if (size_t close = v.find(']', open); close != std::string::npos) v.erase(open, close + 1 - open);  // "C.x"
   if (mentionsName(text, v)) return true;
   size_t dot = v.find('.');
   if (dot == std::string::npos) return false;
@@ -380,6 +384,51 @@ std::string abstractPrecondition(const Compilation& c, const prover::Obligation&
   return "; its precondition is line " + std::to_string(lc.line);
 }
 
+// The component array a shown variable belongs to (`P` for "P.status", declared `P[i: Pid]`):
+// looked for in the obligation's automaton first, then in the others (an abstract automaton's
+// states); null for a plain component or a variable of the automaton itself.
+const FlatComponent* indexedComponentOf(const Compilation& c, const std::string& automaton, const std::string& var) {
+  size_t dot = var.find('.');
+  if (dot == std::string::npos) return nullptr;
+  const std::string comp = var.substr(0, dot), rest = var.substr(dot + 1);
+  auto in = [&](const FlatAutomaton* a) -> const FlatComponent* {
+    if (!a) return nullptr;
+    for (const FlatComponent& fc : a->components)
+      if (fc.name == comp && fc.indexSorts.size() == 1 && fc.automaton && fc.automaton->findState(rest) >= 0) return &fc;
+    return nullptr;
+  };
+  if (const FlatComponent* fc = in(c.model->findAutomaton(automaton))) return fc;
+  for (const FlatAutomaton* a : c.model->automata())
+    if (const FlatComponent* fc = in(a)) return fc;
+  return nullptr;
+}
+
+// A state's variable as shown. A component array's variable (`P.status`) is shown one instance
+// a line, as the spec writes it (`P[0].status = waiting`), not as one map over the indices: a
+// step that changes one process's variable then shows that process's line alone, where the
+// whole map was repeated (a new user's report). The whole map stays when an index sort is not
+// enumerable, has more than 16 values (a line each would bury the rest), or an instance has no value.
+void addShownValue(const Compilation& c, const std::string& automaton, const prover::NamedValue& nv,
+                   std::vector<NamedValueView>& out) {
+  const FlatComponent* fc = indexedComponentOf(c, automaton, nv.name);
+  std::vector<NamedValueView> each;
+  if (fc && nv.value.kind() == Value::Kind::Map) {
+    const std::string comp = fc->name, rest = nv.name.substr(fc->name.size());
+    std::vector<Value> keys = instanceCandidates(fc->indexSorts[0]);
+    if (keys.size() > 16) keys.clear();
+    for (const Value& key : keys) {
+      const Value* x = nv.value.lookup(key);
+      if (!x) {
+        each.clear();
+        break;
+      }
+      each.push_back({comp + "[" + key.toString() + "]" + rest, x->toString()});
+    }
+  }
+  if (each.empty()) out.push_back({nv.name, nv.value.toString()});
+  for (NamedValueView& e : each) out.push_back(std::move(e));
+}
+
 CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
   CounterexampleView v;
   v.depth = cx.depth;
@@ -425,7 +474,10 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     s.kind = e.kind == prover::CexEntry::Kind::Action ? "action" : "state";
     s.label = e.label;
     s.action = e.action;
-    for (const prover::NamedValue& nv : e.values) s.values.push_back({nv.name, nv.value.toString()});
+    for (const prover::NamedValue& nv : e.values) {
+      if (s.kind == "state") addShownValue(c, ob.automaton, nv, s.values);
+      else s.values.push_back({nv.name, nv.value.toString()});
+    }
     v.steps.push_back(std::move(s));
   }
   for (const prover::FailedGoal& f : cx.failed) {
