@@ -134,7 +134,8 @@ static int udp(bool sender, uint16_t port, uint32_t messages) {
 int main(int argc, char** argv) {
   uint64_t seed = 1;
   uint32_t messages = 100;
-  rt::SimNetConfig net;
+  rt::SimNetConfig net = rt::default_net<Stack>();
+  bool netGiven = false;
   int mode = 0;
   uint16_t port = 0;
   for (int i = 1; i < argc; ++i) {
@@ -145,15 +146,18 @@ int main(int argc, char** argv) {
     else if (a == "--udp-send") mode = 2, port = static_cast<uint16_t>(next());
     else if (a == "--seed") seed = next();
     else if (a == "--messages") messages = static_cast<uint32_t>(next());
-    else if (a == "--loss") net.loss_pct = static_cast<uint32_t>(next());
-    else if (a == "--dup") net.dup_pct = static_cast<uint32_t>(next());
-    else if (a == "--reorder") net.reorder_pct = static_cast<uint32_t>(next());
+    else if (a == "--loss") net.loss_pct = static_cast<uint32_t>(next()), netGiven = true;
+    else if (a == "--dup") net.dup_pct = static_cast<uint32_t>(next()), netGiven = true;
+    else if (a == "--reorder") net.reorder_pct = static_cast<uint32_t>(next()), netGiven = true;
     else {
       std::fprintf(stderr, "usage: %s [--sim] [--seed N] [--messages N] [--loss P] [--dup P] [--reorder P] | "
                            "--udp-recv PORT | --udp-send PORT\n", argv[0]);
       return 2;
     }
   }
+  if (mode == 0 && Stack::kInternals == 0 && !netGiven)
+    std::printf("(the stack has no timer, so it cannot recover lost frames: a perfect network; --loss, --dup and "
+                "--reorder change it)\n");
   if (mode == 0) return sim(seed, messages, net);
   return udp(mode == 2, port, messages);
 }

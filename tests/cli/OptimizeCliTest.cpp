@@ -121,6 +121,29 @@ TEST(OptimizeCli, PassThroughLayerAndAMacroInAPassUpCondition) {
   EXPECT_EQ(noProve.status, 0) << noProve.output;
 }
 
+// C++ outside the translation's subset (here the runtime's Map, behind a layer's Map state) is an
+// error naming the construct: counted as an error in the summary, not as unknown (until 2026-12-04),
+// and `export --optimized` does not suggest a longer timeout for it.
+TEST(OptimizeCli, AConstructOutsideTheSubsetIsAnErrorNotAnUnknown) {
+  TempDir d("cli-subset");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/map_state_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --format json --out " + d.path());
+  EXPECT_EQ(r.status, 3) << r.output;
+  EXPECT_NE(r.output.find("unsupported C++ construct"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(r.output.substr(r.output.rfind("{\"obligations\"")));
+  int errors = 0;
+  for (const auto& o : j["obligations"]) errors += o["status"] == "error";
+  EXPECT_GT(errors, 0) << j.dump();
+  EXPECT_EQ(j["summary"]["error"], errors) << j.dump();
+  EXPECT_EQ(j["summary"]["unknown"], 0) << j.dump();
+  CommandResult text = ioawb("optimize " + spec + " --out " + d.path());
+  EXPECT_NE(text.output.find("0 unknown, " + std::to_string(errors) + " errors"), std::string::npos) << text.output;
+  CommandResult ex = ioawb("export " + spec + " --optimized --out " + (d / "x"));
+  EXPECT_EQ(ex.status, 3) << ex.output;
+  EXPECT_NE(ex.output.find("the translation does not support"), std::string::npos) << ex.output;
+  EXPECT_EQ(ex.output.find("--timeout"), std::string::npos) << ex.output;
+}
+
 // A fastpath clause that reads a header without asking whether the message has one: the guard
 // built from it raises Fault::Header on a message without that header, before either path runs.
 // `ioawb prove` calls the clause ill-defined; `optimize` refutes the guard, names where it faults

@@ -86,6 +86,16 @@ struct SimResult {
   uint64_t frames = 0, lost = 0, duplicated = 0, malformed = 0;
 };
 
+// The network a stack is run over by default: a stack without a timer (no internal action)
+// cannot recover a lost frame, so it gets a perfect network (no loss, duplication or
+// reordering); the others get SimNetConfig's lossy defaults.
+template <class S>
+SimNetConfig default_net() {
+  SimNetConfig n;
+  if constexpr (S::kInternals == 0) n.loss_pct = n.dup_pct = n.reorder_pct = 0;
+  return n;
+}
+
 struct SimOptions {
   uint32_t messages = 50;
   uint32_t max_payload = 64;
@@ -117,7 +127,15 @@ SimResult run_sim(uint64_t seed, const SimOptions& opt, TraceOut* traceA = nullp
   }
   uint32_t next = 0;
   uint64_t quiet = 0;
+  auto counted = [&] {  // the network's and endpoints' figures, on success and on failure alike
+    r.sent = next;
+    r.frames = net.sent;
+    r.lost = net.lost;
+    r.duplicated = net.duplicated;
+    r.malformed = A->malformed + B->malformed;
+  };
   auto fail = [&](std::string why) {
+    counted();
     r.ok = false;
     r.error = std::move(why);
     return r;
@@ -176,11 +194,7 @@ SimResult run_sim(uint64_t seed, const SimOptions& opt, TraceOut* traceA = nullp
       quiet = 0;
     }
   }
-  r.sent = next;
-  r.frames = net.sent;
-  r.lost = net.lost;
-  r.duplicated = net.duplicated;
-  r.malformed = A->malformed + B->malformed;
+  counted();
   if (!r.ok) return fail("not all messages delivered after " + std::to_string(r.rounds) + " rounds (" +
                          std::to_string(r.delivered) + " of " + std::to_string(payloads.size()) + ")");
   return r;

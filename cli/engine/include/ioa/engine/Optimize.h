@@ -35,7 +35,8 @@ struct OptimizeResult {
   bool ok() const { return gen.ok() && error.empty(); }
   int proved() const;
   int refuted() const;
-  int unknown() const;  // unknown or error
+  int unknown() const;  // not decided: unknown, error (an unsupported construct) or not run
+  int errors() const;   // of those, the errors
 };
 
 bool optimizerAvailable();  // false in builds without the Clang-based optimizer
