@@ -239,6 +239,13 @@ Sort Checker::checkName(Expr* e, Sort expected) {
   return fail(e, "unknown name '" + e->name + "'" + termNameHint(e->name));
 }
 
+// "; did you mean 'kind'?" for a misspelt field of a tuple (in a constructor or after a dot).
+static std::string fieldHint(const TypeDef* def, const std::string& name) {
+  std::vector<std::string_view> cands;
+  for (const TypeField& f : def->fields) cands.push_back(f.name);
+  return didYouMean(name, cands);
+}
+
 // "; did you mean 'compute'?" for a misspelt action of `a` (a proof block's entry or fire).
 std::string Checker::actionHint(const FlatAutomaton& a, const std::string& name) const {
   std::vector<std::string_view> cands;
@@ -897,7 +904,7 @@ Sort Checker::checkCall(Expr* e, Sort expected) {
       if (named != !an.empty())
         return fail(e, "mix of named and positional arguments in the constructor of " + sortName(tupleSort));
       int idx = named ? def->fieldIndex(an) : static_cast<int>(i);
-      if (idx < 0) return fail(e->args[i], "tuple " + sortName(tupleSort) + " has no field '" + an + "'");
+      if (idx < 0) return fail(e->args[i], "tuple " + sortName(tupleSort) + " has no field '" + an + "'" + fieldHint(def, an));
       if (ordered[idx]) return fail(e->args[i], "field '" + an + "' given twice");
       ordered[idx] = e->args[i];
       Sort fs = def->fields[idx].sort;
@@ -1146,7 +1153,7 @@ Sort Checker::checkField(Expr* e, Sort expected) {
   if (isError(bs)) return bs;
   if (bs->kind == SortKind::Tuple) {
     int idx = bs->def->fieldIndex(e->name);
-    if (idx < 0) return fail(e, "tuple " + sortName(bs) + " has no field '" + e->name + "'");
+    if (idx < 0) return fail(e, "tuple " + sortName(bs) + " has no field '" + e->name + "'" + fieldHint(bs->def, e->name));
     e->op = Op::TupleGet;
     e->index = idx;
     return bs->def->fields[idx].sort;

@@ -767,8 +767,15 @@ const FlatAutomaton* Checker::expandStack(const StackDecl* d) {
     auto g = globals_.find(l.name);
     if (g == globals_.end() || g->second.kind != GlobalSym::Automaton ||
         !static_cast<const AutomatonDecl*>(g->second.decl)->isLayer) {
-      diags_.error(l.range, g == globals_.end() ? "unknown layer '" + l.name + "'"
-                                                : "'" + l.name + "' is not a layer (declare it with 'layer')");
+      if (g == globals_.end()) {
+        std::vector<std::string_view> layers;  // (for "did you mean")
+        for (const auto& [name, sym] : globals_)
+          if (sym.kind == GlobalSym::Automaton && static_cast<const AutomatonDecl*>(sym.decl)->isLayer)
+            layers.push_back(name);
+        diags_.error(l.range, "unknown layer '" + l.name + "'" + didYouMean(l.name, layers));
+      } else {
+        diags_.error(l.range, "'" + l.name + "' is not a layer (declare it with 'layer')");
+      }
       ok = false;
       continue;
     }

@@ -42,6 +42,7 @@ const Words kSectionWords = {{"signature", Tok::KwSignature},     {"states", Tok
                              {"initially", Tok::KwInitially},     {"transitions", Tok::KwTransitions},
                              {"tasks", Tok::KwTasks},             {"components", Tok::KwComponents},
                              {"hidden", Tok::KwHidden}};
+const Words kLayerWords = {{"header", Tok::Ident}, {"fastpath", Tok::Ident}};  // a layer's clauses (contextual words)
 const Words kKindWords = {{"input", Tok::KwInput}, {"output", Tok::KwOutput}, {"internal", Tok::KwInternal}};
 const Words kClauseWords = {{"where", Tok::KwWhere}, {"pre", Tok::KwPre}, {"eff", Tok::KwEff},
                             {"ensuring", Tok::KwEnsuring}};
@@ -686,10 +687,15 @@ class Parser {
         if (atLineStart() && !followsName(peek().kind)) {
           // a misspelt section keyword (`transitons`); one closer to a declaration keyword
           // ends the automaton and is reported there
-          const Words both = kSectionWords + kTopWords;
+          // (a layer's `fastpth` too: until 2026-12-04 it ended the layer, and the error listed the
+          // declarations, without the clause that was meant)
+          const Words sections = d->isLayer ? kSectionWords + kLayerWords : kSectionWords;
+          const Words both = sections + kTopWords;
           const Word* w = closestWord(cur().text, both);
-          if (w && w < both.data() + kSectionWords.size() &&
-              recoverKeywordTypo(kSectionWords, "a section (signature, states, transitions, tasks, ...) or a declaration"))
+          if (w && w < both.data() + sections.size() &&
+              recoverKeywordTypo(sections, d->isLayer ? "a section (signature, states, transitions, header, fastpath, ...) "
+                                                        "or a declaration"
+                                                      : "a section (signature, states, transitions, tasks, ...) or a declaration"))
             return parseSection(d);
         }
         return false;

@@ -136,6 +136,14 @@ TEST(OptimizeCli, AConstructOutsideTheSubsetIsAnErrorNotAnUnknown) {
   EXPECT_GT(errors, 0) << j.dump();
   EXPECT_EQ(j["summary"]["error"], errors) << j.dump();
   EXPECT_EQ(j["summary"]["unknown"], 0) << j.dump();
+  // as for `prove`: the automaton is the stack, the transition the path (they held the path and the
+  // description until 2026-12-04)
+  for (const auto& o : j["obligations"]) {
+    EXPECT_EQ(o["automaton"], "RichStack") << o.dump();
+    EXPECT_TRUE(o.contains("description")) << o.dump();
+  }
+  EXPECT_EQ(j["obligations"][0]["id"], "collapse.dn");
+  EXPECT_EQ(j["obligations"][0]["transition"], "dn");
   CommandResult text = ioawb("optimize " + spec + " --out " + d.path());
   EXPECT_NE(text.output.find("0 unknown, " + std::to_string(errors) + " errors"), std::string::npos) << text.output;
   CommandResult ex = ioawb("export " + spec + " --optimized --out " + (d / "x"));

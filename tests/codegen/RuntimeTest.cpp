@@ -237,7 +237,6 @@ TEST(Runtime, AMessageHoldsEachBufferItUsesUntilItIsGone) {
 // A stack with no timer (a layer that only adds a header): it cannot recover a lost frame.
 struct NoTimerStack {
   static constexpr int kInternals = 0;
-  static constexpr const char* kName = "NoTimer";
   rt::Seq<rt::Msg, 64> to_app, to_net;
   bool room_dn(const rt::Msg&) const { return !to_net.full(); }
   void dn(const rt::Msg& m) {

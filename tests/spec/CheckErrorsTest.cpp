@@ -267,3 +267,46 @@ TEST(CheckErrors, ARangeOverAConstantWithoutAValueIsOneError) {
             "the bounds of an integer range must be constant: N is declared without a value (write 'const N: Nat = "
             "...')");
 }
+
+// A new user's mistakes in a layer and a stack, each one error with the closest name: a misspelt
+// `fastpath` (it ended the layer, and the error listed declarations without it), a misspelt layer
+// in a stack, a misspelt header field (until 2026-12-04 the last two had no suggestion).
+TEST(CheckErrors, LayerAndStackMistakesSuggestTheClosestName) {
+  const std::string base =
+      "layer Kind\n  header tuple of kind: UInt8\n  signature\n    input  dn(m: Msg), up(m: Msg)\n"
+      "    output dn_out(m: Msg), up_out(m: Msg)\n  states\n    dnq: Seq[Msg] := {},\n    upq: Seq[Msg] := {}\n"
+      "  transitions\n    input dn(m)\n      eff dnq := dnq |- push(m, Header(kind: 1))\n    output dn_out(m)\n"
+      "      pre dnq ~= {} /\\ m = head(dnq)\n      eff dnq := tail(dnq)\n    input up(m)\n"
+      "      eff if hashdr(m) then upq := upq |- pop(m) fi\n    output up_out(m)\n"
+      "      pre upq ~= {} /\\ m = head(upq)\n      eff upq := tail(upq)\n  fastpath dn: dnq = {}\n"
+      "  fastpath up: upq = {} /\\ hashdr(m)\nstack Single = Kind\n";
+  ASSERT_EQ(test::firstError(base).errors, 0u) << test::firstError(base).message;
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string s = base;
+    s.replace(s.find(from), from.size(), to);
+    return test::firstError(s);
+  };
+  test::FirstError fastpath = with("  fastpath dn:", "  fastpth dn:");
+  EXPECT_EQ(fastpath.errors, 1u) << fastpath.message;
+  EXPECT_EQ(fastpath.message,
+            "expected a section (signature, states, transitions, header, fastpath, ...) or a declaration, found "
+            "identifier 'fastpth'; did you mean 'fastpath'?");
+  test::FirstError layer = with("stack Single = Kind", "stack Single = Knd");
+  EXPECT_EQ(layer.errors, 1u) << layer.message;
+  EXPECT_EQ(layer.message, "unknown layer 'Knd'; did you mean 'Kind'?");
+  test::FirstError field = with("Header(kind: 1)", "Header(knd: 1)");
+  EXPECT_EQ(field.errors, 1u) << field.message;
+  EXPECT_EQ(field.message, "tuple Kind.Header has no field 'knd'; did you mean 'kind'?");
+
+  // a layer without either clause is warned about both (only 'dn' was named)
+  std::string neither = base;
+  neither.erase(neither.find("  fastpath dn:"), neither.find("stack Single") - neither.find("  fastpath dn:"));
+  auto c = compileSource("t.ioa", neither);
+  ASSERT_EQ(c->diags.errorCount(), 0u);
+  std::string warned;
+  for (const Diagnostic& d : c->diags.all())
+    if (d.severity == Severity::Warning && d.message.find("fastpath") != std::string::npos) warned += d.message;
+  EXPECT_EQ(warned,
+            "layer 'Kind' has no 'fastpath dn' and no 'fastpath up' clause; the optimizer treats its common case as "
+            "false on both paths");
+}

@@ -166,6 +166,7 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
     if (g.stack.empty()) return r;
     r.gen = generate(g);
   }
+  r.stack = g.stack;
 #ifdef IOAWB_HAVE_OPTIMIZER
   runOptimizer(r, g, timeoutMs, jobs);
 #else
@@ -194,7 +195,10 @@ std::string optimizeReportJson(const OptimizeResult& r) {
   for (size_t i = 0; i < r.obligations.size(); ++i) {
     const OptimizeObligation& ob = r.obligations[i];
     o << (i ? "," : "") << "{\"id\":" << jsonString(ob.id) << ",\"kind\":" << jsonString(ob.kind)
-      << ",\"automaton\":" << jsonString(ob.path) << ",\"transition\":" << jsonString(ob.description)
+      // (as for `prove`: the automaton is the stack, the transition the path; until 2026-12-04 these
+      // held the path and the description, which a user found confusing)
+      << ",\"automaton\":" << jsonString(r.stack) << ",\"transition\":" << jsonString(ob.path)
+      << ",\"description\":" << jsonString(ob.description)
       << ",\"file\":" << jsonString(ob.file) << ",\"line\":" << ob.line << ",\"col\":1"
       << ",\"status\":" << jsonString(ob.status) << ",\"time_ms\":" << static_cast<long long>(ob.timeMs + 0.5)
       << ",\"cached\":false";

@@ -26,6 +26,7 @@ struct OptimizeObligation {
 
 struct OptimizeResult {
   GenerateResult gen;                         // the layered sources
+  std::string stack;                          // the stack collapsed
   std::string error;                          // the transform could not run
   std::vector<codegen::GeneratedFile> files;  // gen.files with the collapsed stack (and the proof report)
   std::vector<OptimizeObligation> obligations;
