@@ -376,7 +376,8 @@ struct Emitter {
         cond = "true";
         unconditional = true;
       }
-      body += (cond == "true" ? std::string("  {\n") : "  if (" + bare(cond) + ") {\n") + g.block(t.eff, 4);
+      body += specMark(sh, t, "  ") + (cond == "true" ? std::string("  {\n") : "  if (" + bare(cond) + ") {\n") +
+              g.block(t.eff, 4);
       traceStep(body, "    ", act.name, traceArgs);
       body += "    return;\n  }\n";
       ExprGen rg = gen();
@@ -401,7 +402,7 @@ struct Emitter {
     std::vector<std::string> closes;
     std::vector<std::string> local(t.params.size());
     auto ind = [&]() { return std::string(2 + 2 * closes.size(), ' '); };
-    code += ind() + "// " + t.label + "\n";
+    code += specMark(sh, t, ind());
     for (const PlanStep& st : plan.steps) {
       switch (st.kind) {
         case PlanStep::Check:
@@ -488,7 +489,8 @@ struct Emitter {
       ch += planCode(t, ti, plan, ac, true);
       ExprGen g = gen();
       for (size_t k = 0; k < t.params.size(); ++k) g.vars[t.params[k]] = "a." + ac.members[k];
-      fire += "    case " + std::to_string(ti) + ": {\n" + g.block(t.eff, 6) + "      break;\n    }\n";
+      fire += "    case " + std::to_string(ti) + ": {\n" + specMark(sh, t, "      ") + g.block(t.eff, 6) +
+              "      break;\n    }\n";
       ExprGen rg = gen();
       for (size_t k = 0; k < t.params.size(); ++k) rg.vars[t.params[k]] = "a." + ac.members[k];
       room += "    case " + std::to_string(ti) + ": {\n" + roomChecks(rg, t.eff, 6) + "      break;\n    }\n";
@@ -659,6 +661,15 @@ struct Emitter {
 };
 
 }  // namespace
+
+std::string specMark(const Shared& sh, const FlatTransition& t, const std::string& indent) {
+  if (!sh.sources || !t.range.valid()) return indent + "// " + t.label + "\n";
+  std::string file = sh.sources->file(t.range.file).path();
+  if (size_t slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+  LineCol lc = sh.sources->lineCol(t.range);
+  return indent + "// spec " + file + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + t.label +
+         "\n";
+}
 
 ClassCode emitAutomaton(Shared& sh, const FlatAutomaton& a, const std::string& cls) {
   ClassCode out;

@@ -163,7 +163,12 @@ struct Shared {
   std::set<const Var*> usedConsts;
   std::string base;       // file prefix
   std::string typesHeader;
+  const SourceManager* sources = nullptr;  // for the spec locations marked in handlers
 };
+
+// "  // spec t.ioa:48:5: input up(m)\n": where a transition comes from, above its code in a
+// handler. The optimizer's errors about a handler point back at the spec through it.
+std::string specMark(const Shared& sh, const FlatTransition& t, const std::string& indent);
 
 ClassCode emitAutomaton(Shared& sh, const FlatAutomaton& a, const std::string& cls);
 

@@ -171,7 +171,7 @@ GenResult generate(const Compilation& c, const GenOptions& opts) {
   Diags diags;
   WireFormat wire(m);
   TypeMap types(m, opts, diags, wire);
-  Shared sh{m, opts, diags, types, wire, {}, {}, base, base + "_types.h"};
+  Shared sh{m, opts, diags, types, wire, {}, {}, base, base + "_types.h", &c.sources};
 
   // What to generate.
   std::vector<const FlatAutomaton*> autos;

@@ -152,6 +152,21 @@ TEST(OptimizeCli, AConstructOutsideTheSubsetIsAnErrorNotAnUnknown) {
   EXPECT_EQ(ex.output.find("--timeout"), std::string::npos) << ex.output;
 }
 
+// An error about a layer's generated handler points at the layer's transition in the spec first,
+// then at the generated code (until 2026-12-04 only at the generated code).
+TEST(OptimizeCli, AnErrorInAHandlerPointsAtTheSpec) {
+  TempDir d("cli-at-spec");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/strip_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("ioawb: error: strip_layer.ioa:48:5: layer Strip passes up something other than the "
+                          "message it received"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("(in input up; the generated code at strip_layer_Strip.cpp:"), std::string::npos)
+      << r.output;
+}
+
 // A fastpath clause that reads a header without asking whether the message has one: the guard
 // built from it raises Fault::Header on a message without that header, before either path runs.
 // `ioawb prove` calls the clause ill-defined; `optimize` refutes the guard, names where it faults

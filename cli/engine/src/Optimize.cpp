@@ -54,6 +54,47 @@ std::string jsonString(const std::string& s) {
   return o + "\"";
 }
 
+// An error at a line of a generated handler ("e2_strip_Strip.cpp:63:7: layer Strip passes up ...")
+// says where in the spec that code comes from: the nearest `// spec FILE:L:C: what` mark above it
+// in the same function (the generator puts one above each transition's code). The spec's location
+// goes first, so that a terminal, an editor or the GUI leads to the user's file; the generated
+// one follows (until 2026-12-04 only the generated one was given).
+std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedFile>& files) {
+  const size_t c1 = msg.find(':'), c2 = c1 == std::string::npos ? c1 : msg.find(':', c1 + 1),
+               c3 = c2 == std::string::npos ? c2 : msg.find(':', c2 + 1);
+  if (c3 == std::string::npos || c3 + 1 >= msg.size() || msg[c3 + 1] != ' ') return msg;
+  const std::string file = msg.substr(0, c1);
+  const int line = std::atoi(msg.c_str() + c1 + 1);
+  const codegen::GeneratedFile* gf = nullptr;
+  for (const codegen::GeneratedFile& f : files)
+    if (f.path == file || (f.path.size() > file.size() && f.path.compare(f.path.size() - file.size(), file.size(), file) == 0 &&
+                           f.path[f.path.size() - file.size() - 1] == '/'))
+      gf = &f;
+  if (!gf || line < 1) return msg;
+  std::vector<std::string> lines;
+  for (size_t at = 0; at <= gf->text.size();) {
+    size_t nl = gf->text.find('\n', at);
+    if (nl == std::string::npos) nl = gf->text.size();
+    lines.push_back(gf->text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  for (int k = std::min<int>(line, static_cast<int>(lines.size())) - 1; k >= 0; --k) {
+    const std::string& l = lines[static_cast<size_t>(k)];
+    const size_t ind = l.find_first_not_of(' ');
+    if (ind == std::string::npos) continue;
+    if (l.compare(ind, 8, "// spec ") == 0) {
+      const std::string mark = l.substr(ind + 8);  // "t.ioa:48:5: input up"
+      const size_t m1 = mark.find(':'), m2 = m1 == std::string::npos ? m1 : mark.find(':', m1 + 1),
+                   m3 = m2 == std::string::npos ? m2 : mark.find(':', m2 + 1);
+      if (m3 == std::string::npos) return msg;
+      return mark.substr(0, m3) + ":" + msg.substr(c3 + 1) + " (in " + mark.substr(m3 + 2) + "; the generated code at " +
+             msg.substr(0, c3) + ")";
+    }
+    if (ind == 0 && l[0] != '#' && l.compare(0, 2, "//") != 0) return msg;  // the function's first line: no mark in it
+  }
+  return msg;
+}
+
 #ifdef IOAWB_HAVE_OPTIMIZER
 void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs) {
   if (!r.gen.ok()) return;
@@ -79,7 +120,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
 
   opt::CollapseResult c = opt::collapseStack(req);
   if (!c.error.empty()) {
-    r.error = c.error;
+    r.error = atSpec(c.error, r.gen.files);
     return;
   }
   std::string err;
@@ -131,7 +172,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.line = colon == std::string::npos ? 0 : std::atoi(p.path.line.c_str() + colon + 1);
     o.status = p.result.message == "not run (--no-prove)" ? "not run" : p.result.statusName();
     o.timeMs = p.result.timeMs;
-    o.message = p.result.message;
+    o.message = atSpec(p.result.message, r.gen.files);
     for (const opt::CxValue& v : p.result.inputs) o.inputs.emplace_back(v.path, v.value);
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
