@@ -54,6 +54,7 @@ std::string jsonString(const std::string& s) {
   return o + "\"";
 }
 
+#ifdef IOAWB_HAVE_OPTIMIZER
 // An error at a line of a generated handler ("e2_strip_Strip.cpp:63:7: layer Strip passes up ...")
 // says where in the spec that code comes from: the nearest `// spec FILE:L:C: what` mark above it
 // in the same function (the generator puts one above each transition's code). The spec's location
@@ -95,7 +96,6 @@ std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedF
   return msg;
 }
 
-#ifdef IOAWB_HAVE_OPTIMIZER
 void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs) {
   if (!r.gen.ok()) return;
   const codegen::GeneratedUnit* stack = nullptr;
