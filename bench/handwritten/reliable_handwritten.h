@@ -117,11 +117,7 @@ class ReliableEndpoint {
     if (fresh) ++recv_seq_;
     uint8_t* a = ack_;
     a[0] = 0, a[1] = 12;
-    a[2] = kTagBottom, a[3] = 0, a[4] = 0;
-    a[5] = kTagChecksum, a[6] = 0xFF, a[7] = 0xFF;
-    a[8] = kTagSeqno;
-    put32(a + 9, seq);
-    a[13] = 1;
+    put_ack_headers(a + 2, seq);
     tx(static_cast<const uint8_t*>(a), 14u);
     if (!fresh) return;
     if (h < 14 || hp[12] != kTagTop || hp[13] != kKindData) {
@@ -133,6 +129,27 @@ class ReliableEndpoint {
 
   const Stats& stats() const { return stats_; }
   bool idle() const { return !in_flight_; }
+
+  // The header stack after the envelope: a data frame's four headers (kDataHeaders - 2 bytes)
+  // and an acknowledgement's three (12 bytes). Also written by the same protocol behind the
+  // runtime's API (reliable_handwritten_msg.h).
+  static void put_data_headers(uint8_t* p, uint32_t len, uint16_t sum, uint32_t seq) {
+    p[0] = kTagBottom;
+    put16(p + 1, static_cast<uint16_t>(len));
+    p[3] = kTagChecksum;
+    put16(p + 4, sum);
+    p[6] = kTagSeqno;
+    put32(p + 7, seq);
+    p[11] = 0;
+    p[12] = kTagTop, p[13] = kKindData;
+  }
+  static void put_ack_headers(uint8_t* a, uint32_t seq) {
+    a[0] = kTagBottom, a[1] = 0, a[2] = 0;
+    a[3] = kTagChecksum, a[4] = 0xFF, a[5] = 0xFF;
+    a[6] = kTagSeqno;
+    put32(a + 7, seq);
+    a[11] = 1;
+  }
 
  private:
   struct Pending {
@@ -152,14 +169,7 @@ class ReliableEndpoint {
   void transmit_data(Tx& tx) {
     uint8_t* f = cur_.p - kDataHeaders;
     f[0] = 0, f[1] = 14;
-    f[2] = kTagBottom;
-    put16(f + 3, static_cast<uint16_t>(cur_.n));
-    f[5] = kTagChecksum;
-    put16(f + 6, checksum16(cur_.p, cur_.n));
-    f[8] = kTagSeqno;
-    put32(f + 9, send_seq_);
-    f[13] = 0;
-    f[14] = kTagTop, f[15] = kKindData;
+    put_data_headers(f + 2, cur_.n, checksum16(cur_.p, cur_.n), send_seq_);
     tx(static_cast<const uint8_t*>(f), cur_.n + kDataHeaders);
   }
 

@@ -18,14 +18,17 @@
 #include "ioa/rt/checksum.h"
 #include "ioa/rt/containers.h"
 #include "ioa/rt/wire.h"
+#include "reliable_handwritten.h"
 
 namespace handwritten {
 
 class ReliableMsgStack {
  public:
+  using Raw = ReliableEndpoint;  // the raw stack: its tags and header layout
   static constexpr uint32_t kOutbox = 64;
-  static constexpr uint32_t kHeaders = 14;  // the four headers of a data frame
-  static constexpr uint8_t kTagTop = 1, kTagSeqno = 2, kTagChecksum = 3, kTagBottom = 4, kKindData = 1;
+  static constexpr uint32_t kHeaders = Raw::kDataHeaders - 2;  // the four headers of a data frame
+  static constexpr uint8_t kTagTop = Raw::kTagTop, kTagSeqno = Raw::kTagSeqno, kTagChecksum = Raw::kTagChecksum,
+                           kTagBottom = Raw::kTagBottom, kKindData = Raw::kKindData;
 
   ioa::rt::Seq<ioa::rt::Msg, kOutbox> to_app;  // deliveries to the application
   ioa::rt::Seq<ioa::rt::Msg, kOutbox> to_net;  // frames for the network (the endpoint adds the envelope)
@@ -109,11 +112,7 @@ class ReliableMsgStack {
     namespace rt = ioa::rt;
     uint8_t* a = nullptr;
     rt::Msg ack = rt::Msg::pushed(rt::Msg(), 12, a);
-    a[0] = kTagBottom, a[1] = 0, a[2] = 0;
-    a[3] = kTagChecksum, a[4] = 0xFF, a[5] = 0xFF;
-    a[6] = kTagSeqno;
-    rt::put_u32(a + 7, seq);
-    a[11] = 1;
+    Raw::put_ack_headers(a, seq);
     to_net.push_back(std::move(ack));
   }
   void transmit() {
@@ -121,14 +120,7 @@ class ReliableMsgStack {
     uint8_t* p = nullptr;
     rt::Msg f = rt::Msg::pushed(cur_, kHeaders, p);
     const uint32_t n = cur_.payload_len();
-    p[0] = kTagBottom;
-    rt::put_u16(p + 1, static_cast<uint16_t>(n));
-    p[3] = kTagChecksum;
-    rt::put_u16(p + 4, rt::checksum16(cur_.payload_data(), n));
-    p[6] = kTagSeqno;
-    rt::put_u32(p + 7, send_seq_);
-    p[11] = 0;
-    p[12] = kTagTop, p[13] = kKindData;
+    Raw::put_data_headers(p, n, rt::checksum16(cur_.payload_data(), n), send_seq_);
     to_net.push_back(std::move(f));
   }
 

@@ -241,6 +241,14 @@ bool profile(const char* name, uint32_t size, double seconds, int reps) {
   return rig.clean(name);
 }
 
+// profile() at every size asked for: the exit status (1 when a stack went wrong).
+template <class Rig>
+int profileSizes(const char* name, const std::vector<uint32_t>& sizes, double seconds, int reps) {
+  for (uint32_t size : sizes)
+    if (!profile<Rig>(name, size, seconds, reps)) return 1;
+  return 0;
+}
+
 // The stacks of one payload size, their repetitions interleaved (layered, hand-written,
 // collapsed, then again), so that a noisy stretch of the machine falls on all of them.
 bool measureRow(uint32_t size, double seconds, int reps, Row& row) {
@@ -288,16 +296,15 @@ int main(int argc, char** argv) {
   double seconds = 0.4;
   int reps = 3;
   std::vector<uint32_t> sizes = {64u, 1024u, 65536u};
-  bool profileCollapsed = false, profileLayered = false, profileHand = false, profileHandApi = false;
+  std::string alone;  // --profile-X: one stack alone, for a profiler
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") seconds = 0.02, reps = 1;
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atof(argv[++i]);
     else if (a == "--reps" && i + 1 < argc) reps = std::atoi(argv[++i]);
-    else if (a == "--profile-collapsed") profileCollapsed = true;
-    else if (a == "--profile-layered") profileLayered = true;
-    else if (a == "--profile-handwritten") profileHand = true;
-    else if (a == "--profile-handwritten-api") profileHandApi = true;
+    else if (a == "--profile-collapsed" || a == "--profile-layered" || a == "--profile-handwritten" ||
+             a == "--profile-handwritten-api")
+      alone = a.substr(10);
     else if (a == "--round-trips" && i + 1 < argc) g_roundTrips = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--size" && i + 1 < argc) sizes = {static_cast<uint32_t>(std::atoi(argv[++i]))};
     else {
@@ -308,38 +315,22 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (g_roundTrips && !profileCollapsed && !profileLayered && !profileHand && !profileHandApi) {
+  if (g_roundTrips && alone.empty()) {
     std::fprintf(stderr, "stack_throughput: --round-trips goes with --profile-collapsed, --profile-layered, "
                          "--profile-handwritten or --profile-handwritten-api\n");
     return 2;
   }
-  if (profileHand) {
-    for (uint32_t size : sizes)
-      if (!profile<HandRig>("hand-written", size, seconds, reps)) return 1;
-    return 0;
-  }
-  if (profileHandApi) {
-    for (uint32_t size : sizes)
-      if (!profile<StackRig<HandOnApi>>("hand-written (runtime API)", size, seconds, reps)) return 1;
-    return 0;
-  }
-  if (profileLayered) {  // one stack alone, for a profiler (see --profile-collapsed)
-    for (uint32_t size : sizes)
-      if (!profile<StackRig<Layered>>("layered", size, seconds, reps)) return 1;
-    return 0;
-  }
+  if (alone == "handwritten") return profileSizes<HandRig>("hand-written", sizes, seconds, reps);
+  if (alone == "handwritten-api") return profileSizes<StackRig<HandOnApi>>("hand-written (runtime API)", sizes, seconds, reps);
+  if (alone == "layered") return profileSizes<StackRig<Layered>>("layered", sizes, seconds, reps);
+  if (alone == "collapsed") {
 #ifdef IOAWB_HAVE_COLLAPSED
-  if (profileCollapsed) {
-    for (uint32_t size : sizes)
-      if (!profile<StackRig<Collapsed>>("collapsed", size, seconds, reps)) return 1;
-    return 0;
-  }
+    return profileSizes<StackRig<Collapsed>>("collapsed", sizes, seconds, reps);
 #else
-  if (profileCollapsed) {
     std::fprintf(stderr, "stack_throughput: built without the optimizer, no collapsed stack\n");
     return 2;
-  }
 #endif
+  }
   std::vector<Row> rows;
   for (uint32_t size : sizes) {
     Row r{size, {}, {}, {}, {}};

@@ -12,23 +12,13 @@
 
 namespace ioa::engine {
 
-int OptimizeResult::proved() const {
+int OptimizeResult::count(const std::string& status) const {
   int n = 0;
-  for (const OptimizeObligation& o : obligations) n += o.status == "proved";
-  return n;
-}
-int OptimizeResult::refuted() const {
-  int n = 0;
-  for (const OptimizeObligation& o : obligations) n += o.status == "refuted";
+  for (const OptimizeObligation& o : obligations) n += o.status == status;
   return n;
 }
 int OptimizeResult::unknown() const {
   return static_cast<int>(obligations.size()) - proved() - refuted();
-}
-int OptimizeResult::errors() const {
-  int n = 0;
-  for (const OptimizeObligation& o : obligations) n += o.status == "error";
-  return n;
 }
 
 namespace {
@@ -55,14 +45,20 @@ std::string jsonString(const std::string& s) {
 }
 
 #ifdef IOAWB_HAVE_OPTIMIZER
+// Where the colon after "FILE:LINE:COL" is in `s` (npos when it does not start so).
+size_t afterPlace(const std::string& s) {
+  size_t at = 0;
+  for (int k = 0; k < 3 && at != std::string::npos; ++k) at = s.find(':', k ? at + 1 : 0);
+  return at;
+}
+
 // An error at a line of a generated handler ("e2_strip_Strip.cpp:63:7: layer Strip passes up ...")
 // says where in the spec that code comes from: the nearest `// spec FILE:L:C: what` mark above it
 // in the same function (the generator puts one above each transition's code). The spec's location
 // goes first, so that a terminal, an editor or the GUI leads to the user's file; the generated
 // one follows (until 2026-12-04 only the generated one was given).
 std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedFile>& files) {
-  const size_t c1 = msg.find(':'), c2 = c1 == std::string::npos ? c1 : msg.find(':', c1 + 1),
-               c3 = c2 == std::string::npos ? c2 : msg.find(':', c2 + 1);
+  const size_t c1 = msg.find(':'), c3 = afterPlace(msg);
   if (c3 == std::string::npos || c3 + 1 >= msg.size() || msg[c3 + 1] != ' ') return msg;
   const std::string file = msg.substr(0, c1);
   const int line = std::atoi(msg.c_str() + c1 + 1);
@@ -85,9 +81,8 @@ std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedF
     if (ind == std::string::npos) continue;
     if (l.compare(ind, 8, "// spec ") == 0) {
       const std::string mark = l.substr(ind + 8);  // "t.ioa:48:5: input up"
-      const size_t m1 = mark.find(':'), m2 = m1 == std::string::npos ? m1 : mark.find(':', m1 + 1),
-                   m3 = m2 == std::string::npos ? m2 : mark.find(':', m2 + 1);
-      if (m3 == std::string::npos) return msg;
+      const size_t m3 = afterPlace(mark);
+      if (m3 == std::string::npos || m3 + 2 > mark.size()) return msg;
       return mark.substr(0, m3) + ":" + msg.substr(c3 + 1) + " (in " + mark.substr(m3 + 2) + "; the generated code at " +
              msg.substr(0, c3) + ")";
     }
@@ -276,8 +271,7 @@ std::string optimizeReportText(const OptimizeResult& r) {
         if (n++ < 40) o << "      input " << k << " = " << v << "\n";
     }
   }
-  int notRun = 0;
-  for (const OptimizeObligation& ob : r.obligations) notRun += ob.status == "not run";
+  const int notRun = r.count("not run");
   o << r.obligations.size() << " equivalence obligations: " << r.proved() << " proved, " << r.refuted()
     << " refuted, " << r.unknown() - notRun - r.errors() << " unknown";
   if (r.errors()) o << ", " << r.errors() << (r.errors() == 1 ? " error" : " errors");

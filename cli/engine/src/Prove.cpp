@@ -238,6 +238,13 @@ bool preStateIsStart(const Compilation& c, const prover::Obligation& ob, const p
   return cexEvaluator(c, cx)->isStart(*a, st, start, &base) && start;
 }
 
+// The abstract automaton of a simulation's obligation; null for any other.
+const FlatAutomaton* abstractAutomatonOf(const Compilation& c, const prover::Obligation& ob) {
+  for (const Simulation& s : c.model->simulations)
+    if (refine::simulationName(s) == ob.subject) return s.to;
+  return nullptr;
+}
+
 // Binds the last states a counterexample shows: the obligation's automaton's and, for a
 // simulation, the abstract automaton's (a bounded run shows the abstract values with the concrete
 // state's entry), with the free constants and parameters (cexConstants). False when the concrete
@@ -246,9 +253,7 @@ bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const pr
                     Evaluator& ev, Env& env) {
   const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
   env = cexConstants(c, a, cx);
-  const FlatAutomaton* b = nullptr;
-  for (const Simulation& s : c.model->simulations)
-    if (refine::simulationName(s) == ob.subject) b = s.to;
+  const FlatAutomaton* b = abstractAutomatonOf(c, ob);
   const prover::CexEntry* last = nullptr;
   const prover::CexEntry* lastAbstract = nullptr;
   for (const prover::CexEntry& e : cx.entries) {
@@ -368,9 +373,7 @@ std::string abstractPrecondition(const Compilation& c, const prover::Obligation&
   const std::string lead = "the abstract action ";
   if (f.kind != "enabled" || f.text.rfind(lead, 0) != 0) return {};
   std::string name = f.text.substr(lead.size(), f.text.find_first_of("( ", lead.size()) - lead.size());
-  const FlatAutomaton* b = nullptr;
-  for (const Simulation& s : c.model->simulations)
-    if (refine::simulationName(s) == ob.subject) b = s.to;
+  const FlatAutomaton* b = abstractAutomatonOf(c, ob);
   if (!b) return {};
   const Expr* pre = nullptr;
   int count = 0;

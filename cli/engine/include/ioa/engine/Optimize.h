@@ -34,10 +34,11 @@ struct OptimizeResult {
   double proofWallMs = 0;                     // all the proofs, from start to end (they run in parallel)
   unsigned proofJobs = 0;                     // how many at once
   bool ok() const { return gen.ok() && error.empty(); }
-  int proved() const;
-  int refuted() const;
+  int count(const std::string& status) const;  // the obligations with that status
+  int proved() const { return count("proved"); }
+  int refuted() const { return count("refuted"); }
   int unknown() const;  // not decided: unknown, error (an unsupported construct) or not run
-  int errors() const;   // of those, the errors
+  int errors() const { return count("error"); }  // of those, the errors
 };
 
 bool optimizerAvailable();  // false in builds without the Clang-based optimizer
