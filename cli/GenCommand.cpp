@@ -18,6 +18,7 @@ struct GenOpts {
   bool noHarness = false;
   bool optimized = false;
   bool allowUnproved = false;
+  bool force = false;
   unsigned timeout = 180000;
 };
 
@@ -29,6 +30,7 @@ void addCommon(CLI::App* cmd, GenOpts& o, bool exporting) {
   cmd->add_option("--bind", o.binds, "bind an uninterpreted sort or type parameter: NAME=SORT (e.g. M=Bytes)");
   cmd->add_option("--seq-capacity", o.seqCapacity, "capacity of bounded sequences (default 64)")
       ->check(CLI::Range(1u, 1u << 20));
+  cmd->add_flag("--force", o.force, "overwrite files in the output directory that were edited since ioawb wrote them");
 }
 
 bool toOptions(const GenOpts& o, codegen::GenOptions& g) {
@@ -46,7 +48,7 @@ bool toOptions(const GenOpts& o, codegen::GenOptions& g) {
   return true;
 }
 
-int finish(const engine::GenerateResult& r, const std::string& out, const char* what) {
+int finish(const engine::GenerateResult& r, const std::string& out, const char* what, bool force) {
   if (!r.compilation) {
     std::cerr << "ioawb: error: " << r.ioError << "\n";
     return kUsage;
@@ -57,7 +59,9 @@ int finish(const engine::GenerateResult& r, const std::string& out, const char* 
   if (!r.errors.empty()) return kSpecError;
   for (const std::string& n : r.notes) std::cerr << "note: " << n << "\n";
   std::string err;
-  if (!engine::writeFiles(out, r.files, err)) {
+  engine::WriteOptions wo;
+  wo.force = force;
+  if (!engine::writeFiles(out, r.files, err, wo)) {
     std::cerr << "ioawb: error: " << err << "\n";
     return kUsage;
   }
@@ -83,7 +87,7 @@ Command addGenCommand(CLI::App& app) {
   return {cmd, [o]() {
             codegen::GenOptions g;
             if (!toOptions(*o, g)) return int(kUsage);
-            return finish(engine::generateFile(o->file, g), o->out, "wrote");
+            return finish(engine::generateFile(o->file, g), o->out, "wrote", o->force);
           }};
 }
 
@@ -140,7 +144,7 @@ Command addExportCommand(CLI::App& app) {
                   if (e.path == "gen/" + f.path) e.text = f.text;
               }
             }
-            int rc = finish(ex, o->out, "exported");
+            int rc = finish(ex, o->out, "exported", o->force);
             if (rc == kOk && verdict == kUnknown)
               std::cout << "warning: some equivalence obligations are unknown (see OPTIMIZATION.json): the bypass "
                            "runs unproved whenever the common case holds (--allow-unproved)\n";

@@ -1,8 +1,12 @@
-// ioawb optimize FILE [--stack NAME] --out DIR [--format text|json] [--timeout MS] [--jobs N]
+// ioawb optimize FILE [--stack NAME] --out DIR [--format text|json] [--timeout MS] [--jobs N] [--force]
+// ioawb optimize FILE [--stack NAME] --check DIR [...]
 // Generates the stack, collapses its layers into bypass code guarded by the
 // common-case predicate, proves every bypass equal to the layered path, and
 // writes the optimized sources with the proof report (OPTIMIZATION.json).
+// --check proves the collapsed stack already in DIR instead (edited by hand,
+// say) and writes only the report: a user's edits are never overwritten.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "Commands.h"
@@ -15,12 +19,13 @@ Command addOptimizeCommand(CLI::App& app) {
   cmd->footer("Exit status: 0 every equivalence proved, 1 one refuted, 2 a spec or usage error, 3 one unknown "
               "(and none refuted).");
   struct Opts {
-    std::string file, stack, out, format = "text";
+    std::string file, stack, out, check, format = "text";
     unsigned timeout = 180000;
     unsigned jobs = 0;
     std::vector<std::string> binds;
     std::string ns;
     bool noProve = false;
+    bool force = false;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("file", o->file, "spec file (.ioa)")->required();
@@ -32,11 +37,20 @@ Command addOptimizeCommand(CLI::App& app) {
   cmd->add_option("--jobs", o->jobs, "obligations proved at once, each worker with its own parse (default: cores)")
       ->check(CLI::Range(1u, 256u));
   cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)");
+  cmd->add_option("--check", o->check,
+                  "prove the collapsed stack in this directory (as --out wrote it, perhaps edited since) against the "
+                  "layered stack; writes only OPTIMIZATION.json there");
   cmd->add_flag("--no-prove", o->noProve, "write the collapsed sources without proving them (exit 0)");
+  cmd->add_flag("--force", o->force, "overwrite files in the --out directory that were edited since ioawb wrote them");
   cmd->add_option("--bind", o->binds, "bind an uninterpreted sort or type parameter: NAME=SORT");
   return {cmd, [o]() {
             if (!engine::optimizerAvailable()) {
               std::cerr << "ioawb: error: this build has no optimizer (configure with -DIOAWB_BUILD_OPTIMIZER=ON)\n";
+              return int(kUsage);
+            }
+            if (!o->check.empty() && (!o->out.empty() || o->noProve)) {
+              std::cerr << "ioawb: error: --check proves the collapsed stack in its directory: it takes neither --out "
+                           "nor --no-prove\n";
               return int(kUsage);
             }
             codegen::GenOptions g;
@@ -50,7 +64,9 @@ Command addOptimizeCommand(CLI::App& app) {
               }
               g.bindings[b.substr(0, eq)] = b.substr(eq + 1);
             }
-            engine::OptimizeResult r = engine::optimizeFile(o->file, g, o->noProve ? 0 : o->timeout, o->jobs);
+            engine::OptimizeResult r =
+                o->check.empty() ? engine::optimizeFile(o->file, g, o->noProve ? 0 : o->timeout, o->jobs)
+                                 : engine::checkOptimizedFile(o->file, o->check, g, o->timeout, o->jobs);
             if (!r.gen.compilation) {
               std::cerr << "ioawb: error: " << r.gen.ioError << "\n";
               return int(kUsage);
@@ -77,7 +93,26 @@ Command addOptimizeCommand(CLI::App& app) {
                     if (g.path == f.path && g.text != f.text) f.text = stop + f.text;
               }
               std::string err;
-              if (!engine::writeFiles(o->out, r.files, err)) {
+              std::vector<std::string> kept;
+              engine::WriteOptions wo;
+              wo.force = o->force;
+              wo.kept = &kept;
+              if (!engine::writeFiles(o->out, r.files, err, wo)) {
+                std::cerr << "ioawb: error: " << err << "\n";
+                for (const std::string& k : kept)
+                  if (std::find(r.collapsedFiles.begin(), r.collapsedFiles.end(), k) != r.collapsedFiles.end()) {
+                    std::cerr << "ioawb: to prove the edited collapsed stack as it is: ioawb optimize " << o->file
+                              << (o->stack.empty() ? "" : " --stack " + o->stack) << " --check " << o->out << "\n";
+                    break;
+                  }
+                return int(kUsage);
+              }
+            }
+            if (!o->check.empty()) {  // the new report replaces the one about the code as it was written
+              std::string err;
+              engine::WriteOptions wo;
+              wo.force = true;
+              if (!engine::writeFiles(o->check, r.files, err, wo)) {
                 std::cerr << "ioawb: error: " << err << "\n";
                 return int(kUsage);
               }

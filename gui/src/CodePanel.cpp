@@ -336,6 +336,11 @@ ExportDialog::ExportDialog(const QString& specPath, const QStringList& stacks, Q
   connect(stack_, &QComboBox::currentTextChanged, this, [this, defaultFolder] {
     if (!folder_->isModified()) folder_->setText(defaultFolder());
   });
+  // (an offer to overwrite edited files holds for the folder it was made for)
+  connect(folder_, &QLineEdit::textChanged, this, [this] {
+    kept_.clear();
+    exportButton_->setText(tr("Export"));
+  });
 
   auto* folderRow = new QHBoxLayout;
   folderRow->addWidget(folder_, 1);
@@ -388,7 +393,8 @@ void ExportDialog::startExport() {
   result_->setText(tr("Exporting…"));
   result_->show();
   const std::string spec = specPath_.toStdString(), stack = stack_->currentText().toStdString();
-  watcher_.setFuture(QtConcurrent::run([spec, stack, dir]() {
+  const bool force = !kept_.isEmpty();  // the user saw which files and pressed Overwrite
+  watcher_.setFuture(QtConcurrent::run([spec, stack, dir, force]() {
     Outcome o;
     codegen::GenOptions opts;
     opts.stack = stack;
@@ -403,8 +409,14 @@ void ExportDialog::startExport() {
       return o;
     }
     std::string error;
-    if (!engine::writeFiles(dir.toStdString(), r.files, error)) {
+    std::vector<std::string> kept;
+    engine::WriteOptions wo;
+    wo.force = force;
+    wo.kept = &kept;
+    wo.forceHint = "they are kept as they are";
+    if (!engine::writeFiles(dir.toStdString(), r.files, error, wo)) {
       o.message = qs(error);
+      for (const std::string& k : kept) o.kept << qs(k);
       return o;
     }
     o.ok = true;
@@ -418,7 +430,9 @@ void ExportDialog::done() {
   const Outcome o = watcher_.result();
   ok_ = o.ok;
   written_ = o.files;
+  kept_ = o.kept;
   exportButton_->setEnabled(true);
+  exportButton_->setText(kept_.isEmpty() ? tr("Export") : tr("Overwrite"));
   const QString dir = QDir::toNativeSeparators(QDir::cleanPath(folder_->text().trimmed()));
   if (o.ok) {
     message_ = tr("Wrote %1 to %2").arg(countOf(static_cast<int>(o.files.size()), tr("file"), tr("files")), dir);
@@ -428,8 +442,12 @@ void ExportDialog::done() {
     openFolder_->show();
   } else {
     message_ = o.message;
-    result_->setText(QStringLiteral("<p style='color:#c5221f'><b>%1</b><br>%2</p>")
-                         .arg(tr("Export failed"), o.message.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>"))));
+    QString html = QStringLiteral("<p style='color:#c5221f'><b>%1</b><br>%2</p>")
+                       .arg(kept_.isEmpty() ? tr("Export failed") : tr("Not exported"), o.message.toHtmlEscaped().replace(QLatin1Char('\n'), QStringLiteral("<br>")));
+    if (!kept_.isEmpty())
+      html += tr("<p><b>Overwrite</b> replaces %1 with the generated code; or choose another folder.</p>")
+                  .arg(countOf(static_cast<int>(kept_.size()), tr("file"), tr("files")));
+    result_->setText(html);
   }
   adjustSize();
   Q_EMIT finished(o.ok);

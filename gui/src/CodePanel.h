@@ -101,6 +101,9 @@ class ExportDialog : public QDialog {
   bool succeeded() const { return ok_; }
   QString message() const { return message_; }
   QStringList writtenFiles() const { return written_; }
+  // Files in the folder edited since ioawb wrote them (or not written by it) that stopped the last
+  // export; the Export button then reads "Overwrite" and a second export overwrites them.
+  QStringList keptFiles() const { return kept_; }
 
  Q_SIGNALS:
   void finished(bool ok);
@@ -110,6 +113,7 @@ class ExportDialog : public QDialog {
     bool ok = false;
     QString message;
     QStringList files;
+    QStringList kept;
   };
   void done();
 
@@ -121,7 +125,7 @@ class ExportDialog : public QDialog {
   QFutureWatcher<Outcome> watcher_;
   bool ok_ = false, busy_ = false;
   QString message_;
-  QStringList written_;
+  QStringList written_, kept_;
 };
 
 // The optimizer view: collapses a stack of the current spec into bypass code

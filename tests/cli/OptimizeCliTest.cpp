@@ -2,6 +2,7 @@
 // shape as `ioawb prove`, the files it writes, and errors for bad input.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -119,6 +120,96 @@ TEST(OptimizeCli, PassThroughLayerAndAMacroInAPassUpCondition) {
   EXPECT_NE(guard.find("> INT64_C(0)))) return true;"), std::string::npos) << guard;
   CommandResult noProve = ioawb("optimize " + spec + " --no-prove --out " + d.path());
   EXPECT_EQ(noProve.status, 0) << noProve.output;
+}
+
+// Collapsed code tuned by hand is the user's: `optimize --out` does not overwrite it (without
+// --force), and `optimize --check` proves it as it is against the layered stack, writing only the
+// report. A harmless edit of a bypass is proved, a wrong one refuted with the input that shows it,
+// and an edit of what the proofs compare the bypasses with is an error.
+TEST(OptimizeCli, AnEditedCollapsedStackIsKeptAndCheckedAsItIs) {
+  TempDir d("cli-check");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/passthrough_layer.ioa";
+  const std::string stack = d / "passthrough_layer_Two.cpp";
+  ASSERT_EQ(ioawb("optimize " + spec + " --out " + d.path()).status, 0);
+  auto report = [&] { return nlohmann::json::parse(ioa::test::readFile(d / "OPTIMIZATION.json")); };
+  nlohmann::json first = report();
+  ASSERT_EQ(first["sources"].size(), 2u) << first.dump();
+  EXPECT_EQ(first["sources"][1]["file"], "passthrough_layer_Two.cpp");
+  EXPECT_FALSE(first.contains("checked"));
+  const std::string written = ioa::test::readFile(stack);
+
+  // the down bypass tuned by hand, but equal: proved
+  const std::string tag = "Tagger_Header{static_cast<uint8_t>(1u)}";
+  ASSERT_NE(written.find(tag), std::string::npos);
+  auto withTag = [&](const std::string& t) {
+    std::string s = written;
+    return s.replace(s.find(tag), tag.size(), t);
+  };
+  const std::string tuned = withTag("Tagger_Header{1} /* tuned by hand { */");
+  ioa::test::writeFile(stack, tuned);
+  CommandResult same = ioawb("optimize " + spec + " --check " + d.path());
+  EXPECT_EQ(same.status, 0) << same.output;
+  EXPECT_NE(same.output.find("4 equivalence obligations: 4 proved"), std::string::npos) << same.output;
+  EXPECT_NE(same.output.find("checked the collapsed stack in " + d.path() +
+                             " (passthrough_layer_Two.h, passthrough_layer_Two.cpp) against the layered stack"),
+            std::string::npos)
+      << same.output;
+  EXPECT_EQ(ioa::test::readFile(stack), tuned);
+  nlohmann::json checked = report();
+  EXPECT_EQ(checked["checked"], d.path());
+  EXPECT_NE(checked["sources"][1]["hash"], first["sources"][1]["hash"]);  // the hash of the text proved
+
+  // outside the bypasses the collapsed stack is the proofs' reference (here the layered path the
+  // bypass is compared with): an edit there is an error at its place, not a proof
+  std::string reference = written;
+  const std::string layered = "void Two::dn_layered(const rt::Msg& m) {\n";
+  ASSERT_NE(reference.find(layered), std::string::npos);
+  reference.insert(reference.find(layered) + layered.size(), "  (void)0;\n");
+  ioa::test::writeFile(stack, reference);
+  CommandResult outside = ioawb("optimize " + spec + " --check " + d.path());
+  EXPECT_EQ(outside.status, 2) << outside.output;
+  const size_t line = 1 + static_cast<size_t>(std::count(written.begin(), written.begin() + written.find(layered), '\n'));
+  EXPECT_NE(outside.output.find(stack + ":" + std::to_string(line + 1) +
+                                ":3: differs from the collapsed stack outside the bypasses: the check proves edits "
+                                "inside the bypasses (dn_fast, up_fast) only"),
+            std::string::npos)
+      << outside.output;
+
+  // the down path's header tag written wrong: refuted, with the input, and the edit stays
+  const std::string wrong = withTag("Tagger_Header{static_cast<uint8_t>(2u)}");
+  ioa::test::writeFile(stack, wrong);
+  CommandResult bad = ioawb("optimize " + spec + " --check " + d.path() + " --format json");
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  nlohmann::json j = nlohmann::json::parse(bad.output.substr(bad.output.rfind("{\"obligations\"")));
+  EXPECT_EQ(j["obligations"][0]["id"], "collapse.dn");
+  EXPECT_EQ(j["obligations"][0]["status"], "refuted");
+  EXPECT_FALSE(j["obligations"][0]["counterexample"]["inputs"].empty());
+  EXPECT_EQ(j["summary"]["refuted"], 1);
+  EXPECT_EQ(report()["summary"]["refuted"], 1);  // the report in the folder says so too
+  EXPECT_EQ(ioa::test::readFile(stack), wrong);
+
+  // optimizing again into the folder keeps the edit and says how to check it
+  CommandResult kept = ioawb("optimize " + spec + " --out " + d.path());
+  EXPECT_EQ(kept.status, 2) << kept.output;
+  EXPECT_NE(kept.output.find("1 file(s) changed since ioawb wrote them (passthrough_layer_Two.cpp)"),
+            std::string::npos)
+      << kept.output;
+  EXPECT_NE(kept.output.find("--check " + d.path()), std::string::npos) << kept.output;
+  EXPECT_EQ(ioa::test::readFile(stack), wrong);
+  CommandResult forced = ioawb("optimize " + spec + " --out " + d.path() + " --force");
+  EXPECT_EQ(forced.status, 0) << forced.output;
+  EXPECT_EQ(ioa::test::readFile(stack), written);
+
+  // bad uses: a folder without the collapsed stack, --check with --out
+  std::filesystem::remove(d / "passthrough_layer_Two.h");
+  CommandResult missing = ioawb("optimize " + spec + " --check " + d.path());
+  EXPECT_EQ(missing.status, 2) << missing.output;
+  EXPECT_NE(missing.output.find(d / "passthrough_layer_Two.h" + ": cannot read the collapsed stack there"),
+            std::string::npos)
+      << missing.output;
+  CommandResult both = ioawb("optimize " + spec + " --check " + d.path() + " --out " + d.path());
+  EXPECT_EQ(both.status, 2) << both.output;
+  EXPECT_NE(both.output.find("--check proves the collapsed stack in its directory"), std::string::npos) << both.output;
 }
 
 // C++ outside the translation's subset (here the runtime's Map, behind a layer's Map state) is an

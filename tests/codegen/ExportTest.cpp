@@ -24,6 +24,46 @@ TEST(Cli, GenWritesSourcesAndReportsWhatItMade) {
   EXPECT_TRUE(std::filesystem::exists(dir / "runtime/ioa/rt/runtime.h"));
 }
 
+// A generated file the user edited is never overwritten without --force, nor is one ioawb did not
+// write; a refused write writes nothing at all. Files still as ioawb wrote them are regenerated.
+TEST(Cli, GenKeepsAFileEditedSinceItWroteIt) {
+  TempDir dir("cli-keep");
+  const std::string gen = ioawb() + " gen " + test::samplesDir() + "/abp.ioa --out " + dir.path();
+  ASSERT_EQ(test::run(gen).status, 0);
+  ASSERT_TRUE(std::filesystem::exists(dir / ".ioawb-files"));
+  EXPECT_NE(test::readFile(dir / ".ioawb-files").find("  abp_ABP.cpp\n"), std::string::npos);
+  // unchanged since written: a second run regenerates without complaint
+  auto again = test::run(gen);
+  EXPECT_EQ(again.status, 0) << again.output;
+
+  const std::string edited = test::readFile(dir / "abp_ABP.cpp") + "// tuned by hand\n";
+  test::writeFile(dir / "abp_ABP.cpp", edited);
+  std::filesystem::remove(dir / "run_abp.cpp");  // (a file to write: it must not be written either)
+  auto kept = test::run(gen);
+  EXPECT_EQ(kept.status, 2) << kept.output;
+  EXPECT_NE(kept.output.find("nothing written into " + dir.path() +
+                             ": 1 file(s) changed since ioawb wrote them (abp_ABP.cpp); pass --force"),
+            std::string::npos)
+      << kept.output;
+  EXPECT_EQ(test::readFile(dir / "abp_ABP.cpp"), edited);
+  EXPECT_FALSE(std::filesystem::exists(dir / "run_abp.cpp"));
+
+  auto forced = test::run(gen + " --force");
+  EXPECT_EQ(forced.status, 0) << forced.output;
+  EXPECT_EQ(test::readFile(dir / "abp_ABP.cpp").find("tuned by hand"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "run_abp.cpp"));
+  EXPECT_EQ(test::run(gen).status, 0);  // as written again: recorded again
+
+  // a folder of the user's own, where a file of the same name already is
+  TempDir own("cli-own");
+  test::writeFile(own / "abp_ABP.h", "// mine\n");
+  auto foreign = test::run(ioawb() + " gen " + test::samplesDir() + "/abp.ioa --out " + own.path());
+  EXPECT_EQ(foreign.status, 2) << foreign.output;
+  EXPECT_NE(foreign.output.find("1 file(s) there that ioawb did not write (abp_ABP.h)"), std::string::npos)
+      << foreign.output;
+  EXPECT_EQ(test::readFile(own / "abp_ABP.h"), "// mine\n");
+}
+
 TEST(Cli, GenFailsWithLocatedErrors) {
   TempDir dir("clierr");
   auto r = test::run(ioawb() + " gen " + test::samplesDir() + "/channel.ioa --out " + dir.path());

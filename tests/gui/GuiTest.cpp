@@ -16,6 +16,8 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QAbstractButton>
+#include <QDialogButtonBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -785,6 +787,33 @@ class GuiTest : public QObject {
     QVERIFY(dlg.writtenFiles().contains(QStringLiteral("CMakeLists.txt")));
     QVERIFY(!dlg.writtenFiles().filter(QStringLiteral("gen/")).isEmpty());
     for (const QString& f : dlg.writtenFiles()) QVERIFY2(QFile::exists(out.filePath(f)), qPrintable(f));
+
+    // A file of the project edited since: the next export keeps it and offers to overwrite it.
+    const QString demo = out.filePath(QStringLiteral("CMakeLists.txt"));
+    {
+      QFile f(demo);
+      QVERIFY(f.open(QIODevice::Append));
+      f.write("# mine\n");
+    }
+    auto text = [](const QString& path) {
+      QFile f(path);
+      return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    };
+    dlg.startExport();
+    QVERIFY(done.wait(60000));
+    QVERIFY(!dlg.succeeded());
+    QCOMPARE(dlg.keptFiles(), QStringList{QStringLiteral("CMakeLists.txt")});
+    QVERIFY2(dlg.message().contains(QStringLiteral("changed since ioawb wrote them (CMakeLists.txt)")),
+             qPrintable(dlg.message()));
+    QVERIFY(text(demo).endsWith(QStringLiteral("# mine\n")));
+    bool offered = false;
+    for (QAbstractButton* b : dlg.findChild<QDialogButtonBox*>()->buttons())
+      offered = offered || b->text() == QStringLiteral("Overwrite");
+    QVERIFY(offered);
+    dlg.startExport();  // Overwrite
+    QVERIFY(done.wait(60000));
+    QVERIFY2(dlg.succeeded(), qPrintable(dlg.message()));
+    QVERIFY(!text(demo).contains(QStringLiteral("# mine")));
 
     // A spec without a stack cannot be exported, and the dialog says so.
     ExportDialog none(kSamples + QStringLiteral("/channel.ioa"), {});

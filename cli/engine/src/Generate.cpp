@@ -1,7 +1,12 @@
 #include "ioa/engine/Generate.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
+#include <sstream>
 
 #include "ioa/codegen/Export.h"
 
@@ -56,28 +61,103 @@ GenerateResult exportFile(const std::string& path, const codegen::GenOptions& op
   return r;
 }
 
-bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error) {
+std::string textHash(const std::string& text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) h = (h ^ c) * 0x100000001b3ull;
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
+}
+
+std::optional<std::string> readTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+namespace {
+
+std::optional<std::string> readText(const std::filesystem::path& p) { return readTextFile(p.string()); }
+
+// The record of `dir`: path -> hash of the file as last written ("HASH  PATH" lines).
+std::map<std::string, std::string> readRecord(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> rec;
+  std::istringstream in(readText(dir / kWrittenRecord).value_or(""));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#' || line.size() < 19 || line.compare(16, 2, "  ") != 0) continue;
+    rec[line.substr(18)] = line.substr(0, 16);
+  }
+  return rec;
+}
+
+std::string listed(const std::vector<std::string>& paths) {
+  std::string out;
+  for (size_t i = 0; i < paths.size() && i < 5; ++i) out += (i ? ", " : "") + paths[i];
+  if (paths.size() > 5) out += " and " + std::to_string(paths.size() - 5) + " more";
+  return out;
+}
+
+}  // namespace
+
+bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
+                const WriteOptions& opts) {
   namespace fs = std::filesystem;
-  std::error_code ec;
+  std::map<std::string, std::string> rec = readRecord(dir);
+  // first every check, then every write: a refused write leaves the folder as it was
+  std::vector<std::string> edited, foreign;
+  std::vector<const codegen::GeneratedFile*> toWrite;
   for (const codegen::GeneratedFile& f : files) {
-    fs::path p = fs::path(dir) / f.path;
+    std::optional<std::string> old = readText(fs::path(dir) / f.path);
+    if (old && *old == f.text) {  // unchanged files are left alone, so that rebuilds stay incremental
+      rec[f.path] = textHash(f.text);
+      continue;
+    }
+    if (old && !opts.force) {
+      auto it = rec.find(f.path);
+      if (it == rec.end()) foreign.push_back(f.path);
+      else if (it->second != textHash(*old)) edited.push_back(f.path);
+    }
+    toWrite.push_back(&f);
+  }
+  if (!edited.empty() || !foreign.empty()) {
+    error = "nothing written into " + dir + ": ";
+    if (!edited.empty())
+      error += std::to_string(edited.size()) + " file(s) changed since ioawb wrote them (" + listed(edited) + ")";
+    if (!edited.empty() && !foreign.empty()) error += ", and ";
+    if (!foreign.empty())
+      error += std::to_string(foreign.size()) + " file(s) there that ioawb did not write (" + listed(foreign) + ")";
+    error += "; " + opts.forceHint;
+    if (opts.kept) {
+      *opts.kept = edited;
+      opts.kept->insert(opts.kept->end(), foreign.begin(), foreign.end());
+    }
+    return false;
+  }
+  std::error_code ec;
+  for (const codegen::GeneratedFile* f : toWrite) {
+    fs::path p = fs::path(dir) / f->path;
     fs::create_directories(p.parent_path(), ec);
     if (ec) {
       error = "cannot create " + p.parent_path().string() + ": " + ec.message();
       return false;
     }
-    // Leave unchanged files alone so that rebuilds stay incremental.
-    {
-      std::ifstream in(p, std::ios::binary);
-      if (in) {
-        std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (old == f.text) continue;
-      }
-    }
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << f.text;
+    out << f->text;
     if (!out) {
       error = "cannot write " + p.string();
+      return false;
+    }
+    rec[f->path] = textHash(f->text);
+  }
+  std::string text =
+      "# The files ioawb wrote into this folder, each with a hash of its text as written.\n"
+      "# ioawb overwrites a file only while it is as written here: an edited file is kept (--force overwrites it).\n";
+  for (const auto& [path, hash] : rec) text += hash + "  " + path + "\n";
+  if (readText(fs::path(dir) / kWrittenRecord) != text) {
+    std::ofstream out(fs::path(dir) / kWrittenRecord, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      error = "cannot write " + (fs::path(dir) / kWrittenRecord).string();
       return false;
     }
   }

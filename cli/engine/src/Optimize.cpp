@@ -1,8 +1,11 @@
 #include "ioa/engine/Optimize.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <thread>
 #include <sstream>
 
@@ -91,7 +94,121 @@ std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedF
   return msg;
 }
 
-void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs) {
+// Where a function is defined in generated C++: from the start of the line that begins its
+// definition (at column 0, "... Cls::name(") to its closing brace. Comments, strings and character
+// literals are skipped when braces are matched. Nothing when there is no such definition.
+std::optional<std::pair<size_t, size_t>> definitionOf(const std::string& text, const std::string& name) {
+  for (size_t at = text.find(name + "("); at != std::string::npos; at = text.find(name + "(", at + 1)) {
+    size_t line = text.rfind('\n', at);
+    line = line == std::string::npos ? 0 : line + 1;
+    if (line == at || std::isspace(static_cast<unsigned char>(text[line])) || text.compare(line, 2, "//") == 0) continue;
+    if (at > line && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '_')) continue;
+    int depth = 0;
+    for (size_t i = at; i < text.size(); ++i) {
+      const char c = text[i];
+      if (c == ';' && depth == 0) break;  // a declaration or a call, not a definition
+      if (c == '/' && i + 1 < text.size() && (text[i + 1] == '/' || text[i + 1] == '*')) {
+        size_t e = text[i + 1] == '/' ? text.find('\n', i) : text.find("*/", i + 2);
+        if (e == std::string::npos) return std::nullopt;
+        i = text[i + 1] == '/' ? e : e + 1;
+      } else if (c == '"' || c == '\'') {
+        for (++i; i < text.size() && text[i] != c; ++i)
+          if (text[i] == '\\') ++i;
+      } else if (c == '{') {
+        ++depth;
+      } else if (c == '}' && --depth == 0) {
+        return std::make_pair(line, i + 1);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// "FILE:LINE:COL" of offset `at` in `text`.
+std::string placeIn(const std::string& file, const std::string& text, size_t at) {
+  size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  size_t bol = text.rfind('\n', at == 0 ? 0 : at - 1);
+  size_t col = at - (bol == std::string::npos || at == 0 ? 0 : bol + 1) + 1;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+// What --check proves is a hand edit of the bypasses' bodies: the rest of the collapsed stack (the
+// dispatch that picks a bypass, the guards, the layered path the bypasses are compared with, the
+// compact frames' helpers) is the reference of the proofs, so it must be as the collapse writes it
+// now. Empty when `user` is `fresh` but for the bodies of `bypasses`; else the error, at the first
+// place that differs.
+std::string editedOutsideBypasses(const std::string& file, const std::string& user, const std::string& fresh,
+                                  const std::vector<std::string>& bypasses, bool definedHere) {
+  auto spans = [&](const std::string& text) {
+    std::vector<std::pair<size_t, size_t>> out;
+    if (definedHere)
+      for (const std::string& b : bypasses)
+        if (auto d = definitionOf(text, b)) out.push_back(*d);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto us = spans(user), fs = spans(fresh);
+  std::string names;
+  for (const std::string& b : bypasses) names += (names.empty() ? "" : ", ") + b.substr(b.rfind("::") + 2);
+  const std::string rule = ": the check proves edits inside the bypasses (" + names +
+                           ") only, and the rest of the collapsed stack must be as `ioawb optimize` writes it";
+  if (us.size() != fs.size()) return file + ": a bypass (" + names + ") is not defined there" + rule;
+  size_t u = 0, f = 0;
+  for (size_t k = 0; k <= us.size(); ++k) {
+    const size_t ue = k < us.size() ? us[k].first : user.size(), fe = k < fs.size() ? fs[k].first : fresh.size();
+    if (user.compare(u, ue - u, fresh, f, fe - f) != 0) {
+      size_t i = 0;
+      while (u + i < ue && f + i < fe && user[u + i] == fresh[f + i]) ++i;
+      return placeIn(file, user, u + i) + ": differs from the collapsed stack outside the bypasses" + rule;
+    }
+    if (k < us.size()) u = us[k].second, f = fs[k].second;
+  }
+  return {};
+}
+
+// Replaces the collapsed stack's files with those in `dir` (for checkOptimizedFile); false with r.error
+// when one is missing or edited outside the bypasses. The other generated files are compared only: a
+// note says which differ.
+bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<opt::CppFile>& collapsed,
+                       const std::vector<opt::CollapsedPath>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> bypasses;  // "Cls::dn_fast", ...
+  for (const opt::CollapsedPath& p : paths) {
+    if (p.kind != "collapse" || p.bypass.find("::proof_holds") != std::string::npos) continue;
+    size_t cut = p.bypass.rfind("::");
+    cut = cut == std::string::npos || cut == 0 ? std::string::npos : p.bypass.rfind("::", cut - 1);
+    std::string b = cut == std::string::npos ? p.bypass : p.bypass.substr(cut + 2);
+    if (std::find(bypasses.begin(), bypasses.end(), b) == bypasses.end()) bypasses.push_back(b);
+  }
+  for (opt::CppFile& cf : collapsed) {
+    const std::string p = (fs::path(dir) / cf.path).string();
+    std::optional<std::string> text = readTextFile(p);
+    if (!text) {
+      r.error = p + ": cannot read the collapsed stack there (`ioawb optimize --out " + dir + "` writes it)";
+      return false;
+    }
+    // (the header declares them: it must be as written)
+    const bool source = std::any_of(bypasses.begin(), bypasses.end(),
+                                    [&](const std::string& b) { return definitionOf(cf.text, b).has_value(); });
+    r.error = editedOutsideBypasses(p, *text, cf.text, bypasses, source);
+    if (!r.error.empty()) return false;
+    cf.text = std::move(*text);
+  }
+  for (const codegen::GeneratedFile& f : r.gen.files) {
+    if (std::any_of(collapsed.begin(), collapsed.end(), [&](const opt::CppFile& cf) { return cf.path == f.path; }))
+      continue;
+    const std::string p = (fs::path(dir) / f.path).string();
+    std::optional<std::string> text = readTextFile(p);
+    if (text && *text != f.text)
+      r.notes.push_back(p + " differs from what the spec generates now: the collapsed stack was proved against the "
+                            "spec's layered code, not against that file");
+  }
+  r.checkedDir = dir;
+  return true;
+}
+
+void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs,
+                  const std::string& checkDir) {
   if (!r.gen.ok()) return;
   const codegen::GeneratedUnit* stack = nullptr;
   for (const codegen::GeneratedUnit& u : r.gen.units)
@@ -118,6 +235,9 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     r.error = atSpec(c.error, r.gen.files);
     return;
   }
+  for (const opt::CppFile& cf : c.files) r.collapsedFiles.push_back(cf.path);
+  if (!checkDir.empty() && !readCollapsedFrom(r, checkDir, c.files, c.paths)) return;
+  for (const opt::CppFile& cf : c.files) r.provedSources.emplace_back(cf.path, textHash(cf.text));
   std::string err;
   std::vector<opt::PathProof> proofs;
   if (timeoutMs) {
@@ -135,8 +255,14 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
       proofs.push_back(pp);
     }
   }
+  if (!err.empty() && !checkDir.empty()) {  // (the user's files, where they are)
+    for (const opt::CppFile& cf : c.files)
+      for (size_t at = 0; (at = err.find("/ioawb-virtual/" + cf.path, at)) != std::string::npos;)
+        err.replace(at, 15, (std::filesystem::path(checkDir) / "").string()), at += checkDir.size();
+  }
   if (!err.empty()) {
-    r.error = "the collapsed code does not compile: " + err;
+    r.error = (checkDir.empty() ? "the collapsed code does not compile: " : "the collapsed stack in " + checkDir +
+                                                                                " does not compile: ") + err;
     return;
   }
   for (const codegen::GeneratedFile& f : r.gen.files) {
@@ -172,6 +298,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
   }
+  if (!checkDir.empty()) r.files.clear();  // (the sources are the user's: only the report is new)
   r.files.push_back({"OPTIMIZATION.json", optimizeReportJson(r)});
 }
 #endif
@@ -190,7 +317,8 @@ namespace {
 // Runs the optimizer on what `generate` produced (the layered sources) with the
 // generation options the optimizer needs.
 template <class Generate>
-OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs, Generate generate) {
+OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs, Generate generate,
+                                 const std::string& checkDir = {}) {
   OptimizeResult r;
   codegen::GenOptions g = opts;
   g.withHarness = false;
@@ -204,10 +332,11 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
   }
   r.stack = g.stack;
 #ifdef IOAWB_HAVE_OPTIMIZER
-  runOptimizer(r, g, timeoutMs, jobs);
+  runOptimizer(r, g, timeoutMs, jobs, checkDir);
 #else
   (void)timeoutMs;
   (void)jobs;
+  (void)checkDir;
   r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
 #endif
   return r;
@@ -217,6 +346,12 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
 OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs,
                             unsigned jobs) {
   return optimizeGenerated(opts, timeoutMs, jobs, [&](const codegen::GenOptions& g) { return generateFile(path, g); });
+}
+
+OptimizeResult checkOptimizedFile(const std::string& path, const std::string& dir, const codegen::GenOptions& opts,
+                                  unsigned timeoutMs, unsigned jobs) {
+  return optimizeGenerated(
+      opts, timeoutMs, jobs, [&](const codegen::GenOptions& g) { return generateFile(path, g); }, dir);
 }
 
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
@@ -252,7 +387,15 @@ std::string optimizeReportJson(const OptimizeResult& r) {
     o << "}";
   }
   // (an error, a construct outside the supported subset, was counted as unknown until 2026-12-04)
-  o << "],\"summary\":{\"proved\":" << r.proved() << ",\"refuted\":" << r.refuted()
+  o << "]";
+  // what was proved: the collapsed stack's files with a hash of each (textHash), and where they were read
+  o << ",\"sources\":[";
+  for (size_t k = 0; k < r.provedSources.size(); ++k)
+    o << (k ? "," : "") << "{\"file\":" << jsonString(r.provedSources[k].first)
+      << ",\"hash\":" << jsonString(r.provedSources[k].second) << "}";
+  o << "]";
+  if (!r.checkedDir.empty()) o << ",\"checked\":" << jsonString(r.checkedDir);
+  o << ",\"summary\":{\"proved\":" << r.proved() << ",\"refuted\":" << r.refuted()
     << ",\"unknown\":" << r.unknown() - r.errors() << ",\"error\":" << r.errors() << "}}\n";
   return o.str();
 }
@@ -277,6 +420,12 @@ std::string optimizeReportText(const OptimizeResult& r) {
   if (r.errors()) o << ", " << r.errors() << (r.errors() == 1 ? " error" : " errors");
   if (notRun) o << ", " << notRun << " not run";
   o << "\n";
+  if (!r.checkedDir.empty()) {
+    o << "checked the collapsed stack in " << r.checkedDir << " (";
+    for (size_t k = 0; k < r.collapsedFiles.size(); ++k) o << (k ? ", " : "") << r.collapsedFiles[k];
+    o << ") against the layered stack the spec generates\n";
+  }
+  for (const std::string& n : r.notes) o << "note: " << n << "\n";
   return o.str();
 }
 

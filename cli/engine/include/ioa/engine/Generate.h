@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,24 @@ GenerateResult generateText(const std::string& name, const std::string& text, co
 // A standalone CMake project for stack `opts.stack` (see ioa/codegen/Export.h).
 GenerateResult exportFile(const std::string& path, const codegen::GenOptions& opts);
 
+// Writing generated files never loses a user's work: `dir` keeps a record of
+// what was written there (kWrittenRecord: a hash of each file as written), and
+// a file that differs from what is to be written is overwritten only when it
+// is still as written (or when forced). A file edited since, or one that
+// ioawb did not write, stops the whole write: nothing is written, `error`
+// names the files and `kept` (when given) lists their paths.
+inline constexpr const char* kWrittenRecord = ".ioawb-files";
+struct WriteOptions {
+  bool force = false;                      // overwrite edited and unrecorded files too
+  std::vector<std::string>* kept = nullptr;  // out: the files that stopped the write
+  std::string forceHint = "pass --force to overwrite them";  // how the error says to overwrite them anyway
+};
 // Writes files under `dir` (creating directories); false with `error` on failure.
-bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error);
+bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
+                const WriteOptions& opts = {});
+// The text of a file, or nothing when it cannot be read.
+std::optional<std::string> readTextFile(const std::string& path);
+// The hash the record keeps of a file's text (FNV-1a, 64 bits, in hex): it tells an edit, not an attacker.
+std::string textHash(const std::string& text);
 
 }  // namespace ioa::engine

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ioa/engine/Generate.h"
@@ -31,6 +32,10 @@ struct OptimizeResult {
   std::vector<codegen::GeneratedFile> files;  // gen.files with the collapsed stack (and the proof report)
   std::vector<OptimizeObligation> obligations;
   std::string layeredStack, collapsedStack;   // the stack source before and after (for side-by-side views)
+  std::vector<std::string> collapsedFiles;    // the paths (of `files`) the collapse rewrote: the stack's header and source
+  std::vector<std::pair<std::string, std::string>> provedSources;  // collapsedFiles with textHash of each, as proved
+  std::string checkedDir;                     // checkOptimizedFile: the folder whose collapsed stack was proved
+  std::vector<std::string> notes;             // checkOptimizedFile: what the check did not cover
   double proofWallMs = 0;                     // all the proofs, from start to end (they run in parallel)
   unsigned proofJobs = 0;                     // how many at once
   bool ok() const { return gen.ok() && error.empty(); }
@@ -49,6 +54,11 @@ OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& 
                             unsigned jobs = 0);
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
                             unsigned timeoutMs = 180000, unsigned jobs = 0);
+// Proves the collapsed stack in `dir` (as `optimize --out dir` wrote it, and perhaps edited since)
+// equal to the layered stack generated from the spec now: the same obligations as optimizeFile,
+// on the stack's header and source read from `dir`. `files` then holds the new proof report only.
+OptimizeResult checkOptimizedFile(const std::string& path, const std::string& dir, const codegen::GenOptions& opts,
+                                  unsigned timeoutMs = 180000, unsigned jobs = 0);
 // The proof report of a result as JSON ({"obligations":[...],"summary":{...}}) or text.
 std::string optimizeReportJson(const OptimizeResult& r);
 std::string optimizeReportText(const OptimizeResult& r);
