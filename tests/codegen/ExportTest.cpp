@@ -107,6 +107,21 @@ void exportBuildAndRun(const std::string& name, const std::string& extra, std::i
     for (const char* f : {"dn_fast", "up_fast", "ccp_dn", "ccp_up", "dn_layered", "up_layered"})
       EXPECT_NE(stack.find(f), std::string::npos) << f;
     EXPECT_TRUE(std::filesystem::exists(proj + "/OPTIMIZATION.json"));
+    EXPECT_NE(ct.output.find("TheCollapsedStackDoesWhatTheLayeredPathDoes"), std::string::npos) << ct.output;
+
+    // The project's own tests catch a bypass edited wrong (the sequence number off by one, at 7
+    // only), which its delivery tests do not: the collapsed stack is compared with its layered path.
+    const std::string seq = "const uint32_t cxv2_0 = l1.s.send_seq;";
+    ASSERT_NE(stack.find(seq), std::string::npos);
+    stack.replace(stack.find(seq), seq.size(), "const uint32_t cxv2_0 = l1.s.send_seq + (l1.s.send_seq == 7u);");
+    test::writeFile(proj + "/gen/reliable_Reliable.cpp", stack);
+    auto rebuild = test::run("cmake --build " + proj + "/build -j2");
+    ASSERT_EQ(rebuild.status, 0) << rebuild.output;
+    auto delivery = test::run(proj + "/build/Reliable_tests --gtest_filter=*Deliver*");
+    EXPECT_EQ(delivery.status, 0) << delivery.output;
+    auto differential = test::run(proj + "/build/Reliable_tests --gtest_filter=*Collapsed*");
+    EXPECT_NE(differential.status, 0) << differential.output;
+    EXPECT_NE(differential.output.find("a frame sent differs"), std::string::npos) << differential.output;
   }
 }
 

@@ -184,7 +184,10 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
     const std::string p = (fs::path(dir) / cf.path).string();
     std::optional<std::string> text = readTextFile(p);
     if (!text) {
-      r.error = p + ": cannot read the collapsed stack there (`ioawb optimize --out " + dir + "` writes it)";
+      const fs::path gen = fs::path(dir) / "gen";
+      r.error = p + ": cannot read the collapsed stack there (`ioawb optimize --out " + dir + "` writes it" +
+                (fs::exists(gen / cf.path) ? "; an exported project has it in gen/: --check " + gen.string() : "") +
+                ")";
       return false;
     }
     // (the header declares them: it must be as written)
