@@ -7,6 +7,7 @@
 // say) and writes only the report: a user's edits are never overwritten.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
 
 #include "Commands.h"
@@ -108,14 +109,23 @@ Command addOptimizeCommand(CLI::App& app) {
                 return int(kUsage);
               }
             }
-            if (!o->check.empty()) {  // the new report replaces the one about the code as it was written
+            std::string reportAt;
+            if (!o->check.empty()) {
+              // the new report replaces the one about the code as it was written: beside the sources,
+              // or, in an exported project checked in its gen/, at the project's top
+              namespace fs = std::filesystem;
+              fs::path at = o->check;
+              if (!fs::exists(at / "OPTIMIZATION.json") && fs::path(o->check).lexically_normal().filename() == "gen" &&
+                  fs::exists(at / ".." / "OPTIMIZATION.json"))
+                at = (at / "..").lexically_normal();
               std::string err;
               engine::WriteOptions wo;
               wo.force = true;
-              if (!engine::writeFiles(o->check, r.files, err, wo)) {
+              if (!engine::writeFiles(at.string(), r.files, err, wo)) {
                 std::cerr << "ioawb: error: " << err << "\n";
                 return int(kUsage);
               }
+              reportAt = (at / "OPTIMIZATION.json").string();
             }
             if (o->format == "json") {
               std::cout << engine::optimizeReportJson(r);
@@ -126,6 +136,7 @@ Command addOptimizeCommand(CLI::App& app) {
                 if (!o->noProve && (r.refuted() || r.unknown()))
                   std::cout << "the collapsed stack's files begin with #error: not every equivalence was proved\n";
               }
+              if (!reportAt.empty()) std::cout << "wrote the report into " << reportAt << "\n";
             }
             if (o->noProve) return int(kOk);
             if (r.refuted()) return int(kFailed);

@@ -333,14 +333,16 @@ ExportDialog::ExportDialog(const QString& specPath, const QStringList& stacks, Q
         .filePath(QStringLiteral("ioawb-export/%1").arg(stack_->currentText().toLower()));
   };
   folder_->setText(defaultFolder());
-  connect(stack_, &QComboBox::currentTextChanged, this, [this, defaultFolder] {
+  // (an offer to overwrite edited files holds for the folder and the stack it was made for)
+  auto withdrawOffer = [this] {
+    kept_.clear();
+    if (exportButton_) exportButton_->setText(tr("Export"));
+  };
+  connect(stack_, &QComboBox::currentTextChanged, this, [this, defaultFolder, withdrawOffer] {
+    withdrawOffer();
     if (!folder_->isModified()) folder_->setText(defaultFolder());
   });
-  // (an offer to overwrite edited files holds for the folder it was made for)
-  connect(folder_, &QLineEdit::textChanged, this, [this] {
-    kept_.clear();
-    exportButton_->setText(tr("Export"));
-  });
+  connect(folder_, &QLineEdit::textChanged, this, withdrawOffer);
 
   auto* folderRow = new QHBoxLayout;
   folderRow->addWidget(folder_, 1);
@@ -393,8 +395,9 @@ void ExportDialog::startExport() {
   result_->setText(tr("Exporting…"));
   result_->show();
   const std::string spec = specPath_.toStdString(), stack = stack_->currentText().toStdString();
-  const bool force = !kept_.isEmpty();  // the user saw which files and pressed Overwrite
-  watcher_.setFuture(QtConcurrent::run([spec, stack, dir, force]() {
+  std::vector<std::string> overwrite;  // the files the user was shown, then pressed Overwrite
+  for (const QString& k : kept_) overwrite.push_back(k.toStdString());
+  watcher_.setFuture(QtConcurrent::run([spec, stack, dir, overwrite]() {
     Outcome o;
     codegen::GenOptions opts;
     opts.stack = stack;
@@ -411,7 +414,7 @@ void ExportDialog::startExport() {
     std::string error;
     std::vector<std::string> kept;
     engine::WriteOptions wo;
-    wo.force = force;
+    wo.overwrite = overwrite;
     wo.kept = &kept;
     wo.forceHint = "they are kept as they are";
     if (!engine::writeFiles(dir.toStdString(), r.files, error, wo)) {

@@ -121,7 +121,7 @@ class ExportDialog : public QDialog {
   QComboBox* stack_;
   QLineEdit* folder_;
   QLabel* result_;
-  QPushButton *exportButton_, *openFolder_;
+  QPushButton *exportButton_ = nullptr, *openFolder_ = nullptr;
   QFutureWatcher<Outcome> watcher_;
   bool ok_ = false, busy_ = false;
   QString message_;

@@ -175,6 +175,32 @@ TEST(OptimizeCli, AnEditedCollapsedStackIsKeptAndCheckedAsItIs) {
             std::string::npos)
       << outside.output;
 
+  // inside a bypass, what could reach past it is not accepted either: a #define there would
+  // change the guards and the dispatch after it (here it would make dn() skip its guard)
+  std::string directive = written;
+  const std::string fast = "void Two::dn_fast(const rt::Msg& m) {\n";
+  directive.insert(directive.find(fast) + fast.size(), "#define ccp_dn(m) true\n");
+  ioa::test::writeFile(stack, directive);
+  CommandResult define = ioawb("optimize " + spec + " --check " + d.path());
+  EXPECT_EQ(define.status, 2) << define.output;
+  EXPECT_NE(define.output.find(":1: a preprocessor directive in a bypass edited by hand"), std::string::npos)
+      << define.output;
+  // nor an edit of the header, and a layer edited in the folder is noted (the proof is against the spec's)
+  ioa::test::writeFile(stack, written);
+  const std::string header = d / "passthrough_layer_Two.h", layer = d / "passthrough_layer_Filter.cpp";
+  const std::string headerText = ioa::test::readFile(header), layerText = ioa::test::readFile(layer);
+  ioa::test::writeFile(header, headerText + "// mine\n");
+  EXPECT_EQ(ioawb("optimize " + spec + " --check " + d.path()).status, 2);
+  ioa::test::writeFile(header, headerText);
+  ioa::test::writeFile(layer, layerText + "// mine\n");
+  CommandResult noted = ioawb("optimize " + spec + " --check " + d.path() + " --format json");
+  EXPECT_EQ(noted.status, 0) << noted.output;
+  nlohmann::json nj = nlohmann::json::parse(noted.output.substr(noted.output.rfind("{\"obligations\"")));
+  ASSERT_EQ(nj["notes"].size(), 1u) << nj.dump();
+  EXPECT_NE(nj["notes"][0].get<std::string>().find(layer + " differs from what the spec generates now"),
+            std::string::npos);
+  ioa::test::writeFile(layer, layerText);
+
   // the down path's header tag written wrong: refuted, with the input, and the edit stays
   const std::string wrong = withTag("Tagger_Header{static_cast<uint8_t>(2u)}");
   ioa::test::writeFile(stack, wrong);

@@ -810,6 +810,15 @@ class GuiTest : public QObject {
     for (QAbstractButton* b : dlg.findChild<QDialogButtonBox*>()->buttons())
       offered = offered || b->text() == QStringLiteral("Overwrite");
     QVERIFY(offered);
+    // the offer holds for that folder only: another folder withdraws it
+    dlg.folderEdit()->setText(out.filePath(QStringLiteral("elsewhere")));
+    dlg.folderEdit()->setText(out.path());
+    QVERIFY(dlg.keptFiles().isEmpty());
+    dlg.startExport();  // refused again: the offer is made again
+    QVERIFY(done.wait(60000));
+    QVERIFY(!dlg.succeeded());
+    QVERIFY(text(demo).endsWith(QStringLiteral("# mine\n")));
+    QCOMPARE(dlg.keptFiles(), QStringList{QStringLiteral("CMakeLists.txt")});
     dlg.startExport();  // Overwrite
     QVERIFY(done.wait(60000));
     QVERIFY2(dlg.succeeded(), qPrintable(dlg.message()));

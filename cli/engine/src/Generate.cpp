@@ -1,5 +1,6 @@
 #include "ioa/engine/Generate.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -112,7 +113,14 @@ bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile
       rec[f.path] = textHash(f.text);
       continue;
     }
-    if (old && !opts.force) {
+    const bool allowed =
+        opts.force || std::find(opts.overwrite.begin(), opts.overwrite.end(), f.path) != opts.overwrite.end();
+    if (!old && fs::exists(fs::path(dir) / f.path)) {  // (there, but unreadable: it is not known to be ours)
+      error = "nothing written into " + dir + ": cannot read " + (fs::path(dir) / f.path).string() +
+              " to tell whether it was edited";
+      return false;
+    }
+    if (old && !allowed) {
       auto it = rec.find(f.path);
       if (it == rec.end()) foreign.push_back(f.path);
       else if (it->second != textHash(*old)) edited.push_back(f.path);
@@ -139,16 +147,17 @@ bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile
     fs::create_directories(p.parent_path(), ec);
     if (ec) {
       error = "cannot create " + p.parent_path().string() + ": " + ec.message();
-      return false;
+      break;
     }
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << f->text;
     if (!out) {
       error = "cannot write " + p.string();
-      return false;
+      break;
     }
     rec[f->path] = textHash(f->text);
   }
+  // (after a failed write too: the files written before it are recorded as written)
   std::string text =
       "# The files ioawb wrote into this folder, each with a hash of its text as written.\n"
       "# ioawb overwrites a file only while it is as written here: an edited file is kept (--force overwrites it).\n";
@@ -156,12 +165,9 @@ bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile
   if (readText(fs::path(dir) / kWrittenRecord) != text) {
     std::ofstream out(fs::path(dir) / kWrittenRecord, std::ios::binary | std::ios::trunc);
     out << text;
-    if (!out) {
-      error = "cannot write " + (fs::path(dir) / kWrittenRecord).string();
-      return false;
-    }
+    if (!out && error.empty()) error = "cannot write " + (fs::path(dir) / kWrittenRecord).string();
   }
-  return true;
+  return error.empty();
 }
 
 }  // namespace ioa::engine

@@ -124,6 +124,45 @@ std::optional<std::pair<size_t, size_t>> definitionOf(const std::string& text, c
   return std::nullopt;
 }
 
+// In a bypass edited by hand, what the brace matching above does not read as the compiler does, or
+// what reaches past the function: a preprocessor directive (a #define there changes the guards and
+// the dispatch after it), a line splice, a raw string, a digit separator or a prefixed character
+// literal. The offset of the first and what it is.
+std::optional<std::pair<size_t, const char*>> unsafeInBody(const std::string& text, size_t begin, size_t end) {
+  auto ident = [&](size_t i) { return std::isalnum(static_cast<unsigned char>(text[i])) || text[i] == '_'; };
+  auto splice = [&](size_t i) {  // a backslash that ends its line
+    return text[i] == '\\' && i + 1 < end &&
+           (text[i + 1] == '\n' || (text[i + 1] == '\r' && i + 2 < end && text[i + 2] == '\n'));
+  };
+  bool lineStart = false;
+  for (size_t i = begin; i < end; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      lineStart = true;
+      continue;
+    }
+    if (lineStart && (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v')) continue;
+    if (lineStart && (c == '#' || (c == '%' && i + 1 < end && text[i + 1] == ':')))
+      return std::make_pair(i, "a preprocessor directive");
+    lineStart = false;
+    if (splice(i)) return std::make_pair(i, "a line splice (a backslash at the end of a line)");
+    if (c == '/' && i + 1 < end && text[i + 1] == '/') {  // (a comment may say "don't"; it may not go on)
+      for (; i < end && text[i] != '\n'; ++i)
+        if (splice(i)) return std::make_pair(i, "a line splice (a backslash at the end of a line)");
+      --i;
+    } else if (c == '/' && i + 1 < end && text[i + 1] == '*') {
+      size_t e = text.find("*/", i + 2);
+      i = e == std::string::npos || e >= end ? end : e + 1;
+    } else if (c == '"' || c == '\'') {
+      if (i > begin && ident(i - 1))
+        return std::make_pair(i, c == '"' ? "a raw or prefixed string literal" : "a digit separator or a prefixed character literal");
+      for (++i; i < end && text[i] != c && text[i] != '\n'; ++i)
+        if (text[i] == '\\') ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 // "FILE:LINE:COL" of offset `at` in `text`.
 std::string placeIn(const std::string& file, const std::string& text, size_t at) {
   size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
@@ -161,7 +200,14 @@ std::string editedOutsideBypasses(const std::string& file, const std::string& us
       while (u + i < ue && f + i < fe && user[u + i] == fresh[f + i]) ++i;
       return placeIn(file, user, u + i) + ": differs from the collapsed stack outside the bypasses" + rule;
     }
-    if (k < us.size()) u = us[k].second, f = fs[k].second;
+    if (k < us.size()) {
+      if (user.compare(us[k].first, us[k].second - us[k].first, fresh, fs[k].first, fs[k].second - fs[k].first) != 0)
+        if (auto bad = unsafeInBody(user, us[k].first, us[k].second))
+          return placeIn(file, user, bad->first) + ": " + bad->second +
+                 " in a bypass edited by hand: the check does not accept it (it could change what the proofs "
+                 "read after the bypass); write the bypass without it";
+      u = us[k].second, f = fs[k].second;
+    }
   }
   return {};
 }
@@ -239,6 +285,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     return;
   }
   for (const opt::CppFile& cf : c.files) r.collapsedFiles.push_back(cf.path);
+  const std::vector<opt::CppFile> fresh = c.files;  // (as the collapse writes them: for the lines in the report)
   if (!checkDir.empty() && !readCollapsedFrom(r, checkDir, c.files, c.paths)) return;
   for (const opt::CppFile& cf : c.files) r.provedSources.emplace_back(cf.path, textHash(cf.text));
   std::string err;
@@ -301,7 +348,26 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
   }
-  if (!checkDir.empty()) r.files.clear();  // (the sources are the user's: only the report is new)
+  if (!checkDir.empty()) {
+    // a bypass edited by hand may have moved what follows it: each obligation's line is looked up
+    // in the user's file (the line that begins the same definition)
+    for (OptimizeObligation& o : r.obligations)
+      for (size_t k = 0; k < fresh.size() && k < c.files.size(); ++k) {
+        if (fresh[k].path != o.file || o.line <= 0) continue;
+        std::istringstream was(fresh[k].text), now(c.files[k].text);
+        std::string line;
+        for (int n = 0; n < o.line && std::getline(was, line);) ++n;
+        int n = 0;
+        for (std::string l; std::getline(now, l);) {
+          ++n;
+          if (l == line) {
+            o.line = n;
+            break;
+          }
+        }
+      }
+    r.files.clear();  // (the sources are the user's: only the report is new)
+  }
   r.files.push_back({"OPTIMIZATION.json", optimizeReportJson(r)});
 }
 #endif
@@ -398,6 +464,11 @@ std::string optimizeReportJson(const OptimizeResult& r) {
       << ",\"hash\":" << jsonString(r.provedSources[k].second) << "}";
   o << "]";
   if (!r.checkedDir.empty()) o << ",\"checked\":" << jsonString(r.checkedDir);
+  if (!r.notes.empty()) {
+    o << ",\"notes\":[";
+    for (size_t k = 0; k < r.notes.size(); ++k) o << (k ? "," : "") << jsonString(r.notes[k]);
+    o << "]";
+  }
   o << ",\"summary\":{\"proved\":" << r.proved() << ",\"refuted\":" << r.refuted()
     << ",\"unknown\":" << r.unknown() - r.errors() << ",\"error\":" << r.errors() << "}}\n";
   return o.str();

@@ -40,6 +40,7 @@ GenerateResult exportFile(const std::string& path, const codegen::GenOptions& op
 inline constexpr const char* kWrittenRecord = ".ioawb-files";
 struct WriteOptions {
   bool force = false;                      // overwrite edited and unrecorded files too
+  std::vector<std::string> overwrite;      // these (paths in `files`) only: the ones a user was shown
   std::vector<std::string>* kept = nullptr;  // out: the files that stopped the write
   std::string forceHint = "pass --force to overwrite them";  // how the error says to overwrite them anyway
 };
