@@ -175,18 +175,18 @@ std::string placeIn(const std::string& file, const std::string& text, size_t at)
 // dispatch that picks a bypass, the guards, the layered path the bypasses are compared with, the
 // compact frames' helpers) is the reference of the proofs, so it must be as the collapse writes it
 // now. Empty when `user` is `fresh` but for the bodies of `bypasses`; else the error, at the first
-// place that differs.
+// place that differs. (A file that defines no bypass, the header, must be as written.)
 std::string editedOutsideBypasses(const std::string& file, const std::string& user, const std::string& fresh,
-                                  const std::vector<std::string>& bypasses, bool definedHere) {
+                                  const std::vector<std::string>& bypasses) {
   auto spans = [&](const std::string& text) {
     std::vector<std::pair<size_t, size_t>> out;
-    if (definedHere)
-      for (const std::string& b : bypasses)
-        if (auto d = definitionOf(text, b)) out.push_back(*d);
+    for (const std::string& b : bypasses)
+      if (auto d = definitionOf(text, b)) out.push_back(*d);
     std::sort(out.begin(), out.end());
     return out;
   };
-  const auto us = spans(user), fs = spans(fresh);
+  const auto fs = spans(fresh);
+  const auto us = fs.empty() ? fs : spans(user);
   std::string names;
   for (const std::string& b : bypasses) names += (names.empty() ? "" : ", ") + b.substr(b.rfind("::") + 2);
   const std::string rule = ": the check proves edits inside the bypasses (" + names +
@@ -236,10 +236,7 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
                 ")";
       return false;
     }
-    // (the header declares them: it must be as written)
-    const bool source = std::any_of(bypasses.begin(), bypasses.end(),
-                                    [&](const std::string& b) { return definitionOf(cf.text, b).has_value(); });
-    r.error = editedOutsideBypasses(p, *text, cf.text, bypasses, source);
+    r.error = editedOutsideBypasses(p, *text, cf.text, bypasses);
     if (!r.error.empty()) return false;
     cf.text = std::move(*text);
   }
@@ -285,8 +282,11 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     return;
   }
   for (const opt::CppFile& cf : c.files) r.collapsedFiles.push_back(cf.path);
-  const std::vector<opt::CppFile> fresh = c.files;  // (as the collapse writes them: for the lines in the report)
-  if (!checkDir.empty() && !readCollapsedFrom(r, checkDir, c.files, c.paths)) return;
+  std::vector<opt::CppFile> fresh;  // --check: the files as the collapse writes them (for the lines in the report)
+  if (!checkDir.empty()) {
+    fresh = c.files;
+    if (!readCollapsedFrom(r, checkDir, c.files, c.paths)) return;
+  }
   for (const opt::CppFile& cf : c.files) r.provedSources.emplace_back(cf.path, textHash(cf.text));
   std::string err;
   std::vector<opt::PathProof> proofs;
