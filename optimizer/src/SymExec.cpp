@@ -397,6 +397,24 @@ static SymVal selectAll(const SymVal& v, const std::vector<z3::expr>& idx) {
   return r;
 }
 
+// The array `dst` (read at the enclosing indices `didx`) with its first `n` elements taken from the
+// array `src` (at `sidx`), element type by element type: a whole array copied. Past `n` the Z3 arrays
+// keep their own values, which no defined access reads.
+static SymVal copyElems(const SymVal& src, const std::vector<z3::expr>& sidx, const SymVal& dst,
+                        const std::vector<z3::expr>& didx, uint64_t n) {
+  if (src.kind == SymVal::Struct && dst.kind == SymVal::Struct && src.fields.size() == dst.fields.size()) {
+    SymVal r = dst;
+    for (size_t f = 0; f < dst.fields.size(); ++f) r.fields[f] = copyElems(src.fields[f], sidx, dst.fields[f], didx, n);
+    return r;
+  }
+  if (src.kind != SymVal::Leaf || dst.kind != SymVal::Leaf)
+    throw TranslationError{"an array of pointers copied whole", {}};
+  z3::expr from = nestedSelect(*src.leaf, sidx), to = nestedSelect(*dst.leaf, didx);
+  z3::context& z = from.ctx();
+  z3::expr i = z.bv_const("copy_i", 64);
+  return SymVal::ofLeaf(z3::lambda(i, z3::ite(z3::ult(i, z.bv_val(n, 64)), z3::select(from, i), z3::select(to, i))));
+}
+
 static void storeAll(SymVal& target, const std::vector<z3::expr>& idx, const SymVal& v) {
   if (idx.empty()) {
     target = v;
@@ -436,6 +454,9 @@ struct SymExec::Frame {
   std::map<const VarDecl*, Path> locals;
   std::optional<Path> thisPath;
   const FunctionDecl* fn = nullptr;
+  // A function returning a reference whose caller reads the object at once (the call is an rvalue):
+  // its returns give the object's value, so returns of different objects join as values.
+  bool refAsValue = false;
 
   Frame(SymExec& x, Store s, z3::expr liveCond)
       : X(x), z(x.z_), S(std::move(s)), live(liveCond), ub(z.bool_val(false)), incomplete(z.bool_val(false)), ret(z) {}
@@ -814,9 +835,10 @@ struct SymExec::Frame {
       return iteVal(z, c, a, bv);
     }
     if (const auto* ce = dyn_cast<CallExpr>(e)) {
-      std::optional<SymVal> v = callExpr(ce);
+      bool asValue = true;  // a call returning a reference, read here: its value will do
+      std::optional<SymVal> v = callExpr(ce, &asValue);
       if (!v) return SymVal();
-      if (ce->getCallReturnType(ast())->isReferenceType()) return read(derefPath(*v, loc), loc);
+      if (ce->getCallReturnType(ast())->isReferenceType() && !asValue) return read(derefPath(*v, loc), loc);
       return *v;
     }
     if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) return rval(m->getSubExpr());
@@ -838,7 +860,10 @@ struct SymExec::Frame {
     SourceLocation loc = c->getExprLoc();
     const Expr* sub = c->getSubExpr();
     switch (c->getCastKind()) {
-      case CK_LValueToRValue: return read(lval(sub), loc);
+      case CK_LValueToRValue:
+        // a call returning a reference, read at once: by value (see refAsValue)
+        if (const auto* ce = dyn_cast<CallExpr>(sub->IgnoreParens())) return rval(ce);
+        return read(lval(sub), loc);
       case CK_NoOp:
       case CK_ToVoid:
       case CK_ConstructorConversion:
@@ -1328,8 +1353,11 @@ struct SymExec::Frame {
     using IK = SymExec::Intrinsic;
     SourceLocation loc = ce->getExprLoc();
     if (name == "ioa::rt::raise") {
-      // a runtime fault (a full container, a missing header): outside the proved domain
+      // a runtime fault (a full container, a missing header, a key outside a map's domain): outside the
+      // proved domain, so the path ends here. What the runtime does next (return a scratch element, kept
+      // in a static local) is not followed.
       addUB(z.bool_val(true));
+      live = z.bool_val(false);
       return std::optional<SymVal>(std::nullopt);
     }
     if (name == "ioa::rt::checksum16") {
@@ -1475,7 +1503,11 @@ struct SymExec::Frame {
 
   // ---------------------------------------------------------------- calls
 
-  std::optional<SymVal> callExpr(const CallExpr* ce) {
+  // `asValue`: asks that a call returning a reference give the object's value instead; false on
+  // return when it does not (a runtime intrinsic, a builtin).
+  std::optional<SymVal> callExpr(const CallExpr* ce, bool* asValue = nullptr) {
+    const bool wantValue = asValue && *asValue;
+    if (asValue) *asValue = false;
     SourceLocation loc = ce->getExprLoc();
     const FunctionDecl* callee = ce->getDirectCallee();
     if (!callee) unsupported("an indirect call", loc);
@@ -1540,7 +1572,8 @@ struct SymExec::Frame {
       if (i >= callee->getNumParams()) unsupported("variadic call", loc);
       argv.push_back(argValue(args[i], callee->getParamDecl(static_cast<unsigned>(i))));
     }
-    return inlineCall(callee, argv, self, loc);
+    if (asValue) *asValue = wantValue;
+    return inlineCall(callee, argv, self, loc, wantValue);
   }
 
   const FunctionDecl* devirtualize(const CXXMethodDecl* md, const Path& self, SourceLocation loc) {
@@ -1553,7 +1586,7 @@ struct SymExec::Frame {
   }
 
   std::optional<SymVal> inlineCall(const FunctionDecl* callee, const std::vector<SymVal>& argv, std::optional<Path> self,
-                                   SourceLocation loc) {
+                                   SourceLocation loc, bool refAsValue = false) {
     const FunctionDecl* def = nullptr;
     const auto* ctor = dyn_cast<CXXConstructorDecl>(callee);
     if (!callee->hasBody(def)) {
@@ -1572,6 +1605,7 @@ struct SymExec::Frame {
     Frame f(X, std::move(S), live);
     f.fn = def ? def : callee;
     f.thisPath = self;
+    f.refAsValue = refAsValue;
     const FunctionDecl* body = def ? def : callee;
     for (unsigned i = 0; i < body->getNumParams() && i < argv.size(); ++i) {
       const ParmVarDecl* p = body->getParamDecl(i);
@@ -1598,6 +1632,13 @@ struct SymExec::Frame {
     if (S.size() > rootsBefore) S.resize(rootsBefore);
     ub = ub || f.ub;
     incomplete = incomplete || f.incomplete;
+    if (!result && !ctor && !body->getReturnType()->isVoidType() && f.live.is_false()) {
+      // every path of the callee ended in a runtime fault (raise: outside the proved domain, already in
+      // `ub`), so its value is never looked at; a placeholder lets the caller's expression go on
+      QualType t = body->getReturnType().getNonReferenceType().getUnqualifiedType();
+      SymVal v = X.zero(t);
+      result = body->getReturnType()->isReferenceType() && !refAsValue ? ptrTo(rootPath(newRoot("no value (fault)", t, v))) : v;
+    }
     // locals of the callee stay in the store (harmless: unreachable), keeping root indices stable
     return result;
   }
@@ -1637,6 +1678,21 @@ struct SymExec::Frame {
     SymVal d = rval(ce->getArg(0));
     SymVal s = rval(ce->getArg(1));
     z3::expr n = intOf(ce->getArg(2));
+    if (d.ptr && s.ptr && d.ptr->type->isConstantArrayType() &&
+        d.ptr->type.getCanonicalType().getUnqualifiedType() == s.ptr->type.getCanonicalType().getUnqualifiedType()) {
+      // a whole array copied, as the implicit copy assignment of a class with an array member does
+      uint64_t bytes = ast().getTypeSizeInChars(d.ptr->type).getQuantity(), k = 0;
+      if (n.is_numeral_u64(k) && k == bytes) {
+        addUB(d.ptrOk ? !*d.ptrOk : z.bool_val(false));
+        addUB(s.ptrOk ? !*s.ptrOk : z.bool_val(false));
+        const auto* at = ast().getAsConstantArrayType(d.ptr->type);
+        std::vector<z3::expr> sidx, didx;
+        SymVal from = *navigate(*s.ptr, sidx, loc);  // a copy: the two may be the same object
+        SymVal* to = navigate(*d.ptr, didx, loc);
+        storeAll(*to, didx, copyElems(from, sidx, *to, didx, at->getSize().getZExtValue()));
+        return d;
+      }
+    }
     if (!d.ptr || !s.ptr || d.ptr->steps.empty() || s.ptr->steps.empty() ||
         d.ptr->steps.back().kind != Step::Index || s.ptr->steps.back().kind != Step::Index)
       unsupported("memcpy between objects that are not byte arrays", loc);
@@ -1689,6 +1745,14 @@ struct SymExec::Frame {
   // ---------------------------------------------------------------- statements
 
   void stmt(const Stmt* s) {
+    try {
+      stmtIn(s);
+    } catch (TranslationError& e) {
+      if (e.loc.isInvalid() && s) e.loc = s->getBeginLoc();  // a join of paths, at its statement
+      throw;
+    }
+  }
+  void stmtIn(const Stmt* s) {
     if (!s) return;
     if (live.is_false()) return;  // unreachable
     SourceLocation loc = s->getBeginLoc();
@@ -1709,7 +1773,7 @@ struct SymExec::Frame {
     if (const auto* rs = dyn_cast<ReturnStmt>(s)) {
       std::optional<SymVal> v;
       if (const Expr* e = rs->getRetValue()) {
-        if (fn && fn->getReturnType()->isReferenceType()) v = ptrTo(lval(e));
+        if (fn && fn->getReturnType()->isReferenceType() && !refAsValue) v = ptrTo(lval(e));
         else v = rval(e);
       }
       mergeExit(ret, v);

@@ -238,12 +238,55 @@ TEST(OptimizeCli, AnEditedCollapsedStackIsKeptAndCheckedAsItIs) {
   EXPECT_NE(both.output.find("--check proves the collapsed stack in its directory"), std::string::npos) << both.output;
 }
 
-// C++ outside the translation's subset (here the runtime's Map, behind a layer's Map state) is an
-// error naming the construct: counted as an error in the summary, not as unknown (until 2026-12-04),
-// and `export --optimized` does not suggest a longer timeout for it.
+// A layer with a Map in its state is collapsed and proved (until 2026-12-04 the runtime's map, which
+// hands out a scratch element after a fault and returns its value or its default by reference, was
+// outside the translation); an edited map update is refuted: another key, another value, a key
+// outside the map's domain (the bypass faults where the layers do not).
+TEST(OptimizeCli, ALayerWithAMapIsCollapsedAndAWrongUpdateRefuted) {
+  TempDir d("cli-map");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/map_state_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
+  const std::string stack = d / "map_state_layer_RichStack.cpp";
+  const std::string written = ioa::test::readFile(stack);
+  // the update in up_fast (the bypass comes first; up_fast_cx1 has its own copy further on)
+  const std::string key = "(l0.s.per_prio).ref(static_cast<int64_t>((hdr_Rich_Header(m1)).prio))";
+  const std::string one = "(hdr_Rich_Header(m1)).prio)), INT64_C(1)));";
+  const size_t upFast = written.find("void RichStack::up_fast(const rt::Msg& m) {");
+  ASSERT_NE(upFast, std::string::npos);
+  ASSERT_NE(written.find(key, upFast), std::string::npos) << written;
+  ASSERT_NE(written.find(one, upFast), std::string::npos) << written;
+  auto check = [&](const std::string& from, const std::string& to) {
+    std::string s = written;
+    s.replace(s.find(from, upFast), from.size(), to);
+    ioa::test::writeFile(stack, s);
+    return ioawb("optimize " + spec + " --check " + d.path());
+  };
+  CommandResult other = check(key, "(l0.s.per_prio).ref((static_cast<int64_t>((hdr_Rich_Header(m1)).prio) + 1) % 8)");
+  EXPECT_EQ(other.status, 1) << other.output;
+  EXPECT_NE(other.output.find("refuted  map_state_layer_RichStack.cpp:"), std::string::npos) << other.output;
+  EXPECT_NE(other.output.find("differs: self.l0.s.per_prio.vals_["), std::string::npos) << other.output;
+  CommandResult two = check(one, "(hdr_Rich_Header(m1)).prio)), INT64_C(2)));");
+  EXPECT_EQ(two.status, 1) << two.output;
+  EXPECT_NE(two.output.find("differs: self.l0.s.per_prio.vals_["), std::string::npos) << two.output;
+  CommandResult outside = check(key, "(l0.s.per_prio).ref(static_cast<int64_t>((hdr_Rich_Header(m1)).prio) + 8)");
+  EXPECT_EQ(outside.status, 1) << outside.output;
+  EXPECT_NE(outside.output.find("differs: target has undefined behaviour where the source has none (at "
+                                "runtime/ioa/rt/containers.h:"),
+            std::string::npos)
+      << outside.output;
+  // only up_fast was edited: the compact frame's bypass is still proved
+  EXPECT_NE(outside.output.find("1 refuted, 0 unknown"), std::string::npos) << outside.output;
+}
+
+// C++ outside the translation's subset (here the runtime building a Bytes value from pieces in a
+// fresh pool buffer, behind a layer's Bytes state) is an error naming the construct: counted as an
+// error in the summary, not as unknown (until 2026-12-04), and `export --optimized` does not suggest
+// a longer timeout for it.
 TEST(OptimizeCli, AConstructOutsideTheSubsetIsAnErrorNotAnUnknown) {
   TempDir d("cli-subset");
-  const std::string spec = std::string(IOAWB_CLI_DATA) + "/map_state_layer.ioa";
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/bytes_state_layer.ioa";
   CommandResult r = ioawb("optimize " + spec + " --format json --out " + d.path());
   EXPECT_EQ(r.status, 3) << r.output;
   EXPECT_NE(r.output.find("unsupported C++ construct"), std::string::npos) << r.output;

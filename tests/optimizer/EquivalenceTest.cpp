@@ -24,6 +24,13 @@ static std::string inputOf(const EquivalenceResult& r, const std::string& path) 
   return "";
 }
 
+// A refutation whose first difference is in `part` (a path of the state or result).
+static void expectRefutedIn(const EquivalenceResult& r, const std::string& part) {
+  ASSERT_EQ(r.status, EquivalenceResult::Refuted) << r.message;
+  ASSERT_FALSE(r.differences.empty());
+  EXPECT_EQ(r.differences[0].rfind(part, 0), 0u) << r.differences[0];
+}
+
 TEST(Equivalence, ProvesAlgebraicRewrite) {
   auto r = check("uint32_t a(uint32_t x) { return x * 2; }\nuint32_t b(uint32_t x) { return x << 1; }\n", "a", "b");
   EXPECT_EQ(r.status, EquivalenceResult::Proved) << r.message;
@@ -172,6 +179,64 @@ void pushWrong(Buf& b, uint32_t seq) {
   ASSERT_EQ(r.status, EquivalenceResult::Refuted);
   ASSERT_FALSE(r.differences.empty());
   EXPECT_NE(r.differences[0].find("b.data["), std::string::npos) << r.differences[0];
+}
+
+// The runtime's maps: a lookup returns a reference to a value slot or to the default (two different
+// objects, joined as values when the caller reads at once), and a key outside the domain raises a
+// fault, which ends the path (what the runtime does next, hand out a scratch element kept in a static
+// local, is not followed). Until 2026-12-04 both were errors, so no layer with a Map could be collapsed.
+TEST(Equivalence, AMapLookupReadsOneOfTwoObjectsAndAFaultEndsThePath) {
+  const char* code = R"(
+namespace ioa { namespace rt { enum class Fault { MapKey }; void raise(Fault); } }
+struct M { uint32_t v[4]; uint32_t d; bool has_d; };
+uint32_t& scratch() { static uint32_t s; s = 0; return s; }
+const uint32_t& get(const M& m, uint32_t k) {
+  if (k < 4) return m.v[k];
+  if (m.has_d) return m.d;
+  ioa::rt::raise(ioa::rt::Fault::MapKey);
+  return scratch();
+}
+uint32_t& ref(M& m, uint32_t k) {
+  if (k >= 4) { ioa::rt::raise(ioa::rt::Fault::MapKey); return scratch(); }
+  return m.v[k];
+}
+void layered(M& m, uint32_t k, uint32_t j) { ref(m, k) = get(m, j) + 1; }
+void inlined(M& m, uint32_t k, uint32_t j) { uint32_t x = j < 4 ? m.v[j] : m.d; if (k < 4) m.v[k] = x + 1; }
+void plusTwo(M& m, uint32_t k, uint32_t j) { uint32_t x = j < 4 ? m.v[j] : m.d; if (k < 4) m.v[k] = x + 2; }
+void neverDefault(M& m, uint32_t k, uint32_t j) { uint32_t x = j < 4 ? m.v[j] : 0; if (k < 4) m.v[k] = x + 1; }
+)";
+  // the source faults where the target does not (k or j outside the domain): the target may be more defined
+  auto proved = check(code, "layered", "inlined");
+  EXPECT_EQ(proved.status, EquivalenceResult::Proved) << proved.message;
+  expectRefutedIn(check(code, "layered", "plusTwo"), "m.v[");
+  // the default, read through the second object the lookup can return
+  auto dflt = check(code, "layered", "neverDefault");
+  expectRefutedIn(dflt, "m.v[");
+  EXPECT_EQ(inputOf(dflt, "m.has_d"), "true");
+  ASSERT_FALSE(inputOf(dflt, "j").empty());
+  EXPECT_GE(std::stoull(inputOf(dflt, "j")), 4u);
+  EXPECT_NE(inputOf(dflt, "m.d"), "0");
+  // the other way round the target faults where the source does not: refuted, at the fault
+  auto fault = check(code, "inlined", "layered");
+  ASSERT_EQ(fault.status, EquivalenceResult::Refuted) << fault.message;
+  ASSERT_FALSE(fault.differences.empty());
+  EXPECT_NE(fault.differences[0].find("undefined behaviour"), std::string::npos) << fault.differences[0];
+  EXPECT_NE(fault.differences[0].find("(at t.cpp:"), std::string::npos) << fault.differences[0];
+}
+
+// A class whose implicit copy assignment copies an array member with memcpy (it has another member
+// with an assignment of its own, as the runtime's Set does): the whole array is copied.
+TEST(Equivalence, AnImplicitCopyAssignmentCopiesAnArrayMember) {
+  const char* code = R"(
+struct Cnt { uint32_t c; Cnt& operator=(const Cnt& o) { c = o.c; return *this; } };
+struct A { uint32_t v[4]; Cnt n; };
+void assign(A& dst, const A& src) { dst = src; }
+void byHand(A& dst, const A& src) { for (int i = 0; i < 4; ++i) dst.v[i] = src.v[i]; dst.n.c = src.n.c; }
+void missesOne(A& dst, const A& src) { for (int i = 0; i < 3; ++i) dst.v[i] = src.v[i]; dst.n.c = src.n.c; }
+)";
+  auto proved = check(code, "assign", "byHand");
+  EXPECT_EQ(proved.status, EquivalenceResult::Proved) << proved.message;
+  expectRefutedIn(check(code, "assign", "missesOne"), "dst.v[");
 }
 
 TEST(Equivalence, ClassesVirtualDispatchAndSwitch) {
