@@ -38,6 +38,8 @@ struct Layer {
   const FunctionDecl* inUp = nullptr;
   const FunctionDecl* fastDn = nullptr;
   const FunctionDecl* fastUp = nullptr;
+  const FunctionDecl* roomDn = nullptr;  // room_dn / room_up: room for what its inputs keep
+  const FunctionDecl* roomUp = nullptr;
   std::string dnq, upq;    // the state fields its dn_out and up_out take messages from
   std::string popHeader;   // "pop_Seqno_Header"
   bool upKeepsHeader = false;  // its up handler passes the message up as received (no header popped)
@@ -79,6 +81,14 @@ std::string stateField(const Expr* e) {
 }
 
 const Expr* bare(const Expr* e);
+
+// The state fields (`s.x`) a statement reads or writes.
+void stateFields(const Stmt* st, std::set<std::string>& out) {
+  if (!st) return;
+  if (const auto* e = dyn_cast<Expr>(st))
+    if (std::string f = stateField(e); !f.empty()) out.insert(f);
+  for (const Stmt* c : st->children()) stateFields(c, out);
+}
 
 // The queue a fire_<out> method pops: the field of `rt::seq_pop_front(s.q)`.
 std::string poppedQueue(const Stmt* st) {
@@ -360,6 +370,8 @@ class Collapser {
     l.inUp = methodDef(rd, "in_up");
     l.fastDn = methodDef(rd, "fastpath_dn");
     l.fastUp = methodDef(rd, "fastpath_up");
+    l.roomDn = methodDef(rd, "room_dn");
+    l.roomUp = methodDef(rd, "room_up");
     const CXXMethodDecl* fd = methodDef(rd, "fire_dn_out");
     const CXXMethodDecl* fu = methodDef(rd, "fire_up_out");
     if (!l.inUp || !fd || !fu)
@@ -446,13 +458,50 @@ class Collapser {
     return out.empty() ? "true" : out;
   }
 
+  // Layer i's room for its input in a direction (on `msg`), when the quiet test and the layer's
+  // fastpath clause leave it open: the layered stack holds a message back (blocked_) while a layer
+  // has no room for what its input keeps in a queue of its own state (not one between layers, which
+  // the quiet test finds empty), so the bypass must not run then. "" when nothing is left to ask.
+  // `messageFree`: the guard has no message for this layer (a compact frame's view, a message below
+  // the top on the way down), so a room condition that reads the message cannot be composed.
+  std::string roomCheck(int i, bool down, const std::string& msg, bool messageFree) {
+    const Layer& l = layers_[static_cast<size_t>(i)];
+    const FunctionDecl* room = down ? l.roomDn : l.roomUp;
+    if (!room || !room->getBody() || room->getNumParams() != 1) return "";
+    std::set<std::string> open;
+    stateFields(room->getBody(), open);
+    open.erase(l.dnq);
+    open.erase(l.upq);
+    const FunctionDecl* fp = down ? l.fastDn : l.fastUp;
+    if (const Expr* e = clauseExpr(fp); e && !open.empty()) {
+      std::vector<const Expr*> cs;
+      conjuncts(e, cs);
+      for (const Expr* x : cs) {
+        Ctx c{i, down, fp->getParamDecl(0), msg, {}, {}};
+        std::string r = render(x, c);
+        for (auto it = open.begin(); it != open.end();)
+          it = r == "rt::coll_size(" + l.member + ".s." + *it + ") == 0" ? open.erase(it) : std::next(it);
+      }
+    }
+    if (open.empty()) return "";
+    if (messageFree && refersTo(room->getBody(), room->getParamDecl(0)))
+      throw Failure{where(room->getLocation()) + ": the room " + l.cls->getNameAsString() + "'s " + (down ? "dn" : "up") +
+                    " input needs depends on the message; the common-case predicate cannot ask it here"};
+    return l.member + (down ? ".room_dn(" : ".room_up(") + msg + ")";
+  }
+  static std::string roomLine(const std::string& room, const Layer& l) {
+    return room.empty() ? "" : "  if (!" + room + ") return false;  // room for what " + l.cls->getNameAsString() + " keeps\n";
+  }
+
   std::string guardDn(const std::string& cls) {
     std::string g = "bool " + cls + "::ccp_dn(const rt::Msg& m) const {\n  (void)m;  // read only by a clause that asks\n";
     g += "  // the stack is quiet: nothing queued between layers, nothing blocked, room at both ends\n";
     g += "  if (!(" + quiet() + "))\n    return false;\n  // the layers' fastpath dn clauses (less what the test above established)\n";
-    for (size_t i = 0; i < layers_.size(); ++i)
+    for (size_t i = 0; i < layers_.size(); ++i) {
       if (std::string c = clause(static_cast<int>(i), true, "m"); c != "(true)")
         g += "  if (!" + c + ") return false;  // " + layers_[i].cls->getNameAsString() + "\n";
+      g += roomLine(roomCheck(static_cast<int>(i), true, "m", i > 0), layers_[i]);
+    }
     return g + "  return true;\n}\n\n";
   }
 
@@ -472,7 +521,8 @@ class Collapser {
     std::vector<std::string> clauses(static_cast<size_t>(n)), pass(static_cast<size_t>(n)), pops(static_cast<size_t>(n));
     std::string msg = "m";
     for (int i = n - 1; i >= 0; --i) {
-      clauses[static_cast<size_t>(i)] = "  if (!" + layers_[static_cast<size_t>(i)].member + ".fastpath_up(" + msg + ")) return false;\n";
+      clauses[static_cast<size_t>(i)] = "  if (!" + layers_[static_cast<size_t>(i)].member + ".fastpath_up(" + msg + ")) return false;\n" +
+                                        roomLine(roomCheck(i, false, msg, false), layers_[static_cast<size_t>(i)]);
       if (i > 0) {
         pass[static_cast<size_t>(i)] = passUp(i, msg);
         std::string next = "u" + std::to_string(i - 1);
@@ -943,8 +993,10 @@ class Collapser {
           Ctx c{i, false, layers_[static_cast<size_t>(i)].fastUp->getParamDecl(0), msg, {}, {}};
           c.view = v;
           g += "  if (!(" + guardConjuncts(clause, c) + ")) return false;\n";
+          g += roomLine(roomCheck(i, false, msg, true), layers_[static_cast<size_t>(i)]);
         } else {
           g += "  if (!" + clause(i, false, msg) + ") return false;\n";
+          g += roomLine(roomCheck(i, false, msg, false), layers_[static_cast<size_t>(i)]);
         }
         if (i > 0) {
           if (std::string pass = passUp(i, msg, v); !pass.empty())

@@ -457,6 +457,9 @@ struct SymExec::Frame {
   // A function returning a reference whose caller reads the object at once (the call is an rvalue):
   // its returns give the object's value, so returns of different objects join as values.
   bool refAsValue = false;
+  // The first root of this call's own objects (parameters passed by value, locals, temporaries):
+  // a reference to one of them dangles once the call returns.
+  size_t firstOwnRoot = 0;
 
   Frame(SymExec& x, Store s, z3::expr liveCond)
       : X(x), z(x.z_), S(std::move(s)), live(liveCond), ub(z.bool_val(false)), incomplete(z.bool_val(false)), ret(z) {}
@@ -608,6 +611,8 @@ struct SymExec::Frame {
   }
 
   void write(const Path& p, const SymVal& v, SourceLocation loc) {
+    if (p.root >= 0 && S[static_cast<size_t>(p.root)].readOnly)
+      unsupported("a write through a conditional expression (`(c ? a : b) = v`)", loc);
     checkBounds(p, false);
     std::vector<z3::expr> idx;
     SymVal* t = navigate(p, idx, loc);
@@ -718,8 +723,9 @@ struct SymExec::Frame {
       return derefPath(*v, e->getExprLoc());
     }
     if (const auto* co = dyn_cast<ConditionalOperator>(e)) {
-      SymVal v = rval(co);  // only for scalars: fall back to an rvalue temporary
+      SymVal v = rval(co);  // only for scalars: fall back to an rvalue temporary, to be read only
       int r = newRoot("<temporary>", co->getType(), v);
+      S[static_cast<size_t>(r)].readOnly = true;
       return rootPath(r);
     }
     unsupported(std::string("expression '") + e->getStmtClassName() + "' used as an object", e->getExprLoc());
@@ -1042,9 +1048,9 @@ struct SymExec::Frame {
     }
     if (b->isCompoundAssignmentOp()) {
       const auto* cao = cast<CompoundAssignOperator>(b);
+      SymVal rhs = rval(b->getRHS());  // sequenced before the left operand (C++17), as for `=`
       Path p = lval(b->getLHS());
       SymVal old = read(p, loc);
-      SymVal rhs = rval(b->getRHS());
       QualType ct = cao->getComputationLHSType();
       if (b->getLHS()->getType()->isPointerType()) {
         if (!old.ptr) unsupported("arithmetic on an unresolved pointer", loc);
@@ -1305,6 +1311,15 @@ struct SymExec::Frame {
     if (v->kind != SymVal::Leaf) unsupported("a byte pointer into a non-byte object", loc);
     return {nestedSelect(*v->leaf, idx), off};
   }
+  // bytesFrom, or a pointer to one byte object (a local uint8_t): an array holding its value.
+  std::pair<z3::expr, z3::expr> bytesOrByte(const SymVal& p, SourceLocation loc) {
+    if (p.ptr && p.ptr->root >= 0 && (p.ptr->steps.empty() || p.ptr->steps.back().kind != Step::Index) &&
+        p.ptr->type->isIntegerType() && X.widthOf(p.ptr->type) == 8) {
+      SymVal one = read(*p.ptr, loc);
+      return {z3::const_array(z.bv_sort(64), *one.leaf), z.bv_val(0, 64)};
+    }
+    return bytesFrom(p, loc);
+  }
   SymVal bytesPtr(const Path& obj, unsigned field, const z3::expr& limit) {
     Path p = obj;
     Step f;
@@ -1498,6 +1513,18 @@ struct SymExec::Frame {
       v.fields[1].leaf = u32(n);
       return std::optional<SymVal>(v);
     }
+    if (m == "join") {  // na bytes from a, then nb from b (a or b may be one byte: seq_append's &x)
+      auto [a, oa] = bytesOrByte(rval(args[0]), loc);
+      z3::expr na = intOf(args[1]);
+      auto [b, ob] = bytesOrByte(rval(args[2]), loc);
+      z3::expr nb = intOf(args[3]);
+      SymVal v = X.intrinsicValue(IK::Bytes, "", 0, true);
+      z3::expr i = z.bv_const("join_i", 64);
+      z3::expr joined = z3::lambda(i, z3::ite(z3::ult(i, na), z3::select(a, i + oa), z3::select(b, i - na + ob)));
+      v.fields[0].leaf = maskTo(joined, na + nb);
+      v.fields[1].leaf = u32(na + nb);
+      return std::optional<SymVal>(v);
+    }
     unsupported("rt::Bytes::" + m + " (no model)", loc);
   }
 
@@ -1606,6 +1633,7 @@ struct SymExec::Frame {
     f.fn = def ? def : callee;
     f.thisPath = self;
     f.refAsValue = refAsValue;
+    f.firstOwnRoot = rootsBefore;
     const FunctionDecl* body = def ? def : callee;
     for (unsigned i = 0; i < body->getNumParams() && i < argv.size(); ++i) {
       const ParmVarDecl* p = body->getParamDecl(i);
@@ -1619,6 +1647,11 @@ struct SymExec::Frame {
     }
     if (ctor) f.ctorInits(cast<CXXConstructorDecl>(body), loc);
     if (body->getBody()) f.stmt(body->getBody());
+    if (!ctor && !body->getReturnType()->isVoidType() && body->getBody() && !f.live.is_false()) {
+      // flowing off the end of a function that returns a value is undefined
+      Frame::At end(f.at, body->getBody()->getEndLoc());
+      f.addUB(z.bool_val(true));
+    }
     // the function's final state: returned on some paths, fell off the end on others
     std::optional<SymVal> result;
     if (f.ret.store) {
@@ -1678,7 +1711,8 @@ struct SymExec::Frame {
     SymVal d = rval(ce->getArg(0));
     SymVal s = rval(ce->getArg(1));
     z3::expr n = intOf(ce->getArg(2));
-    if (d.ptr && s.ptr && d.ptr->type->isConstantArrayType() &&
+    if (d.ptr && s.ptr && d.ptr->root >= 0 && s.ptr->root >= 0 && !d.ptr->type.isNull() && !s.ptr->type.isNull() &&
+        d.ptr->type->isConstantArrayType() &&
         d.ptr->type.getCanonicalType().getUnqualifiedType() == s.ptr->type.getCanonicalType().getUnqualifiedType()) {
       // a whole array copied, as the implicit copy assignment of a class with an array member does
       uint64_t bytes = ast().getTypeSizeInChars(d.ptr->type).getQuantity(), k = 0;
@@ -1686,6 +1720,8 @@ struct SymExec::Frame {
         addUB(d.ptrOk ? !*d.ptrOk : z.bool_val(false));
         addUB(s.ptrOk ? !*s.ptrOk : z.bool_val(false));
         const auto* at = ast().getAsConstantArrayType(d.ptr->type);
+        checkBounds(*s.ptr, false);  // the indices that reach each array (an element of an array of arrays)
+        checkBounds(*d.ptr, false);
         std::vector<z3::expr> sidx, didx;
         SymVal from = *navigate(*s.ptr, sidx, loc);  // a copy: the two may be the same object
         SymVal* to = navigate(*d.ptr, didx, loc);
@@ -1709,6 +1745,8 @@ struct SymExec::Frame {
     Path sa = *s.ptr, da = *d.ptr;
     sa.steps.pop_back();
     da.steps.pop_back();
+    checkBounds(sa, false);  // the indices that reach each array (a row of an array of arrays)
+    checkBounds(da, false);
     std::vector<z3::expr> sidx, didx;
     SymVal* sv = navigate(sa, sidx, loc);
     SymVal* dv = navigate(da, didx, loc);
@@ -1773,8 +1811,17 @@ struct SymExec::Frame {
     if (const auto* rs = dyn_cast<ReturnStmt>(s)) {
       std::optional<SymVal> v;
       if (const Expr* e = rs->getRetValue()) {
-        if (fn && fn->getReturnType()->isReferenceType() && !refAsValue) v = ptrTo(lval(e));
-        else v = rval(e);
+        if (fn && fn->getReturnType()->isReferenceType()) {
+          Path p = lval(e);
+          if (p.root >= 0 && static_cast<size_t>(p.root) >= firstOwnRoot) {
+            // a reference to the function's own parameter, local or temporary: it dangles in the caller
+            if (!refAsValue) unsupported("a returned reference to the function's own parameter, local or temporary", loc);
+            addUB(z.bool_val(true));
+          }
+          v = refAsValue ? read(p, loc) : ptrTo(p);
+        } else {
+          v = rval(e);
+        }
       }
       mergeExit(ret, v);
       live = z.bool_val(false);

@@ -70,6 +70,7 @@ struct Root {
   std::string name;
   clang::QualType type;
   SymVal value;
+  bool readOnly = false;  // a temporary standing for an lvalue it cannot be (a conditional's value)
 };
 
 using Store = std::vector<Root>;

@@ -280,13 +280,78 @@ TEST(OptimizeCli, ALayerWithAMapIsCollapsedAndAWrongUpdateRefuted) {
   EXPECT_NE(outside.output.find("1 refuted, 0 unknown"), std::string::npos) << outside.output;
 }
 
-// C++ outside the translation's subset (here the runtime building a Bytes value from pieces in a
-// fresh pool buffer, behind a layer's Bytes state) is an error naming the construct: counted as an
-// error in the summary, not as unknown (until 2026-12-04), and `export --optimized` does not suggest
-// a longer timeout for it.
+// A layer that keeps what it delivers in a queue of its own state: the layered stack holds a message
+// back while that queue is full, so the common-case predicate asks the layer's room too (until
+// 2026-12-04 it did not, and the up path was refuted with a full queue); a bypass that forgets to
+// keep the payload is refuted.
+TEST(OptimizeCli, ALayerThatKeepsMessagesHasItsRoomInTheGuard) {
+  TempDir d("cli-room");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/growing_state_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
+  const std::string stack = d / "growing_state_layer_RichStack.cpp";
+  const std::string written = ioa::test::readFile(stack);
+  // in the up guard and the compact frame's; nothing of the kind on the way down (Rich's dn keeps nothing)
+  const std::string room = "if (!l0.room_up(u0)) return false;  // room for what Rich keeps";
+  ASSERT_NE(written.find(room), std::string::npos) << written;
+  size_t asked = 0;
+  for (size_t at = written.find("// room for what "); at != std::string::npos; at = written.find("// room for what ", at + 1))
+    ++asked;
+  EXPECT_EQ(asked, 2u) << written;
+  const std::string keep = "l0.s.held.push_back((m1).payload());";
+  const size_t upFast = written.find("void RichStack::up_fast(const rt::Msg& m) {");
+  ASSERT_NE(written.find(keep, upFast), std::string::npos) << written;
+  std::string forgets = written;
+  forgets.replace(forgets.find(keep, upFast), keep.size(), "(void)0;");
+  ioa::test::writeFile(stack, forgets);
+  CommandResult c = ioawb("optimize " + spec + " --check " + d.path());
+  EXPECT_EQ(c.status, 1) << c.output;
+  EXPECT_NE(c.output.find("differs: self.l0.s.held.size_: source "), std::string::npos) << c.output;
+}
+
+// A layer that builds a Bytes value (a byte appended, a byte replaced) is collapsed and proved (until
+// 2026-12-04 the runtime staged the bytes on the stack or in a std::vector, outside the translation);
+// an edited append or update is refuted.
+TEST(OptimizeCli, ALayerThatBuildsBytesIsCollapsedAndAWrongByteRefuted) {
+  TempDir d("cli-bytes");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/bytes_state_layer.ioa";
+  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
+  const std::string stack = d / "bytes_state_layer_RichStack.cpp";
+  const std::string written = ioa::test::readFile(stack);
+  const size_t upFast = written.find("void RichStack::up_fast(const rt::Msg& m) {");
+  ASSERT_NE(upFast, std::string::npos);
+  auto check = [&](const std::string& from, const std::string& to) {
+    std::string s = written;
+    const size_t at = s.find(from, upFast);
+    if (at == std::string::npos) return CommandResult{-1, "not in the bypass: " + from};
+    s.replace(at, from.size(), to);
+    ioa::test::writeFile(stack, s);
+    return ioawb("optimize " + spec + " --check " + d.path());
+  };
+  CommandResult appended = check("rt::seq_append((m1).payload(), static_cast<uint8_t>(0u))",
+                                 "rt::seq_prepend(static_cast<uint8_t>(0u), (m1).payload())");
+  EXPECT_EQ(appended.status, 1) << appended.output;
+  EXPECT_NE(appended.output.find("differs: self.l0.s.last.data[]"), std::string::npos) << appended.output;
+  CommandResult value = check("INT64_C(1), static_cast<uint8_t>(7u))", "INT64_C(1), static_cast<uint8_t>(8u))");
+  EXPECT_EQ(value.status, 1) << value.output;
+  EXPECT_NE(value.output.find("differs: self.l0.s.last.data[]"), std::string::npos) << value.output;
+  // the test before the update weakened: on a one-byte value the update is past its end, a fault the
+  // layers do not have (and the only difference)
+  CommandResult past = check("rt::seq_len(l0.s.last) > INT64_C(1)", "rt::seq_len(l0.s.last) > INT64_C(0)");
+  EXPECT_EQ(past.status, 1) << past.output;
+  EXPECT_NE(past.output.find("differs: target has undefined behaviour where the source has none"), std::string::npos)
+      << past.output;
+}
+
+// C++ outside the translation's subset (here the ordering of Bytes values, behind a layer's set of
+// them) is an error naming the construct: counted as an error in the summary, not as unknown (until
+// 2026-12-04), and `export --optimized` does not suggest a longer timeout for it.
 TEST(OptimizeCli, AConstructOutsideTheSubsetIsAnErrorNotAnUnknown) {
   TempDir d("cli-subset");
-  const std::string spec = std::string(IOAWB_CLI_DATA) + "/bytes_state_layer.ioa";
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/set_of_bytes_layer.ioa";
   CommandResult r = ioawb("optimize " + spec + " --format json --out " + d.path());
   EXPECT_EQ(r.status, 3) << r.output;
   EXPECT_NE(r.output.find("unsupported C++ construct"), std::string::npos) << r.output;

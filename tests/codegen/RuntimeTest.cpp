@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <random>
+#include <vector>
 
 #include "ioa/rt/driver.h"
 #include "ioa/rt/runtime.h"
@@ -79,7 +80,25 @@ TEST(Runtime, BytesAreSharedViews) {
   EXPECT_EQ(rt::seq_concat(b, t).size(), 7u);
   EXPECT_EQ(rt::seq_append(b, 5), rt::Bytes::of({1, 2, 3, 4, 5}));
   EXPECT_EQ(rt::seq_update(b, 0, 9), rt::Bytes::of({9, 2, 3, 4}));
+  EXPECT_EQ(rt::seq_update(b, 3, 9), rt::Bytes::of({1, 2, 3, 9}));
+  EXPECT_EQ(rt::seq_prepend(0, b), rt::Bytes::of({0, 1, 2, 3, 4}));
+  EXPECT_EQ(rt::seq_concat(rt::Bytes(), b), b);
+  EXPECT_EQ(rt::seq_concat(rt::seq_sub(b, 1, 2), rt::seq_sub(b, 0, 1)), rt::Bytes::of({2, 3, 1}));
   EXPECT_EQ(b, rt::Bytes::of({1, 2, 3, 4}));  // values never change
+  // joined in one copy also past the 256 bytes the join once staged on the stack
+  std::vector<uint8_t> big(3000);
+  for (size_t k = 0; k < big.size(); ++k) big[k] = static_cast<uint8_t>(k * 7);
+  rt::Bytes large = rt::Bytes::copy(big.data(), big.size());
+  rt::Bytes both = rt::seq_concat(large, b);
+  ASSERT_EQ(both.size(), 3004u);
+  EXPECT_EQ(std::memcmp(both.data(), big.data(), big.size()), 0);
+  EXPECT_EQ(rt::seq_sub(both, 3000, 4), b);
+  rt::Bytes changed = rt::seq_update(large, 2999, 1);
+  EXPECT_EQ(changed.at(2999), 1);
+  EXPECT_EQ(std::memcmp(changed.data(), big.data(), 2999), 0);
+  FaultScope f;
+  EXPECT_EQ(rt::seq_update(b, 4, 9), b);  // past the end: a fault, the value unchanged
+  EXPECT_EQ(f.of(rt::Fault::Index), 1u);
 }
 
 TEST(Runtime, HeadersGoIntoHeadroomAndThePayloadIsNeverCopied) {

@@ -239,6 +239,72 @@ void missesOne(A& dst, const A& src) { for (int i = 0; i < 3; ++i) dst.v[i] = sr
   expectRefutedIn(check(code, "assign", "missesOne"), "dst.v[");
 }
 
+// Found by a review of the two tests above: a reference to a callee's own parameter, local or
+// temporary dangles once it returns, so reading it is undefined (it was read as a value and proved,
+// and binding it crashed the checker); a whole-array copy reached through an index checks that index.
+TEST(Equivalence, DanglingReferencesAndOutOfRangeArrayCopiesAreNotProved) {
+  const char* code = R"(
+const uint32_t& pick(uint32_t a) { return a; }
+const uint32_t& local(uint32_t a) { uint32_t t = a + 1; return t; }
+uint32_t same(uint32_t x) { return x; }
+uint32_t next(uint32_t x) { return x + 1; }
+uint32_t viaParam(uint32_t x) { return pick(x); }
+uint32_t viaLocal(uint32_t x) { return local(x); }
+uint32_t bound(uint32_t x) { const uint32_t& r = pick(x); return r; }
+struct E { uint32_t v[2]; };
+struct S { E e[3]; uint32_t tail; };
+void nothing(S& s, uint32_t i) { }
+void selfCopy(S& s, uint32_t i) { E& r = (s.e[i] = s.e[i]); (void)r; }
+void nullCopy(S& s, uint32_t i) { memcpy(nullptr, nullptr, 0); }
+struct B { uint8_t m[3][4]; uint32_t tail; };
+void nothingB(B& s, uint32_t i) { }
+void rowMove(B& s, uint32_t i) { memmove(s.m[i], s.m[i], 4); }
+)";
+  expectRefutedIn(check(code, "same", "viaParam"), "target has undefined behaviour");
+  expectRefutedIn(check(code, "next", "viaLocal"), "target has undefined behaviour");
+  auto bound = check(code, "same", "bound");
+  EXPECT_EQ(bound.status, EquivalenceResult::Error) << bound.message;
+  EXPECT_NE(bound.message.find("a returned reference to the function's own parameter"), std::string::npos)
+      << bound.message;
+  auto copy = check(code, "nothing", "selfCopy");
+  ASSERT_EQ(copy.status, EquivalenceResult::Refuted) << copy.message;
+  ASSERT_FALSE(inputOf(copy, "i").empty());
+  EXPECT_GE(std::stoull(inputOf(copy, "i")), 3u);
+  EXPECT_EQ(check(code, "nothing", "nullCopy").status, EquivalenceResult::Error);
+  auto row = check(code, "nothingB", "rowMove");  // the row's index, not only the bytes in it
+  ASSERT_EQ(row.status, EquivalenceResult::Refuted) << row.message;
+  ASSERT_FALSE(inputOf(row, "i").empty());
+  EXPECT_GE(std::stoull(inputOf(row, "i")), 3u);
+}
+
+// Also from that review, older than the change: the right operand of a compound assignment is
+// evaluated first (C++17), a write through a conditional expression is not a write to a temporary,
+// and flowing off the end of a function that returns a value is undefined. Each was proved before.
+TEST(Equivalence, CompoundAssignmentOrderConditionalWritesAndFallingOffTheEnd) {
+  const char* code = R"(
+struct S { uint32_t a; uint32_t b; };
+uint32_t bump(S& s) { s.a = s.a + 1; return 1; }
+void compound(S& s) { s.a += bump(s); }
+void plusOne(S& s) { s.a = s.a + 1; }
+void plusTwo(S& s) { s.a = s.a + 2; }
+void throughConditional(S& s, bool c) { (c ? s.a : s.b) = 5; }
+void nothing(S& s, bool c) { }
+uint32_t maybe(uint32_t x) { if (x) return 1; }
+uint32_t one(uint32_t x) { return 1; }
+)";
+  expectRefutedIn(check(code, "compound", "plusOne"), "s.a: source ");
+  auto two = check(code, "compound", "plusTwo");
+  EXPECT_EQ(two.status, EquivalenceResult::Proved) << two.message;
+  auto cond = check(code, "throughConditional", "nothing");
+  EXPECT_EQ(cond.status, EquivalenceResult::Error) << cond.message;
+  EXPECT_NE(cond.message.find("a write through a conditional expression"), std::string::npos) << cond.message;
+  // the source falls off its end for x = 0: the target may return anything there, not the other way
+  EXPECT_EQ(check(code, "maybe", "one").status, EquivalenceResult::Proved);
+  auto off = check(code, "one", "maybe");
+  expectRefutedIn(off, "target has undefined behaviour");
+  EXPECT_EQ(inputOf(off, "x"), "0");
+}
+
 TEST(Equivalence, ClassesVirtualDispatchAndSwitch) {
   const char* code = R"(
 struct Layer { virtual void dn(uint32_t& v) = 0; Layer* below = nullptr; };

@@ -91,7 +91,7 @@ class BufferPool {
   }
 
   Stats& stats() { return stats_; }
-  static uint32_t max_size() { return kCaps[kClasses - 1]; }
+  static constexpr uint32_t max_size() { return kCaps[kClasses - 1]; }
 
  private:
   // A buffer of class `c` with one reference, or nullptr when the heap has no slab to give.
@@ -183,6 +183,23 @@ class Bytes {
     return r;
   }
   static Bytes of(std::initializer_list<uint8_t> xs) { return copy(xs.begin(), xs.size()); }
+  // A fresh buffer holding `na` bytes from `a` then `nb` bytes from `b` (together within the pool's
+  // largest class): a sequence joined, appended to or prepended to, copied once.
+  static Bytes join(const uint8_t* a, size_t na, const uint8_t* b, size_t nb, uint32_t headroom = kHeadroom) {
+    Bytes r;
+    const size_t n = na + nb;
+    if (n == 0) return r;
+    Buf* buf = pool().alloc(static_cast<uint32_t>(n) + headroom);
+    if (!buf) {
+      raise(Fault::Capacity);
+      return r;
+    }
+    if (na) std::memcpy(buf->data() + headroom, a, na);
+    if (nb) std::memcpy(buf->data() + headroom + na, b, nb);
+    buf->claim = headroom;
+    r.b_ = buf, r.begin_ = headroom, r.end_ = headroom + static_cast<uint32_t>(n);
+    return r;
+  }
 
   size_t size() const { return end_ - begin_; }
   bool empty() const { return end_ == begin_; }

@@ -8,7 +8,6 @@
 #include <initializer_list>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "ioa/rt/buffer.h"
 #include "ioa/rt/core.h"
@@ -331,15 +330,7 @@ inline Bytes bytes_join(const uint8_t* a, size_t na, const uint8_t* b, size_t nb
     raise(Fault::Capacity);
     return Bytes();
   }
-  uint8_t tmp[256];
-  if (na + nb <= sizeof tmp) {
-    if (na) std::memcpy(tmp, a, na);
-    if (nb) std::memcpy(tmp + na, b, nb);
-    return Bytes::copy(tmp, na + nb);
-  }
-  std::vector<uint8_t> v(a, a + na);
-  v.insert(v.end(), b, b + nb);
-  return Bytes::copy(v.data(), v.size());
+  return Bytes::join(a, na, b, nb);
 }
 inline Bytes seq_append(const Bytes& s, uint8_t x) { return bytes_join(s.data(), s.size(), &x, 1); }
 inline Bytes seq_prepend(uint8_t x, const Bytes& s) { return bytes_join(&x, 1, s.data(), s.size()); }
@@ -358,9 +349,9 @@ inline Bytes seq_update(const Bytes& s, int64_t i, uint8_t x) {
     raise(Fault::Index);
     return s;
   }
-  std::vector<uint8_t> v(s.data(), s.data() + s.size());
-  v[static_cast<size_t>(i)] = x;
-  return Bytes::copy(v.data(), v.size());
+  const size_t k = static_cast<size_t>(i);
+  Bytes front = Bytes::join(s.data(), k, &x, 1);  // the bytes before i, then x
+  return Bytes::join(front.data(), k + 1, s.data() + k + 1, s.size() - k - 1);
 }
 inline uint32_t coll_size(const Bytes& s) { return static_cast<uint32_t>(s.size()); }
 inline uint8_t coll_elem(const Bytes& s, uint32_t k) { return s.at(k); }
