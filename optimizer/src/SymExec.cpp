@@ -1574,7 +1574,8 @@ struct SymExec::Frame {
     if (name == "memcpy" || name == "std::memcpy" || name == "memmove" || name == "std::memmove" ||
         builtin == Builtin::BImemcpy || builtin == Builtin::BI__builtin_memcpy || builtin == Builtin::BImemmove ||
         builtin == Builtin::BI__builtin_memmove)
-      return memcpyModel(ce);
+      return memcpyModel(ce, name == "memmove" || name == "std::memmove" || builtin == Builtin::BImemmove ||
+                                  builtin == Builtin::BI__builtin_memmove);
     if (name == "memset" || name == "std::memset" || builtin == Builtin::BImemset || builtin == Builtin::BI__builtin_memset)
       return memsetModel(ce);
     std::optional<Path> self;
@@ -1706,7 +1707,20 @@ struct SymExec::Frame {
     (void)rd;
   }
 
-  std::optional<SymVal> memcpyModel(const CallExpr* ce) {
+  // When `a` and `b` designate the same object: the same root and fields, equal indices.
+  z3::expr sameObject(const Path& a, const Path& b) {
+    if (a.root != b.root || a.steps.size() != b.steps.size()) return z.bool_val(false);
+    z3::expr same = z.bool_val(true);
+    for (size_t i = 0; i < a.steps.size(); ++i) {
+      const Step &x = a.steps[i], &y = b.steps[i];
+      if (x.kind != y.kind || (x.kind == Step::Field && x.field != y.field)) return z.bool_val(false);
+      if (x.kind == Step::Index) same = same && *x.index == *y.index;
+    }
+    return same;
+  }
+
+  // memcpy and memmove (`move`: the ranges may overlap; for memcpy that is undefined).
+  std::optional<SymVal> memcpyModel(const CallExpr* ce, bool move) {
     SourceLocation loc = ce->getExprLoc();
     SymVal d = rval(ce->getArg(0));
     SymVal s = rval(ce->getArg(1));
@@ -1741,6 +1755,12 @@ struct SymExec::Frame {
     uint64_t ed = d.ptr->steps.back().extent, es = s.ptr->steps.back().extent;
     if (ed) addUB(z3::ugt(od + n, z.bv_val(ed, 64)) || z3::ult(od + n, od));
     if (es) addUB(z3::ugt(os + n, z.bv_val(es, 64)) || z3::ult(os + n, os));
+    if (!move) {
+      Path sArr = *s.ptr, dArr = *d.ptr;
+      sArr.steps.pop_back();
+      dArr.steps.pop_back();
+      addUB(sameObject(sArr, dArr) && n != z.bv_val(0, 64) && z3::ult(od, os + n) && z3::ult(os, od + n));
+    }
     // the whole source array, and the destination array, as Z3 arrays
     Path sa = *s.ptr, da = *d.ptr;
     sa.steps.pop_back();
