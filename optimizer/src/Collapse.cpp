@@ -444,10 +444,14 @@ class Collapser {
   }
   // A clause rendered conjunct by conjunct, in order, without those the quiet test (just
   // before it in every guard) has established: a queue between layers is empty.
+  // A state queue of a layer is empty, as a clause's conjunct renders it.
+  static std::string emptyTest(const Layer& l, const std::string& field) {
+    return "rt::coll_size(" + l.member + ".s." + field + ") == 0";
+  }
   std::string guardConjuncts(const Expr* e, Ctx& c) {
     std::set<std::string> quietFacts = {"true"};
     for (const Layer& l : layers_)
-      for (const std::string& q : {l.dnq, l.upq}) quietFacts.insert("rt::coll_size(" + l.member + ".s." + q + ") == 0");
+      for (const std::string& q : {l.dnq, l.upq}) quietFacts.insert(emptyTest(l, q));
     std::vector<const Expr*> cs;
     conjuncts(e, cs);
     std::string out;
@@ -476,11 +480,10 @@ class Collapser {
     if (const Expr* e = clauseExpr(fp); e && !open.empty()) {
       std::vector<const Expr*> cs;
       conjuncts(e, cs);
+      const Ctx c{i, down, fp->getParamDecl(0), msg, {}, {}};
       for (const Expr* x : cs) {
-        Ctx c{i, down, fp->getParamDecl(0), msg, {}, {}};
-        std::string r = render(x, c);
-        for (auto it = open.begin(); it != open.end();)
-          it = r == "rt::coll_size(" + l.member + ".s." + *it + ") == 0" ? open.erase(it) : std::next(it);
+        const std::string r = render(x, c);
+        for (auto it = open.begin(); it != open.end();) it = r == emptyTest(l, *it) ? open.erase(it) : std::next(it);
       }
     }
     if (open.empty()) return "";

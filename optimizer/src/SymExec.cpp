@@ -1571,11 +1571,11 @@ struct SymExec::Frame {
       live = z.bool_val(false);
       return std::nullopt;
     }
-    if (name == "memcpy" || name == "std::memcpy" || name == "memmove" || name == "std::memmove" ||
-        builtin == Builtin::BImemcpy || builtin == Builtin::BI__builtin_memcpy || builtin == Builtin::BImemmove ||
-        builtin == Builtin::BI__builtin_memmove)
-      return memcpyModel(ce, name == "memmove" || name == "std::memmove" || builtin == Builtin::BImemmove ||
-                                  builtin == Builtin::BI__builtin_memmove);
+    const bool isMove = name == "memmove" || name == "std::memmove" || builtin == Builtin::BImemmove ||
+                        builtin == Builtin::BI__builtin_memmove;
+    if (isMove || name == "memcpy" || name == "std::memcpy" || builtin == Builtin::BImemcpy ||
+        builtin == Builtin::BI__builtin_memcpy)
+      return memcpyModel(ce, isMove);
     if (name == "memset" || name == "std::memset" || builtin == Builtin::BImemset || builtin == Builtin::BI__builtin_memset)
       return memsetModel(ce);
     std::optional<Path> self;
@@ -1755,18 +1755,13 @@ struct SymExec::Frame {
     uint64_t ed = d.ptr->steps.back().extent, es = s.ptr->steps.back().extent;
     if (ed) addUB(z3::ugt(od + n, z.bv_val(ed, 64)) || z3::ult(od + n, od));
     if (es) addUB(z3::ugt(os + n, z.bv_val(es, 64)) || z3::ult(os + n, os));
-    if (!move) {
-      Path sArr = *s.ptr, dArr = *d.ptr;
-      sArr.steps.pop_back();
-      dArr.steps.pop_back();
-      addUB(sameObject(sArr, dArr) && n != z.bv_val(0, 64) && z3::ult(od, os + n) && z3::ult(os, od + n));
-    }
     // the whole source array, and the destination array, as Z3 arrays
     Path sa = *s.ptr, da = *d.ptr;
     sa.steps.pop_back();
     da.steps.pop_back();
     checkBounds(sa, false);  // the indices that reach each array (a row of an array of arrays)
     checkBounds(da, false);
+    if (!move) addUB(sameObject(sa, da) && n != z.bv_val(0, 64) && z3::ult(od, os + n) && z3::ult(os, od + n));
     std::vector<z3::expr> sidx, didx;
     SymVal* sv = navigate(sa, sidx, loc);
     SymVal* dv = navigate(da, didx, loc);

@@ -23,6 +23,15 @@ CommandResult ioawb(const std::string& args) { return ioa::test::run(std::string
 
 const std::string kFlagship = std::string(IOAWB_SAMPLES_DIR) + "/stacks/reliable.ioa";
 
+// `ioawb optimize SPEC --out DIR` on a two-layer stack, which must prove its four obligations;
+// `written` gets the collapsed stack's source `file` as optimize wrote it.
+void optimizeProvesAllFour(const std::string& spec, const std::string& dir, const std::string& file, std::string& written) {
+  CommandResult r = ioawb("optimize " + spec + " --out " + dir);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
+  written = ioa::test::readFile(file);
+}
+
 // An optimized stack in `dir` edited by hand, then checked: the collapsed stack's source `file`
 // becomes `written` (its text as `optimize` wrote it) with the first `from` in up_fast replaced by `to`.
 CommandResult checkUpFastEdited(const std::string& spec, const std::string& dir, const std::string& file,
@@ -258,11 +267,9 @@ TEST(OptimizeCli, AnEditedCollapsedStackIsKeptAndCheckedAsItIs) {
 TEST(OptimizeCli, ALayerWithAMapIsCollapsedAndAWrongUpdateRefuted) {
   TempDir d("cli-map");
   const std::string spec = std::string(IOAWB_CLI_DATA) + "/map_state_layer.ioa";
-  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
   const std::string stack = d / "map_state_layer_RichStack.cpp";
-  const std::string written = ioa::test::readFile(stack);
+  std::string written;
+  ASSERT_NO_FATAL_FAILURE(optimizeProvesAllFour(spec, d.path(), stack, written));
   // the update in up_fast (the bypass comes first; up_fast_cx1 has its own copy further on)
   const std::string key = "(l0.s.per_prio).ref(static_cast<int64_t>((hdr_Rich_Header(m1)).prio))";
   const std::string one = "(hdr_Rich_Header(m1)).prio)), INT64_C(1)));";
@@ -293,11 +300,9 @@ TEST(OptimizeCli, ALayerWithAMapIsCollapsedAndAWrongUpdateRefuted) {
 TEST(OptimizeCli, ALayerThatKeepsMessagesHasItsRoomInTheGuard) {
   TempDir d("cli-room");
   const std::string spec = std::string(IOAWB_CLI_DATA) + "/growing_state_layer.ioa";
-  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
   const std::string stack = d / "growing_state_layer_RichStack.cpp";
-  const std::string written = ioa::test::readFile(stack);
+  std::string written;
+  ASSERT_NO_FATAL_FAILURE(optimizeProvesAllFour(spec, d.path(), stack, written));
   // in the up guard and the compact frame's; nothing of the kind on the way down (Rich's dn keeps nothing)
   const std::string room = "if (!l0.room_up(u0)) return false;  // room for what Rich keeps";
   ASSERT_NE(written.find(room), std::string::npos) << written;
@@ -316,11 +321,9 @@ TEST(OptimizeCli, ALayerThatKeepsMessagesHasItsRoomInTheGuard) {
 TEST(OptimizeCli, ALayerThatBuildsBytesIsCollapsedAndAWrongByteRefuted) {
   TempDir d("cli-bytes");
   const std::string spec = std::string(IOAWB_CLI_DATA) + "/bytes_state_layer.ioa";
-  CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_NE(r.output.find("4 equivalence obligations: 4 proved, 0 refuted, 0 unknown"), std::string::npos) << r.output;
   const std::string stack = d / "bytes_state_layer_RichStack.cpp";
-  const std::string written = ioa::test::readFile(stack);
+  std::string written;
+  ASSERT_NO_FATAL_FAILURE(optimizeProvesAllFour(spec, d.path(), stack, written));
   auto check = [&](const std::string& from, const std::string& to) {
     return checkUpFastEdited(spec, d.path(), stack, written, from, to);
   };

@@ -169,19 +169,7 @@ class Bytes {
   ~Bytes() { buf_release(b_); }
 
   // A fresh buffer holding a copy of `n` bytes (n must not exceed the pool's largest class).
-  static Bytes copy(const uint8_t* p, size_t n, uint32_t headroom = kHeadroom) {
-    Bytes r;
-    if (n == 0) return r;
-    Buf* b = pool().alloc(static_cast<uint32_t>(n) + headroom);
-    if (!b) {
-      raise(Fault::Capacity);
-      return r;
-    }
-    std::memcpy(b->data() + headroom, p, n);
-    b->claim = headroom;
-    r.b_ = b, r.begin_ = headroom, r.end_ = headroom + static_cast<uint32_t>(n);
-    return r;
-  }
+  static Bytes copy(const uint8_t* p, size_t n, uint32_t headroom = kHeadroom) { return join(p, n, nullptr, 0, headroom); }
   static Bytes of(std::initializer_list<uint8_t> xs) { return copy(xs.begin(), xs.size()); }
   // A fresh buffer holding `na` bytes from `a` then `nb` bytes from `b` (together within the pool's
   // largest class): a sequence joined, appended to or prepended to, copied once.
