@@ -35,11 +35,20 @@ struct ProofRunner::Link {
 
 namespace {
 // A session's destructor cancels and joins its threads: never on the UI thread.
+// The pool's task gets the last reference (a copy left here was released here,
+// joining on the UI thread, whenever the task ran first: until 2026-12-04).
 void releaseInBackground(std::shared_ptr<engine::ProveSession> s) {
   if (!s) return;
   s->cancel();
-  QThreadPool::globalInstance()->start([s]() mutable { s.reset(); });
+  QThreadPool::globalInstance()->start([s = std::move(s)]() mutable { s.reset(); });
 }
+
+// A session on its way to the UI thread: released off it when the runner no
+// longer wants it (a newer run, or the runner gone) and so never takes it.
+struct SessionHandoff {
+  std::shared_ptr<engine::ProveSession> session;
+  ~SessionHandoff() { releaseInBackground(std::move(session)); }
+};
 }  // namespace
 
 ProofRunner::ProofRunner(ProofModel* model, QObject* parent) : QObject(parent), model_(model) {}
@@ -101,8 +110,10 @@ void ProofRunner::start(const ProveRequest& req) {
       if (link->cancelRequested) session->cancel();
     }
     std::vector<engine::ObligationInfo> obligations = session->obligations();
-    link->post(link, [session, check, obligations = std::move(obligations)](ProofRunner* r) mutable {
-      r->onListed(std::move(session), std::move(check), std::move(obligations));
+    auto handoff = std::make_shared<SessionHandoff>();
+    handoff->session = std::move(session);
+    link->post(link, [handoff, check, obligations = std::move(obligations)](ProofRunner* r) mutable {
+      r->onListed(std::move(handoff->session), std::move(check), std::move(obligations));
     });
   });
 }

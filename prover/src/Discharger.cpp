@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "Cache.h"
+#include "Interrupts.h"
 #include "Sha256.h"
 #include "Solve.h"
 
@@ -101,9 +102,7 @@ struct Discharger::Impl {
   DischargeOptions opts;
   SortCatalog catalog;
   std::unique_ptr<ObligationCache> cache;
-  std::atomic<bool> cancelled{false};
-  std::mutex liveMutex;
-  std::vector<z3::context*> live;
+  Interrupts interrupts;
   mutable std::mutex statsMutex;
   DischargeStats stats;
 
@@ -111,21 +110,18 @@ struct Discharger::Impl {
   template <class F>
   Result inLiveContext(F&& solve) {
     z3::context ctx;
-    {
-      std::lock_guard<std::mutex> g(liveMutex);
-      live.push_back(&ctx);
-      if (cancelled) ctx.interrupt();
-    }
     Result r;
     {
-      ContextCache cc(ctx, model, catalog);
+      Interrupts::Scope live(&interrupts, ctx);
+      ContextCache cc(ctx, model, catalog, &interrupts);
       r = solve(cc);
     }
-    {
-      std::lock_guard<std::mutex> g(liveMutex);
-      live.erase(std::find(live.begin(), live.end(), &ctx));
+    // (an interrupted step of Z3 outside a check throws: an error only for want of time)
+    if (interrupts.cancelled() && (r.status == Status::Unknown || r.status == Status::Error)) {
+      r.status = Status::Unknown;
+      r.reason = "cancelled";
+      r.counterexample.reset();
     }
-    if (cancelled && r.status == Status::Unknown) r.reason = "cancelled";
     return r;
   }
 };
@@ -133,13 +129,9 @@ struct Discharger::Impl {
 Discharger::Discharger(const Model& model, DischargeOptions opts) : impl_(std::make_unique<Impl>(model, std::move(opts))) {}
 Discharger::~Discharger() = default;
 
-void Discharger::cancel() {
-  impl_->cancelled = true;
-  std::lock_guard<std::mutex> g(impl_->liveMutex);
-  for (z3::context* c : impl_->live) c->interrupt();
-}
+void Discharger::cancel() { impl_->interrupts.cancel(); }
 
-bool Discharger::cancelled() const { return impl_->cancelled; }
+bool Discharger::cancelled() const { return impl_->interrupts.cancelled(); }
 
 DischargeStats Discharger::stats() const {
   std::lock_guard<std::mutex> g(impl_->statsMutex);
@@ -177,7 +169,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
       if (w >= which.size()) break;
       size_t i = which[w];
       Result r;
-      if (im.cancelled) {
+      if (im.interrupts.cancelled()) {
         r.status = Status::Unknown;
         r.reason = "cancelled";
       } else if (!obligations[i].holdsBecause.empty()) {
@@ -192,7 +184,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
           DischargeOptions o = im.opts;
           if (timeoutFor) o.timeoutMs = timeoutFor(i);
           r = im.inLiveContext(
-              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), &im.cancelled); });
+              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag()); });
           im.recordKey(key, r);
         }
       }
@@ -223,12 +215,12 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
 
 Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {
   Impl& im = *impl_;
-  if (im.cancelled) {
+  if (im.interrupts.cancelled()) {
     Result r;
     r.reason = "cancelled";
     return r;
   }
-  return im.inLiveContext([&](ContextCache& cc) { return detail::searchRun(cc, ob, im.opts, budgetMs, &im.cancelled); });
+  return im.inLiveContext([&](ContextCache& cc) { return detail::searchRun(cc, ob, im.opts, budgetMs, im.interrupts.flag()); });
 }
 
 Result dischargeOne(const Model& model, const Obligation& ob, const DischargeOptions& opts) {

@@ -206,7 +206,8 @@ Sort bytesSort() {
   return &b;
 }
 
-ContextCache::ContextCache(z3::context& c, const Model& m, const SortCatalog& cat) : ctx_(c), model_(m), cat_(cat) {}
+ContextCache::ContextCache(z3::context& c, const Model& m, const SortCatalog& cat, Interrupts* interrupts)
+    : ctx_(c), model_(m), cat_(cat), interrupts_(interrupts) {}
 
 Sort ContextCache::hdrSeqSort() { return &hdrSeqNode(); }
 

@@ -29,6 +29,8 @@
 
 namespace ioa::prover::detail {
 
+class Interrupts;
+
 // A construct the encoder cannot translate soundly (reported as an error result).
 struct Unsupported : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -53,8 +55,11 @@ class SortCatalog {
 // Z3 declarations for one context, shared by the obligations a worker solves.
 class ContextCache {
  public:
-  ContextCache(z3::context& c, const Model& m, const SortCatalog& cat);
+  // `interrupts`: where the contexts made for this one's obligations (focused attempts,
+  // confirmations) are registered, so that a cancel stops them too; may be null.
+  ContextCache(z3::context& c, const Model& m, const SortCatalog& cat, Interrupts* interrupts = nullptr);
   z3::context& ctx() { return ctx_; }
+  Interrupts* interrupts() const { return interrupts_; }
   const Model& model() const { return model_; }
   const SortCatalog& catalog() const { return cat_; }
 
@@ -98,6 +103,7 @@ class ContextCache {
   z3::context& ctx_;
   const Model& model_;
   const SortCatalog& cat_;
+  Interrupts* interrupts_;
   std::map<Sort, z3::sort> sorts_;
   std::map<std::string, z3::sort> byName_;
   std::map<std::string, Datatype> datatypes_;  // by smt name

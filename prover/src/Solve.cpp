@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "Decode.h"
+#include "Interrupts.h"
 #include "ExplicitSearch.h"
 #include "QueryEncoder.h"
 #include "Sha256.h"
@@ -656,6 +657,16 @@ class ObligationSolver {
     return out;
   }
 
+  bool cancelled() const { return cancelled_ && cancelled_->load(); }
+
+  // Before a check: false, or the reason not to run it is set (no time left, or cancelled).
+  bool stopBefore(unsigned left) {
+    if (cancelled()) reason_ = "cancelled";
+    else if (left == 0) reason_ = "timeout";
+    else return false;
+    return true;
+  }
+
   unsigned remaining() const {
     unsigned total = o_.timeoutMs == 0 ? 1u : o_.timeoutMs;
     auto used = static_cast<unsigned>(msSince(checkStart_));
@@ -722,10 +733,7 @@ class ObligationSolver {
                                std::optional<z3::solver>& keep, const z3::expr_vector* assumptions,
                                const z3::expr& extra) {
     unsigned left = remaining();
-    if (left == 0) {
-      reason_ = "timeout";
-      return z3::unknown;
-    }
+    if (stopBefore(left)) return z3::unknown;
     AddElapsed t{attemptMs_};
     z3::solver s = configuredSolver(c_, at.simple, at.mbqi, at.seed, at.eager, at.rlimit, left);
     for (const z3::expr& f : facts) s.add(f);
@@ -751,10 +759,11 @@ class ObligationSolver {
     }
     if (cr == z3::unknown) {
       reason_ = s.reason_unknown();
-      // Z3 says "canceled" both for an exhausted resource budget and for an interrupt
+      // Z3 says "canceled" both for an exhausted resource budget and for an interrupt, and
+      // "interrupted" for Z3_interrupt (which only cancel() and counterexampleOf's watchdog call)
       bool stopped = reason_.find("cancel") != std::string::npos || reason_.find("resource") != std::string::npos ||
-                     reason_.find("timeout") != std::string::npos;
-      if (stopped) reason_ = (cancelled_ && *cancelled_) ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
+                     reason_.find("timeout") != std::string::npos || reason_.find("interrupt") != std::string::npos;
+      if (stopped || cancelled()) reason_ = cancelled() ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
     }
     keep.emplace(s);
     return cr;
@@ -766,18 +775,16 @@ class ObligationSolver {
   // `z3 -smt2` on the emitted script retraces it.
   z3::check_result focusedAttempt(const std::vector<z3::expr>& facts, const z3::expr& neg, const Attempt& at) {
     unsigned left = remaining();
-    if (left == 0) {
-      reason_ = "timeout";
-      return z3::unknown;
-    }
+    if (stopBefore(left)) return z3::unknown;
     std::string text = benchmarkText(c_, facts, neg);
     try {
       z3::context fresh;
+      Interrupts::Scope live(cc_.interrupts(), fresh);
       z3::solver s = configuredSolver(fresh, at.simple, at.mbqi, at.seed, at.eager, at.rlimit, left);
       s.from_string(text.c_str());
       auto ta = std::chrono::steady_clock::now();
       z3::check_result cr = s.check();
-      if (cr == z3::unknown) reason_ = cancelled_ && *cancelled_ ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
+      if (cr == z3::unknown) reason_ = cancelled() ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
       if (std::getenv("IOAWB_PROVER_PROFILE")) {
         double spent = rlimitCount(s);  // a context of its own
         spentRlimit_ += spent;
@@ -977,7 +984,7 @@ class ObligationSolver {
     std::string why;
     Counterexample cx = counterexampleOf(en, pq, s->get_model(), seg, ind, vals, failed, 0, why);
     std::vector<Value> confirmed;
-    if (!why.empty() || !confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed)) {
+    if (!why.empty() || !confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed, 5000u, cc_.interrupts())) {
       if (std::getenv("IOAWB_PROVER_PROFILE"))
         std::fprintf(stderr, "[explicit] %s: not confirmed (%s)\n", ob_.id.c_str(), why.c_str());
       return false;
@@ -1162,7 +1169,8 @@ class ObligationSolver {
           std::vector<Value> confirmed;
           // (a smaller model's confirmation gets a short time: one took 1.3 s where the model it
           // replaces took 34 ms; undecided, the model found first is confirmed as usual)
-          if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed, shrink ? 5000u : 500u)) {
+          if (why.empty() && confirmCounterexample(model_, cat_, ob_, cx, &why, &confirmed, shrink ? 5000u : 500u,
+                                                  cc_.interrupts())) {
             cs.phases += static_cast<char>('0' + k);
             showAsConfirmed(cx, *eq, static_cast<int>(i), vals, failed, std::move(confirmed));
             refuted(std::move(cx), cs.index, static_cast<int>(i), vals, failed);
@@ -1413,7 +1421,7 @@ std::string obligationScript(ContextCache& cc, const Obligation& ob) {
 }
 
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
-                           std::string* why, std::vector<Value>* read, unsigned timeoutMs) {
+                           std::string* why, std::vector<Value>* read, unsigned timeoutMs, Interrupts* interrupts) {
   auto fail = [&](const std::string& m) {
     if (why) *why = m;
     return false;
@@ -1422,7 +1430,8 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
   // otherwise every symbol must have a value (checked below).
   try {
     z3::context ctx;
-    ContextCache cc(ctx, model, cat);
+    Interrupts::Scope live(interrupts, ctx);
+    ContextCache cc(ctx, model, cat, interrupts);
     Encoder en(cc);
     std::map<std::string, Value> pinned;
     for (const NamedValue& nv : cex.inputs) pinned.emplace(nv.name, nv.value);

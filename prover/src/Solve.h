@@ -34,8 +34,9 @@ std::string obligationScript(ContextCache& cc, const Obligation& ob);
 // its decoded value (see recheckCounterexample). `read`: the values of the
 // counterexample's plan as read there (every free symbol fixed, so every state
 // term evaluates), or left empty.
-// `timeoutMs`: per solver check.
+// `timeoutMs`: per solver check; `interrupts`: where its context is registered (may be null).
 bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obligation& ob, const Counterexample& cex,
-                           std::string* why, std::vector<Value>* read = nullptr, unsigned timeoutMs = 5000);
+                           std::string* why, std::vector<Value>* read = nullptr, unsigned timeoutMs = 5000,
+                           Interrupts* interrupts = nullptr);
 
 }  // namespace ioa::prover::detail

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
+#include "ioa/engine/Check.h"
 #include "ioa/engine/Prove.h"
 
 namespace ioa {
@@ -516,6 +518,66 @@ TEST(Engine, UndecidedStepIsRefutedByASearchOfRuns) {
     if (r.status == "unknown") {
       EXPECT_EQ(r.reason.find("search of runs"), std::string::npos) << r.reason;
     }
+  }
+}
+
+// Two steps no solver settles (Fermat's last theorem for cubes and fourth powers, both true):
+// they run until their timeout unless cancelled.
+constexpr const char* kPowers = R"(automaton Powers
+  signature
+    internal pick(a: Nat, b: Nat, c: Nat)
+  states
+    x: Nat := 1,
+    y: Nat := 1,
+    z: Nat := 1
+  transitions
+    internal pick(a, b, c)
+      pre a > 0 /\ b > 0 /\ c > 0
+      eff x := a;
+          y := b;
+          z := c
+
+invariant Positive of Powers: x > 0 /\ y > 0 /\ z > 0
+invariant NoCubes of Powers: x * x * x + y * y * y ~= z * z * z
+invariant NoFourthPowers of Powers: x * x * x * x + y * y * y * y ~= z * z * z * z
+)";
+
+// A cancel stops the solver at once, whatever the session is doing: before its workers start,
+// in a first pass, in the search of runs, or in the second pass. Z3 interrupts only a check in
+// progress; a session cancelled between two checks went on to the end of the obligation's
+// timeout, and a window closing with proofs running waited for it (until 2026-12-04).
+TEST(Engine, CancelStopsTheSolverWhereverTheSessionIs) {
+  constexpr unsigned kTimeoutMs = 300000;
+  for (unsigned searchDepth : {0u, 12u})  // (without a search of runs, no short first pass)
+  for (int delayMs : {0, 1, 20, 300, 1500, 2300, 3000}) {
+    SCOPED_TRACE("search depth " + std::to_string(searchDepth) + ", cancelled after " + std::to_string(delayMs) + " ms");
+    engine::CheckResult chk = engine::checkText("powers.ioa", kPowers);
+    ASSERT_TRUE(chk.ok());
+    std::string error;
+    ProveOptions o = uncached(kTimeoutMs);
+    o.searchDepth = searchDepth;
+    std::unique_ptr<engine::ProveSession> session =
+        engine::ProveSession::start(std::shared_ptr<Compilation>(chk.compilation.release()), o, {}, {}, &error);
+    ASSERT_TRUE(session) << error;
+    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+    auto t0 = std::chrono::steady_clock::now();
+    session->cancel();
+    session->wait();
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // Z3 notices an interrupt within milliseconds (at most 11 ms here, from any of these
+    // points); interrupts lost between checks let the attempts run on for 0.5-5 s per case
+    // (their resource budgets), and up to the timeout where an attempt has none.
+    EXPECT_LT(s, 1.5);
+    EXPECT_TRUE(session->summary().cancelled);
+    size_t cancelled = 0;
+    for (const ObligationResult& r : session->results()) {
+      EXPECT_NE(r.status, "refuted") << r.info.id;
+      if (r.status != "proved") {
+        EXPECT_EQ(r.reason, "cancelled") << r.info.id;
+        ++cancelled;
+      }
+    }
+    EXPECT_GE(cancelled, 2u);  // the two steps at least
   }
 }
 

@@ -725,6 +725,9 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
     };
     im.discharger->run(im.obligations, unbounded, onResult, shortFor, false);
     im.searchRuns(undecided, searchMs);
+    if (twoPass && im.discharger->cancelled())  // (cancelled before their full pass: the short one's timeout is moot)
+      for (auto& [i, u] : undecided)
+        if (u.r.status == prover::Status::Unknown) u.r.reason = "cancelled", u.note.clear();
     if (twoPass && !im.discharger->cancelled()) {
       std::vector<size_t> again;
       for (const auto& [i, u] : undecided)
@@ -791,7 +794,8 @@ void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsi
       for (const prover::CexEntry& e : cx->entries)
         if (e.kind == prover::CexEntry::Kind::Action) last = &e;
     if (!last || last->transition < 0) {
-      std::string note = found.status == prover::Status::Unknown ? found.reason
+      std::string note = found.status == prover::Status::Unknown
+                             ? (found.reason == "cancelled" ? "the search of runs from a start state was cancelled" : found.reason)
                          : found.status == prover::Status::Error ? "the search of runs from a start state failed: " + found.reason
                                                                  : "a start state breaks an invariant or the relation";
       for (size_t i : steps) undecided[i].note = "; " + note;
