@@ -476,6 +476,14 @@ QThreadPool* optimizerPool() {
 }
 
 const int kBypassMarker = 1;
+
+// An obligation's state and its name: a proof the user cancelled is not an unknown.
+ProofState stateOf(const engine::OptimizeObligation& ob) {
+  return ob.message == "cancelled" ? ProofState::Cancelled : proofStateOfStatus(ob.status);
+}
+QString statusOf(const engine::OptimizeObligation& ob) {
+  return stateOf(ob) == ProofState::Cancelled ? proofStateName(ProofState::Cancelled) : QString::fromStdString(ob.status);
+}
 const int ObligationRole = Qt::UserRole + 1;
 
 // The C++ class of the optimized stack in a result (for shorter descriptions).
@@ -560,6 +568,10 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent), model_(new QS
   run_ = new QPushButton(commandIcon(QStringLiteral("prove")), tr("Optimize and prove"));
   run_->setToolTip(tr("Collapse the stack's layers into bypass code for the common case and prove each bypass "
                       "equal to the layered code wherever it runs (the prover's timeout applies to each path)"));
+  cancel_ = new QPushButton(commandIcon(QStringLiteral("stop")), tr("Cancel"));
+  cancel_->setToolTip(tr("Stop the proofs of the run in progress"));
+  cancel_->setEnabled(false);
+  connect(cancel_, &QPushButton::clicked, this, &OptimizerPanel::cancel);
   busy_ = new QProgressBar;
   busy_->setRange(0, 0);
   busy_->setTextVisible(false);
@@ -626,6 +638,7 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent), model_(new QS
   bar->addWidget(new QLabel(tr("Stack:")));
   bar->addWidget(stack_);
   bar->addWidget(run_);
+  bar->addWidget(cancel_);
   bar->addWidget(busy_);
   bar->addWidget(status_, 1);
   auto* layout = new QVBoxLayout(page);
@@ -657,9 +670,15 @@ OptimizerPanel::OptimizerPanel(QWidget* parent) : QWidget(parent), model_(new QS
 }
 
 OptimizerPanel::~OptimizerPanel() {
-  // A run cannot be interrupted; it finishes in the optimizer's thread and its
-  // result goes nowhere.
+  // A run in progress is cancelled (the application waits for the optimizer's thread when it
+  // quits: until 2026-12-04, for the whole run); it finishes there and its result goes nowhere.
+  if (cancelRun_) *cancelRun_ = true;
   watcher_.disconnect(this);
+}
+
+void OptimizerPanel::cancel() {
+  if (running_ && cancelRun_) *cancelRun_ = true;
+  updateState();
 }
 
 void OptimizerPanel::setTimeoutMs(unsigned ms) {
@@ -696,6 +715,7 @@ bool OptimizerPanel::run() { return run(stack_->currentText(), timeoutMs_); }
 bool OptimizerPanel::run(const QString& stack, unsigned timeoutMs) {
   if (!available() || running_ || !doc_ || stack.isEmpty()) return false;
   running_ = true;
+  cancelRun_ = std::make_shared<std::atomic<bool>>(false);
   runningDoc_ = doc_;
   runningStack_ = stack;
   runningRevision_ = doc_->revision();
@@ -707,9 +727,10 @@ bool OptimizerPanel::run(const QString& stack, unsigned timeoutMs) {
   ticker_.start();
   updateState();
   using Result = std::shared_ptr<const engine::OptimizeResult>;
-  watcher_.setFuture(QtConcurrent::run(optimizerPool(), [name, text, opts, timeoutMs]() -> Result {
+  watcher_.setFuture(QtConcurrent::run(optimizerPool(), [name, text, opts, timeoutMs, cancel = cancelRun_]() -> Result {
     try {
-      return std::make_shared<const engine::OptimizeResult>(engine::optimizeText(name, text, opts, timeoutMs));
+      return std::make_shared<const engine::OptimizeResult>(
+          engine::optimizeText(name, text, opts, timeoutMs, 0, cancel.get()));
     } catch (const std::exception& e) {
       auto r = std::make_shared<engine::OptimizeResult>();
       r->error = std::string("the optimizer failed: ") + e.what();
@@ -721,6 +742,7 @@ bool OptimizerPanel::run(const QString& stack, unsigned timeoutMs) {
 
 void OptimizerPanel::done() {
   running_ = false;
+  cancelRun_.reset();
   ticker_.stop();
   Outcome o;
   o.result = watcher_.result();
@@ -783,7 +805,7 @@ void OptimizerPanel::display(const Outcome& o) {
   int select = 0;
   for (int i = 0; i < static_cast<int>(r.obligations.size()); ++i) {
     const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(i)];
-    const ProofState state = proofStateOfStatus(ob.status);
+    const ProofState state = stateOf(ob);
     if (state == ProofState::Refuted && proofStateOfStatus(r.obligations[static_cast<size_t>(select)].status) !=
                                             ProofState::Refuted)
       select = i;
@@ -804,7 +826,7 @@ void OptimizerPanel::display(const Outcome& o) {
     }
     auto* path = new QStandardItem(qs(ob.path));
     path->setToolTip(pathName(qs(ob.path)));
-    auto* status = new QStandardItem(proofStateIcon(state), qs(ob.status));
+    auto* status = new QStandardItem(proofStateIcon(state), statusOf(ob));
     auto* time = new QStandardItem(ob.status == "not run" ? QString() : formatMillis(ob.timeMs));
     time->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     auto* desc = new QStandardItem(description);
@@ -829,13 +851,13 @@ void OptimizerPanel::selectObligation(int row) {
   }
   const engine::OptimizeResult& r = *shown_.result;
   const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(row)];
-  const ProofState state = proofStateOfStatus(ob.status);
-  const char* color = state == ProofState::Proved    ? "#188038"
-                      : state == ProofState::Refuted ? "#c5221f"
-                      : state == ProofState::NotRun  ? "#5f6368"
-                                                     : "#a86200";
+  const ProofState state = stateOf(ob);
+  const char* color = state == ProofState::Proved                                     ? "#188038"
+                      : state == ProofState::Refuted                                  ? "#c5221f"
+                      : state == ProofState::NotRun || state == ProofState::Cancelled ? "#5f6368"
+                                                                                      : "#a86200";
   QString html = QStringLiteral("<p><span style='color:%1'><b>%2</b></span>")
-                     .arg(QLatin1String(color), qs(ob.status).toHtmlEscaped());
+                     .arg(QLatin1String(color), statusOf(ob).toHtmlEscaped());
   if (ob.status != "not run") html += tr(" in %1").arg(formatMillis(ob.timeMs));
   html += QStringLiteral(" &nbsp;·&nbsp; <code>%1:%2</code><br>%3</p>")
               .arg(qs(ob.file).toHtmlEscaped())
@@ -876,6 +898,11 @@ void OptimizerPanel::selectObligation(int row) {
 
 void OptimizerPanel::updateBusy() {
   if (!running_) return;
+  if (cancelRun_ && *cancelRun_) {
+    status_->setText(tr("Cancelling the run on <b>%1</b>… %2")
+                         .arg(runningStack_.toHtmlEscaped(), tr("%1 s").arg(clock_.elapsed() / 1000)));
+    return;
+  }
   status_->setText(tr("Optimizing <b>%1</b>: collapsing its layers and proving each bypass (up to %2 per path)… %3")
                        .arg(runningStack_.toHtmlEscaped(), formatMillis(timeoutMs_),
                             tr("%1 s").arg(clock_.elapsed() / 1000)));
@@ -884,6 +911,7 @@ void OptimizerPanel::updateBusy() {
 void OptimizerPanel::updateState() {
   const bool canRun = available() && doc_ && !running_ && stack_->count() > 0;
   run_->setEnabled(canRun);
+  cancel_->setEnabled(running_ && cancelRun_ && !*cancelRun_);
   stack_->setEnabled(available() && stack_->count() > 0);
   busy_->setVisible(running_);
   if (running_) {
@@ -913,7 +941,12 @@ void OptimizerPanel::updateState() {
     QStringList parts;
     if (r.proved()) parts << tr("<span style='color:#188038'>%1 proved</span>").arg(r.proved());
     if (r.refuted()) parts << tr("<span style='color:#c5221f'>%1 refuted</span>").arg(r.refuted());
-    if (r.unknown()) parts << tr("<span style='color:#a86200'>%1 unknown</span>").arg(r.unknown());
+    const int cancelled = static_cast<int>(std::count_if(r.obligations.begin(), r.obligations.end(), [](const auto& ob) {
+      return stateOf(ob) == ProofState::Cancelled;
+    }));
+    if (r.unknown() > cancelled)
+      parts << tr("<span style='color:#a86200'>%1 unknown</span>").arg(r.unknown() - cancelled);
+    if (cancelled) parts << tr("<span style='color:#5f6368'>%1 cancelled</span>").arg(cancelled);
     text = tr("<b>%1</b>: %2%3 · %4")
                .arg(shown_.stack.toHtmlEscaped(), countOf(n, tr("obligation"), tr("obligations")),
                     parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", ")),
@@ -930,7 +963,7 @@ QString OptimizerPanel::resultStack() const { return shown_.stack; }
 QString OptimizerPanel::obligationStatus(const QString& path) const {
   if (shown_.result)
     for (const engine::OptimizeObligation& o : shown_.result->obligations)
-      if (qs(o.path) == path) return qs(o.status);
+      if (qs(o.path) == path) return statusOf(o);
   return {};
 }
 

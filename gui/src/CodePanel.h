@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <atomic>
 #include <memory>
 
 #include "ioa/engine/Generate.h"
@@ -139,7 +140,7 @@ class OptimizerPanel : public QWidget {
   enum Column { PathColumn, StatusColumn, TimeColumn, DescriptionColumn, MessageColumn, ColumnCount };
 
   explicit OptimizerPanel(QWidget* parent = nullptr);
-  // Never waits for a run in progress: its result is dropped when it arrives.
+  // Never waits for a run in progress: it is cancelled and its result dropped.
   ~OptimizerPanel() override;
   // Whether the engine offers the optimizer (decided by the build).
   static bool available();
@@ -157,9 +158,13 @@ class OptimizerPanel : public QWidget {
   // The chosen stack with the configured timeout (the button).
   bool run();
   bool isRunning() const { return running_; }
+  // Stops the run in progress (the Cancel button): its proofs stop at once and are shown as
+  // cancelled when finished() follows; the transform in progress runs to its end.
+  void cancel();
 
   QComboBox* stackBox() const { return stack_; }
   QPushButton* runButton() const { return run_; }
+  QPushButton* cancelButton() const { return cancel_; }
   QTreeView* obligationView() const { return table_; }
   QStandardItemModel* obligations() const { return model_; }
   QsciScintilla* layeredView() const { return layered_; }
@@ -170,7 +175,7 @@ class OptimizerPanel : public QWidget {
   // The stack of the run shown.
   QString resultStack() const;
   // Status of the obligation of one path ("dn", "up"): proved / refuted /
-  // unknown / error / not run; empty when the run shown has no such path.
+  // unknown / cancelled / error / not run; empty when the run shown has no such path.
   QString obligationStatus(const QString& path) const;
   QString layeredText() const;
   QString collapsedText() const;
@@ -209,11 +214,12 @@ class OptimizerPanel : public QWidget {
   quint64 runningRevision_ = 0;
   unsigned timeoutMs_ = 10000;
   bool running_ = false;
+  std::shared_ptr<std::atomic<bool>> cancelRun_;  // the run in progress's (its worker holds it too)
   QElapsedTimer clock_;
   QTimer ticker_;
 
   QComboBox* stack_;
-  QPushButton* run_;
+  QPushButton *run_, *cancel_;
   QProgressBar* busy_;
   QLabel *status_, *error_, *layeredTitle_, *collapsedTitle_;
   QStandardItemModel* model_;

@@ -1371,7 +1371,7 @@ CollapseResult collapseStack(const CollapseRequest& r) {
 namespace {
 
 // One path's obligation on a parsed unit (a compact frame's up path: its guard's claim first).
-PathProof provePath(CppUnit& unit, const CollapsedPath& p, unsigned timeoutMs, const std::string& sendsError) {
+PathProof provePath(CppUnit& unit, const CollapsedPath& p, const CollapseRequest& r, const std::string& sendsError) {
   if (p.kind == "compress" && !sendsError.empty()) {
     PathProof pp{p, {}};
     pp.result.status = EquivalenceResult::Error;
@@ -1382,7 +1382,8 @@ PathProof provePath(CppUnit& unit, const CollapsedPath& p, unsigned timeoutMs, c
   q.source = p.layered;
   q.target = p.bypass;
   q.precondition = p.guard;
-  q.timeoutMs = timeoutMs;
+  q.timeoutMs = r.timeoutMs;
+  q.cancel = r.cancel;
   q.name = p.name;
   if (p.guardSource.empty()) return {p, unit.check(q)};
   // a compact frame's up bypass: through the up bypass when its guard implies the up path's
@@ -1448,7 +1449,7 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
     for (size_t k; (k = next.fetch_add(1)) < order.size();) {
       const CollapsedPath& p = paths[order[k]];
       try {
-        results[order[k]] = provePath(*unit, p, r.timeoutMs, sendsError);
+        results[order[k]] = provePath(*unit, p, r, sendsError);
       } catch (const std::exception& e) {  // not to end the process from a worker thread
         PathProof pp{p, {}};
         pp.result.status = EquivalenceResult::Error;

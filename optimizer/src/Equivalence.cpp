@@ -7,11 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "SymExec.h"
 #include "Unit.h"
@@ -262,6 +265,42 @@ std::unique_ptr<CppUnit> CppUnit::parse(const std::vector<CppFile>& files, const
   return u;
 }
 
+namespace {
+
+// While a check runs with a cancel flag: once the flag is set, the check's Z3 context is
+// interrupted every 20 ms (Z3 stops only a check in progress; an interrupt between two
+// checks is lost) until the check ends.
+class CancelWatch {
+ public:
+  CancelWatch(z3::context& z, const std::atomic<bool>* cancel) {
+    if (!cancel) return;
+    thread_ = std::thread([this, &z, cancel] {
+      std::unique_lock<std::mutex> g(mutex_);
+      while (!cv_.wait_for(g, std::chrono::milliseconds(20), [this] { return done_; }))
+        if (cancel->load()) z.interrupt();
+    });
+  }
+  ~CancelWatch() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> g(mutex_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  CancelWatch(const CancelWatch&) = delete;
+  CancelWatch& operator=(const CancelWatch&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
   auto t0 = std::chrono::steady_clock::now();
   std::string errors;
@@ -280,10 +319,17 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
 EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
   auto t0 = std::chrono::steady_clock::now();
   EquivalenceResult res;
+  auto cancelled = [&] { return q.cancel && q.cancel->load(); };
   auto finish = [&]() -> EquivalenceResult {
+    // (an interrupted check is unknown, or throws: a proof or a refutation found stands)
+    if (cancelled() && res.status != EquivalenceResult::Proved && res.status != EquivalenceResult::Refuted) {
+      res.status = EquivalenceResult::Unknown;
+      res.message = "cancelled";
+    }
     res.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return res;
   };
+  if (cancelled()) return finish();
   ASTContext& ast = impl_->unit->getASTContext();
   TranslationUnitDecl* tu = ast.getTranslationUnitDecl();
   const FunctionDecl* src = findFunction(tu, q.source);
@@ -298,8 +344,10 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     return finish();
   }
   z3::context z;
+  CancelWatch watch(z, q.cancel);
   try {
     SymExec X(z, ast, ExecConfig{q.loopBound, 96});
+    X.setCancel(q.cancel);
     // ---- initial state: one root per parameter (and `this`)
     Store store;
     std::vector<SymVal> argv;
@@ -549,7 +597,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     std::string unknownPart, unknownReason, differingPart, concreteNote;
     std::optional<z3::model> found;
     auto outOfTime = [&](const Part& part) {
-      if (usedMs() < q.timeoutMs) return false;
+      if (usedMs() < q.timeoutMs && !cancelled()) return false;
       if (unknownPart.empty()) unknownPart = part.name, unknownReason = "timeout";
       cr = z3::unknown;
       return true;

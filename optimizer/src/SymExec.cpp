@@ -1621,7 +1621,7 @@ struct SymExec::Frame {
       if (!(ctor && ctor->isDefaulted()))
         unsupported("call to '" + callee->getQualifiedNameAsString() + "', which has no body here", loc);
     }
-    if (X.deadline_ && nowMs() > X.deadline_) throw ExecTimeout{};  // also between branch decisions
+    if (X.outOfTime()) throw ExecTimeout{};  // also between branch decisions
     if (X.depth_ >= X.cfg_.inlineDepth)
       unsupported("calls nested deeper than " + std::to_string(X.cfg_.inlineDepth) + " (recursion?)", loc);
     ++X.depth_;
@@ -2130,8 +2130,10 @@ z3::expr SymExec::normalize(const z3::expr& e) {
 // on a loaded machine as on an idle one. A quick round asks both sides (an impossible
 // side is usually found at once: the feasible one is where the solver spends its time
 // looking for a model); a full round then asks the sides the quick one left undecided.
+bool SymExec::outOfTime() const { return (deadline_ && nowMs() > deadline_) || (cancel_ && cancel_->load()); }
+
 int SymExec::decide(const z3::expr& live, const z3::expr& c) {
-  if (deadline_ && nowMs() > deadline_) throw ExecTimeout{};
+  if (outOfTime()) throw ExecTimeout{};
   if (!feas_ || c.is_true() || c.is_false() || live.is_false()) return 0;
   const z3::expr nLive = normalize(live);
   const z3::expr nC = normalize(c);

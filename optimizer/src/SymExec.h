@@ -13,6 +13,7 @@
 
 #include <z3++.h>
 
+#include <atomic>
 #include <map>
 #include <tuple>
 #include <memory>
@@ -130,6 +131,9 @@ class SymExec {
   // Also sets a deadline for the whole execution (ms from now): past it, decide() throws ExecTimeout.
   void assume(const z3::expr& a, unsigned budgetMs = 0);
   int decide(const z3::expr& live, const z3::expr& c);
+  // Set: decide() and the next call inlined throw ExecTimeout, as past the deadline.
+  void setCancel(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+  bool outOfTime() const;
 
   // The runtime functions modelled as uninterpreted (checksum16) take whatever value
   // a model gives them. For a counterexample to be one the compiled code shows, those
@@ -172,6 +176,7 @@ class SymExec {
   unsigned unknownStreak_ = 0;  // full-round queries in a row the solver could not decide
   static constexpr unsigned kUndecidedStreak = 8;  // after this many, the full round gets a tenth
   double deadline_ = 0;  // steady-clock ms; 0 = none
+  const std::atomic<bool>* cancel_ = nullptr;
   // The models of the last satisfiable pruning queries (each one a model of the assumptions):
   // a branch both sides of which hold in one of them is decided without the solver.
   static constexpr size_t kKeptModels = 4;  // 8 saved fewer queries than their evaluation cost

@@ -734,8 +734,34 @@ class GuiTest : public QObject {
     QCOMPARE(rows->rowCount(), 0);
   }
 
+  // Cancel stops a run's proofs: they show as cancelled, and the next run proves them.
+  void optimizerCancel() {
+    if (!ioa::engine::optimizerAvailable()) QSKIP("this build has no optimizer (-DIOAWB_BUILD_OPTIMIZER=OFF)");
+    TestWindow w;
+    SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/stacks/reliable.ioa"));
+    QVERIFY(d);
+    OptimizerPanel* opt = w.optimizerPanel();
+    QVERIFY(!opt->cancelButton()->isEnabled());
+    QSignalSpy finished(opt, &OptimizerPanel::finished);
+    QVERIFY(opt->run(QStringLiteral("Reliable"), 600000));  // (its proofs take seconds; 10 minutes allowed)
+    QVERIFY(opt->cancelButton()->isEnabled());
+    QTest::mouseClick(opt->cancelButton(), Qt::LeftButton);
+    QVERIFY(!opt->cancelButton()->isEnabled());
+    QVERIFY(opt->statusText().contains(QStringLiteral("Cancelling")));
+    QVERIFY(finished.wait(120000));  // the collapse itself runs to its end
+    QVERIFY2(finished.front().front().toBool(), qPrintable(opt->errorText()));
+    QCOMPARE(opt->obligationStatus(QStringLiteral("dn")), QStringLiteral("cancelled"));
+    QCOMPARE(opt->obligationStatus(QStringLiteral("up")), QStringLiteral("cancelled"));
+    QVERIFY(opt->statusText().contains(QStringLiteral("cancelled")));
+    QVERIFY(!opt->statusText().contains(QStringLiteral("unknown")));
+    QVERIFY(!opt->cancelButton()->isEnabled());
+    QVERIFY(opt->run(QStringLiteral("Reliable"), 60000));
+    QVERIFY(finished.wait(240000));
+    QCOMPARE(opt->obligationStatus(QStringLiteral("dn")), QStringLiteral("proved"));
+  }
+
   // Closing the window while the optimizer runs neither crashes nor waits for
-  // the run; the next run starts after it.
+  // the run (it is cancelled); the next run starts after it.
   void optimizerCloseWhileRunning() {
     if (!ioa::engine::optimizerAvailable()) QSKIP("this build has no optimizer (-DIOAWB_BUILD_OPTIMIZER=OFF)");
     const QString spec = kSamples + QStringLiteral("/stacks/reliable.ioa");

@@ -2,6 +2,10 @@
 // and cases that must be refuted with a concrete input.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "ioa/optimizer/Equivalence.h"
 
 using namespace ioa::opt;
@@ -393,4 +397,44 @@ uint32_t h(uint32_t x, uint32_t y) { P p(y, x); return p.b - p.a; }
   auto swapped = check(code, "f", "h");
   ASSERT_EQ(swapped.status, EquivalenceResult::Refuted) << swapped.message;
   EXPECT_NE(inputOf(swapped, "x"), inputOf(swapped, "y"));
+}
+
+// A cancel (the GUI's, or its window closing) stops a check at once, in the solver or in the
+// symbolic execution, and says so. Shift-and-add multiplication equal to `*` on 32 bits is
+// true and far beyond the solver (a multiplier's equivalence): it would run to its timeout.
+TEST(Equivalence, ACancelStopsTheCheckAtOnce) {
+  const char* code = R"(
+uint32_t mul(uint32_t x, uint32_t y) { return x * y; }
+uint32_t shiftAdd(uint32_t x, uint32_t y) {
+  uint32_t r = 0;
+  for (uint32_t i = 0; i < 32; ++i) r += (x << i) & (0u - ((y >> i) & 1u));
+  return r;
+}
+)";
+  std::string errors;
+  std::unique_ptr<CppUnit> unit =
+      CppUnit::parse({{"t.cpp", std::string("#include <stdint.h>\n") + code}}, "t.cpp", {}, errors);
+  ASSERT_TRUE(unit) << errors;
+  EquivalenceQuery q;
+  q.source = "mul";
+  q.target = "shiftAdd";
+  q.timeoutMs = 600000;
+  std::atomic<bool> cancel{false};
+  q.cancel = &cancel;
+  for (int delayMs : {0, 300, 1500}) {
+    SCOPED_TRACE("cancelled after " + std::to_string(delayMs) + " ms");
+    cancel = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    std::thread stopper([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+      cancel = true;
+    });
+    EquivalenceResult r = unit->check(q);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stopper.join();
+    EXPECT_EQ(r.status, EquivalenceResult::Unknown);
+    EXPECT_EQ(r.message, "cancelled");
+    // (the interrupt is repeated every 20 ms; the check's timeout is 600 s)
+    EXPECT_LT(s, delayMs / 1000.0 + 10.0);
+  }
 }

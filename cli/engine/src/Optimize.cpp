@@ -254,7 +254,7 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
 }
 
 void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs,
-                  const std::string& checkDir) {
+                  const std::string& checkDir, const std::atomic<bool>* cancel) {
   if (!r.gen.ok()) return;
   const codegen::GeneratedUnit* stack = nullptr;
   for (const codegen::GeneratedUnit& u : r.gen.units)
@@ -275,6 +275,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
   req.units.push_back(req.stackSource);
   req.timeoutMs = timeoutMs;
   req.jobs = jobs;
+  req.cancel = cancel;
 
   opt::CollapseResult c = opt::collapseStack(req);
   if (!c.error.empty()) {
@@ -387,7 +388,7 @@ namespace {
 // generation options the optimizer needs.
 template <class Generate>
 OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs, Generate generate,
-                                 const std::string& checkDir = {}) {
+                                 const std::string& checkDir = {}, const std::atomic<bool>* cancel = nullptr) {
   OptimizeResult r;
   codegen::GenOptions g = opts;
   g.withHarness = false;
@@ -401,11 +402,12 @@ OptimizeResult optimizeGenerated(const codegen::GenOptions& opts, unsigned timeo
   }
   r.stack = g.stack;
 #ifdef IOAWB_HAVE_OPTIMIZER
-  runOptimizer(r, g, timeoutMs, jobs, checkDir);
+  runOptimizer(r, g, timeoutMs, jobs, checkDir, cancel);
 #else
   (void)timeoutMs;
   (void)jobs;
   (void)checkDir;
+  (void)cancel;
   r.error = "this build has no optimizer (configured with -DIOAWB_BUILD_OPTIMIZER=OFF)";
 #endif
   return r;
@@ -424,9 +426,9 @@ OptimizeResult checkOptimizedFile(const std::string& path, const std::string& di
 }
 
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
-                            unsigned timeoutMs, unsigned jobs) {
-  return optimizeGenerated(opts, timeoutMs, jobs,
-                           [&](const codegen::GenOptions& g) { return generateText(name, text, g); });
+                            unsigned timeoutMs, unsigned jobs, const std::atomic<bool>* cancel) {
+  return optimizeGenerated(
+      opts, timeoutMs, jobs, [&](const codegen::GenOptions& g) { return generateText(name, text, g); }, {}, cancel);
 }
 
 std::string optimizeReportJson(const OptimizeResult& r) {

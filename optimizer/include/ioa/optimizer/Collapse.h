@@ -26,6 +26,7 @@ struct CollapseRequest {
   std::vector<std::string> units;        // the .cpp files of the layers and the stack
   unsigned timeoutMs = 20000;            // per obligation
   unsigned jobs = 0;                     // obligations proved at once (0: one per core)
+  const std::atomic<bool>* cancel = nullptr;  // set: the proofs stop (EquivalenceQuery::cancel)
 };
 
 // One path through the stack: the bypass, its guard and the layered function it replaces.

@@ -5,6 +5,7 @@
 // source, never less (Alive2's refinement). No Z3 or Clang types here.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct EquivalenceQuery {
   unsigned timeoutMs = 20000;
   unsigned loopBound = 64;
   std::string name;             // obligation name for reports
+  // Set (by another thread): the check stops at once, Unknown with the message "cancelled"
+  // (a refutation already found stands). May be null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CxValue {

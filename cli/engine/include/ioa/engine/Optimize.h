@@ -3,6 +3,7 @@
 // `ioawb optimize` and the workbench's optimizer view.
 #pragma once
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,8 +53,10 @@ bool optimizerAvailable();  // false in builds without the Clang-based optimizer
 // timeoutMs = 0: transform only, no proofs (the report lists the obligations as "not run").
 OptimizeResult optimizeFile(const std::string& path, const codegen::GenOptions& opts, unsigned timeoutMs = 180000,
                             unsigned jobs = 0);
+// `cancel` (may be null), once set by another thread, stops the proofs at once: those not
+// decided are unknown, "cancelled" (the transform and the parse run to their end).
 OptimizeResult optimizeText(const std::string& name, const std::string& text, const codegen::GenOptions& opts,
-                            unsigned timeoutMs = 180000, unsigned jobs = 0);
+                            unsigned timeoutMs = 180000, unsigned jobs = 0, const std::atomic<bool>* cancel = nullptr);
 // Proves the collapsed stack in `dir` (as `optimize --out dir` wrote it, and perhaps edited since)
 // equal to the layered stack generated from the spec now: the same obligations as optimizeFile,
 // on the stack's header and source read from `dir`. `files` then holds the new proof report only.
