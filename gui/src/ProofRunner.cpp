@@ -131,6 +131,11 @@ void ProofRunner::onListed(std::shared_ptr<engine::ProveSession> session,
                            std::shared_ptr<const engine::CheckResult> check,
                            std::vector<engine::ObligationInfo> obligations) {
   session_ = std::move(session);
+  {
+    // a cancel that came after the worker looked at the flag and before the session got here
+    std::lock_guard<std::mutex> g(link_->mutex);
+    if (link_->cancelRequested) session_->cancel();
+  }
   pendingCheck_ = std::move(check);
   model_->beginRun(obligations, only_);
   total_ = 0;

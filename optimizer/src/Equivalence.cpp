@@ -7,16 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
-#include <thread>
 
 #include "SymExec.h"
+#include "ioa/z3util/Alarm.h"
 #include "Unit.h"
 
 #ifndef IOAWB_CLANG_RESOURCE_DIR
@@ -265,42 +263,6 @@ std::unique_ptr<CppUnit> CppUnit::parse(const std::vector<CppFile>& files, const
   return u;
 }
 
-namespace {
-
-// While a check runs with a cancel flag: once the flag is set, the check's Z3 context is
-// interrupted every 20 ms (Z3 stops only a check in progress; an interrupt between two
-// checks is lost) until the check ends.
-class CancelWatch {
- public:
-  CancelWatch(z3::context& z, const std::atomic<bool>* cancel) {
-    if (!cancel) return;
-    thread_ = std::thread([this, &z, cancel] {
-      std::unique_lock<std::mutex> g(mutex_);
-      while (!cv_.wait_for(g, std::chrono::milliseconds(20), [this] { return done_; }))
-        if (cancel->load()) z.interrupt();
-    });
-  }
-  ~CancelWatch() {
-    if (!thread_.joinable()) return;
-    {
-      std::lock_guard<std::mutex> g(mutex_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  CancelWatch(const CancelWatch&) = delete;
-  CancelWatch& operator=(const CancelWatch&) = delete;
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
-
 EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
   auto t0 = std::chrono::steady_clock::now();
   std::string errors;
@@ -344,7 +306,10 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     return finish();
   }
   z3::context z;
-  CancelWatch watch(z, q.cancel);
+  // The obligation's time limit and the cancel flag interrupt its checks (not Z3's "timeout"
+  // parameter: Z3 4.8.12's timer can deadlock once it expires; see z3util::Alarm).
+  const double setupMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  z3util::Alarm alarm(z, setupMs >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - setupMs), q.cancel);
   try {
     SymExec X(z, ast, ExecConfig{q.loopBound, 96});
     X.setCancel(q.cancel);
@@ -460,9 +425,6 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     // A precondition that never holds would make every claim vacuous: say so instead.
     if (pre) {
       z3::solver v(z);
-      z3::params vp(z);
-      vp.set("timeout", leftMs());
-      v.set(vp);
       v.add(X.normalize(assume));  // 0.1 s instead of 6-12 s for the up path's
       z3::check_result vr = v.check();
       if (vr == z3::unsat) {
@@ -525,19 +487,17 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       }
     }
 
-    z3::params prm(z);
-    prm.set("timeout", leftMs());
     // ---- loops must not run past the unrolling bound where it matters
     {
       z3::solver s(z);
-      s.set(prm);
       s.add(assume && !rs.ub && (rs.incomplete || rt.incomplete));
       z3::check_result cr = s.check();
       if (cr != z3::unsat) {
         res.status = EquivalenceResult::Unknown;
         res.message = cr == z3::sat ? "a loop may run more than " + std::to_string(q.loopBound) +
                                           " iterations (raise the unrolling bound)"
-                                    : "solver gave up on the loop-bound check: " + s.reason_unknown();
+                                    : "solver gave up on the loop-bound check: " +
+                                          (usedMs() >= q.timeoutMs ? std::string("timeout") : s.reason_unknown());
         return finish();
       }
     }
@@ -581,13 +541,13 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     // the development machine): Z3 counts the same on a loaded machine as on an idle one,
     // so those queries answer the same way whatever the load. `incremental`: in incremental
     // mode, with the facts normalized or not (see above); otherwise as built, in the default mode.
-    auto query = [&](std::initializer_list<z3::expr> facts, unsigned timeoutMs, unsigned rlimit, bool incremental,
-                     bool normalized) {
+    auto query = [&](std::initializer_list<z3::expr> facts, unsigned rlimit, bool incremental, bool normalized) {
       z3::solver sv(z);
-      z3::params sp(z);
-      sp.set("timeout", timeoutMs);
-      if (rlimit) sp.set("rlimit", rlimit);
-      sv.set(sp);
+      if (rlimit) {
+        z3::params sp(z);
+        sp.set("rlimit", rlimit);
+        sv.set(sp);
+      }
       if (incremental) sv.push();
       for (const z3::expr& f : facts) sv.add(incremental && normalized ? X.normalize(f) : f);
       return sv;
@@ -633,7 +593,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       std::optional<z3::model> without;
       auto sameWithoutDefinedness = [&] {
         for (bool incremental : {true, false}) {
-          z3::solver w = query({assume, dd}, leftMs(), incremental ? 100000 : 1000000, incremental, part.normalized);
+          z3::solver w = query({assume, dd}, incremental ? 100000 : 1000000, incremental, part.normalized);
           const z3::check_result wr = w.check();
           if (wr == z3::unsat) return true;
           if (wr == z3::sat) {
@@ -651,7 +611,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         continue;
       }
       if (outOfTime(part)) break;
-      z3::solver ps = query({assume, !rs.ub, dd}, leftMs(), 0, true, part.normalized);
+      z3::solver ps = query({assume, !rs.ub, dd}, 0, true, part.normalized);
       if (const char* dir = std::getenv("IOAWB_OPT_DUMP_PARTS")) {  // for studying slow parts with `z3 -smt2`
         std::string f = std::string(dir) + "/" + q.name + "-" + std::to_string(solved) + ".smt2";
         if (FILE* out = std::fopen(f.c_str(), "w")) {
@@ -669,7 +629,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       for (unsigned budget : {3000000u, 30000000u}) {
         for (bool incremental : {true, false}) {
           if (pr != z3::unknown || outOfTime(part)) break;
-          z3::solver t = query({assume, !rs.ub, dd}, leftMs(), budget, incremental, part.normalized);
+          z3::solver t = query({assume, !rs.ub, dd}, budget, incremental, part.normalized);
           pr = t.check();
           if (pr != z3::unknown) ps = t;
           if (debug)
@@ -688,11 +648,11 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         // Two tries, each in a fresh solver (the incremental one, after a push, skips the
         // preprocessing that makes these quick): first the model found with only its lengths
         // let go (the difference rarely depends on a length), then small lengths alone.
-        z3::solver ss = query({assume, !rs.ub, dd, small}, leftMs(), 6000000, false, false);
+        z3::solver ss = query({assume, !rs.ub, dd, small}, 6000000, false, false);
         pinConstants(ss, *found, [&](const z3::func_decl& c) { return !isLength(c); });
         z3::check_result smallResult = ss.check();
         if (smallResult != z3::sat) {
-          ss = query({assume, !rs.ub, dd, small}, leftMs(), 15000000, false, false);  // a preference: not worth the budget
+          ss = query({assume, !rs.ub, dd, small}, 15000000, false, false);  // a preference: not worth the budget
           smallResult = ss.check();
         }
         if (debug)
@@ -720,7 +680,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
           }
           if (pins.size() == before) break;
           // the state as found (which keeps the query small), the arguments chosen again
-          z3::solver cs = query({assume, !rs.ub, dd}, leftMs(), 30000000, false, false);
+          z3::solver cs = query({assume, !rs.ub, dd}, 30000000, false, false);
           if (smallResult == z3::sat) cs.add(small);
           for (const z3::expr& f : pins) cs.add(f);
           pinConstants(cs, *found, [](const z3::func_decl& c) { return c.name().str().rfind("self.", 0) == 0; });
@@ -740,7 +700,6 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
           concreteNote.clear();
         }
         z3::params rest(z);
-        rest.set("timeout", leftMs());
         rest.set("rlimit", 0u);  // no count: the time left
         s.set(rest);
         cr = z3::sat;
@@ -749,7 +708,8 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       }
       if (pr == z3::unknown) {
         cr = z3::unknown;
-        if (unknownPart.empty()) unknownPart = part.name, unknownReason = ps.reason_unknown();
+        if (unknownPart.empty())
+          unknownPart = part.name, unknownReason = usedMs() >= q.timeoutMs ? "timeout" : ps.reason_unknown();
       }
     }
     // The precondition is code too (the guard runs on every message, before either path): it
@@ -757,7 +717,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     // assumed. Asked last, once the claim holds (incremental mode, normalized, like the claim's
     // undefined behaviour).
     if (cr == z3::unsat && preUb) {
-      z3::solver d = query({assumeInvariants, *preUb || *preIncomplete}, leftMs(), 0, true, true);
+      z3::solver d = query({assumeInvariants, *preUb || *preIncomplete}, 0, true, true);
       const z3::check_result dr = d.check();
       if (debug)
         std::fprintf(stderr, "[optimizer] %s: precondition defined: %s at %.0f ms\n", q.name.c_str(),

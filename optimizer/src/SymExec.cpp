@@ -1,6 +1,7 @@
 #include "SymExec.h"
 
 #include "ioa/rt/checksum.h"
+#include "ioa/z3util/Alarm.h"
 
 #include <algorithm>
 #include <chrono>
@@ -2151,12 +2152,15 @@ int SymExec::decideNormalized(const z3::expr& nLive, const z3::expr& nC) {
     ++queries_;
     z3::params p(z_);
     p.set("rlimit", rlimit);
-    p.set("timeout", kPruningTimeoutMs);
     feas_->set(p);
     feas_->push();
     feas_->add(nLive && e);
     auto t0 = std::chrono::steady_clock::now();
-    z3::check_result r = feas_->check();
+    z3::check_result r;
+    {
+      z3util::Alarm alarm(z_, kPruningTimeoutMs);
+      r = feas_->check();
+    }
     if (r == z3::sat) {
       if (models_.size() == kKeptModels) models_.erase(models_.begin());
       models_.push_back(feas_->get_model());

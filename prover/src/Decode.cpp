@@ -2,6 +2,8 @@
 // terms (for re-checking a counterexample in a fresh context).
 #include "Decode.h"
 
+#include "ioa/z3util/Alarm.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -431,10 +433,8 @@ std::optional<bool> decide(const z3::expr& f) {
   z3::context& c = f.ctx();
   for (bool want : {true, false}) {
     z3::solver s(c);
-    z3::params p(c);
-    p.set("timeout", 1000u);
-    s.set(p);
     s.add(want ? !f : f);
+    z3util::Alarm alarm(c, 1000u);
     if (s.check() == z3::unsat) return want;
   }
   return std::nullopt;

@@ -6,19 +6,17 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <limits>
-#include <mutex>
 #include <set>
-#include <thread>
 
 #include "Decode.h"
 #include "Interrupts.h"
+#include "ioa/z3util/Alarm.h"
 #include "ExplicitSearch.h"
 #include "QueryEncoder.h"
 #include "Sha256.h"
@@ -292,6 +290,13 @@ double rlimitCount(const z3::solver& s) {
 // machine reaches it only on such attempts), so results stay load-independent.
 constexpr unsigned kMsPerMillionRlimit = 2000, kMinAttemptMs = 1000;
 
+// The time an attempt with `rlimit` (0: none) may take of the `leftMs` its obligation has.
+unsigned attemptTimeMs(unsigned rlimit, unsigned leftMs) {
+  if (!rlimit) return leftMs;
+  uint64_t cap = std::max<uint64_t>(kMinAttemptMs, uint64_t{rlimit} * kMsPerMillionRlimit / 1000000);
+  return static_cast<unsigned>(std::min<uint64_t>(leftMs, cap));
+}
+
 // A solver with one attempt's configuration.
 // (`eager`: Z3's smt.qi.eager_threshold, 0 for its default.)
 // `simple`: Z3's SMT core on the query as given (its simple solver). With an
@@ -301,8 +306,7 @@ constexpr unsigned kMsPerMillionRlimit = 2000, kMinAttemptMs = 1000;
 // exclusion a case cost three times the resource count it does with the
 // threshold honoured). Without one the simple solver stays: on the flagship
 // stack it proves more within its budget than the tactic does.
-z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned seed, unsigned eager, unsigned rlimit,
-                            unsigned timeoutMs) {
+z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned seed, unsigned eager, unsigned rlimit) {
   std::optional<z3::solver> made;
   if (simple && !eager) {
     made.emplace(c, z3::solver::simple());
@@ -320,11 +324,6 @@ z3::solver configuredSolver(z3::context& c, bool simple, bool mbqi, unsigned see
   p.set("smt.mbqi", mbqi);
   p.set("random_seed", seed);
   p.set("rlimit", rlimit);
-  if (rlimit) {
-    uint64_t cap = std::max<uint64_t>(kMinAttemptMs, uint64_t{rlimit} * kMsPerMillionRlimit / 1000000);
-    timeoutMs = static_cast<unsigned>(std::min<uint64_t>(timeoutMs, cap));
-  }
-  p.set("timeout", timeoutMs);
   if (eager) p.set("smt.qi.eager_threshold", static_cast<double>(eager));
   s.set(p);
   return s;
@@ -735,12 +734,16 @@ class ObligationSolver {
     unsigned left = remaining();
     if (stopBefore(left)) return z3::unknown;
     AddElapsed t{attemptMs_};
-    z3::solver s = configuredSolver(c_, at.simple, at.mbqi, at.seed, at.eager, at.rlimit, left);
+    z3::solver s = configuredSolver(c_, at.simple, at.mbqi, at.seed, at.eager, at.rlimit);
     for (const z3::expr& f : facts) s.add(f);
     s.add(neg);
     if (!extra.is_true()) s.add(extra);
     auto ta = std::chrono::steady_clock::now();
-    z3::check_result cr = assumptions ? s.check(*assumptions) : s.check();
+    z3::check_result cr;
+    {
+      z3util::Alarm alarm(c_, attemptTimeMs(at.rlimit, left), cancelled_);
+      cr = assumptions ? s.check(*assumptions) : s.check();
+    }
     if (assumptions && cr == z3::unsat) {
       reason_ = "no small model";
       keep.emplace(s);
@@ -779,11 +782,14 @@ class ObligationSolver {
     std::string text = benchmarkText(c_, facts, neg);
     try {
       z3::context fresh;
-      Interrupts::Scope live(cc_.interrupts(), fresh);
-      z3::solver s = configuredSolver(fresh, at.simple, at.mbqi, at.seed, at.eager, at.rlimit, left);
+      z3::solver s = configuredSolver(fresh, at.simple, at.mbqi, at.seed, at.eager, at.rlimit);
       s.from_string(text.c_str());
       auto ta = std::chrono::steady_clock::now();
-      z3::check_result cr = s.check();
+      z3::check_result cr;
+      {
+        z3util::Alarm alarm(fresh, attemptTimeMs(at.rlimit, left), cancelled_);
+        cr = s.check();
+      }
       if (cr == z3::unknown) reason_ = cancelled() ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
       if (std::getenv("IOAWB_PROVER_PROFILE")) {
         double spent = rlimitCount(s);  // a context of its own
@@ -806,28 +812,10 @@ class ObligationSolver {
   Counterexample counterexampleOf(Encoder& en, const EncodedQuery& q, const z3::model& model, int seg,
                                   const std::vector<z3::expr>& indicators, std::vector<Value>& vals,
                                   std::vector<int>& failed, int64_t caseIndex, std::string& overflow) {
-    std::mutex m;
-    std::condition_variable cv;
-    bool done = false;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(remaining(), 1000u));
-    std::thread watchdog([&] {
-      std::unique_lock<std::mutex> lk(m);
-      if (!cv.wait_until(lk, deadline, [&] { return done; })) c_.interrupt();
-    });
-    auto stop = [&] {
-      {
-        std::lock_guard<std::mutex> g(m);
-        done = true;
-      }
-      cv.notify_all();
-      watchdog.join();
-    };
+    z3util::Alarm alarm(c_, std::max(remaining(), 1000u), cancelled_);
     try {
-      Counterexample cx = decodeModel(en, q, model, seg, indicators, vals, failed, caseIndex, overflow);
-      stop();
-      return cx;
+      return decodeModel(en, q, model, seg, indicators, vals, failed, caseIndex, overflow);
     } catch (const z3::exception&) {
-      stop();
       overflow = "the solver's model could not be read back within the time limit";
       return Counterexample{};
     }
@@ -1137,13 +1125,16 @@ class ObligationSolver {
             std::optional<z3::model> out;
             try {
               s->push();
-              s->set("timeout", ms);
               for (const z3::expr& b : lens) s->add(b);
               if (pass == 0)
                 for (const z3::expr& b : nums) s->add(b);
               // (e-matching's solver answers unknown with a candidate: confirmed like any other)
               auto t0 = std::chrono::steady_clock::now();
-              z3::check_result sr = s->check();
+              z3::check_result sr;
+              {
+                z3util::Alarm alarm(c_, ms, cancelled_);
+                sr = s->check();
+              }
               if (std::getenv("IOAWB_PROVER_PROFILE"))
                 std::fprintf(stderr, "[smaller] %s pass %d: %s %.1f ms\n", ob_.id.c_str(), pass,
                              sr == z3::sat ? "sat" : sr == z3::unsat ? "unsat" : s->reason_unknown().c_str(),
@@ -1479,9 +1470,7 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
       tables.push_back(f->params.empty() ? decl() == body : z3::forall(xs, decl(xs) == body));
     }
     z3::solver s(ctx);
-    z3::params p(ctx);
-    p.set("timeout", timeoutMs);
-    s.set(p);
+    const std::atomic<bool>* cancel = interrupts ? interrupts->flag() : nullptr;
     for (const z3::expr& g : q.global) s.add(g);
     for (const z3::expr& t : tables) s.add(t);
     for (const z3::expr& o : en.opaqueFacts) s.add(o);  // (the tables' elements of uninterpreted sorts)
@@ -1490,7 +1479,11 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
       for (const z3::expr& h : sg.hyps) s.add(h);
       if (i < seg && !sg.goals.empty() && q.carryGoals) s.add(segmentGoal(ctx, sg));
     }
-    z3::check_result a = s.check();
+    z3::check_result a;
+    {
+      z3util::Alarm alarm(ctx, timeoutMs, cancel);
+      a = s.check();
+    }
     if (a != z3::sat)
       return fail(a == z3::unsat ? "the values do not satisfy the assumptions" : "the assumptions could not be decided");
     if (read) {
@@ -1514,7 +1507,11 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
         }
     if (only.goals.empty()) only.goals = sg.goals;
     s.add(segmentGoal(ctx, only));
-    z3::check_result b = s.check();
+    z3::check_result b;
+    {
+      z3util::Alarm alarm(ctx, timeoutMs, cancel);
+      b = s.check();
+    }
     if (b == z3::unsat) return true;
     return fail(b == z3::sat ? "the failed goal holds for these values" : "the failed goal could not be decided");
   } catch (const Unsupported& e) {

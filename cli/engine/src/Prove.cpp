@@ -725,10 +725,11 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
     };
     im.discharger->run(im.obligations, unbounded, onResult, shortFor, false);
     im.searchRuns(undecided, searchMs);
-    if (twoPass && im.discharger->cancelled())  // (cancelled before their full pass: the short one's timeout is moot)
+    const bool cancelledBeforeFullPass = im.discharger->cancelled();  // (read once: a cancel may come in between)
+    if (twoPass && cancelledBeforeFullPass)  // (the short pass's timeout is moot)
       for (auto& [i, u] : undecided)
         if (u.r.status == prover::Status::Unknown) u.r.reason = "cancelled", u.note.clear();
-    if (twoPass && !im.discharger->cancelled()) {
+    if (twoPass && !cancelledBeforeFullPass) {
       std::vector<size_t> again;
       for (const auto& [i, u] : undecided)
         if (u.r.status == prover::Status::Unknown) again.push_back(i);
