@@ -40,7 +40,9 @@ namespace {
 void releaseInBackground(std::shared_ptr<engine::ProveSession> s) {
   if (!s) return;
   s->cancel();
-  QThreadPool::globalInstance()->start([s = std::move(s)]() mutable { s.reset(); });
+  QThreadPool* pool = QThreadPool::globalInstance();
+  if (!pool) return;  // the application is ending (Qt has deleted its pool): released here
+  pool->start([s = std::move(s)]() mutable { s.reset(); });
 }
 
 // A session on its way to the UI thread: released off it when the runner no

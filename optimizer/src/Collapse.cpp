@@ -1432,7 +1432,9 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
   jobs = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(jobs, paths.size())));
   std::vector<std::optional<PathProof>> results(paths.size());
   std::atomic<size_t> next{0};
+  auto cancelled = [&] { return r.cancel && r.cancel->load(); };
   auto work = [&](std::string& parseError) {
+    if (cancelled()) return;  // (a parse takes seconds: none is started after a cancel)
     std::unique_ptr<CppUnit> unit = CppUnit::parse(files, kMain, r.includeDirs, parseError);
     if (!unit) {
       next = order.size();  // nothing is proved: the caller reports the compile error
@@ -1471,8 +1473,8 @@ std::vector<PathProof> proveCollapsed(const CollapseRequest& r, const std::vecto
       continue;
     }
     PathProof pp{paths[i], {}};  // taken by a worker whose parse failed (when the first one's did not)
-    pp.result.status = EquivalenceResult::Error;
-    pp.result.message = "the sources did not parse a second time";
+    pp.result.status = cancelled() ? EquivalenceResult::Unknown : EquivalenceResult::Error;
+    pp.result.message = cancelled() ? "cancelled" : "the sources did not parse a second time";
     proofs.push_back(pp);
   }
   return proofs;

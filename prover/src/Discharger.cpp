@@ -210,7 +210,8 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
   worker();
   for (std::thread& t : threads) t.join();
   im.storeKeys();
-  if (im.cache) im.cache->prune(im.opts.cacheMaxBytes < 0 ? defaultCacheMaxBytes() : static_cast<uint64_t>(im.opts.cacheMaxBytes));
+  // (a cancelled run stops at once: the next run prunes)
+  if (im.cache && !im.interrupts.cancelled()) im.cache->prune(im.opts.cacheMaxBytes < 0 ? defaultCacheMaxBytes() : static_cast<uint64_t>(im.opts.cacheMaxBytes));
 }
 
 Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {

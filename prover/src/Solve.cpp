@@ -533,6 +533,8 @@ std::vector<FunctionValue> functionValues(ContextCache& cc, Decoder& d, const z3
   return out;
 }
 
+struct CancelledRun {};  // thrown by ObligationSolver before work a cancel makes moot
+
 class ObligationSolver {
  public:
   ObligationSolver(ContextCache& cc, const Model& model, const SortCatalog& cat, const Obligation& ob,
@@ -552,6 +554,7 @@ class ObligationSolver {
       split_ = splitVars(ob_.query, cc_, kMaxCases);
       caseCount_ = caseCount(split_, cc_);
       for (int64_t k = 0; k < caseCount_; ++k) {
+        if (cancelled()) throw CancelledRun{};  // (encoding up to 64 cases takes a while)
         auto cs = std::make_unique<Case>(c_);
         cs->index = k;
         cs->values = caseValues(split_, cc_, k);
@@ -609,6 +612,9 @@ class ObligationSolver {
     } catch (const z3::exception& e) {
       r_.status = Status::Error;
       r_.reason = std::string("Z3: ") + e.msg();
+    } catch (const CancelledRun&) {
+      r_.status = Status::Unknown;
+      r_.reason = "cancelled";
     }
     r_.timeMs = msSince(t0_);
     if (std::getenv("IOAWB_PROVER_PROFILE")) {
