@@ -815,8 +815,14 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     res.status = EquivalenceResult::Unknown;
     res.message = "timeout: symbolic execution did not finish within " + std::to_string(q.timeoutMs) + " ms";
   } catch (const z3::exception& e) {
-    res.status = EquivalenceResult::Error;
-    res.message = std::string("solver error: ") + e.msg();
+    // (past the deadline the alarm interrupts every step of Z3, not only its checks)
+    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= q.timeoutMs) {
+      res.status = EquivalenceResult::Unknown;
+      res.message = "timeout: the obligation did not finish within " + std::to_string(q.timeoutMs) + " ms";
+    } else {
+      res.status = EquivalenceResult::Error;
+      res.message = std::string("solver error: ") + e.msg();
+    }
   }
   return finish();
 }

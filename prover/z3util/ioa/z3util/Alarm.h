@@ -25,23 +25,39 @@ namespace ioa::z3util {
 //    starts is lost, hence the repetition.
 // One thread serves every alarm of the process; an interrupted check answers unknown
 // with the reason "interrupted" (or "canceled").
+//  - An interrupt that falls outside a check leaves the context cancelled until its next
+//    check starts: simplification and model evaluation throw "canceled" meanwhile. Z3's
+//    timer left no such state, so an alarm that rang for its deadline clears it when it
+//    ends (with an empty check), unless it rang for a cancel. Within the deadline of a
+//    live alarm, anything may throw (the optimizer's whole-obligation alarm: a timeout).
 class Alarm {
  public:
   static constexpr int kRepeatMs = 20;
 
-  Alarm(z3::context& c, unsigned ms, const std::atomic<bool>* cancel = nullptr) {
+  Alarm(z3::context& c, unsigned ms, const std::atomic<bool>* cancel = nullptr) : c_(&c), cancel_(cancel) {
     Service& s = service();
     std::lock_guard<std::mutex> g(s.mutex);
     id_ = s.next++;
-    Entry e{&c, cancel, ms ? Clock::now() + std::chrono::milliseconds(ms) : Clock::time_point::max()};
+    Entry e{&c, cancel, ms ? Clock::now() + std::chrono::milliseconds(ms) : Clock::time_point::max(), &rang_};
     s.entries.emplace(id_, e);
     s.cv.notify_all();
   }
   ~Alarm() {
-    Service& s = service();
-    std::lock_guard<std::mutex> g(s.mutex);
-    s.entries.erase(id_);
+    {
+      Service& s = service();
+      std::lock_guard<std::mutex> g(s.mutex);
+      s.entries.erase(id_);
+    }
+    if (rang_ && !(cancel_ && cancel_->load())) {
+      try {
+        z3::solver clear(*c_);
+        clear.check();
+      } catch (const z3::exception&) {  // (another alarm of the context is ringing)
+      }
+    }
   }
+  // The deadline passed while it lived (and the context was interrupted for it).
+  bool rang() const { return rang_; }
   Alarm(const Alarm&) = delete;
   Alarm& operator=(const Alarm&) = delete;
 
@@ -61,6 +77,7 @@ class Alarm {
     z3::context* c;
     const std::atomic<bool>* cancel;
     Clock::time_point deadline;
+    bool* rang;  // set when interrupted for the deadline (under the service's mutex)
   };
   struct Service {
     std::mutex mutex;
@@ -77,6 +94,7 @@ class Alarm {
         const Clock::time_point again = now + std::chrono::milliseconds(kRepeatMs);
         for (auto& [id, e] : entries) {
           if (e.deadline <= now || (e.cancel && e.cancel->load())) {
+            if (e.deadline <= now) *e.rang = true;
             e.c->interrupt();
             wake = std::min(wake, again);
           } else {
@@ -94,6 +112,9 @@ class Alarm {
     static Service* s = new Service;
     return *s;
   }
+  z3::context* c_;
+  const std::atomic<bool>* cancel_;
+  bool rang_ = false;  // (written by the service under its mutex, read after the entry is gone)
   uint64_t id_ = 0;
 };
 
