@@ -479,7 +479,7 @@ const int kBypassMarker = 1;
 
 // An obligation's state and its name: a proof the user cancelled is not an unknown.
 ProofState stateOf(const engine::OptimizeObligation& ob) {
-  return ob.message == "cancelled" ? ProofState::Cancelled : proofStateOfStatus(ob.status);
+  return proofStateOfStatus(ob.status, ob.message);
 }
 QString statusOf(const engine::OptimizeObligation& ob) {
   return stateOf(ob) == ProofState::Cancelled ? proofStateName(ProofState::Cancelled) : QString::fromStdString(ob.status);

@@ -64,10 +64,10 @@ QString proofStateName(ProofState s) {
   return {};
 }
 
-ProofState proofStateOfStatus(const std::string& status) {
+ProofState proofStateOfStatus(const std::string& status, const std::string& reason) {
   if (status == "proved") return ProofState::Proved;
   if (status == "refuted") return ProofState::Refuted;
-  if (status == "unknown") return ProofState::Unknown;
+  if (status == "unknown") return reason == "cancelled" ? ProofState::Cancelled : ProofState::Unknown;
   if (status == "not run") return ProofState::NotRun;
   return ProofState::Error;
 }

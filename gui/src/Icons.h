@@ -14,8 +14,9 @@ enum class ProofState { NotRun, Running, Proved, Cached, Refuted, Unknown, Error
 
 QIcon proofStateIcon(ProofState s);
 QString proofStateName(ProofState s);  // "proved", "refuted", ...
-// An engine status ("proved", "refuted", "unknown", "not run"; anything else is an error).
-ProofState proofStateOfStatus(const std::string& status);
+// An engine status ("proved", "refuted", "unknown", "not run"; anything else is an error);
+// an unknown whose reason is "cancelled" (the prover's or the optimizer's) is Cancelled.
+ProofState proofStateOfStatus(const std::string& status, const std::string& reason = {});
 
 // "error", "warning", "note"
 QIcon severityIcon(const QString& severity);

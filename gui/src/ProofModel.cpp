@@ -73,10 +73,8 @@ QString labelOf(const engine::ObligationInfo& o) {
 }
 
 ProofState stateOfResult(const engine::ObligationResult& r) {
-  const ProofState s = proofStateOfStatus(r.status);
-  if (s == ProofState::Proved && r.cached) return ProofState::Cached;
-  if (s == ProofState::Unknown && r.reason == "cancelled") return ProofState::Cancelled;
-  return s;
+  const ProofState s = proofStateOfStatus(r.status, r.reason);
+  return s == ProofState::Proved && r.cached ? ProofState::Cached : s;
 }
 
 // Which state a group shows: the most telling one among its obligations.

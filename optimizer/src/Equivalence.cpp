@@ -281,6 +281,12 @@ EquivalenceResult checkEquivalence(const EquivalenceQuery& q) {
 EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
   auto t0 = std::chrono::steady_clock::now();
   EquivalenceResult res;
+  // The obligation's timeout covers all of it: what has been used, and what is left (at least 1 ms).
+  auto usedMs = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  auto leftMs = [&]() -> unsigned {
+    double used = usedMs();
+    return used >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - used);
+  };
   auto cancelled = [&] { return q.cancel && q.cancel->load(); };
   auto finish = [&]() -> EquivalenceResult {
     // (an interrupted check is unknown, or throws: a proof or a refutation found stands)
@@ -288,7 +294,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       res.status = EquivalenceResult::Unknown;
       res.message = "cancelled";
     }
-    res.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    res.timeMs = usedMs();
     return res;
   };
   if (cancelled()) return finish();
@@ -308,8 +314,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
   z3::context z;
   // The obligation's time limit and the cancel flag interrupt its checks (not Z3's "timeout"
   // parameter: Z3 4.8.12's timer can deadlock once it expires; see z3util::Alarm).
-  const double setupMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  z3util::Alarm alarm(z, setupMs >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - setupMs), q.cancel);
+  z3util::Alarm alarm(z, leftMs(), q.cancel);
   try {
     SymExec X(z, ast, ExecConfig{q.loopBound, 96});
     X.setCancel(q.cancel);
@@ -416,12 +421,6 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
         for (SymVal& a : sargv) apply(a);
       }
     }
-    // The obligation's timeout covers all of it: what has been used, and what is left (at least 1 ms).
-    auto usedMs = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
-    auto leftMs = [&]() -> unsigned {
-      double used = usedMs();
-      return used >= q.timeoutMs ? 1u : static_cast<unsigned>(q.timeoutMs - used);
-    };
     // A precondition that never holds would make every claim vacuous: say so instead.
     if (pre) {
       z3::solver v(z);
@@ -816,7 +815,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     res.message = "timeout: symbolic execution did not finish within " + std::to_string(q.timeoutMs) + " ms";
   } catch (const z3::exception& e) {
     // (past the deadline the alarm interrupts every step of Z3, not only its checks)
-    if (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() >= q.timeoutMs) {
+    if (usedMs() >= q.timeoutMs) {
       res.status = EquivalenceResult::Unknown;
       res.message = "timeout: the obligation did not finish within " + std::to_string(q.timeoutMs) + " ms";
     } else {

@@ -2156,11 +2156,7 @@ int SymExec::decideNormalized(const z3::expr& nLive, const z3::expr& nC) {
     feas_->push();
     feas_->add(nLive && e);
     auto t0 = std::chrono::steady_clock::now();
-    z3::check_result r;
-    {
-      z3util::Alarm alarm(z_, kPruningTimeoutMs);
-      r = feas_->check();
-    }
+    z3::check_result r = z3util::checkWithin(*feas_, kPruningTimeoutMs);
     if (r == z3::sat) {
       if (models_.size() == kKeptModels) models_.erase(models_.begin());
       models_.push_back(feas_->get_model());

@@ -434,8 +434,7 @@ std::optional<bool> decide(const z3::expr& f) {
   for (bool want : {true, false}) {
     z3::solver s(c);
     s.add(want ? !f : f);
-    z3util::Alarm alarm(c, 1000u);
-    if (s.check() == z3::unsat) return want;
+    if (z3util::checkWithin(s, 1000u) == z3::unsat) return want;
   }
   return std::nullopt;
 }

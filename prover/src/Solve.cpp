@@ -745,11 +745,7 @@ class ObligationSolver {
     s.add(neg);
     if (!extra.is_true()) s.add(extra);
     auto ta = std::chrono::steady_clock::now();
-    z3::check_result cr;
-    {
-      z3util::Alarm alarm(c_, attemptTimeMs(at.rlimit, left), cancelled_);
-      cr = assumptions ? s.check(*assumptions) : s.check();
-    }
+    z3::check_result cr = z3util::checkWithin(s, attemptTimeMs(at.rlimit, left), cancelled_, assumptions);
     if (assumptions && cr == z3::unsat) {
       reason_ = "no small model";
       keep.emplace(s);
@@ -769,7 +765,7 @@ class ObligationSolver {
     if (cr == z3::unknown) {
       reason_ = s.reason_unknown();
       // Z3 says "canceled" both for an exhausted resource budget and for an interrupt, and
-      // "interrupted" for Z3_interrupt (which only cancel() and counterexampleOf's watchdog call)
+      // "interrupted" for Z3_interrupt (the attempt's alarm: its time is up, or a cancel)
       bool stopped = reason_.find("cancel") != std::string::npos || reason_.find("resource") != std::string::npos ||
                      reason_.find("timeout") != std::string::npos || reason_.find("interrupt") != std::string::npos;
       if (stopped || cancelled()) reason_ = cancelled() ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
@@ -791,11 +787,7 @@ class ObligationSolver {
       z3::solver s = configuredSolver(fresh, at.simple, at.mbqi, at.seed, at.eager, at.rlimit);
       s.from_string(text.c_str());
       auto ta = std::chrono::steady_clock::now();
-      z3::check_result cr;
-      {
-        z3util::Alarm alarm(fresh, attemptTimeMs(at.rlimit, left), cancelled_);
-        cr = s.check();
-      }
+      z3::check_result cr = z3util::checkWithin(s, attemptTimeMs(at.rlimit, left), cancelled_);
       if (cr == z3::unknown) reason_ = cancelled() ? "cancelled" : remaining() == 0 ? "timeout" : "resource budget";
       if (std::getenv("IOAWB_PROVER_PROFILE")) {
         double spent = rlimitCount(s);  // a context of its own
@@ -1136,11 +1128,7 @@ class ObligationSolver {
                 for (const z3::expr& b : nums) s->add(b);
               // (e-matching's solver answers unknown with a candidate: confirmed like any other)
               auto t0 = std::chrono::steady_clock::now();
-              z3::check_result sr;
-              {
-                z3util::Alarm alarm(c_, ms, cancelled_);
-                sr = s->check();
-              }
+              z3::check_result sr = z3util::checkWithin(*s, ms, cancelled_);
               if (std::getenv("IOAWB_PROVER_PROFILE"))
                 std::fprintf(stderr, "[smaller] %s pass %d: %s %.1f ms\n", ob_.id.c_str(), pass,
                              sr == z3::sat ? "sat" : sr == z3::unsat ? "unsat" : s->reason_unknown().c_str(),
@@ -1485,11 +1473,7 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
       for (const z3::expr& h : sg.hyps) s.add(h);
       if (i < seg && !sg.goals.empty() && q.carryGoals) s.add(segmentGoal(ctx, sg));
     }
-    z3::check_result a;
-    {
-      z3util::Alarm alarm(ctx, timeoutMs, cancel);
-      a = s.check();
-    }
+    z3::check_result a = z3util::checkWithin(s, timeoutMs, cancel);
     if (a != z3::sat)
       return fail(a == z3::unsat ? "the values do not satisfy the assumptions" : "the assumptions could not be decided");
     if (read) {
@@ -1513,11 +1497,7 @@ bool confirmCounterexample(const Model& model, const SortCatalog& cat, const Obl
         }
     if (only.goals.empty()) only.goals = sg.goals;
     s.add(segmentGoal(ctx, only));
-    z3::check_result b;
-    {
-      z3util::Alarm alarm(ctx, timeoutMs, cancel);
-      b = s.check();
-    }
+    z3::check_result b = z3util::checkWithin(s, timeoutMs, cancel);
     if (b == z3::unsat) return true;
     return fail(b == z3::sat ? "the failed goal holds for these values" : "the failed goal could not be decided");
   } catch (const Unsupported& e) {

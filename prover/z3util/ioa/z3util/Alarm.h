@@ -118,4 +118,11 @@ class Alarm {
   uint64_t id_ = 0;
 };
 
+// `s.check()` (on `assumptions`, when given) under an alarm of `ms` (0: no time limit) and `cancel`.
+inline z3::check_result checkWithin(z3::solver& s, unsigned ms, const std::atomic<bool>* cancel = nullptr,
+                                    const z3::expr_vector* assumptions = nullptr) {
+  Alarm alarm(s.ctx(), ms, cancel);
+  return assumptions ? s.check(*assumptions) : s.check();
+}
+
 }  // namespace ioa::z3util
