@@ -152,7 +152,7 @@ void collect(SymExec& X, const SymVal& init, const SymVal& a, const SymVal& b, Q
   if (a.kind == SymVal::Ptr || b.kind == SymVal::Ptr) {
     bool same = a.ptr.has_value() == b.ptr.has_value();
     if (same && a.ptr) {
-      same = a.ptr->root == b.ptr->root && a.ptr->steps.size() == b.ptr->steps.size();
+      same = a.ptr->root == b.ptr->root && a.ptr->uid == b.ptr->uid && a.ptr->steps.size() == b.ptr->steps.size();
       for (size_t i = 0; same && i < a.ptr->steps.size(); ++i)
         same = a.ptr->steps[i].kind == b.ptr->steps[i].kind &&
                (a.ptr->steps[i].kind == Step::Field ? a.ptr->steps[i].field == b.ptr->steps[i].field
@@ -184,6 +184,53 @@ std::string valueText(const z3::expr& v) {
   if (v.is_false()) return "false";
   if (v.is_numeral()) return v.get_decimal_string(0);
   return v.to_string();
+}
+
+// Where a returned reference or pointer may designate different objects in the source and the
+// target: a condition on the inputs (their paths' indices differ; true when the paths go to
+// different parameters or members, or one is null and the other not).
+z3::expr designationDiffers(z3::context& z, const SymVal& a, const SymVal& b) {
+  if (a.kind != SymVal::Ptr || b.kind != SymVal::Ptr) return z.bool_val(true);
+  const bool nullA = !a.ptr || a.ptr->root < 0, nullB = !b.ptr || b.ptr->root < 0;
+  const z3::expr okA = a.ptrOk ? *a.ptrOk : z.bool_val(!nullA), okB = b.ptrOk ? *b.ptrOk : z.bool_val(!nullB);
+  if (nullA || nullB) return z.bool_val(nullA != nullB) || okA != okB;
+  if (a.ptr->root != b.ptr->root || a.ptr->uid != b.ptr->uid || a.ptr->steps.size() != b.ptr->steps.size())
+    return z.bool_val(true);
+  z3::expr d = okA != okB;
+  for (size_t i = 0; i < a.ptr->steps.size(); ++i) {
+    const Step &sa = a.ptr->steps[i], &sb = b.ptr->steps[i];
+    if (sa.kind != sb.kind) return z.bool_val(true);
+    if (sa.kind == Step::Field && sa.field != sb.field) return z.bool_val(true);
+    if (sa.kind == Step::Index) d = d || (okA && *sa.index != *sb.index);
+  }
+  return d;
+}
+
+// The object a path designates, in the model's terms: `s.q[2]`, `p.b.x` (null: "null").
+std::string designationText(SymExec& X, const Store& initial, const std::vector<std::string>& rootNames,
+                            const SymVal& v, z3::model& m) {
+  if (v.kind != SymVal::Ptr || !v.ptr || v.ptr->root < 0 ||
+      (v.ptrOk && m.eval(*v.ptrOk, true).is_false()))
+    return "null";
+  const Path& p = *v.ptr;
+  std::string out = rootNames[static_cast<size_t>(p.root)];
+  QualType t = initial[static_cast<size_t>(p.root)].type;
+  for (const Step& st : p.steps) {
+    QualType c = t.getCanonicalType();
+    if (st.kind == Step::Index) {
+      out += "[" + valueText(m.eval(*st.index, true)) + "]";
+      if (const ArrayType* at = X.ast().getAsArrayType(c)) t = at->getElementType();
+      continue;
+    }
+    std::vector<QualType> ts = X.fieldTypes(c);
+    const RecordDecl* rd = c->getAsRecordDecl();
+    if (!rd || st.field >= ts.size()) return out + "...";
+    unsigned nb = 0;
+    if (const auto* cxx = dyn_cast<CXXRecordDecl>(rd)) nb = cxx->getNumBases();
+    if (st.field >= nb) out += "." + X.fieldsOf(rd)[st.field - nb]->getNameAsString();
+    t = ts[st.field];
+  }
+  return out;
 }
 
 std::string fillIndices(const std::string& path, const std::vector<uint64_t>& idx) {
@@ -470,6 +517,22 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     }
     bool hasRet = rs.ret && rt.ret && rs.ret->kind == SymVal::Leaf && rt.ret->kind == SymVal::Leaf;
     if (hasRet) differ = differ || (*rs.ret->leaf != *rt.ret->leaf);
+    // a returned reference or pointer: the object it designates (a parameter's part; what the
+    // object holds is compared with the parameters). One into the function's own parameters,
+    // locals or temporaries dangles in its caller: the comparison would be meaningless.
+    const bool retPtr = rs.ret && rt.ret && (rs.ret->kind == SymVal::Ptr || rt.ret->kind == SymVal::Ptr);
+    std::optional<z3::expr> retDesignation;
+    if (retPtr) {
+      for (const auto& [fn, v] : {std::pair{src, &*rs.ret}, std::pair{tgt, &*rt.ret}})
+        if (v->ptr && v->ptr->root >= static_cast<int>(initial.size())) {
+          const FunctionDecl* def = fn->getDefinition() ? fn->getDefinition() : fn;
+          throw TranslationError{"'" + fn->getNameAsString() + "' returns a reference or pointer to its own " +
+                                     "parameter, local or temporary, which dangles in its caller",
+                                 def->getLocation()};
+        }
+      retDesignation = designationDiffers(z, *rs.ret, *rt.ret);
+      differ = differ || *retDesignation;
+    }
     // a result that is a struct or a message: every part of it
     std::vector<Leaf> retLeaves;
     if (rs.ret && rt.ret && !hasRet && rs.ret->kind == SymVal::Struct && rt.ret->kind == SymVal::Struct) {
@@ -534,6 +597,7 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
     std::vector<Part> parts;
     for (auto& [path, d] : named) parts.push_back({path, d, true, !ofArrays(d)});
     if (hasRet) parts.push_back({"result", *rs.ret->leaf != *rt.ret->leaf, true, true});
+    if (retDesignation) parts.push_back({"result", *retDesignation, true, true});  // which object
     parts.push_back({"undefined behaviour", rt.ub, false, true});
     // A fresh solver for `facts`, within the time left and, for the queries that are only a
     // shortcut or a preference, within a resource count (`rlimit`, about 3 M a second on
@@ -764,6 +828,9 @@ EquivalenceResult CppUnit::check(const EquivalenceQuery& q) {
       z3::expr a = m.eval(*rs.ret->leaf, true), b = m.eval(*rt.ret->leaf, true);
       if (!z3::eq(a, b)) res.differences.push_back("result: source " + valueText(a) + ", target " + valueText(b));
     }
+    if (retDesignation && m.eval(*retDesignation, true).is_true())
+      res.differences.push_back("result: source returns " + designationText(X, initial, rootNames, *rs.ret, m) +
+                                ", target " + designationText(X, initial, rootNames, *rt.ret, m));
     // What differs in the model: a scalar's two values, an array's first differing element.
     auto reportDifference = [&](const Leaf& l) {
       if (z3::expr d = m.eval(l.src != l.tgt, true); !d.is_true()) {

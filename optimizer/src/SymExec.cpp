@@ -102,6 +102,27 @@ SymExec::Intrinsic SymExec::intrinsicOf(QualType t) const {
   return Intrinsic::None;
 }
 
+const CXXDestructorDecl* SymExec::userDestructor(QualType t) {
+  QualType c = t.getCanonicalType();
+  while (const ArrayType* at = ast_.getAsArrayType(c)) c = at->getElementType().getCanonicalType();
+  const auto* rd = c->getAsCXXRecordDecl();
+  if (!rd || !rd->hasDefinition()) return nullptr;
+  rd = rd->getDefinition();
+  if (auto it = userDtors_.find(rd); it != userDtors_.end()) return it->second;
+  const CXXDestructorDecl* found = nullptr;
+  // the runtime's types are modelled as values (Msg, Bytes), or only guard what the model leaves out
+  // (FaultMute restores the fault log, and a fault ends a path)
+  if (rd->getQualifiedNameAsString().rfind("ioa::rt::", 0) != 0 && !rd->hasTrivialDestructor()) {
+    if (const CXXDestructorDecl* d = rd->getDestructor(); d && d->isUserProvided()) found = d;
+    for (const CXXBaseSpecifier& b : rd->bases())
+      if (!found) found = userDestructor(b.getType());
+    for (const FieldDecl* f : rd->fields())
+      if (!found) found = userDestructor(f->getType());
+  }
+  userDtors_[rd] = found;
+  return found;
+}
+
 SymVal SymExec::intrinsicValue(Intrinsic k, const std::string& prefix, unsigned lift, bool zeroed) {
   z3::sort bytes = z_.array_sort(z_.bv_sort(64), z_.bv_sort(8));
   auto mk = [&](const std::string& name, z3::sort so) {
@@ -347,7 +368,7 @@ static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, cons
         r.ptrOk = fold(z3::ite(c, okA, z.bool_val(false)));
         return r;
       }
-      bool same = pa.root == pb.root && pa.steps.size() == pb.steps.size();
+      bool same = pa.root == pb.root && pa.uid == pb.uid && pa.steps.size() == pb.steps.size();
       Path merged = pa;
       for (size_t i = 0; same && i < pa.steps.size(); ++i) {
         if (pa.steps[i].kind != pb.steps[i].kind) same = false;
@@ -373,7 +394,13 @@ static Store iteStore(z3::context& z, const z3::expr& cond, const Store& a, cons
   Store r = c.is_false() ? b : a;
   r.resize(n);
   if (c.is_true() || c.is_false()) return r;
-  for (size_t i = 0; i < n; ++i) r[i].value = iteVal(z, c, a[i].value, b[i].value);
+  for (size_t i = 0; i < n; ++i) {
+    r[i].value = iteVal(z, c, a[i].value, b[i].value);
+    // an object whose lifetime ended on one path (a block left by break or continue) is dead after
+    // the join; a root that holds another object on each path keeps the first one's (a path to the
+    // other no longer matches its identity)
+    if (a[i].uid == b[i].uid) r[i].dead = a[i].dead || b[i].dead;
+  }
   return r;
 }
 
@@ -461,6 +488,24 @@ struct SymExec::Frame {
   // The first root of this call's own objects (parameters passed by value, locals, temporaries):
   // a reference to one of them dangles once the call returns.
   size_t firstOwnRoot = 0;
+  // Temporaries not bound to a reference variable, created by the statement being run: they die
+  // at the end of its full-expression (marked dead by stmt()).
+  std::vector<Path> temps;
+  void endLifetimes(size_t firstTemp, size_t firstRoot) {
+    for (size_t i = firstTemp; i < temps.size(); ++i) {
+      const size_t r = static_cast<size_t>(temps[i].root);
+      if (r < S.size() && S[r].uid == temps[i].uid) S[r].dead = true;  // (a join may have dropped it)
+    }
+    temps.resize(std::min(temps.size(), firstTemp));
+    for (size_t r = firstRoot; r < S.size(); ++r) S[r].dead = true;
+  }
+  // A condition or a for-increment is a full-expression of its own: its temporaries die after it.
+  SymVal fullExpr(const Expr* e) {
+    const size_t firstTemp = temps.size();
+    SymVal v = rval(e);
+    endLifetimes(firstTemp, SIZE_MAX);
+    return v;
+  }
 
   Frame(SymExec& x, Store s, z3::expr liveCond)
       : X(x), z(x.z_), S(std::move(s)), live(liveCond), ub(z.bool_val(false)), incomplete(z.bool_val(false)), ret(z) {}
@@ -533,12 +578,24 @@ struct SymExec::Frame {
   Path rootPath(int root) {
     Path p;
     p.root = root;
+    p.uid = S[static_cast<size_t>(root)].uid;
     p.type = S[root].type;
     return p;
   }
 
+  [[noreturn]] void unsupportedDestructor(QualType t, const CXXDestructorDecl* d, SourceLocation loc) {
+    unsupported("an object of type '" + t.getNonReferenceType().getUnqualifiedType().getAsString() +
+                    "', whose user-written destructor '" + d->getQualifiedNameAsString() + "' (declared at " +
+                    describeLoc(ast(), d->getLocation()) + ") the translation does not run",
+                loc);
+  }
+
   int newRoot(const std::string& name, QualType t, SymVal v) {
+    // every object the code creates comes here (parameters, locals, temporaries)
+    if (const CXXDestructorDecl* d = X.userDestructor(t))
+      unsupportedDestructor(t, d, at.isValid() ? at : (fn ? fn->getLocation() : d->getLocation()));
     S.push_back({name, t, std::move(v)});
+    S.back().uid = ++X.nextUid_;
     return static_cast<int>(S.size()) - 1;
   }
 
@@ -561,6 +618,19 @@ struct SymExec::Frame {
     return false;
   }
 
+  // A path to a complete object read or written as one of its bases (a base reference bound to
+  // a derived object keeps the complete object, for virtual calls): the base subobject.
+  Path asStatic(Path p, QualType staticType) {
+    const RecordDecl* to = staticType.getCanonicalType()->getAsRecordDecl();
+    const RecordDecl* from = p.type.getCanonicalType()->getAsRecordDecl();
+    if (!to || !from || to->getCanonicalDecl() == from->getCanonicalDecl()) return p;
+    std::vector<Step> bs;
+    if (!baseSteps(p.type, to, bs)) return p;
+    for (Step& s : bs) p.steps.push_back(s);
+    p.type = staticType;
+    return p;
+  }
+
   Path fieldPath(Path base, const FieldDecl* f, SourceLocation loc) {
     const RecordDecl* owner = f->getParent();
     std::vector<Step> bs;
@@ -578,6 +648,9 @@ struct SymExec::Frame {
   // Navigates to the value designated by a path: the subtree and the pending array indices.
   SymVal* navigate(const Path& p, std::vector<z3::expr>& idx, SourceLocation loc) {
     if (p.root < 0) unsupported("dereferencing a null pointer", loc);
+    if (static_cast<size_t>(p.root) >= S.size() || S[static_cast<size_t>(p.root)].uid != p.uid)
+      unsupported("an object that no longer exists", loc);  // (callers ask gone() first)
+    if (S[static_cast<size_t>(p.root)].dead) lifetimeUB("a dead object (" + S[static_cast<size_t>(p.root)].name + ")");
     SymVal* v = &S[p.root].value;
     for (const Step& s : p.steps) {
       if (s.kind == Step::Index) {
@@ -604,7 +677,24 @@ struct SymExec::Frame {
     }
   }
 
+  // An object that is gone: its root was dropped (a callee's own object, a block's local at a
+  // join) or now holds another object. Reaching it is undefined; the caller then reads nothing.
+  bool gone(const Path& p) {
+    if (p.root < 0) return false;
+    const size_t r = static_cast<size_t>(p.root);
+    if (r < S.size() && S[r].uid == p.uid) return false;
+    lifetimeUB("an object that no longer exists (root " + std::to_string(p.root) + ")");
+    return true;
+  }
+  // Reaching an object outside its lifetime (IOAWB_OPT_TRACE=1 says where).
+  void lifetimeUB(const std::string& what) {
+    static const bool trace = std::getenv("IOAWB_OPT_TRACE") != nullptr;
+    if (trace) std::fprintf(stderr, "  %s at %s\n", what.c_str(), describeLoc(ast(), at).c_str());
+    addUB(z.bool_val(true));
+  }
+
   SymVal read(const Path& p, SourceLocation loc) {
+    if (gone(p)) return X.zero(p.type.getNonReferenceType().getUnqualifiedType());
     checkBounds(p, false);
     std::vector<z3::expr> idx;
     SymVal* v = navigate(p, idx, loc);
@@ -612,6 +702,7 @@ struct SymExec::Frame {
   }
 
   void write(const Path& p, const SymVal& v, SourceLocation loc) {
+    if (gone(p)) return;
     if (p.root >= 0 && S[static_cast<size_t>(p.root)].readOnly)
       unsupported("a write through a conditional expression (`(c ? a : b) = v`)", loc);
     checkBounds(p, false);
@@ -710,6 +801,7 @@ struct SymExec::Frame {
     if (const auto* t = dyn_cast<MaterializeTemporaryExpr>(e)) {
       SymVal v = rval(t->getSubExpr());
       int r = newRoot("<temporary>", t->getType(), v);
+      if (!t->getExtendingDecl()) temps.push_back(rootPath(r));  // dies with its full-expression
       return rootPath(r);
     }
     if (isa<CXXThisExpr>(e)) {
@@ -814,12 +906,11 @@ struct SymExec::Frame {
           }
           unsupported("global variable '" + vd->getNameAsString() + "'", loc);
         }
-        if (vd->getType()->isReferenceType()) return read(locals[vd], loc);
-        return read(locals[vd], loc);
+        return read(asStatic(locals[vd], e->getType()), loc);
       }
       unsupported("a reference to '" + d->getDecl()->getNameAsString() + "'", loc);
     }
-    if (isa<MemberExpr>(e) || isa<ArraySubscriptExpr>(e)) return read(lval(e), loc);
+    if (isa<MemberExpr>(e) || isa<ArraySubscriptExpr>(e)) return read(asStatic(lval(e), e->getType()), loc);
     if (isa<CXXThisExpr>(e)) {
       if (!thisPath) unsupported("'this' outside a member function", loc);
       return ptrTo(*thisPath);
@@ -845,12 +936,15 @@ struct SymExec::Frame {
       bool asValue = true;  // a call returning a reference, read here: its value will do
       std::optional<SymVal> v = callExpr(ce, &asValue);
       if (!v) return SymVal();
-      if (ce->getCallReturnType(ast())->isReferenceType() && !asValue) return read(derefPath(*v, loc), loc);
+      if (ce->getCallReturnType(ast())->isReferenceType() && !asValue) return read(asStatic(derefPath(*v, loc), e->getType()), loc);
       return *v;
     }
     if (const auto* m = dyn_cast<MaterializeTemporaryExpr>(e)) return rval(m->getSubExpr());
     if (const auto* f = dyn_cast<FullExpr>(e)) return rval(f->getSubExpr());
-    if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) return rval(bt->getSubExpr());
+    if (const auto* bt = dyn_cast<CXXBindTemporaryExpr>(e)) {  // a temporary that needs destroying
+      if (const CXXDestructorDecl* d = X.userDestructor(bt->getType())) unsupportedDestructor(bt->getType(), d, loc);
+      return rval(bt->getSubExpr());
+    }
     if (const auto* da = dyn_cast<CXXDefaultArgExpr>(e)) return rval(da->getExpr());
     if (const auto* di = dyn_cast<CXXDefaultInitExpr>(e)) return rval(di->getExpr());
     if (const auto* ctor = dyn_cast<CXXConstructExpr>(e)) return construct(ctor);
@@ -902,9 +996,21 @@ struct SymExec::Frame {
       }
       case CK_NullToPointer: return rvalNull();
       case CK_DerivedToBase:
-      case CK_UncheckedDerivedToBase:
+      case CK_UncheckedDerivedToBase: {
         if (c->getType()->isPointerType()) return rval(sub);  // the pointer keeps the complete object
-        return rval(sub);
+        // a derived object copied as a base (slicing): its base part
+        if (sub->isGLValue()) return read(asStatic(lval(sub), c->getType()), loc);
+        std::vector<Step> bs;
+        const RecordDecl* to = c->getType().getCanonicalType()->getAsRecordDecl();
+        if (!to || !baseSteps(sub->getType(), to, bs)) unsupported("a conversion to a base the translator cannot place", loc);
+        SymVal v = rval(sub);
+        for (const Step& st : bs) {
+          if (v.kind != SymVal::Struct || st.field >= v.fields.size()) unsupported("a malformed base conversion", loc);
+          SymVal part = v.fields[st.field];
+          v = std::move(part);
+        }
+        return v;
+      }
       case CK_BitCast:
         if (c->getType()->isPointerType()) {
           SymVal v = rval(sub);
@@ -956,7 +1062,7 @@ struct SymExec::Frame {
     SourceLocation loc = u->getExprLoc();
     switch (u->getOpcode()) {
       case UO_AddrOf: return ptrTo(lval(u->getSubExpr()));
-      case UO_Deref: return read(derefPath(rval(u->getSubExpr()), loc), loc);
+      case UO_Deref: return read(asStatic(derefPath(rval(u->getSubExpr()), loc), u->getType()), loc);
       case UO_Plus: return rval(u->getSubExpr());
       case UO_Minus: {
         z3::expr a = asBv(rval(u->getSubExpr()), loc);
@@ -1137,7 +1243,7 @@ struct SymExec::Frame {
       const Expr* ie = lptr ? b->getRHS() : b->getLHS();
       if (b->getRHS()->getType()->isPointerType() && lptr && op == BO_Sub) {
         // difference of two pointers into the same array
-        if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->steps.empty())
+        if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->uid != rv.ptr->uid || lv.ptr->steps.empty())
           unsupported("difference of unrelated pointers", loc);
         z3::expr d = *lv.ptr->steps.back().index - *rv.ptr->steps.back().index;
         return leaf(toWidth(d, true, X.widthOf(b->getType())));
@@ -1151,7 +1257,7 @@ struct SymExec::Frame {
       if (lv.ptr && rv.ptr) {
         const Path& a = *lv.ptr;
         const Path& c = *rv.ptr;
-        if (a.root == c.root && a.steps.size() == c.steps.size()) {
+        if (a.root == c.root && a.uid == c.uid && a.steps.size() == c.steps.size()) {
           eq = z.bool_val(true);
           for (size_t i = 0; i < a.steps.size(); ++i) {
             if (a.steps[i].kind != c.steps[i].kind) {
@@ -1172,7 +1278,7 @@ struct SymExec::Frame {
       return leaf(op == BO_EQ ? eq : !eq);
     }
     if (op == BO_LT || op == BO_LE || op == BO_GT || op == BO_GE) {
-      if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->steps.empty() || rv.ptr->steps.empty())
+      if (!lv.ptr || !rv.ptr || lv.ptr->root != rv.ptr->root || lv.ptr->uid != rv.ptr->uid || lv.ptr->steps.empty() || rv.ptr->steps.empty())
         unsupported("ordering unrelated pointers", loc);
       z3::expr a = *lv.ptr->steps.back().index, c = *rv.ptr->steps.back().index;
       switch (op) {
@@ -1216,7 +1322,7 @@ struct SymExec::Frame {
       if (ctor->isDefaultConstructor()) return X.zero(t);
       unsupported("constructor of " + t.getAsString(), ce->getExprLoc());
     }
-    if (ctor->isCopyOrMoveConstructor() && ctor->isTrivial()) return rval(ce->getArg(0));
+    if (ctor->isCopyOrMoveConstructor() && ctor->isTrivial()) return copySource(ce->getArg(0), t);
     if (ctor->isDefaultConstructor() && ctor->isTrivial()) return X.zero(t);
     // run the constructor on a temporary
     int r = newRoot("<object>", t, X.zero(t));
@@ -1233,7 +1339,7 @@ struct SymExec::Frame {
       return;
     }
     if (ctor->isCopyOrMoveConstructor() && (ctor->isDefaulted() || ctor->isTrivial())) {
-      write(self, rval(args[0]), loc);
+      write(self, copySource(args[0], self.type), loc);
       return;
     }
     const FunctionDecl* def = nullptr;
@@ -1242,6 +1348,19 @@ struct SymExec::Frame {
     if (args.size() > ctor->getNumParams()) unsupported("constructor call with more arguments than parameters", loc);
     for (size_t k = 0; k < args.size(); ++k) argv.push_back(argValue(args[k], ctor->getParamDecl(static_cast<unsigned>(k))));
     inlineCall(def ? def : ctor, argv, self, loc);
+  }
+
+  // The value a copy or move constructor of `t` copies: of a derived object, its `t` part (slicing;
+  // a base reference keeps the complete object, for virtual calls). A call returning a reference is
+  // read by value at its return, as the callee's declared type.
+  SymVal copySource(const Expr* arg, QualType t) {
+    const Expr* inner = arg->IgnoreParens();
+    while (const auto* c = dyn_cast<ImplicitCastExpr>(inner)) {
+      if (c->getCastKind() != CK_NoOp) break;
+      inner = c->getSubExpr()->IgnoreParens();
+    }
+    if (!arg->isGLValue() || isa<CallExpr>(inner) || !t->isRecordType()) return rval(arg);
+    return read(asStatic(lval(arg), t), arg->getExprLoc());
   }
 
   SymVal argValue(const Expr* a, const ParmVarDecl* p) {
@@ -1307,6 +1426,7 @@ struct SymExec::Frame {
     Path base = *p.ptr;
     z3::expr off = *base.steps.back().index;
     base.steps.pop_back();
+    if (gone(base)) return {z3::const_array(z.bv_sort(64), z.bv_val(0, 8)), off};
     std::vector<z3::expr> idx;
     SymVal* v = navigate(base, idx, loc);
     if (v->kind != SymVal::Leaf) unsupported("a byte pointer into a non-byte object", loc);
@@ -1665,6 +1785,7 @@ struct SymExec::Frame {
     S = std::move(f.S);
     // the callee's parameters, locals and temporaries are dead now
     if (S.size() > rootsBefore) S.resize(rootsBefore);
+    // (a pointer to one of them dangles: its root is gone or holds another object, see gone())
     ub = ub || f.ub;
     incomplete = incomplete || f.incomplete;
     if (!result && !ctor && !body->getReturnType()->isVoidType() && f.live.is_false()) {
@@ -1674,7 +1795,7 @@ struct SymExec::Frame {
       SymVal v = X.zero(t);
       result = body->getReturnType()->isReferenceType() && !refAsValue ? ptrTo(rootPath(newRoot("no value (fault)", t, v))) : v;
     }
-    // locals of the callee stay in the store (harmless: unreachable), keeping root indices stable
+    // (the indices past rootsBefore go to later objects; a path to a dropped one no longer matches its uid)
     return result;
   }
 
@@ -1710,7 +1831,7 @@ struct SymExec::Frame {
 
   // When `a` and `b` designate the same object: the same root and fields, equal indices.
   z3::expr sameObject(const Path& a, const Path& b) {
-    if (a.root != b.root || a.steps.size() != b.steps.size()) return z.bool_val(false);
+    if (a.root != b.root || a.uid != b.uid || a.steps.size() != b.steps.size()) return z.bool_val(false);
     z3::expr same = z.bool_val(true);
     for (size_t i = 0; i < a.steps.size(); ++i) {
       const Step &x = a.steps[i], &y = b.steps[i];
@@ -1726,6 +1847,7 @@ struct SymExec::Frame {
     SymVal d = rval(ce->getArg(0));
     SymVal s = rval(ce->getArg(1));
     z3::expr n = intOf(ce->getArg(2));
+    if (d.ptr && s.ptr && (static_cast<int>(gone(*d.ptr)) | static_cast<int>(gone(*s.ptr)))) return d;
     if (d.ptr && s.ptr && d.ptr->root >= 0 && s.ptr->root >= 0 && !d.ptr->type.isNull() && !s.ptr->type.isNull() &&
         d.ptr->type->isConstantArrayType() &&
         d.ptr->type.getCanonicalType().getUnqualifiedType() == s.ptr->type.getCanonicalType().getUnqualifiedType()) {
@@ -1782,6 +1904,7 @@ struct SymExec::Frame {
     z3::expr n = intOf(ce->getArg(2));
     if (!d.ptr || d.ptr->steps.empty() || d.ptr->steps.back().kind != Step::Index || X.widthOf(d.ptr->type) != 8)
       unsupported("memset of something other than a byte array", loc);
+    if (gone(*d.ptr)) return d;
     z3::expr od = *d.ptr->steps.back().index;
     uint64_t ed = d.ptr->steps.back().extent;
     if (ed) addUB(z3::ugt(od + n, z.bv_val(ed, 64)) || z3::ult(od + n, od));
@@ -1800,7 +1923,12 @@ struct SymExec::Frame {
 
   void stmt(const Stmt* s) {
     try {
+      // a statement's temporaries die at its end (their full-expression), and so do the objects a
+      // block, or a for, if, while or switch statement, declares (what its calls created is gone)
+      // (for, if, while and switch statements' own declarations too; a declaration's objects live on)
+      const size_t firstTemp = temps.size(), firstRoot = isa_and_nonnull<DeclStmt>(s) ? SIZE_MAX : S.size();
       stmtIn(s);
+      endLifetimes(firstTemp, firstRoot);
     } catch (TranslationError& e) {
       if (e.loc.isInvalid() && s) e.loc = s->getBeginLoc();  // a join of paths, at its statement
       throw;
@@ -1834,7 +1962,7 @@ struct SymExec::Frame {
             if (!refAsValue) unsupported("a returned reference to the function's own parameter, local or temporary", loc);
             addUB(z.bool_val(true));
           }
-          v = refAsValue ? read(p, loc) : ptrTo(p);
+          v = refAsValue ? read(asStatic(p, fn->getReturnType().getNonReferenceType()), loc) : ptrTo(p);
         } else {
           v = rval(e);
         }
@@ -1852,7 +1980,7 @@ struct SymExec::Frame {
         stmt(r.Val.getInt().getBoolValue() ? is->getThen() : is->getElse());
         return;
       }
-      z3::expr c = simp(asBool(rval(is->getCond()), is->getCond()->getType(), loc));
+      z3::expr c = simp(asBool(fullExpr(is->getCond()), is->getCond()->getType(), loc));
       branch(c, is->getThen(), is->getElse());
       return;
     }
@@ -1958,7 +2086,7 @@ struct SymExec::Frame {
     for (unsigned k = 0;; ++k) {
       if (live.is_false()) break;
       if (!(doWhile && k == 0) && cond) {
-        z3::expr c = simp(asBool(rval(cond), cond->getType(), loc));
+        z3::expr c = simp(asBool(fullExpr(cond), cond->getType(), loc));
         if (int d = X.decide(live, c)) c = z.bool_val(d > 0);
         z3::expr stay = andE(live, c);
         // leave the loop where the condition is false
@@ -1979,11 +2107,13 @@ struct SymExec::Frame {
       }
       Exit cont(z);
       continues.push_back(&cont);
+      const size_t iterRoot = S.size();
       if (perIter) stmt(perIter);
       stmt(body);
       continues.pop_back();
       joinExit(cont);
-      if (inc && !live.is_false()) rval(inc);
+      endLifetimes(temps.size(), iterRoot);  // a range-for's variable is a new object each iteration
+      if (inc && !live.is_false()) fullExpr(inc);
     }
     breaks.pop_back();
     // after the loop: whatever left through the condition or a break
@@ -1995,7 +2125,7 @@ struct SymExec::Frame {
     SourceLocation loc = sw->getBeginLoc();
     if (sw->getInit()) stmt(sw->getInit());
     if (sw->getConditionVariableDeclStmt()) stmt(sw->getConditionVariableDeclStmt());
-    z3::expr v = asBv(rval(sw->getCond()), loc);
+    z3::expr v = asBv(fullExpr(sw->getCond()), loc);
     const auto* body = dyn_cast<CompoundStmt>(sw->getBody());
     if (!body) unsupported("switch without a block body", loc);
     // the values of all case labels, to know when `default` is taken

@@ -49,6 +49,7 @@ struct Step {
 
 struct Path {
   int root = -1;  // -1: null pointer
+  uint64_t uid = 0;  // the object's identity (Root::uid): a root index is reused once its object is gone
   std::vector<Step> steps;
   clang::QualType type;  // type of the object designated
 };
@@ -72,6 +73,8 @@ struct Root {
   clang::QualType type;
   SymVal value;
   bool readOnly = false;  // a temporary standing for an lvalue it cannot be (a conditional's value)
+  bool dead = false;      // its lifetime has ended (a temporary after its full-expression, a block's local after it)
+  uint64_t uid = 0;       // unique per object created (0: the compared functions' parameters)
 };
 
 using Store = std::vector<Root>;
@@ -202,6 +205,11 @@ class SymExec {
   std::map<std::pair<unsigned, unsigned>, std::tuple<z3::expr, z3::expr, z3::expr>> normSel_;
   z3::expr normSelect(const z3::expr& a, const z3::expr& i);
   std::map<unsigned, Masked> masked_;
+  // The user-written destructor an object of a type would run (its own, a base's or a member's),
+  // null when none: the translation does not run destructors, so such an object is an error.
+  std::map<const clang::RecordDecl*, const clang::CXXDestructorDecl*> userDtors_;
+  const clang::CXXDestructorDecl* userDestructor(clang::QualType t);
+  uint64_t nextUid_ = 0;
   std::vector<std::pair<clang::SourceLocation, z3::expr>> ubSites_;
 };
 

@@ -441,3 +441,141 @@ uint32_t shiftAdd(uint32_t x, uint32_t y) {
     EXPECT_LT(s, delayMs / 1000.0 + 1.0);
   }
 }
+
+// Gaps a review found on 2026-12-04 (each let a wrong target be proved): a reference or pointer the
+// compared functions return is compared (which object it designates); copying a derived object into
+// a base copies the base part (slicing); a class with a user-written destructor is an error, not a
+// destructor silently skipped; a reference bound to a temporary that died with its full-expression
+// dangles.
+TEST(Equivalence, ReturnedReferencesSlicingDestructorsAndDeadTemporaries) {
+  const char* code = R"(
+struct S { uint32_t a; uint32_t b; uint32_t q[4]; };
+uint32_t& refA(S& s, uint32_t i) { return s.a; }
+uint32_t& refB(S& s, uint32_t i) { return s.b; }
+uint32_t& refA2(S& s, uint32_t i) { uint32_t& r = s.a; return r; }
+uint32_t* ptrQ(S& s, uint32_t i) { return &s.q[i & 3]; }
+uint32_t* ptrQ1(S& s, uint32_t i) { return &s.q[(i + 1) & 3]; }
+uint32_t* ptrQm(S& s, uint32_t i) { return s.q + (i % 4); }
+uint32_t* ptrOwn(S& s, uint32_t i) { uint32_t t = i; return &t; }
+struct B { uint32_t x; uint32_t y; };
+struct D : B { uint32_t z; };
+uint32_t sliceCopy(D d) { B b = d; return b.x + b.y; }
+uint32_t direct(D d) { return d.x + d.y; }
+uint32_t wrong(D d) { return d.x + d.z; }
+uint32_t viaBaseRef(D d) { B& r = d; B c = r; return c.x + c.y; }
+struct P { B b; uint32_t w; };
+void assignSlice(P& p, const D& d) { p.b = d; }
+void assignByHand(P& p, const D& d) { p.b.x = d.x; p.b.y = d.y; }
+void assignWrong(P& p, const D& d) { p.b.x = d.x; p.b.y = d.z; }
+struct G { uint32_t* p; ~G() { *p = *p + 1; } };
+void withGuard(uint32_t& x) { G g{&x}; }
+void nothingX(uint32_t& x) { }
+struct W { uint32_t v; };
+const uint32_t& getv(const W& w) { return w.v; }
+uint32_t same(uint32_t x) { return x; }
+uint32_t viaDeadTemp(uint32_t x) { const uint32_t& r = getv(W{x}); return r; }
+uint32_t viaLiveTemp(uint32_t x) { return getv(W{x}); }
+uint32_t viaExtended(uint32_t x) { const W& w = W{x}; return w.v; }
+uint32_t viaBlockLocal(uint32_t x) { uint32_t* p; { uint32_t t = x; p = &t; } return *p; }
+uint32_t viaBlockLocalInScope(uint32_t x) { uint32_t* p; { uint32_t t = x; p = &t; return *p; } }
+uint32_t* ownPtr(uint32_t x) { uint32_t t = x; return &t; }
+uint32_t viaCalleeLocal(uint32_t x) { uint32_t* p = ownPtr(x); uint32_t y = 7; return *p; }
+)";
+  expectRefutedIn(check(code, "refA", "refB"), "result");
+  EXPECT_EQ(check(code, "refA", "refA2").status, EquivalenceResult::Proved);
+  auto q1 = check(code, "ptrQ", "ptrQ1");
+  expectRefutedIn(q1, "result");
+  EXPECT_EQ(check(code, "ptrQ", "ptrQm").status, EquivalenceResult::Proved);
+  auto own = check(code, "ptrQ", "ptrOwn");
+  EXPECT_EQ(own.status, EquivalenceResult::Error) << own.message;
+  EXPECT_EQ(check(code, "direct", "sliceCopy").status, EquivalenceResult::Proved);
+  expectRefutedIn(check(code, "sliceCopy", "wrong"), "result");
+  EXPECT_EQ(check(code, "direct", "viaBaseRef").status, EquivalenceResult::Proved);
+  EXPECT_EQ(check(code, "assignByHand", "assignSlice").status, EquivalenceResult::Proved);
+  expectRefutedIn(check(code, "assignSlice", "assignWrong"), "p.b.y");
+  auto guard = check(code, "nothingX", "withGuard");
+  EXPECT_EQ(guard.status, EquivalenceResult::Error) << guard.message;
+  EXPECT_NE(guard.message.find("destructor"), std::string::npos) << guard.message;
+  expectRefutedIn(check(code, "same", "viaDeadTemp"), "target has undefined behaviour");
+  EXPECT_EQ(check(code, "same", "viaLiveTemp").status, EquivalenceResult::Proved);
+  EXPECT_EQ(check(code, "same", "viaExtended").status, EquivalenceResult::Proved);
+  expectRefutedIn(check(code, "same", "viaBlockLocal"), "target has undefined behaviour");
+  EXPECT_EQ(check(code, "same", "viaBlockLocalInScope").status, EquivalenceResult::Proved);
+  expectRefutedIn(check(code, "same", "viaCalleeLocal"), "target has undefined behaviour");
+}
+
+// From a review of the test above, each case written for the purpose: an object's lifetime ends
+// when a jump leaves its block, with the for/if/switch statement that declares it, per iteration
+// for a range-for variable, after the condition or increment whose temporary it is; a root index
+// once its object is gone (a branch's block, a callee's local kept through `this`) may hold
+// another object, which a stale pointer must not reach; byte copies check lifetimes too; slicing
+// through `*p`, a returned base reference and `return *this`; a discarded temporary with a
+// user-written destructor. Each of the refuted or rejected ones was proved before. The proved
+// ones are correct code (a temporary in one arm of `?:`, declarations after it) that a first
+// version of the fix refuted.
+TEST(Equivalence, LifetimesAcrossJumpsJoinsConditionsAndCalls) {
+  const char* code = R"(
+uint32_t idv(uint32_t v) { return v; }
+const uint32_t& ref(const uint32_t& v) { return v; }
+uint32_t id(const uint32_t& v) { return v; }
+uint32_t brk(uint32_t v) { const uint32_t* p = nullptr; while (true) { uint32_t t = v; p = &t; break; } return *p; }
+uint32_t cont(uint32_t v) { const uint32_t* p = nullptr; uint32_t r = v; for (uint32_t k = 0; k < 2; ++k) { if (k == 1) { r = *p; } uint32_t t = v; p = &t; continue; } return r; }
+uint32_t forInit(uint32_t v) { const uint32_t* p = nullptr; for (uint32_t t = v, k = 0; k < 1; ++k) p = &t; return *p; }
+uint32_t ifInit(uint32_t v) { const uint32_t* p = nullptr; if (uint32_t t = v; true) p = &t; return *p; }
+uint32_t reuse(uint32_t v) { const uint32_t* p = nullptr; if (v > 5) { uint32_t t = v; p = &t; } uint32_t y = v; return p ? *p : y; }
+uint32_t sw(uint32_t v) { const uint32_t* p = nullptr; switch (v) { case 1: { uint32_t t = 1; p = &t; } case 2: { uint32_t u = v; if (p) return *p; return u; } default: return v; } }
+struct H { const uint32_t* p; void set(uint32_t v) { uint32_t t = v; p = &t; } };
+uint32_t outParam(uint32_t v) { H h{nullptr}; h.set(v); uint32_t y = 0, w = 0; return *h.p + y + w; }
+uint32_t ifCond(uint32_t v) { const uint32_t* p = nullptr; if ((p = &ref(v + 0)) != nullptr) return *p; return v; }
+uint32_t whileCond(uint32_t v) { const uint32_t* p = nullptr; uint32_t r = 0, k = 0; while ((p = &ref(v + 0)), k < 1) { r = *p; ++k; } return r; }
+uint32_t* ownPtr(uint32_t x) { uint32_t t = x; return &t; }
+uint32_t writeOwn(uint32_t v) { uint32_t* p = ownPtr(v); *p = 3; return v; }
+uint32_t danglingIsNotNull(uint32_t v) { uint32_t* p = ownPtr(v); if (p) return v; return 0; }
+uint32_t faRef(uint32_t v) { const uint32_t& r = v > 5 ? id(v + 1) : v + 1; return r - 1; }
+uint32_t faDecl(uint32_t v) { uint32_t a = v > 5 ? id(v + 1) : 0, b = v, c = v; return c + (a - a) + (b - b); }
+uint32_t faAnd(uint32_t v) { bool a = v > 5 && id(v + 1) > 3, c = true; uint32_t b = v; return (a && c) ? b : v; }
+struct A2 { uint32_t a[2]; };
+uint32_t sum(A2& s) { return s.a[0] + s.a[1]; }
+uint32_t rangePrev(A2& s) { const uint32_t* p = nullptr; uint32_t r = 0; for (uint32_t e : s.a) { r += e; if (p) r = r + 0 * *p; p = &e; } return r; }
+uint32_t rangeAfter(A2& s) { const uint32_t* p = nullptr; uint32_t r = 0; for (uint32_t e : s.a) { r += e; p = &e; } return r + 0 * *p; }
+struct S4 { uint8_t a[4]; };
+void cpy(S4& s, uint8_t v) { s.a[0] = v; }
+void cpyDead(S4& s, uint8_t v) { const uint8_t* p = nullptr; { uint8_t b[4] = {v, 0, 0, 0}; p = b; } memcpy(s.a, p, 1); }
+void cpyBreak(S4& s, uint8_t v) { const uint8_t* p = nullptr; while (true) { uint8_t b[4] = {v, 0, 0, 0}; p = b; break; } s.a[0] = p[0]; }
+uint8_t* ownBytes(uint8_t v) { uint8_t b[4] = {v, 0, 0, 0}; return b; }
+void cpyOwn(S4& s, uint8_t v) { memcpy(s.a, ownBytes(v), 1); }
+struct B1 { uint32_t x; uint32_t y; B1 copy() const { return *this; } };
+struct D1 : B1 { uint32_t z; };
+uint32_t zero(uint32_t v) { return 0; }
+uint32_t sliceDeref(uint32_t v) { D1 d; d.x = 0; d.y = 0; d.z = v; const B1* pb = &d; B1 b = *pb; return b.y; }
+const B1& asB(const D1& d) { return d; }
+uint32_t sliceCall(uint32_t v) { D1 d; d.x = 0; d.y = 0; d.z = v; B1 b = asB(d); return b.y; }
+uint32_t sliceThis(uint32_t v) { D1 d; d.x = 0; d.y = 0; d.z = v; B1 b = d.copy(); return b.y; }
+struct G { uint32_t* q; ~G() { *q = 0; } };
+void setv(uint32_t& x, uint32_t v) { x = v; }
+void tempGuard(uint32_t& x, uint32_t v) { x = v; G{&x}; }
+void voidGuard(uint32_t& x, uint32_t v) { x = v; (void)G{&x}; }
+G mk(uint32_t& x) { return G{&x}; }
+void retGuard(uint32_t& x, uint32_t v) { x = v; mk(x); }
+)";
+  for (const char* f : {"brk", "cont", "forInit", "ifInit", "reuse", "sw", "outParam", "ifCond", "whileCond", "writeOwn"})
+    expectRefutedIn(check(code, "idv", f), "target has undefined behaviour");
+  // a dangling pointer is not null (Clang keeps the address): not decided as null
+  EXPECT_EQ(check(code, "idv", "danglingIsNotNull").status, EquivalenceResult::Proved);
+  for (const char* f : {"faRef", "faDecl", "faAnd"}) {
+    auto r = check(code, "idv", f);
+    EXPECT_EQ(r.status, EquivalenceResult::Proved) << f << ": " << r.message;
+  }
+  for (const char* f : {"rangePrev", "rangeAfter"}) expectRefutedIn(check(code, "sum", f), "target has undefined behaviour");
+  for (const char* f : {"cpyDead", "cpyBreak", "cpyOwn"}) expectRefutedIn(check(code, "cpy", f), "target has undefined behaviour");
+  for (const char* f : {"sliceDeref", "sliceCall", "sliceThis"}) {
+    auto r = check(code, "zero", f);
+    EXPECT_EQ(r.status, EquivalenceResult::Proved) << f << ": " << r.message;
+    expectRefutedIn(check(code, "idv", f), "result");
+  }
+  for (const char* f : {"tempGuard", "voidGuard", "retGuard"}) {
+    auto r = check(code, "setv", f);
+    EXPECT_EQ(r.status, EquivalenceResult::Error) << f << ": " << r.message;
+    EXPECT_NE(r.message.find("user-written destructor 'G::~G'"), std::string::npos) << r.message;
+  }
+}
