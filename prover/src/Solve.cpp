@@ -843,8 +843,14 @@ class ObligationSolver {
     } else if (indicators.empty()) {
       for (size_t j = 0; j < sg.goals.size(); ++j) failed.push_back(static_cast<int>(j));
     } else {
+      // the goal the model picked, and an abstract action's enabledness false in it: a step whose
+      // abstract action is not enabled also breaks the relation after it (the abstract state stays),
+      // and the model may pick the relation (a new user was shown only that, and strengthened it in
+      // vain)
       for (size_t j = 0; j < indicators.size(); ++j)
-        if (model.eval(indicators[j], true).is_true()) failed.push_back(static_cast<int>(j));
+        if (model.eval(indicators[j], true).is_true() ||
+            (j < sg.goals.size() && sg.goals[j].kind == "enabled" && isFalse(model.eval(sg.goals[j].cond, true))))
+          failed.push_back(static_cast<int>(j));
     }
     Counterexample cx = buildCounterexample(q, seg, vals, failed);
     for (const Input& in : en.inputs()) cx.inputs.push_back({in.name, d.decode(in.sort, inputSymbol(in))});
@@ -1110,6 +1116,16 @@ class ObligationSolver {
               z3::expr n = en->seqLen(sym);
               big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
               lens.push_back(n <= c_.int_val(kShortSeq));
+              // its first elements when they are numbers (a new user's `R.out = [64757, 0]`)
+              const SortKind ek = in.sort->elem()->kind;
+              int64_t len = 0;
+              if ((ek == SortKind::Int || ek == SortKind::Nat) && m.eval(n, true).is_numeral_i64(len))
+                for (int64_t k = 0; k < kShortSeq; ++k) {
+                  z3::expr x = z3::select(en->seqArr(sym), c_.int_val(k));
+                  int64_t xv = 0;
+                  big = big || (k < len && (!m.eval(x, true).is_numeral_i64(xv) || xv > kSmallNum || xv < -kSmallNum));
+                  nums.push_back(x >= c_.int_val(-kSmallNum) && x <= c_.int_val(kSmallNum));
+                }
             } else if (in.sort->kind == SortKind::Int || in.sort->kind == SortKind::Nat) {
               big = big || !m.eval(sym, true).is_numeral_i64(v) || v > kSmallNum || v < -kSmallNum;
               nums.push_back(sym >= c_.int_val(-kSmallNum) && sym <= c_.int_val(kSmallNum));

@@ -1058,6 +1058,22 @@ class Parser {
       advance();
     }
     d->relation = parseExpr();
+    // `Slow.n = x` and `Slow.m = x` on lines of their own: conjuncts without '/\' between them.
+    // One error, and the next ones are read as conjuncts (before: "expected a declaration", and
+    // the mapping did not define the variables the later lines did)
+    bool missingAnd = false;
+    while (!at(Tok::Eof) && !at(Tok::KwProof) && !at(Tok::Assign) && !isTopStarter() && at(Tok::Ident) &&
+           lineBreakBetween(d->relation->range.end, cur().begin) && peek().kind == Tok::Dot) {
+      if (!missingAnd)
+        diags_.error(curRange(), std::string("expected '/\\' before this ") +
+                                     (d->simKind == SimulationKind::Refinement ? "equation" : "conjunct") +
+                                     ": the " +
+                                     (d->simKind == SimulationKind::Refinement ? "equations of a refinement mapping"
+                                                                               : "conjuncts of a relation") +
+                                     " are joined by '/\\' (one per line is fine: `A.x = t /\\` then `A.y = u`)");
+      missingAnd = true;
+      d->relation = binary(Tok::And, d->relation, parseExpr());
+    }
     if (at(Tok::Assign)) {
       // `Spec.total := Counter.n`: an equation written as an assignment. One error, and the
       // relation is not checked (before: a parse error and two about the relation)

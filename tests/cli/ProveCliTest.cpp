@@ -855,3 +855,60 @@ TEST(ProveCli, OnlyNarrowsTheProofsAndTheBoundedSearchToOneInvariant) {
   EXPECT_EQ(fixed.output.find("holds at every depth"), std::string::npos) << fixed.output;
   EXPECT_EQ(ioawb("prove --only Nope " + (d / "two.ioa")).status, 2);
 }
+
+namespace {
+
+// From a new user's trial (2026-12-05). A simulation step whose abstract action is not enabled also
+// breaks the relation after it (the abstract state stays), and the model picked only the relation:
+// the user was told to fix the relation. Every goal false in the model is listed now, the enabledness
+// first. And the numbers in the counterexample's sequences are small (only variables' were asked to be).
+TEST(ProveCli, ADisabledAbstractStepIsNamedBesideTheRelationItBreaks) {
+  TempDir d("cli-disabled-step");
+  std::ofstream(d / "tail.ioa") << R"(automaton A
+  signature
+    input  send(m: Nat)
+    output receive(m: Nat)
+  states
+    buffer: Seq[Nat] := {}
+  transitions
+    input send(m)
+      eff buffer := buffer |- m
+    output receive(m)
+      pre buffer ~= {} /\ m = head(buffer)
+      eff buffer := tail(buffer)
+automaton C
+  signature
+    input  send(m: Nat)
+    output receive(m: Nat)
+  states
+    q: Seq[Nat] := {},
+    skip: Bool := false
+  transitions
+    input send(m)
+      eff q := q |- m
+    output receive(m)
+      pre q ~= {} /\ m = head(q)
+      eff q := tail(q)
+forward simulation from C to A:
+  A.buffer = (if skip then tail(q) else q)
+)";
+  CommandResult r = ioawb("prove --no-cache --jobs 1 " + (d / "tail.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  size_t at = r.output.find("output receive(m) is matched by A");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const std::string step = r.output.substr(at, r.output.find("\n  proved", at) - at);
+  size_t enabled = step.find("fails (enabled): the abstract action receive(m) must be enabled here but is not");
+  EXPECT_NE(enabled, std::string::npos) << step;
+  EXPECT_LT(enabled, step.find("fails: A.buffer = ")) << step;
+  // the sequences' elements are small numbers too (they were [64, 63, 65]; a user's R.out = [64757, 0])
+  size_t q = step.find("q = [");
+  ASSERT_NE(q, std::string::npos) << step;
+  std::string elems = step.substr(q + 5, step.find(']', q) - q - 5);
+  for (size_t k = 0; k < elems.size();) {
+    size_t next = elems.find(", ", k);
+    EXPECT_LE(std::stol(elems.substr(k)), 64) << step;
+    k = next == std::string::npos ? elems.size() : next + 2;
+  }
+}
+
+}  // namespace

@@ -310,3 +310,23 @@ TEST(CheckErrors, LayerAndStackMistakesSuggestTheClosestName) {
             "layer 'Kind' has no 'fastpath dn' and no 'fastpath up' clause; the optimizer treats its common case as "
             "false on both paths");
 }
+
+// The equations of a refinement mapping (the conjuncts of a relation) on lines of their own without
+// '/\' between them: one error at the second, saying how they are joined; the later lines still count
+// (a new user, 2026-12-05, got "expected a declaration ..., found identifier 'Lock'" and "does not
+// define abstract variable 'who'").
+TEST(CheckErrors, EquationsOnTheirOwnLinesNeedAnAndBetweenThem) {
+  const std::string two = "automaton C\n  signature\n    input inc\n  states\n    n: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff n := n + 1\n"
+                          "automaton Spec\n  signature\n    input inc\n  states\n    total: Nat := 0,\n    twice: Nat := 0\n"
+                          "  transitions\n    input inc\n      eff total := total + 1; twice := twice + 2\n";
+  EXPECT_EQ(test::firstError(two + "refinement from C to Spec:\n  Spec.total = C.n /\\\n  Spec.twice = 2 * C.n\n").errors, 0u);
+  for (const char* head : {"refinement from C to Spec:\n", "forward simulation from C to Spec:\n"}) {
+    test::FirstError fe = test::firstError(two + head + "  Spec.total = C.n\n  Spec.twice = 2 * C.n\n");
+    EXPECT_EQ(fe.errors, 1u) << head << fe.message;
+    EXPECT_EQ(fe.line, 20u) << head;
+    EXPECT_EQ(fe.col, 3u) << head;
+    EXPECT_NE(fe.message.find("expected '/\\' before this "), std::string::npos) << fe.message;
+    EXPECT_NE(fe.message.find(" are joined by '/\\'"), std::string::npos) << fe.message;
+  }
+}
