@@ -806,8 +806,7 @@ void OptimizerPanel::display(const Outcome& o) {
   for (int i = 0; i < static_cast<int>(r.obligations.size()); ++i) {
     const engine::OptimizeObligation& ob = r.obligations[static_cast<size_t>(i)];
     const ProofState state = stateOf(ob);
-    if (state == ProofState::Refuted && proofStateOfStatus(r.obligations[static_cast<size_t>(select)].status) !=
-                                            ProofState::Refuted)
+    if (state == ProofState::Refuted && stateOf(r.obligations[static_cast<size_t>(select)]) != ProofState::Refuted)
       select = i;
     const QString description = shortDescription(r, o.stack, ob);
     QString message = qs(ob.message);

@@ -194,16 +194,9 @@ z3::expr designationDiffers(z3::context& z, const SymVal& a, const SymVal& b) {
   const bool nullA = !a.ptr || a.ptr->root < 0, nullB = !b.ptr || b.ptr->root < 0;
   const z3::expr okA = a.ptrOk ? *a.ptrOk : z.bool_val(!nullA), okB = b.ptrOk ? *b.ptrOk : z.bool_val(!nullB);
   if (nullA || nullB) return z.bool_val(nullA != nullB) || okA != okB;
-  if (a.ptr->root != b.ptr->root || a.ptr->uid != b.ptr->uid || a.ptr->steps.size() != b.ptr->steps.size())
-    return z.bool_val(true);
-  z3::expr d = okA != okB;
-  for (size_t i = 0; i < a.ptr->steps.size(); ++i) {
-    const Step &sa = a.ptr->steps[i], &sb = b.ptr->steps[i];
-    if (sa.kind != sb.kind) return z.bool_val(true);
-    if (sa.kind == Step::Field && sa.field != sb.field) return z.bool_val(true);
-    if (sa.kind == Step::Index) d = d || (okA && *sa.index != *sb.index);
-  }
-  return d;
+  const z3::expr same = sameObject(z, *a.ptr, *b.ptr);
+  if (same.is_false()) return z.bool_val(true);
+  return okA != okB || (okA && !same);
 }
 
 // The object a path designates, in the model's terms: `s.q[2]`, `p.b.x` (null: "null").

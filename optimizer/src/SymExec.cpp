@@ -385,6 +385,17 @@ static SymVal iteVal(z3::context& z, const z3::expr& cond, const SymVal& a, cons
   return r;
 }
 
+z3::expr sameObject(z3::context& z, const Path& a, const Path& b) {
+  if (a.root != b.root || a.uid != b.uid || a.steps.size() != b.steps.size()) return z.bool_val(false);
+  z3::expr same = z.bool_val(true);
+  for (size_t i = 0; i < a.steps.size(); ++i) {
+    const Step &x = a.steps[i], &y = b.steps[i];
+    if (x.kind != y.kind || (x.kind == Step::Field && x.field != y.field)) return z.bool_val(false);
+    if (x.kind == Step::Index) same = same && *x.index == *y.index;
+  }
+  return same;
+}
+
 // Roots past the shorter store are locals of blocks the two paths took
 // separately; they are dead where the paths join, so the join keeps only the
 // common ones.
@@ -1254,27 +1265,7 @@ struct SymExec::Frame {
     }
     if (op == BO_EQ || op == BO_NE) {
       z3::expr eq = z.bool_val(false);
-      if (lv.ptr && rv.ptr) {
-        const Path& a = *lv.ptr;
-        const Path& c = *rv.ptr;
-        if (a.root == c.root && a.uid == c.uid && a.steps.size() == c.steps.size()) {
-          eq = z.bool_val(true);
-          for (size_t i = 0; i < a.steps.size(); ++i) {
-            if (a.steps[i].kind != c.steps[i].kind) {
-              eq = z.bool_val(false);
-              break;
-            }
-            if (a.steps[i].kind == Step::Field) {
-              if (a.steps[i].field != c.steps[i].field) {
-                eq = z.bool_val(false);
-                break;
-              }
-            } else {
-              eq = eq && (*a.steps[i].index == *c.steps[i].index);
-            }
-          }
-        }
-      }
+      if (lv.ptr && rv.ptr) eq = sameObject(z, *lv.ptr, *rv.ptr);
       return leaf(op == BO_EQ ? eq : !eq);
     }
     if (op == BO_LT || op == BO_LE || op == BO_GT || op == BO_GE) {
@@ -1829,25 +1820,16 @@ struct SymExec::Frame {
     (void)rd;
   }
 
-  // When `a` and `b` designate the same object: the same root and fields, equal indices.
-  z3::expr sameObject(const Path& a, const Path& b) {
-    if (a.root != b.root || a.uid != b.uid || a.steps.size() != b.steps.size()) return z.bool_val(false);
-    z3::expr same = z.bool_val(true);
-    for (size_t i = 0; i < a.steps.size(); ++i) {
-      const Step &x = a.steps[i], &y = b.steps[i];
-      if (x.kind != y.kind || (x.kind == Step::Field && x.field != y.field)) return z.bool_val(false);
-      if (x.kind == Step::Index) same = same && *x.index == *y.index;
-    }
-    return same;
-  }
-
   // memcpy and memmove (`move`: the ranges may overlap; for memcpy that is undefined).
   std::optional<SymVal> memcpyModel(const CallExpr* ce, bool move) {
     SourceLocation loc = ce->getExprLoc();
     SymVal d = rval(ce->getArg(0));
     SymVal s = rval(ce->getArg(1));
     z3::expr n = intOf(ce->getArg(2));
-    if (d.ptr && s.ptr && (static_cast<int>(gone(*d.ptr)) | static_cast<int>(gone(*s.ptr)))) return d;
+    if (d.ptr && s.ptr) {
+      const bool destGone = gone(*d.ptr), sourceGone = gone(*s.ptr);  // (both: each adds its undefined behaviour)
+      if (destGone || sourceGone) return d;
+    }
     if (d.ptr && s.ptr && d.ptr->root >= 0 && s.ptr->root >= 0 && !d.ptr->type.isNull() && !s.ptr->type.isNull() &&
         d.ptr->type->isConstantArrayType() &&
         d.ptr->type.getCanonicalType().getUnqualifiedType() == s.ptr->type.getCanonicalType().getUnqualifiedType()) {
@@ -1884,7 +1866,7 @@ struct SymExec::Frame {
     da.steps.pop_back();
     checkBounds(sa, false);  // the indices that reach each array (a row of an array of arrays)
     checkBounds(da, false);
-    if (!move) addUB(sameObject(sa, da) && n != z.bv_val(0, 64) && z3::ult(od, os + n) && z3::ult(os, od + n));
+    if (!move) addUB(sameObject(z, sa, da) && n != z.bv_val(0, 64) && z3::ult(od, os + n) && z3::ult(os, od + n));
     std::vector<z3::expr> sidx, didx;
     SymVal* sv = navigate(sa, sidx, loc);
     SymVal* dv = navigate(da, didx, loc);
@@ -1923,9 +1905,9 @@ struct SymExec::Frame {
 
   void stmt(const Stmt* s) {
     try {
-      // a statement's temporaries die at its end (their full-expression), and so do the objects a
-      // block, or a for, if, while or switch statement, declares (what its calls created is gone)
-      // (for, if, while and switch statements' own declarations too; a declaration's objects live on)
+      // a statement's temporaries die at its end (their full-expression), and so do the objects it
+      // created, a block's or a for, if, while or switch statement's own declarations (those of a
+      // declaration statement live on to the end of its block; what calls created is gone already)
       const size_t firstTemp = temps.size(), firstRoot = isa_and_nonnull<DeclStmt>(s) ? SIZE_MAX : S.size();
       stmtIn(s);
       endLifetimes(firstTemp, firstRoot);

@@ -54,6 +54,10 @@ struct Path {
   clang::QualType type;  // type of the object designated
 };
 
+// When `a` and `b` designate the same object: the same root (and object), the same fields,
+// equal indices (a condition on them); false for different objects or shapes.
+z3::expr sameObject(z3::context& z, const Path& a, const Path& b);
+
 struct SymVal {
   enum Kind { Leaf, Struct, Ptr, None } kind = None;
   std::optional<z3::expr> leaf;

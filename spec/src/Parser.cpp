@@ -1066,10 +1066,9 @@ class Parser {
            lineBreakBetween(d->relation->range.end, cur().begin) && peek().kind == Tok::Dot) {
       if (!missingAnd)
         diags_.error(curRange(), std::string("expected '/\\' before this ") +
-                                     (d->simKind == SimulationKind::Refinement ? "equation" : "conjunct") +
-                                     ": the " +
-                                     (d->simKind == SimulationKind::Refinement ? "equations of a refinement mapping"
-                                                                               : "conjuncts of a relation") +
+                                     (d->simKind == SimulationKind::Refinement
+                                          ? "equation: the equations of a refinement mapping"
+                                          : "conjunct: the conjuncts of a relation") +
                                      " are joined by '/\\' (one per line is fine: `A.x = t /\\` then `A.y = u`)");
       missingAnd = true;
       d->relation = binary(Tok::And, d->relation, parseExpr());
