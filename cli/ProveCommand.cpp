@@ -88,6 +88,8 @@ std::string cexText(const engine::CounterexampleView& c, const std::string& inde
     out += "\n";
     if (!f.left.empty()) out += indent + "  where the left side is " + f.left + "\n";
     if (!f.right.empty()) out += indent + "  where the right side is " + f.right + "\n";
+    if (!f.undefined.empty())
+      out += indent + "  where " + f.undefined + " is undefined (the solver gave it a value, the spec gives it none)\n";
     if (!f.instance.empty())
       out += indent + (f.kind == "goal" ? "  false for " : "  outside its domain for ") + f.instance + "\n";
   }

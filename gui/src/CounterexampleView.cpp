@@ -542,6 +542,10 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
       inst += QStringLiteral("<br>&nbsp;&nbsp;where the left side is <code>%1</code>").arg(qs(f.left).toHtmlEscaped());
     if (!f.right.empty())
       inst += QStringLiteral("<br>&nbsp;&nbsp;where the right side is <code>%1</code>").arg(qs(f.right).toHtmlEscaped());
+    if (!f.undefined.empty())
+      inst += QStringLiteral("<br>&nbsp;&nbsp;where <code>%1</code> is undefined (the solver gave it a value, the spec "
+                             "gives it none)")
+                  .arg(qs(f.undefined).toHtmlEscaped());
     if (!f.instance.empty())
       inst += QStringLiteral("<br>&nbsp;&nbsp;%1 for <code>%2</code>")
                   .arg(f.kind == "goal" ? QStringLiteral("false") : QStringLiteral("outside its domain"),

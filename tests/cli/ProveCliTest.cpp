@@ -911,4 +911,73 @@ forward simulation from C to A:
   }
 }
 
+
+// The solver gives a partial operation outside its domain some value (the tail of an empty
+// sequence has length -1 there), the spec none. A counterexample whose pre-state leaves the
+// assumed relation undefined says so, and a failed goal that is undefined in the states shown
+// names the term: a new user strengthened a relation against such a pre-state (2026-12-05,
+// `R.out || tail(S.queue)` with the queue empty). A pre-state where the relation is defined
+// gets no such sentence.
+TEST(ProveCli, ACounterexampleWhoseRelationIsUndefinedThereSaysSo) {
+  TempDir d("cli-undefined-relation");
+  const std::string automata = R"(automaton Fifo
+  signature
+    input  send(m: Nat)
+  states
+    buffer: Seq[Nat] := {}
+  transitions
+    input send(m)
+      eff buffer := buffer |- m
+automaton Log
+  signature
+    input  send(m: Nat)
+  states
+    out: Seq[Nat] := {},
+    q: Seq[Nat] := {}
+  transitions
+    input send(m)
+      eff q := q |- m
+forward simulation from Log to Fifo:
+)";
+  // every counterexample of the send step has q = [] (elsewhere the step holds), where tail(q) is undefined
+  std::ofstream(d / "undefined.ioa") << automata << "  Fifo.buffer = out || tail(q)\n";
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --format json " + (d / "undefined.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  bool step = false, start = false;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
+    const nlohmann::json& cx = o["counterexample"];
+    const std::string note = cx["note"];
+    if (o["kind"] == "simulation-step") {
+      step = true;
+      EXPECT_NE(note.find("In this pre-state the relation is undefined: tail(q) (line 19) is applied outside its domain"),
+                std::string::npos)
+          << o;
+      EXPECT_NE(note.find("well-definedness obligation fails too"), std::string::npos) << o;
+    }
+    if (o["kind"] == "simulation-start") {  // the start state: [] = [] || tail([]) is false to the solver
+      start = true;
+      ASSERT_EQ(cx["failed"].size(), 1u) << o;
+      EXPECT_EQ(cx["failed"][0]["undefined"], "tail(q)") << o;
+    }
+    if (o["kind"] != "simulation-step") {
+      EXPECT_EQ(note.find("pre-state the relation is undefined"), std::string::npos) << o;
+    }
+  }
+  EXPECT_TRUE(step && start) << r.output;
+  r = ioawb("prove --no-cache --jobs 1 " + (d / "undefined.ioa"));
+  EXPECT_NE(r.output.find("where tail(q) is undefined (the solver gave it a value, the spec gives it none)"),
+            std::string::npos)
+      << r.output;
+
+  // defined everywhere: the send step's counterexample (q = [], where the relation reads `out`) is a plain one
+  std::ofstream(d / "defined.ioa") << automata << "  Fifo.buffer = out || (if q = {} then {} else tail(q))\n";
+  r = ioawb("prove --no-cache --jobs 1 --format json " + (d / "defined.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  const std::vector<nlohmann::json> refuted = refutedIn(r.output);
+  ASSERT_EQ(refuted.size(), 1u) << r.output;
+  EXPECT_EQ(refuted[0]["kind"], "simulation-step") << refuted[0];
+  EXPECT_EQ(refuted[0]["counterexample"]["note"].get<std::string>().find("undefined"), std::string::npos) << refuted[0];
+  EXPECT_FALSE(refuted[0]["counterexample"]["failed"][0].contains("undefined")) << refuted[0];
+}
+
 }  // namespace

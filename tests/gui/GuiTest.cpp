@@ -520,6 +520,40 @@ class GuiTest : public QObject {
     QCOMPARE(t->valueAt(statusRow, 1), QStringLiteral("critical"));
   }
 
+  // A counterexample that relies on a value the spec leaves undefined says so in the panel: the
+  // failed goal names the undefined term, and a pre-state where the assumed relation is undefined
+  // gets a sentence in the note (tail of an empty sequence; 2026-12-05).
+  void undefinedTermsAreNamedInTheCounterexample() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("undefined.ioa"));
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("automaton Fifo\n  signature\n    input send(m: Nat)\n  states\n    buffer: Seq[Nat] := {}\n"
+            "  transitions\n    input send(m)\n      eff buffer := buffer |- m\n"
+            "automaton Log\n  signature\n    input send(m: Nat)\n  states\n    out: Seq[Nat] := {},\n"
+            "    q: Seq[Nat] := {}\n  transitions\n    input send(m)\n      eff q := q |- m\n"
+            "forward simulation from Log to Fifo:\n  Fifo.buffer = out || tail(q)\n");
+    f.close();
+    TestWindow w;
+    SpecDocument* d = openChecked(w, path);
+    QVERIFY(d);
+    w.proveAll();
+    QVERIFY(waitProved(d));
+    CounterexampleView* cex = w.counterexampleView();
+    auto shown = [&] {
+      QString all;
+      for (QLabel* l : cex->findChildren<QLabel*>()) all += l->text() + QLatin1Char('\n');
+      return all;
+    };
+    QVERIFY(w.proofsPanel()->select(QStringLiteral("simulation-start:simulation Log -> Fifo")));
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY2(shown().contains(QStringLiteral("where <code>tail(q)</code> is undefined")), qPrintable(shown()));
+    QVERIFY(w.proofsPanel()->select(QStringLiteral("simulation-step:simulation Log -> Fifo:send")));
+    QVERIFY(cex->hasCounterexample());
+    QVERIFY2(shown().contains(QStringLiteral("In this pre-state the relation is undefined: tail(q) (line 19)")),
+             qPrintable(shown()));
+  }
+
   // The caret stays in view when the editor gets shorter (showing a counterexample grows the
   // panel under it after the failing transition was selected).
   void caretStaysInViewWhenTheEditorShrinks() {

@@ -245,12 +245,12 @@ const FlatAutomaton* abstractAutomatonOf(const Compilation& c, const prover::Obl
   return nullptr;
 }
 
-// Binds the last states a counterexample shows: the obligation's automaton's and, for a
-// simulation, the abstract automaton's (a bounded run shows the abstract values with the concrete
-// state's entry), with the free constants and parameters (cexConstants). False when the concrete
-// state is incomplete.
+// Binds the last states a counterexample shows (`first`: the first ones, a step's pre-states):
+// the obligation's automaton's and, for a simulation, the abstract automaton's (a bounded run shows
+// the abstract values with the concrete state's entry), with the free constants and parameters
+// (cexConstants). False when the concrete state is incomplete.
 bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
-                    Evaluator& ev, Env& env) {
+                    Evaluator& ev, Env& env, bool first = false) {
   const FlatAutomaton* a = c.model->findAutomaton(ob.automaton);
   env = cexConstants(c, a, cx);
   const FlatAutomaton* b = abstractAutomatonOf(c, ob);
@@ -258,7 +258,8 @@ bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const pr
   const prover::CexEntry* lastAbstract = nullptr;
   for (const prover::CexEntry& e : cx.entries) {
     if (e.kind != prover::CexEntry::Kind::State) continue;
-    (e.label.find("abstract") == std::string::npos ? last : lastAbstract) = &e;
+    const prover::CexEntry*& slot = e.label.find("abstract") == std::string::npos ? last : lastAbstract;
+    if (!first || !slot) slot = &e;
   }
   Evaluator::State cs, as;
   if (!a || !cexState(*a, last, cs)) return false;
@@ -334,6 +335,59 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
       if (++at[k] < cands[k].size()) break;
       at[k] = 0;
     }
+  }
+  return {};
+}
+
+// The term of a failed goal (not a quantified one: failingInstance names those) that the spec
+// leaves undefined in the last states shown ("tail(q)"), by the spec's interpreter: the solver gave
+// it a value, and the goal failed with it (`buffer = out || tail(q)` with q empty, where the
+// solver's tail of an empty sequence is one of length -1). Empty when the goal evaluates.
+std::string undefinedTerm(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
+                          const prover::FailedGoal& f) {
+  if (f.kind != "goal") return {};
+  const Expr* goal = nullptr;
+  for (const prover::Step& st : ob.query.steps)
+    if (st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
+  if (!goal) return {};
+  std::unique_ptr<Evaluator> ev = cexEvaluator(c, cx);
+  Env env;
+  bool holds = true;
+  if (!bindLastStates(c, ob, cx, *ev, env) || ev->evalBool(goal, env, holds)) return {};
+  const SourceRange& er = ev->error().range;
+  if (!ev->error().undefined || !er.valid() || er.file != goal->range.file || er.begin < goal->range.begin ||
+      goal->range.end < er.end)
+    return {};
+  return std::string(c.sources.textOf(er));
+}
+
+// A step's counterexample whose pre-state leaves an assumption undefined (an invariant or the
+// relation, assumed before the action): the sentence that says so, by the spec's interpreter on
+// the pre-states shown; empty when every assumption evaluates (or cannot be evaluated for another
+// reason, such as a quantifier over an unbounded sort). The solver gives a partial operation
+// outside its domain some value (the tail of an empty sequence has length -1 there), so such a
+// pre-state "satisfies" an assumption that no state satisfies as the spec means it: a new user
+// strengthened the relation against one (saw_noinv.ioa, 2026-12-05). The assumption's own
+// well-definedness obligation fails too, and is what to fix first.
+std::string undefinedAssumption(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx) {
+  for (const prover::Step& st : ob.query.steps) {
+    if (st.kind == prover::Step::Kind::Action || st.kind == prover::Step::Kind::Effect ||
+        st.kind == prover::Step::Kind::Exec || st.kind == prover::Step::Kind::AnyTransition)
+      break;
+    if (st.kind != prover::Step::Kind::Assume || !st.expr) continue;
+    std::unique_ptr<Evaluator> ev = cexEvaluator(c, cx);
+    Env env;
+    bool holds = true;
+    if (!bindLastStates(c, ob, cx, *ev, env, true)) return {};
+    if (ev->evalBool(st.expr, env, holds) || !ev->error().undefined || !ev->error().range.valid()) continue;
+    const SourceRange& er = ev->error().range;
+    std::string what = st.label.rfind("the relation", 0) == 0 || st.label == "relation"
+                           ? std::string("the relation")
+                           : "invariant " + st.label;
+    return "In this pre-state " + what + " is undefined: " + std::string(c.sources.textOf(er)) + " (line " +
+           std::to_string(c.sources.lineCol(er).line) +
+           ") is applied outside its domain. The solver gives such a term some value and the spec none, so no "
+           "state is like this one; " + what + "'s well-definedness obligation fails too: fix that first";
   }
   return {};
 }
@@ -469,6 +523,8 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.note = "a state that violates the obligation";
   }
   if (!cx.note.empty()) v.note += ". " + cx.note;
+  if (!ob.bounded)
+    if (std::string undefined = undefinedAssumption(c, ob, cx); !undefined.empty()) v.note += ". " + undefined;
   for (const prover::NamedValue& nv : cx.constants) v.constants.push_back({nv.name, nv.value.toString()});
   for (const prover::FunctionValue& f : cx.functions)  // (`rank(0) = 1`, ..., `rank(_) = 0` for the rest)
     for (auto& [call, value] : f.items()) v.constants.push_back({call, value});
@@ -489,6 +545,7 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     fv.kind = f.kind;
     fv.instance = failingInstance(c, ob, cx, f);
     std::tie(fv.left, fv.right) = sideValues(c, ob, cx, f);
+    if (fv.instance.empty()) fv.undefined = undefinedTerm(c, ob, cx, f);
     fv.text += abstractPrecondition(c, ob, f);
     fv.file = fileOf(c, f.range);
     if (f.range.valid()) {
@@ -956,6 +1013,7 @@ std::string proveResultsToJson(const std::vector<ObligationResult>& rs, const Pr
              ",\"col\":" + std::to_string(f.col) + (f.instance.empty() ? "" : ",\"instance\":" + jsonStr(f.instance)) +
              (f.left.empty() ? "" : ",\"left\":" + jsonStr(f.left)) +
              (f.right.empty() ? "" : ",\"right\":" + jsonStr(f.right)) +
+             (f.undefined.empty() ? "" : ",\"undefined\":" + jsonStr(f.undefined)) +
              "}";
     }
     out += "]}}";

@@ -77,6 +77,7 @@ struct FailedView {
   std::string instance;  // a failed `\A i, j (P)`: values for which P is false ("i = 2, j = 0"), when found
   std::string right;     // a failed equation `L = R`: R's value in the last states (not when R is written as its value)
   std::string left;      // ... and L's, when L is not a variable shown in the state and not written as its value
+  std::string undefined; // a term of the goal the spec leaves undefined in those states ("tail(q)"): the solver gave it a value
   std::string file;
   unsigned line = 0, col = 0;
 };
