@@ -109,6 +109,12 @@ Command addExportCommand(CLI::App& app) {
             engine::GenerateResult ex = engine::exportFile(o->file, g);
             int verdict = kOk;
             if (o->optimized && ex.ok()) {
+              // (before the proofs, which may take minutes: until 2026-12-05 a file given as --out was
+              // found out only when the project was written)
+              if (std::string err; !engine::outputDirUsable(o->out, err)) {
+                std::cerr << "ioawb: error: " << err << "\n";
+                return int(kUsage);
+              }
               if (!engine::optimizerAvailable()) {
                 std::cerr << "ioawb: error: this build has no optimizer (configure with -DIOAWB_BUILD_OPTIMIZER=ON)\n";
                 return int(kUsage);

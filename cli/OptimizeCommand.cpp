@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "Commands.h"
+#include "ioa/engine/Check.h"
 #include "ioa/engine/Optimize.h"
 
 namespace ioa::cli {
@@ -54,6 +55,10 @@ Command addOptimizeCommand(CLI::App& app) {
                            "nor --no-prove\n";
               return int(kUsage);
             }
+            if (std::string err; !o->out.empty() && !engine::outputDirUsable(o->out, err)) {  // (before the proofs)
+              std::cerr << "ioawb: error: " << err << "\n";
+              return int(kUsage);
+            }
             codegen::GenOptions g;
             g.stack = o->stack;
             g.cppNamespace = o->ns;
@@ -68,17 +73,26 @@ Command addOptimizeCommand(CLI::App& app) {
             engine::OptimizeResult r =
                 o->check.empty() ? engine::optimizeFile(o->file, g, o->noProve ? 0 : o->timeout, o->jobs)
                                  : engine::checkOptimizedFile(o->file, o->check, g, o->timeout, o->jobs);
+            // (with --format json, the problems as JSON too: until 2026-12-05 it printed nothing)
+            auto failed = [&](std::vector<engine::Problem> ps) {
+              if (o->format == "json") std::cout << engine::failedRunJson(ps) << "\n";
+              return int(kUsage);
+            };
             if (!r.gen.compilation) {
               std::cerr << "ioawb: error: " << r.gen.ioError << "\n";
-              return int(kUsage);
+              return failed({engine::problemOfText(o->file, r.gen.ioError)});
             }
             std::cerr << r.gen.compilation->diags.renderAllText();
-            if (!r.gen.compilation->ok()) return int(kUsage);
+            if (!r.gen.compilation->ok()) return failed(engine::problemsOf(*r.gen.compilation));
             for (const std::string& e : r.gen.errors) std::cerr << e << "\n";
-            if (!r.gen.errors.empty()) return int(kUsage);
+            if (!r.gen.errors.empty()) {
+              std::vector<engine::Problem> ps;
+              for (const std::string& e : r.gen.errors) ps.push_back(engine::problemOfText(o->file, e));
+              return failed(ps);
+            }
             if (!r.error.empty()) {
               std::cerr << "ioawb: error: " << r.error << "\n";
-              return int(kUsage);
+              return failed({engine::problemOfText(o->file, r.error)});
             }
             if (!o->out.empty()) {
               // A collapsed stack whose equivalence was refuted or left undecided is written to be

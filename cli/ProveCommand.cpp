@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "Commands.h"
+#include "ioa/engine/Check.h"
 #include "ioa/engine/Prove.h"
 
 namespace ioa::cli {
@@ -105,6 +106,22 @@ std::string lineOf(const engine::ObligationResult& r) {
   return s;
 }
 
+// JUnit for a run that could not start: one test case, "check", in error with the problems.
+std::string junitFailed(const std::string& file, const std::vector<engine::Problem>& ps) {
+  std::string first, all;
+  for (const engine::Problem& p : ps) {
+    if (p.severity != "error") continue;
+    std::string line = p.file + (p.line ? ":" + std::to_string(p.line) + ":" + std::to_string(p.col) : "") + ": " + p.message;
+    if (first.empty()) first = line;
+    all += line + "\n";
+  }
+  const std::string head = "tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\"";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ioawb prove\" " + head + ">\n  <testsuite name=\"" +
+         xmlEscape(file) + "\" " + head + ">\n    <testcase classname=\"spec\" name=\"check\" file=\"" + xmlEscape(file) +
+         "\">\n      <error type=\"spec error\" message=\"" + xmlEscape(first) + "\">" + xmlEscape(all) +
+         "</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n";
+}
+
 std::string junit(const std::string& file, const std::vector<engine::ObligationResult>& rs, const engine::ProveSummary& s) {
   char t[32];
   std::snprintf(t, sizeof t, "%.3f", s.wallMs / 1000.0);
@@ -196,23 +213,30 @@ Command addProveCommand(CLI::App& app) {
       std::cout << lineOf(r) << "\n";
       if (r.counterexample) std::cout << cexText(*r.counterexample, "      ") << std::flush;
     });
+    // the problems in the machine-readable formats too (until 2026-12-05 JSON got an empty,
+    // clean-looking report and JUnit nothing: a new user's CI would have passed)
+    auto failed = [&](const std::vector<engine::Problem>& ps) {
+      if (o->format == "json") std::cout << engine::failedRunJson(ps) << "\n";
+      if (o->format == "junit") std::cout << junitFailed(o->file, ps);
+      return int(kUsage);
+    };
     // a file that cannot be read, a spec with errors, or --only naming nothing
     if (!run.compilation || !run.compilation->ok() || !run.error.empty()) {
       if (run.compilation && !run.compilation->ok()) {
         std::cerr << run.compilation->diags.renderAllText();
         std::cerr << "ioawb: " << o->file << " has errors; nothing was proved\n";
-      } else {
-        std::cerr << "ioawb: error: " << run.error << "\n";
+        return failed(engine::problemsOf(*run.compilation));
       }
-      if (o->format == "json") std::cout << "{\"obligations\":[],\"summary\":{\"proved\":0,\"refuted\":0,\"unknown\":0,\"error\":0}}\n";
-      return int(kUsage);
+      std::cerr << "ioawb: error: " << run.error << "\n";
+      return failed({engine::problemOfText(o->file, run.error)});
     }
     const engine::ProveSummary& s = run.summary;
     if (s.total == 0) {  // an empty file (or one of constants and types) would otherwise pass as "all proved"
-      std::cerr << o->file << ":1:1: error: nothing to prove: expected an automaton, layer or stack declaration, "
-                << "found none\n";
-      if (o->format == "json") std::cout << engine::proveResultsToJson(run.results, s) << "\n";
-      return int(kUsage);
+      const std::string none = "nothing to prove: expected an automaton, layer or stack declaration, found none";
+      std::cerr << o->file << ":1:1: error: " << none << "\n";
+      engine::Problem p = engine::problemOfText(o->file, none);
+      p.line = p.col = 1;
+      return failed({p});
     }
     if (o->format == "json") {
       std::cout << engine::proveResultsToJson(run.results, s) << "\n";

@@ -609,7 +609,9 @@ struct Emitter {
       if (fp && a.fastpathMsg) {
         ExprGen g = gen();
         g.vars[a.fastpathMsg] = "m";
-        body = "  (void)m;\n  return " + g.expr(fp) + ";\n";
+        // (the mark leads the optimizer's errors about a clause back to the spec)
+        body = specMark(sh, fp->range, d == 0 ? "fastpath dn" : "fastpath up", "  ") + "  (void)m;\n  return " +
+               g.expr(fp) + ";\n";
       } else {
         body = "  (void)m;\n  return false;  // no fastpath clause: never the common case\n";
       }
@@ -662,13 +664,16 @@ struct Emitter {
 
 }  // namespace
 
-std::string specMark(const Shared& sh, const FlatTransition& t, const std::string& indent) {
-  if (!sh.sources || !t.range.valid()) return indent + "// " + t.label + "\n";
-  std::string file = sh.sources->file(t.range.file).path();
+std::string specMark(const Shared& sh, SourceRange range, const std::string& label, const std::string& indent) {
+  if (!sh.sources || !range.valid()) return indent + "// " + label + "\n";
+  std::string file = sh.sources->file(range.file).path();
   if (size_t slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
-  LineCol lc = sh.sources->lineCol(t.range);
-  return indent + "// spec " + file + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + t.label +
-         "\n";
+  LineCol lc = sh.sources->lineCol(range);
+  return indent + "// spec " + file + ":" + std::to_string(lc.line) + ":" + std::to_string(lc.col) + ": " + label + "\n";
+}
+
+std::string specMark(const Shared& sh, const FlatTransition& t, const std::string& indent) {
+  return specMark(sh, t.range, t.label, indent);
 }
 
 ClassCode emitAutomaton(Shared& sh, const FlatAutomaton& a, const std::string& cls) {

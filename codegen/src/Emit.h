@@ -169,6 +169,8 @@ struct Shared {
 // "  // spec t.ioa:48:5: input up(m)\n": where a transition comes from, above its code in a
 // handler. The optimizer's errors about a handler point back at the spec through it.
 std::string specMark(const Shared& sh, const FlatTransition& t, const std::string& indent);
+// The same mark for any spec range ("// spec t.ioa:31:17: fastpath dn").
+std::string specMark(const Shared& sh, SourceRange range, const std::string& label, const std::string& indent);
 
 ClassCode emitAutomaton(Shared& sh, const FlatAutomaton& a, const std::string& cls);
 

@@ -805,6 +805,17 @@ const FlatAutomaton* Checker::expandStack(const StackDecl* d) {
   scopes_ = savedScopes;
   if (!ok || children.empty()) return nullptr;
   if (children.size() < 2) diags_.warning(d->range, "stack '" + d->name + "' has a single layer");
+  // The optimizer composes a lower layer's dn clause without the message it sees (which carries
+  // the headers of the layers above): said here, where the spec is written, as well as by
+  // `ioawb optimize` (a new user's framing clause, `len(payload(m)) <= 65535`, passed check).
+  for (size_t i = 1; i < children.size(); ++i) {
+    const FlatAutomaton* f = children[i].flat;
+    if (f->fastpathDn && f->fastpathMsg && f->fastpathDn->range.valid() && mentionsVar(f->fastpathDn, f->fastpathMsg))
+      diags_.warning(f->fastpathDn->range, "the dn fastpath of layer '" + children[i].name +
+                                               "' reads the message; below the top of stack '" + d->name +
+                                               "' ioawb optimize composes only state conditions (the message a lower "
+                                               "layer sees carries the headers of the layers above)");
+  }
   std::vector<ActionRef> hidden;
   for (size_t i = 0; i < children.size(); ++i) {
     if (i > 0) {

@@ -388,6 +388,117 @@ TEST(OptimizeCli, AnErrorInAHandlerPointsAtTheSpec) {
       << r.output;
 }
 
+// A dn fastpath clause of a layer below the top that reads the message cannot be composed; the
+// error points at the clause in the spec (until 2026-12-05 only at the generated function's name,
+// in a file `optimize` never wrote: a new user's report).
+TEST(OptimizeCli, ALowerLayersDnClauseThatReadsTheMessageIsAnErrorAtTheClause) {
+  TempDir d("cli-dn-clause");
+  std::string spec = ioa::test::readFile(kFlagship);
+  const std::string bottom = "  fastpath dn: dnq = {}\n  fastpath up: upq = {} /\\ hashdr(m) /\\ hdr(m).len";
+  size_t at = spec.find(bottom);
+  ASSERT_NE(at, std::string::npos);
+  spec.insert(at + std::string("  fastpath dn: dnq = {}").size(), " /\\ len(payload(m)) <= 65535");
+  const int line = static_cast<int>(std::count(spec.begin(), spec.begin() + static_cast<long>(at), '\n')) + 1;
+  ioa::test::writeFile(d / "lenclause.ioa", spec);
+  CommandResult r = ioawb("optimize " + (d / "lenclause.ioa") + " --stack Reliable --out " + (d / "out"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("ioawb: error: lenclause.ioa:" + std::to_string(line) +
+                          ":16: the dn fastpath of Bottom reads the message; below the top layer only state "
+                          "conditions can be composed"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("(in fastpath dn; the generated code at lenclause_Bottom.cpp:"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(d / "out")) << r.output;
+  // `check` says so too, as a warning (the spec is fine; only its collapse is not)
+  r = ioawb("check " + (d / "lenclause.ioa"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("lenclause.ioa:" + std::to_string(line) +
+                          ":16: warning: the dn fastpath of layer 'Bottom' reads the message; below the top of "
+                          "stack 'Reliable' ioawb optimize composes only state conditions"),
+            std::string::npos)
+      << r.output;
+}
+
+// A refuted path's text report lists the first 40 inputs, then every length of a message (without
+// them the message cannot be replayed), and says how many it left out and where they all are
+// (until 2026-12-05 it stopped at 40, silently, and a new user's 54 inputs lost m.hlen and m.plen).
+TEST(OptimizeCli, ALongCounterexampleKeepsItsLengthsAndSaysWhatItLeftOut) {
+  TempDir d("cli-long-cex");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/tagged_stack.ioa";
+  const std::string stack = d / "tagged_stack_Tagged.cpp";
+  std::string written;
+  {
+    CommandResult r = ioawb("optimize " + spec + " --out " + d.path());
+    ASSERT_EQ(r.status, 0) << r.output;
+    written = ioa::test::readFile(stack);
+  }
+  CommandResult r = checkUpFastEdited(spec, d.path(), stack, written, "l1.s.seen = true;", "");  // a dropped update
+  EXPECT_EQ(r.status, 1) << r.output;
+  const size_t up = r.output.find("refuted  tagged_stack_Tagged.cpp");
+  ASSERT_NE(up, std::string::npos) << r.output;
+  size_t end = r.output.find('\n', up);  // the obligation's line and the indented ones under it
+  while (end != std::string::npos && r.output.compare(end + 1, 6, "      ") == 0) end = r.output.find('\n', end + 1);
+  const std::string block = r.output.substr(up, end - up + 1);
+  EXPECT_NE(block.find("differs: self.l1.s.seen: source true, target false"), std::string::npos) << block;
+  EXPECT_NE(block.find("input m.hlen = "), std::string::npos) << block;
+  EXPECT_NE(block.find("input m.plen = "), std::string::npos) << block;
+  const size_t inputs = static_cast<size_t>(std::count(block.begin(), block.end(), '\n')) - 1;
+  const size_t more = block.find("(and ");
+  ASSERT_NE(more, std::string::npos) << block;
+  EXPECT_NE(block.find(" more inputs; --format json lists every one)", more), std::string::npos) << block;
+  nlohmann::json json = nlohmann::json::parse(ioa::test::readFile(d / "OPTIMIZATION.json"));
+  size_t all = 0;
+  for (const auto& ob : json["obligations"])
+    if (ob["status"] == "refuted" && ob["description"].get<std::string>().rfind("up path Frame", 0) == 0)
+      all = ob["counterexample"]["inputs"].size();
+  // every input is either shown or counted
+  EXPECT_EQ(inputs - 2 + std::stoul(block.substr(more + 5)), all) << block;  // (less the differs and (and ...) lines)
+}
+
+// An output folder that is a file (or under one) is an error before any proof: until 2026-12-05
+// `export --optimized` proved every path first and then said "cannot create afile/gen".
+TEST(OptimizeCli, AnOutputFolderThatIsAFileIsAnErrorBeforeTheProofs) {
+  TempDir d("cli-out-file");
+  ioa::test::writeFile(d / "afile", "not a folder\n");
+  const std::string spec = std::string(IOAWB_CLI_DATA) + "/tagged_stack.ioa";
+  for (const std::string& cmd : {"optimize " + spec + " --out " + (d / "afile"),
+                                 "export " + spec + " --optimized --out " + (d / "afile"),
+                                 "export " + spec + " --optimized --out " + (d / "afile/sub"),
+                                 "gen " + spec + " --out " + (d / "afile")}) {
+    CommandResult r = ioawb(cmd);
+    EXPECT_EQ(r.status, 2) << cmd << "\n" << r.output;
+    EXPECT_NE(r.output.find(d / "afile" + " is a file, not a directory"), std::string::npos) << cmd << "\n" << r.output;
+    EXPECT_EQ(r.output.find("proved"), std::string::npos) << cmd << "\n" << r.output;
+  }
+  EXPECT_EQ(ioa::test::readFile(d / "afile"), "not a folder\n");
+}
+
+// With --format json, a run that cannot start prints its problems as JSON (until 2026-12-05
+// nothing): a spec error at its place, a stack that does not exist.
+TEST(OptimizeCli, ASpecErrorIsInTheJsonReport) {
+  TempDir d("cli-opt-error-json");
+  std::string spec = ioa::test::readFile(std::string(IOAWB_CLI_DATA) + "/tagged_stack.ioa");
+  const std::string stack = "stack Tagged = Tag ; Dedup ; Frame";
+  ASSERT_NE(spec.find(stack), std::string::npos);
+  const unsigned line = static_cast<unsigned>(std::count(spec.begin(), spec.begin() + static_cast<long>(spec.find(stack)), '\n')) + 1;
+  spec.replace(spec.find(stack), stack.size(), "stack Tagged = Tag ; Dedupe ; Frame");
+  ioa::test::writeFile(d / "bad.ioa", spec);
+  auto json = [&](const std::string& args) {
+    CommandResult r = ioa::test::run(std::string(IOAWB_BIN) + " optimize --format json " + args, ioa::test::Stderr::Drop);
+    EXPECT_EQ(r.status, 2) << r.output;
+    return nlohmann::json::parse(r.output);
+  };
+  nlohmann::json j = json(d / "bad.ioa");
+  ASSERT_EQ(j["diagnostics"].size(), 1u) << j;
+  EXPECT_EQ(j["diagnostics"][0]["line"], line) << j;
+  EXPECT_EQ(j["diagnostics"][0]["col"], 22) << j;
+  EXPECT_EQ(j["diagnostics"][0]["message"], "unknown layer 'Dedupe'; did you mean 'Dedup'?") << j;
+  EXPECT_TRUE(j["obligations"].empty()) << j;
+  j = json(std::string(IOAWB_CLI_DATA) + "/tagged_stack.ioa --stack Nope");
+  ASSERT_EQ(j["diagnostics"].size(), 1u) << j;
+  EXPECT_EQ(j["diagnostics"][0]["message"], "no stack named 'Nope' (stacks: Tagged)") << j;
+}
+
 // A fastpath clause that reads a header without asking whether the message has one: the guard
 // built from it raises Fault::Header on a message without that header, before either path runs.
 // `ioawb prove` calls the clause ill-defined; `optimize` refutes the guard, names where it faults

@@ -763,6 +763,38 @@ TEST(ProveCli, ASpecErrorIsExitTwoForEveryCommand) {
   }
 }
 
+// A run that cannot start says why in the machine-readable formats too: JSON has the problems
+// under "diagnostics" (as `check --format json`), JUnit one test case in error. Until 2026-12-05
+// JSON got an empty report with a zero summary, which reads as a clean run, and JUnit nothing.
+TEST(ProveCli, ASpecErrorIsInTheJsonAndJUnitReports) {
+  TempDir d("cli-error-json");
+  std::ofstream(d / "bad.ioa") << "automaton A\n  signature\n    internal t\n  states\n    x: Nat := y\n";
+  std::ofstream(d / "empty.ioa") << "% nothing here\n";
+  struct Case {
+    std::string file;
+    unsigned line, col;
+    std::string message;
+  };
+  for (const Case& c : {Case{d / "bad.ioa", 5, 15, "unknown name 'y'"},
+                        Case{d / "empty.ioa", 1, 1, "nothing to prove: expected an automaton"},
+                        Case{d / "missing.ioa", 0, 0, "cannot open"}}) {
+    CommandResult r = ioawb("prove --no-cache --format json " + c.file);
+    EXPECT_EQ(r.status, 2) << r.output;
+    const nlohmann::json j = nlohmann::json::parse(r.output);
+    ASSERT_FALSE(j["diagnostics"].empty()) << r.output;
+    const nlohmann::json& p = j["diagnostics"][0];
+    EXPECT_EQ(p["severity"], "error") << p;
+    EXPECT_EQ(p["line"], c.line) << p;
+    EXPECT_EQ(p["col"], c.col) << p;
+    EXPECT_NE(p["message"].get<std::string>().find(c.message), std::string::npos) << p;
+    EXPECT_TRUE(j["obligations"].empty()) << r.output;
+    r = ioawb("prove --no-cache --format junit " + c.file);
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("errors=\"1\""), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("<error type=\"spec error\""), std::string::npos) << r.output;
+  }
+}
+
 // A failed condition that reads a component array's variable (`D[i].got`) blames that array's
 // transition, as for a plain component (until 2026-12-04 the step pointed at the other one).
 TEST(ProveCli, AComponentArraysChangeIsBlamedLikeAPlainComponents) {

@@ -100,9 +100,25 @@ std::string listed(const std::vector<std::string>& paths) {
 
 }  // namespace
 
+bool outputDirUsable(const std::string& dir, std::string& error) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (fs::path p = fs::path(dir).lexically_normal(); !p.empty(); p = p.parent_path()) {
+    fs::file_status st = fs::status(p, ec);
+    if (fs::exists(st)) {
+      if (fs::is_directory(st)) return true;
+      error = "cannot write into " + dir + ": " + p.string() + " is a file, not a directory";
+      return false;
+    }
+    if (p == p.parent_path()) break;
+  }
+  return true;
+}
+
 bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
                 const WriteOptions& opts) {
   namespace fs = std::filesystem;
+  if (!outputDirUsable(dir, error)) return false;
   std::map<std::string, std::string> rec = readRecord(dir);
   // first every check, then every write: a refused write leaves the folder as it was
   std::vector<std::string> edited, foreign;

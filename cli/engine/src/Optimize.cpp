@@ -485,9 +485,16 @@ std::string optimizeReportText(const OptimizeResult& r) {
     if (!ob.message.empty()) o << "      " << ob.message << "\n";
     if (ob.status == "refuted") {
       for (const std::string& d : ob.differences) o << "      differs: " << d << "\n";
-      int n = 0;
-      for (const auto& [k, v] : ob.inputs)
-        if (n++ < 40) o << "      input " << k << " = " << v << "\n";
+      // the first 40 inputs, and every length after them (without its lengths a message cannot be
+      // replayed: until 2026-12-05 the cut dropped them, and silently)
+      size_t n = 0, left = 0;
+      for (const auto& [k, v] : ob.inputs) {
+        bool length = k.size() > 4 && (k.compare(k.size() - 5, 5, ".hlen") == 0 || k.compare(k.size() - 5, 5, ".plen") == 0);
+        if (n++ < 40 || length) o << "      input " << k << " = " << v << "\n";
+        else ++left;
+      }
+      if (left)
+        o << "      (and " << left << " more input" << (left == 1 ? "" : "s") << "; --format json lists every one)\n";
     }
   }
   const int notRun = r.count("not run");

@@ -49,5 +49,13 @@ CheckResult checkText(const std::string& name, const std::string& text);
 std::vector<Problem> problemsOf(const Compilation& c);
 std::vector<OutlineItem> outlineOf(const Compilation& c);
 std::string problemsToJson(const std::vector<Problem>& ps);
+// An error given as text ("t.ioa:94:16: the dn fastpath ...", "no stack named 'X'") as a problem:
+// its leading place, when it has one, as the place; otherwise `file` at line 0.
+Problem problemOfText(const std::string& file, const std::string& text);
+// What `prove` and `optimize` print as JSON when they could not run (an unreadable file, a spec
+// error, a usage error about the spec): the problems under "diagnostics", as `check --format json`
+// has them, with no obligations and a zero summary (until 2026-12-05 the empty report alone, which
+// read as a clean run).
+std::string failedRunJson(const std::vector<Problem>& ps);
 
 }  // namespace ioa::engine

@@ -44,6 +44,10 @@ struct WriteOptions {
   std::vector<std::string>* kept = nullptr;  // out: the files that stopped the write
   std::string forceHint = "pass --force to overwrite them";  // how the error says to overwrite them anyway
 };
+// Can files be written under `dir`: false with `error` when it, or the nearest part of its path
+// that exists, is not a directory ("out/afile is a file, not a directory"). Asked before the work
+// that produces the files (an optimized export's proofs), and by writeFiles.
+bool outputDirUsable(const std::string& dir, std::string& error);
 // Writes files under `dir` (creating directories); false with `error` on failure.
 bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
                 const WriteOptions& opts = {});
