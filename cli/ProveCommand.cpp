@@ -232,11 +232,10 @@ Command addProveCommand(CLI::App& app) {
     }
     const engine::ProveSummary& s = run.summary;
     if (s.total == 0) {  // an empty file (or one of constants and types) would otherwise pass as "all proved"
-      const std::string none = "nothing to prove: expected an automaton, layer or stack declaration, found none";
-      std::cerr << o->file << ":1:1: error: " << none << "\n";
-      engine::Problem p = engine::problemOfText(o->file, none);
-      p.line = p.col = 1;
-      return failed({p});
+      const std::string none =
+          o->file + ":1:1: error: nothing to prove: expected an automaton, layer or stack declaration, found none";
+      std::cerr << none << "\n";
+      return failed({engine::problemOfText(o->file, none)});
     }
     if (o->format == "json") {
       std::cout << engine::proveResultsToJson(run.results, s) << "\n";

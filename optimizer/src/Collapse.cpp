@@ -417,13 +417,14 @@ class Collapser {
                     " passes up something other than the message it received, with or without its header; the "
                     "common-case predicate cannot tell which message the layers above see"};
     l.upKeepsHeader = same > 0;
-    if (refersTo(l.fastDn->getBody(), l.fastDn->getParamDecl(0)) && member != "l0")
+    if (refersTo(l.fastDn->getBody(), l.fastDn->getParamDecl(0)) && member != "l0") {
       // (at the clause's return, under the spec mark that atSpec maps back to the clause; until
       // 2026-12-05 at the function's name, where only the generated file was named)
-      throw Failure{where(clauseExpr(l.fastDn) ? clauseExpr(l.fastDn)->getBeginLoc() : l.fastDn->getLocation()) +
-                    ": the dn fastpath of " + name +
+      const Expr* clause = clauseExpr(l.fastDn);
+      throw Failure{where(clause ? clause->getBeginLoc() : l.fastDn->getLocation()) + ": the dn fastpath of " + name +
                     " reads the message; below the top layer only state conditions can be composed (the message a "
                     "lower layer sees on the way down is not the one the stack is given)"};
+    }
     return l;
   }
 

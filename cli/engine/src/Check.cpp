@@ -135,26 +135,36 @@ std::string problemsToJson(const std::vector<Problem>& ps) {
   return out + "]";
 }
 
+std::optional<LeadingPlace> leadingPlace(const std::string& text) {
+  const size_t at = text.find(": ");
+  if (at == std::string::npos || at == 0) return std::nullopt;
+  const size_t c2 = text.rfind(':', at - 1);
+  const size_t c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : text.rfind(':', c2 - 1);
+  if (c1 == std::string::npos || c1 == 0) return std::nullopt;
+  auto number = [&](size_t from, size_t to, unsigned& out) {
+    if (to <= from || to - from > 8) return false;
+    for (size_t k = from; k < to; ++k)
+      if (text[k] < '0' || text[k] > '9') return false;
+    out = static_cast<unsigned>(std::stoul(text.substr(from, to - from)));
+    return true;
+  };
+  LeadingPlace p;
+  if (!number(c1 + 1, c2, p.line) || !number(c2 + 1, at, p.col)) return std::nullopt;
+  p.file = text.substr(0, c1);
+  p.colon = at;
+  return p;
+}
+
 Problem problemOfText(const std::string& file, const std::string& text) {
   Problem p;
   p.file = file;
   p.severity = "error";
   p.message = text;
-  // "path:line:col: message" (a path may hold ':' too: the place is the last two numbers before ": ")
-  for (size_t at = text.find(": "); at != std::string::npos; at = text.find(": ", at + 1)) {
-    size_t c2 = text.rfind(':', at - 1);
-    size_t c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : text.rfind(':', c2 - 1);
-    if (c1 == std::string::npos || c1 == 0) continue;
-    const std::string line = text.substr(c1 + 1, c2 - c1 - 1), col = text.substr(c2 + 1, at - c2 - 1);
-    auto digits = [](const std::string& n) {
-      return !n.empty() && n.size() < 9 && n.find_first_not_of("0123456789") == std::string::npos;
-    };
-    if (!digits(line) || !digits(col)) continue;
-    p.file = text.substr(0, c1);
-    p.line = static_cast<unsigned>(std::stoul(line));
-    p.col = static_cast<unsigned>(std::stoul(col));
-    p.message = text.substr(at + 2);
-    break;
+  if (std::optional<LeadingPlace> at = leadingPlace(text)) {
+    p.file = at->file;
+    p.line = at->line;
+    p.col = at->col;
+    p.message = text.substr(at->colon + 2);
   }
   if (p.message.rfind("error: ", 0) == 0) p.message.erase(0, 7);
   return p;

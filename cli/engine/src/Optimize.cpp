@@ -9,6 +9,8 @@
 #include <thread>
 #include <sstream>
 
+#include "ioa/engine/Check.h"
+
 #ifdef IOAWB_HAVE_OPTIMIZER
 #include "ioa/optimizer/Collapse.h"
 #endif
@@ -48,23 +50,16 @@ std::string jsonString(const std::string& s) {
 }
 
 #ifdef IOAWB_HAVE_OPTIMIZER
-// Where the colon after "FILE:LINE:COL" is in `s` (npos when it does not start so).
-size_t afterPlace(const std::string& s) {
-  size_t at = 0;
-  for (int k = 0; k < 3 && at != std::string::npos; ++k) at = s.find(':', k ? at + 1 : 0);
-  return at;
-}
-
 // An error at a line of a generated handler ("e2_strip_Strip.cpp:63:7: layer Strip passes up ...")
 // says where in the spec that code comes from: the nearest `// spec FILE:L:C: what` mark above it
 // in the same function (the generator puts one above each transition's code). The spec's location
 // goes first, so that a terminal, an editor or the GUI leads to the user's file; the generated
 // one follows (until 2026-12-04 only the generated one was given).
 std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedFile>& files) {
-  const size_t c1 = msg.find(':'), c3 = afterPlace(msg);
-  if (c3 == std::string::npos || c3 + 1 >= msg.size() || msg[c3 + 1] != ' ') return msg;
-  const std::string file = msg.substr(0, c1);
-  const int line = std::atoi(msg.c_str() + c1 + 1);
+  const std::optional<LeadingPlace> place = leadingPlace(msg);
+  if (!place) return msg;
+  const std::string& file = place->file;
+  const int line = static_cast<int>(place->line);
   const codegen::GeneratedFile* gf = nullptr;
   for (const codegen::GeneratedFile& f : files)
     if (f.path == file || (f.path.size() > file.size() && f.path.compare(f.path.size() - file.size(), file.size(), file) == 0 &&
@@ -84,10 +79,10 @@ std::string atSpec(const std::string& msg, const std::vector<codegen::GeneratedF
     if (ind == std::string::npos) continue;
     if (l.compare(ind, 8, "// spec ") == 0) {
       const std::string mark = l.substr(ind + 8);  // "t.ioa:48:5: input up"
-      const size_t m3 = afterPlace(mark);
-      if (m3 == std::string::npos || m3 + 2 > mark.size()) return msg;
-      return mark.substr(0, m3) + ":" + msg.substr(c3 + 1) + " (in " + mark.substr(m3 + 2) + "; the generated code at " +
-             msg.substr(0, c3) + ")";
+      const std::optional<LeadingPlace> at = leadingPlace(mark);
+      if (!at) return msg;
+      return mark.substr(0, at->colon) + ":" + msg.substr(place->colon + 1) + " (in " + mark.substr(at->colon + 2) +
+             "; the generated code at " + msg.substr(0, place->colon) + ")";
     }
     if (ind == 0 && l[0] != '#' && l.compare(0, 2, "//") != 0) return msg;  // the function's first line: no mark in it
   }

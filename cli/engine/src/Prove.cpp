@@ -268,6 +268,19 @@ bool bindLastStates(const Compilation& c, const prover::Obligation& ob, const pr
   return true;
 }
 
+// `inner` lies within `outer` (same file; both valid).
+bool inside(const SourceRange& inner, const SourceRange& outer) {
+  return inner.valid() && inner.file == outer.file && outer.begin <= inner.begin && inner.end <= outer.end;
+}
+
+// The goal of an obligation a failed goal names (by its label, the conjunct as written).
+const Expr* goalNamed(const prover::Obligation& ob, const std::string& text) {
+  const Expr* goal = nullptr;
+  for (const prover::Step& st : ob.query.steps)
+    if (st.kind == prover::Step::Kind::Goal && st.label == text) goal = st.expr;
+  return goal;
+}
+
 // For a failed goal `\A i: T, j: U (P)` (nested universal quantifiers included, and under
 // implications whose premise holds: `Q => \A i (P)`) of a state invariant: the first values of the bound variables for which P is false in the
 // counterexample's last state ("i = 2, j = 0"), found by the spec's interpreter over the
@@ -280,13 +293,9 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
                             const prover::FailedGoal& f) {
   bool definedness = f.kind == "partial" || f.kind == "narrowing";
   if (f.kind != "goal" && !definedness) return {};
-  const Expr* goal = nullptr;
-  for (const prover::Step& st : ob.query.steps) {
-    if (!definedness && st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
-    if (definedness && st.kind == prover::Step::Kind::WdGoal && st.expr && f.range.valid() &&
-        st.expr->range.file == f.range.file && st.expr->range.begin <= f.range.begin && f.range.end <= st.expr->range.end)
-      goal = st.expr;
-  }
+  const Expr* goal = definedness ? nullptr : goalNamed(ob, f.text);
+  for (const prover::Step& st : ob.query.steps)
+    if (definedness && st.kind == prover::Step::Kind::WdGoal && st.expr && inside(f.range, st.expr->range)) goal = st.expr;
   if (!goal) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;
@@ -321,8 +330,7 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
     const SourceRange& er = ev.error().range;
     bool sameTerm = failed && er.file == f.range.file && er.begin == f.range.begin && er.end == f.range.end;
     // a goal whose term is undefined for these values (the solver gave it some value there)
-    bool undefinedIn = failed && !definedness && ev.error().undefined && er.valid() && er.file == goal->range.file &&
-                       goal->range.begin <= er.begin && er.end <= goal->range.end;
+    bool undefinedIn = failed && !definedness && ev.error().undefined && inside(er, goal->range);
     if (failed && !sameTerm && !undefinedIn) return {};
     if (failed || (!holds && !definedness)) {
       std::string out;
@@ -346,18 +354,14 @@ std::string failingInstance(const Compilation& c, const prover::Obligation& ob, 
 std::string undefinedTerm(const Compilation& c, const prover::Obligation& ob, const prover::Counterexample& cx,
                           const prover::FailedGoal& f) {
   if (f.kind != "goal") return {};
-  const Expr* goal = nullptr;
-  for (const prover::Step& st : ob.query.steps)
-    if (st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
+  const Expr* goal = goalNamed(ob, f.text);
   if (!goal) return {};
   std::unique_ptr<Evaluator> ev = cexEvaluator(c, cx);
   Env env;
   bool holds = true;
   if (!bindLastStates(c, ob, cx, *ev, env) || ev->evalBool(goal, env, holds)) return {};
   const SourceRange& er = ev->error().range;
-  if (!ev->error().undefined || !er.valid() || er.file != goal->range.file || er.begin < goal->range.begin ||
-      goal->range.end < er.end)
-    return {};
+  if (!ev->error().undefined || !inside(er, goal->range)) return {};
   return std::string(c.sources.textOf(er));
 }
 
@@ -401,9 +405,7 @@ std::string undefinedAssumption(const Compilation& c, const prover::Obligation& 
 std::pair<std::string, std::string> sideValues(const Compilation& c, const prover::Obligation& ob,
                                                const prover::Counterexample& cx, const prover::FailedGoal& f) {
   if (f.kind != "goal") return {};
-  const Expr* goal = nullptr;
-  for (const prover::Step& st : ob.query.steps)
-    if (st.kind == prover::Step::Kind::Goal && st.label == f.text) goal = st.expr;
+  const Expr* goal = goalNamed(ob, f.text);
   if (!goal || goal->op != Op::Eq || goal->args.size() != 2) return {};
   std::unique_ptr<Evaluator> evp = cexEvaluator(c, cx);
   Evaluator& ev = *evp;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,14 @@ CheckResult checkText(const std::string& name, const std::string& text);
 std::vector<Problem> problemsOf(const Compilation& c);
 std::vector<OutlineItem> outlineOf(const Compilation& c);
 std::string problemsToJson(const std::vector<Problem>& ps);
+// The place a message starts with, "FILE:LINE:COL: " (FILE may hold ':'; the first ": " ends the
+// place): FILE, LINE, COL and where the ':' after COL is. None when the message does not start so.
+struct LeadingPlace {
+  std::string file;
+  unsigned line = 0, col = 0;
+  size_t colon = 0;  // the ':' after COL (the message proper starts two further on)
+};
+std::optional<LeadingPlace> leadingPlace(const std::string& text);
 // An error given as text ("t.ioa:94:16: the dn fastpath ...", "no stack named 'X'") as a problem:
 // its leading place, when it has one, as the place; otherwise `file` at line 0.
 Problem problemOfText(const std::string& file, const std::string& text);
