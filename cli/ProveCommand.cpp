@@ -246,7 +246,9 @@ Command addProveCommand(CLI::App& app) {
       std::snprintf(wall, sizeof wall, "%.2f s", s.wallMs / 1000.0);
       std::cout << o->file << ": " << s.total << " obligations: " << s.proved << " proved, " << s.refuted
                 << " refuted, " << s.unknown << " unknown, " << s.error << " errors (" << s.cacheHits << " cached, "
-                << s.solved << " solved) in " << wall << "\n";
+                << s.solved << " solved"
+                << (s.solverFree ? ", " + std::to_string(s.solverFree) + " needing no solver" : std::string()) << ") in "
+                << wall << "\n";
       if (s.refuted == 0 && s.unknown == 0 && s.error == 0)
         std::cout << (o->only.empty() ? "all obligations proved\n" : "all obligations of '" + o->only + "' proved\n");
       if (!o->only.empty())

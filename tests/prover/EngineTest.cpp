@@ -66,10 +66,13 @@ TEST(Engine, CacheSolvesNothingTheSecondTimeAndOnlyChangedObligationsAfterAnEdit
   ASSERT_TRUE(first.error.empty()) << first.error;
   EXPECT_EQ(first.summary.proved, first.summary.total);
   EXPECT_GT(first.summary.solved, 0u);
+  EXPECT_GT(first.summary.solverFree, 0u);  // (a step that changes none of an invariant's variables)
+  EXPECT_EQ(first.summary.solved + first.summary.cacheHits + first.summary.solverFree, first.summary.total);
   // (a first run may already hit the cache: obligations with identical queries)
   ProveRun second = engine::proveFile(spec.string(), o);
   EXPECT_EQ(second.summary.solved, 0u);
   EXPECT_EQ(second.summary.cacheHits, first.summary.solved + first.summary.cacheHits);
+  EXPECT_EQ(second.summary.solverFree, first.summary.solverFree);
   EXPECT_EQ(statuses(second), statuses(first));
   // edit one transition (the sender's send: a no-op conjunct in its effect)
   std::string edited = text;

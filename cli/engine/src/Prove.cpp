@@ -566,7 +566,8 @@ void count(ProveSummary& s, const ObligationResult& r) {
   else if (r.status == "unknown") ++s.unknown;
   else ++s.error;
   if (r.cached) ++s.cacheHits;
-  else if (r.status != "error" && r.reason != "cancelled" && !(r.status == "proved" && !r.reason.empty())) ++s.solved;
+  else if (r.status == "proved" && !r.reason.empty()) ++s.solverFree;
+  else if (r.status != "error" && r.reason != "cancelled") ++s.solved;
 }
 
 // The search of runs after an undecided step gets the obligation timeout, and

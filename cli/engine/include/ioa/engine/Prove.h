@@ -106,6 +106,7 @@ struct ObligationResult {
 struct ProveSummary {
   size_t total = 0, proved = 0, refuted = 0, unknown = 0, error = 0;
   size_t cacheHits = 0, solved = 0;
+  size_t solverFree = 0;  // proved without a query: the transition changes nothing the obligation reads
   double wallMs = 0;
   bool cancelled = false;
 };
