@@ -47,11 +47,11 @@ Query& Query::startGoal(const FlatAutomaton* a, const Block* witness, bool useCu
   return *this;
 }
 
-Query& Query::bind(const Var* v, const Expr* e) {
+Query& Query::bind(const Var* v, const Expr* e, SidePolicy p) {
   Step s = make(Step::Kind::Bind);
   s.var = v;
   s.expr = e;
-  s.policy = SidePolicy::ignoreAll();
+  s.policy = p;
   steps.push_back(std::move(s));
   return *this;
 }

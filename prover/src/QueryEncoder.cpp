@@ -154,6 +154,15 @@ class QueryEncoder {
       case Step::Kind::StartGoal: startGoal(s); return;
       case Step::Kind::Bind: {
         z3::expr v = termWithSides(s.expr, sides);
+        {  // (the value becomes the variable's: an Int bound to a Nat must fit)
+          auto* saved = en_.sides;
+          z3::expr savedPc = en_.pc;
+          en_.sides = &sides;
+          en_.pc = c_.bool_val(true);
+          v = en_.narrow(v, s.var->sort, s.expr);
+          en_.sides = saved;
+          en_.pc = savedPc;
+        }
         absorb(sides, s.policy);
         en_.env.set(s.var, v);
         return;

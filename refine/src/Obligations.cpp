@@ -506,6 +506,11 @@ class Generator {
     const char* startKind = refinement ? kinds::RefinementStart : kinds::SimulationStart;
     const char* stepKind = refinement ? kinds::RefinementStep : kinds::SimulationStep;
     auto map = refinement ? mapping(s) : std::vector<std::pair<const Var*, Expr*>>{};
+    // A mapped value fits its abstract variable's sort wherever the invariants hold: the mapping's
+    // well-definedness obligation proves it, the start and step obligations assume it (without it,
+    // a step's abstract pre-state could hold a Nat of -5, and the abstract action was blamed).
+    SidePolicy mappedFits = SidePolicy::ignoreAll();
+    if (o_.wellDefinedness) mappedFits.narrowing = prover::SideMode::Assume;
     // well-definedness of the relation
     if (o_.wellDefinedness) {
       Obligation& ob = add(std::string(startKind) == kinds::RefinementStart ? "well-defined:" + simName + ":mapping"
@@ -515,6 +520,11 @@ class Generator {
       ob.query.havoc(vars(A.state), "pre").havoc(vars(B.state), "abs");
       assumeInvariants(ob.query, A);
       assumeInvariants(ob.query, B);
+      if (refinement) {  // each mapped value must fit its abstract variable's sort (`Abs.n = k - 5`, n a Nat)
+        SidePolicy fits = SidePolicy::ignoreAll();
+        fits.narrowing = prover::SideMode::Prove;
+        for (const auto& [av, term] : map) ob.query.bind(av, term, fits);
+      }
       ob.query.snapshot("state", vars(A.state)).snapshot("abstract state", vars(B.state), qualified(B));
       ob.query.wdGoal(s.relation, "relation");
     }
@@ -526,7 +536,7 @@ class Generator {
       assumeInvariants(q, A);
       q.snapshot("concrete start state", vars(A.state));
       if (refinement) {
-        for (const auto& [av, term] : map) q.bind(av, term);
+        for (const auto& [av, term] : map) q.bind(av, term, mappedFits);
         q.startGoal(&B, nullptr, true);
         q.snapshot("abstract start state (by the mapping)", vars(B.state), qualified(B));
       } else {
@@ -557,7 +567,7 @@ class Generator {
       q.havoc(vars(A.state), "pre");
       assumeInvariants(q, A, SIZE_MAX, &relevant);
       if (refinement) {
-        for (const auto& [av, term] : map) q.bind(av, term);
+        for (const auto& [av, term] : map) q.bind(av, term, mappedFits);
       } else {
         q.havoc(vars(B.state), "abs");
         q.assume(s.relation, "relation");

@@ -1013,3 +1013,55 @@ forward simulation from Log to Fifo:
 }
 
 }  // namespace
+
+// A refinement mapping gives an abstract variable its value as an assignment would: an Int mapped
+// into a Nat must fit. The mapping's well-definedness obligation proves it (refuted here, with the
+// state that breaks it), the steps assume it (trial 5 of 2026-12-05: the step's counterexample
+// showed Abs.n = -5 and blamed the abstract action's n + 1, and the mapping was "well-defined").
+TEST(ProveCli, ARefinementMappingMustFitTheAbstractVariablesSort) {
+  TempDir d("cli-mapping-fits");
+  const std::string automata = R"(automaton Abs
+  signature
+    input tick
+  states
+    n: Nat := 0
+  transitions
+    input tick
+      eff n := n + 1
+automaton Conc
+  signature
+    input tick
+  states
+    k: Int := 5
+  transitions
+    input tick
+      eff k := k + 1
+)";
+  const std::string mapping = "refinement from Conc to Abs:\n  Abs.n = k - 5\n";
+  std::ofstream(d / "unfit.ioa") << automata << mapping;
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --format json " + (d / "unfit.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  const std::vector<nlohmann::json> refuted = refutedIn(r.output);
+  ASSERT_EQ(refuted.size(), 1u) << r.output;
+  const nlohmann::json& o = refuted[0];
+  EXPECT_EQ(o["kind"], "well-defined") << o;
+  EXPECT_EQ(o["line"], 18) << o;  // the mapping
+  const nlohmann::json& cx = o["counterexample"];
+  ASSERT_EQ(cx["failed"].size(), 1u) << o;
+  EXPECT_EQ(cx["failed"][0]["kind"], "narrowing") << o;
+  EXPECT_EQ(cx["failed"][0]["text"], "k - 5 >= 0 (it becomes a Nat)") << o;
+  EXPECT_NE(std::string(cx["note"]).find("strengthen the invariants of Conc"), std::string::npos) << o;
+  bool sawK = false;  // the state really breaks it: k < 5
+  for (const nlohmann::json& st : cx["steps"])
+    for (const nlohmann::json& v : st["values"])
+      if (v["name"] == "k") {
+        sawK = true;
+        EXPECT_LT(std::stoll(std::string(v["value"])), 5) << o;
+      }
+  EXPECT_TRUE(sawK) << o;
+
+  // with the invariant that keeps k - 5 a Nat, everything is proved
+  std::ofstream(d / "fit.ioa") << automata << "invariant Offset of Conc: k >= 5\n" << mapping;
+  r = ioawb("prove --no-cache --jobs 1 " + (d / "fit.ioa"));
+  EXPECT_EQ(r.status, 0) << r.output;
+}

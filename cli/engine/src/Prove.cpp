@@ -520,6 +520,11 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.note = "a state that satisfies the invariants declared before " + ob.subject +
              " but may be unreachable: only those are assumed, so an invariant that " + ob.subject +
              " relies on (a key being defined, an index in range) must be declared before it";
+  } else if (ob.kind == "well-defined" && (ob.id == "well-defined:" + ob.subject + ":relation" ||
+                                           ob.id == "well-defined:" + ob.subject + ":mapping")) {
+    v.kind = "model";  // (every invariant of both automata is assumed, so one more can rule the state out)
+    v.note = "a state that satisfies every invariant but may be unreachable; strengthen the invariants of " +
+             ob.automaton + " to exclude it";
   } else {
     v.kind = "model";
     v.note = "a state that violates the obligation";

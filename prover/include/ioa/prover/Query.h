@@ -117,7 +117,9 @@ struct Query {
   Query& havoc(std::vector<const Var*> vars, std::string tag);
   Query& start(const FlatAutomaton* a, SidePolicy p = {});
   Query& startGoal(const FlatAutomaton* a, const Block* witness, bool useCurrent);
-  Query& bind(const Var* v, const Expr* e);
+  // (`p`: the side conditions of `e` and of its narrowing into v's sort, as for an assignment
+  // `v := e`; ignored by default)
+  Query& bind(const Var* v, const Expr* e, SidePolicy p = SidePolicy::ignoreAll());
   // Side conditions of assumed and proved predicates are ignored by default:
   // their well-definedness is an obligation of its own.
   Query& assume(const Expr* e, std::string label = {}, SidePolicy p = SidePolicy::ignoreAll(),
