@@ -228,8 +228,24 @@ class Search {
       if (!picks.next()) break;
     }
     ev_.setOracle(nullptr);
-    if (out.empty()) st.startWhy = firstWhy;
+    if (out.empty()) st.startWhy = startWhy(firstWhy);
     return out;
+  }
+
+  // Why no start state was built, for the user: the interpreter's own message, and when its
+  // values missed the `initially` clause, that it had taken defaults for the variables without
+  // initial values (a new user read "the initial values do not satisfy the 'initially' clause"
+  // as a fault of a clause that the solver shows has a model).
+  std::string startWhy(const std::string& why) const {
+    if (why.find("'initially'") == std::string::npos) return why;
+    std::string names;
+    size_t n = 0;
+    for (size_t k = 0; k < a_.state.size(); ++k)
+      if (k >= a_.init.size() || !a_.init[k]) names += (n++ ? ", " : "") + a_.state[k]->name;
+    if (n == 0) return why;
+    return "it starts " + names + (n == 1 ? ", which has no initial value, at its sort's default, and that does"
+                                          : ", which have no initial values, at their sorts' defaults, and those do") +
+           " not satisfy the 'initially' clause of " + a_.name + "; it does not solve the clause for other values";
   }
 
   // Appends the abstract start state to the concrete one `s`.

@@ -1387,6 +1387,8 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
       }
       if (sym.status == Status::Proved)
         r.reason += "; the solver found no violating run of up to " + std::to_string(ob.depth) + " steps either";
+      else if (sym.status == Status::Unknown && sym.reason != "cancelled")
+        r.reason += "; the solver's search of those runs was not decided either (" + sym.reason + ")";
     }
   } else {
     // the query up to the checkpoint where the run ends: the solver re-derives the run there
