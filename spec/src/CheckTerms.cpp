@@ -939,6 +939,7 @@ Sort Checker::checkCall(Expr* e, Sort expected) {
   }
   for (Expr* a : e->args) check(a);
   if (g != globals_.end()) return fail(e, "'" + n + "' is not a function");
+  if (rejected_.count(n)) return fail(e, "");  // the constructor of a refused type (reported there)
   return fail(e, "unknown function '" + n + "'" + functionNameHint(n));
 }
 

@@ -309,6 +309,10 @@ Sort Checker::resolveSort(SortExpr* s) {
     if (!s->args.empty()) diags_.error(s->range, "type parameter '" + n + "' takes no arguments");
     return done(tp->second);
   }
+  // a built-in sort's name the file declared a type of its own for (refused, and reported there):
+  // its uses mean that type, so they are not checked against the built-in one (`type Msg = tuple
+  // of ...` gave five errors more, one at each constructor call and field)
+  if (rejected_.count(n)) return done(st.error());
   if (n == "Bool") return done(nargs(0) ? st.boolean() : st.error());
   if (n == "Int") return done(nargs(0) ? st.integer() : st.error());
   if (n == "Nat") return done(nargs(0) ? st.nat() : st.error());

@@ -239,13 +239,17 @@ class Parser {
                                    "' is a reserved word; it cannot be used as a name");
     }
   }
-  std::string expectIdent(const char* what, SourceRange* r = nullptr) {
-    if (atReservedName()) reservedAsName(what);
-    else if (!at(Tok::Ident)) errorExpected(what);
+  // The current token as a name, whatever it is.
+  std::string takeName(SourceRange* r) {
     if (r) *r = curRange();
     std::string s(cur().text);
     advance();
     return s;
+  }
+  std::string expectIdent(const char* what, SourceRange* r = nullptr) {
+    if (atReservedName()) reservedAsName(what);
+    else if (!at(Tok::Ident)) errorExpected(what);
+    return takeName(r);
   }
 
   // ------------------------------------------------------------ recovery
@@ -1488,7 +1492,10 @@ class Parser {
     if (!at(Tok::RParen)) {
       do {
         std::string n;
-        if (at(Tok::Ident) && peek().kind == Tok::Colon) {
+        // (a reserved word before ':' is a field name too: `Ballot(from: 0)` after `tuple of from: Nat`,
+        // reported once per word, where it was declared, instead of a cascade of errors at each use)
+        if ((at(Tok::Ident) || isReserved(cur().kind)) && peek().kind == Tok::Colon) {
+          if (!at(Tok::Ident)) reservedAsName("an argument name");
           n = std::string(cur().text);
           advance();
           advance();
@@ -1522,7 +1529,9 @@ class Parser {
       } else if (at(Tok::Dot)) {
         advance();
         SourceRange fr;
-        std::string f = expectIdent("a field name after '.'", &fr);
+        // (after '.' only a field name can come: a reserved word there is one, reported once per word)
+        if (isReserved(cur().kind)) reservedAsName("a field name after '.'");
+        std::string f = isReserved(cur().kind) ? takeName(&fr) : expectIdent("a field name after '.'", &fr);
         Expr* fe = mk(ExprKind::Field, SourceRange::join(e->range, fr));
         fe->name = f;
         fe->args = {e};

@@ -49,6 +49,15 @@ TEST(CheckErrors, CompositionNamesAndARefusedUnionNeedNoMoreErrors) {
       "  transitions\n    internal t(n)\n      pre Msg.prep(n) \\in msgs\n      eff msgs := insert(n, msgs)\n");
   EXPECT_EQ(msg.errors, 1u) << msg.message;
   EXPECT_EQ(msg.message, "'Msg' is a built-in sort and cannot be redeclared");
+  // a tuple refused so: its constructor calls and fields add none either (trial 5 of 2026-12-05:
+  // five errors, two of them "unknown function 'Msg'; did you mean 'msg'?")
+  test::FirstError tuple = test::firstError(
+      "type Msg = tuple of src: Nat, v: Nat\n"
+      "automaton A\n  signature\n    internal put(x: Nat)\n  states\n    last: Msg := Msg(src: 0, v: 0)\n"
+      "  transitions\n    internal put(x)\n      eff last := Msg(src: x, v: last.v + 1)\n"
+      "invariant I of A: last.v >= 0\n");
+  EXPECT_EQ(tuple.errors, 1u) << tuple.message;
+  EXPECT_EQ(tuple.message, "'Msg' is a built-in sort and cannot be redeclared");
 }
 
 // A misspelt action in a proof block (an entry, a fire) gets the closest action's name.

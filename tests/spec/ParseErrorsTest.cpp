@@ -189,6 +189,49 @@ invariant Count of Ring: uses >= 0
             "expected an automaton name, found 'signature'");
 }
 
+// The same for a tuple's field: its constructor's named arguments (`Ballot(from: 0)`) and its
+// selections (`last.from`, `s.uses + 1`) read it as the field (trial 5 of 2026-12-05: one field
+// named `uses` gave 31 errors in a user's spec, the state variables after the constructor call
+// among them, "unknown name 'busy'").
+TEST(ParseErrors, ReservedWordAsFieldNameIsReportedOnce) {
+  EXPECT_EQ(allErrors(R"(type Ballot = tuple of from: Nat, v: Bool
+automaton A
+  signature
+    internal put(i: Nat)
+  states
+    last: Ballot := Ballot(from: 0, v: false),
+    busy: Bool := false
+  transitions
+    internal put(i)
+      pre last.from < i
+      eff last := Ballot(from: i, v: true);
+          busy := true
+invariant I of A: last.from >= 0 /\ (busy \/ ~busy)
+)"),
+            (Errors{"1:24: expected a field name, found 'from': 'from' is a reserved word; it cannot be used as a "
+                    "name"}));
+  EXPECT_EQ(allErrors(R"(type Slot = tuple of owner: Nat, uses: Nat
+automaton A
+  signature
+    internal grab
+  states
+    s: Slot := Slot(owner: 0, uses: 0),
+    busy: Bool := false
+  transitions
+    internal grab
+      eff s := Slot(owner: s.owner, uses: s.uses + 1);
+          busy := true
+)"),
+            (Errors{"1:34: expected a field name, found 'uses': 'uses' is a reserved word; it cannot be used as a "
+                    "name"}));
+  // a reserved word first met as an argument name or after '.' is reported there, once
+  EXPECT_EQ(allErrors("type T = tuple of a: Nat\nautomaton A\n  signature\n    internal go\n  states\n"
+                      "    t: T := T(a: 0)\n  transitions\n    internal go\n      pre t.to = 0 /\\ t.to = 1\n"),
+            (Errors{"9:13: expected a field name after '.', found 'to': 'to' is a reserved word; it cannot be used as "
+                    "a name",
+                    "9:11: tuple T has no field 'to'", "9:23: tuple T has no field 'to'"}));
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
