@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "Commands.h"
+#include "Options.h"
 #include "ioa/engine/Generate.h"
 #include "ioa/engine/Optimize.h"
 
@@ -26,10 +27,10 @@ void addCommon(CLI::App* cmd, GenOpts& o, bool exporting) {
   cmd->add_option("file", o.file, "spec file (.ioa)")->required();
   cmd->add_option("--stack", o.stack,
                   exporting ? "the stack to export (default: the spec's only stack)" : "generate only this stack");
-  cmd->add_option("--out", o.out, "output directory")->required();
+  cmd->add_option("--out", o.out, "output directory")->required()->check(folderName());
   cmd->add_option("--bind", o.binds, "bind an uninterpreted sort or type parameter: NAME=SORT (e.g. M=Bytes)");
   cmd->add_option("--seq-capacity", o.seqCapacity, "capacity of bounded sequences (default 64)")
-      ->check(CLI::Range(1u, 1u << 20));
+      ->check(wholeNumber(1u, 1u << 20));
   cmd->add_flag("--force", o.force, "overwrite files in the output directory that were edited since ioawb wrote them");
 }
 
@@ -55,7 +56,8 @@ int finish(const engine::GenerateResult& r, const std::string& out, const char* 
   }
   std::cerr << r.compilation->diags.renderAllText();
   if (!r.compilation->ok()) return kSpecError;
-  for (const std::string& e : r.errors) std::cerr << e << "\n";
+  const std::string& file = r.compilation->sources.file(r.compilation->file).path();
+  for (const std::string& e : r.errors) std::cerr << atFile(file, e) << "\n";
   if (!r.errors.empty()) return kSpecError;
   for (const std::string& n : r.notes) std::cerr << "note: " << n << "\n";
   std::string err;
@@ -100,7 +102,7 @@ Command addExportCommand(CLI::App& app) {
   cmd->add_flag("--optimized", o->optimized,
                 "export the collapsed stack (ioawb optimize); its equivalence proofs go into OPTIMIZATION.json");
   cmd->add_option("--timeout", o->timeout, "with --optimized: per-obligation timeout in milliseconds (default 180000)")
-      ->check(CLI::Range(1u, 86400000u));
+      ->check(wholeNumber(1u, 86400000u));
   cmd->add_flag("--allow-unproved", o->allowUnproved,
                 "with --optimized: export even when some equivalence obligation is unknown (exit 3)");
   return {cmd, [o]() {

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 
 #include "Commands.h"
+#include "Options.h"
 #include "ioa/engine/Check.h"
 #include "ioa/engine/Optimize.h"
 
@@ -32,13 +34,24 @@ Command addOptimizeCommand(CLI::App& app) {
   auto o = std::make_shared<Opts>();
   cmd->add_option("file", o->file, "spec file (.ioa)")->required();
   cmd->add_option("--stack", o->stack, "the stack to optimize (default: the spec's only stack)");
-  cmd->add_option("--out", o->out, "output directory for the optimized sources and OPTIMIZATION.json");
+  cmd->add_option("--out", o->out, "output directory for the optimized sources and OPTIMIZATION.json")
+      ->check(folderName());
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--timeout", o->timeout, "per-obligation timeout in milliseconds (default 180000)")
-      ->check(CLI::Range(1u, 86400000u));
+      ->check(wholeNumber(1u, 86400000u));
   cmd->add_option("--jobs", o->jobs, "obligations proved at once, each worker with its own parse (default: cores)")
-      ->check(CLI::Range(1u, 256u));
-  cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)");
+      ->check(wholeNumber(1u, 256u));
+  // (checked here: until 2026-12-05 '1bad name' went into the generated code, and Clang's errors about
+  // it named files that exist nowhere)
+  cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            static const std::regex name("[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*");
+            if (std::regex_match(v, name)) return {};
+            return "'" + v + "' is not a C++ namespace name (letters, digits and '_', not starting with a digit, "
+                   "parts joined by '::', e.g. my_app::net)";
+          },
+          "NAME"));
   cmd->add_option("--check", o->check,
                   "prove the collapsed stack in this directory (as --out wrote it, perhaps edited since) against the "
                   "layered stack; writes only OPTIMIZATION.json there");
@@ -84,10 +97,10 @@ Command addOptimizeCommand(CLI::App& app) {
             }
             std::cerr << r.gen.compilation->diags.renderAllText();
             if (!r.gen.compilation->ok()) return failed(engine::problemsOf(*r.gen.compilation));
-            for (const std::string& e : r.gen.errors) std::cerr << e << "\n";
+            for (const std::string& e : r.gen.errors) std::cerr << atFile(o->file, e) << "\n";
             if (!r.gen.errors.empty()) {
               std::vector<engine::Problem> ps;
-              for (const std::string& e : r.gen.errors) ps.push_back(engine::problemOfText(o->file, e));
+              for (const std::string& e : r.gen.errors) ps.push_back(engine::problemOfText(o->file, atFile(o->file, e)));
               return failed(ps);
             }
             if (!r.error.empty()) {

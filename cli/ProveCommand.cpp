@@ -5,7 +5,9 @@
 #include <mutex>
 
 #include "Commands.h"
+#include "Options.h"
 #include "ioa/engine/Check.h"
+#include "ioa/engine/Generate.h"
 #include "ioa/engine/Prove.h"
 
 namespace ioa::cli {
@@ -159,8 +161,8 @@ std::string junit(const std::string& file, const std::vector<engine::ObligationR
 
 Command addProveCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("prove", "Prove invariants, well-definedness and simulations of a spec with Z3");
-  cmd->footer("Exit status: 0 all proved, 1 something refuted, 2 a spec or usage error, 3 something unknown or timed "
-              "out (and nothing refuted).");
+  cmd->footer("Exit status: 0 all proved, 1 something refuted, 2 a spec or usage error, 3 something unknown, timed "
+              "out or in error (an obligation the prover cannot encode; nothing refuted).");
   struct Opts {
     std::string file;
     unsigned jobs = 0;
@@ -175,17 +177,18 @@ Command addProveCommand(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("file", o->file, "spec file (.ioa)")->required();
-  cmd->add_option("--jobs,-j", o->jobs, "parallel solver threads (default: one per core)")->check(CLI::Range(1u, 256u));
+  cmd->add_option("--jobs,-j", o->jobs, "parallel solver threads (default: one per core)")->check(wholeNumber(1u, 256u));
   cmd->add_option("--timeout", o->timeout, "time one obligation may take, in milliseconds: its search of runs (--bmc) and all its solver queries together (default 10000)")
-      ->check(CLI::Range(1u, 86400000u));
+      ->check(wholeNumber(1u, 86400000u));
   cmd->add_option("--bmc", o->bmc, "also search for violations up to K steps from a start state")
-      ->check(CLI::Range(1u, 1000u));
+      ->check(wholeNumber(1u, 1000u));
   cmd->add_option("--search-depth", o->searchDepth,
                   "after an undecided invariant or simulation step, search runs from a start state up to N steps "
                   "(sample values; 0: no search; default 12)")
-      ->check(CLI::Range(0u, 1000u));
+      ->check(wholeNumber(0u, 1000u));
   cmd->add_option("--format", o->format, "output format")->check(CLI::IsMember({"text", "json", "junit"}));
-  cmd->add_option("--emit-smt2", o->smt2, "write every query to DIR/<id>.smt2 (z3 -smt2 reproduces the result)");
+  cmd->add_option("--emit-smt2", o->smt2, "write every query to DIR/<id>.smt2 (z3 -smt2 reproduces the result)")
+      ->check(folderName());
   cmd->add_option("--cache-dir", o->cacheDir, "result cache directory (default: $IOAWB_CACHE_DIR, "
                                               "$XDG_CACHE_HOME/ioawb or ~/.cache/ioawb; kept under $IOAWB_CACHE_MAX_MB "
                                               "mebibytes, default 256, by removing the least recently used results)");
@@ -195,6 +198,12 @@ Command addProveCommand(CLI::App& app) {
   cmd->add_flag("--no-cache", o->noCache, "do not read or write the result cache");
   cmd->add_flag("--quiet,-q", o->quiet, "text format: print only what is not proved, and the summary");
   return {cmd, [o]() {
+    // (before the proofs: until 2026-12-05 a --emit-smt2 folder that was a file or could not be
+    // written was found out by each write, silently, and the run exited 0 with nothing written)
+    if (std::string err; !o->smt2.empty() && !engine::outputDirWritable(o->smt2, err)) {
+      std::cerr << "ioawb: error: --emit-smt2: " << err << "\n";
+      return int(kUsage);
+    }
     engine::ProveOptions po;
     po.jobs = o->jobs;
     po.timeoutMs = o->timeout;

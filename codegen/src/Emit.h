@@ -66,6 +66,7 @@ class TypeMap {
   const WireFormat& wire_;
   std::map<std::string, Sort> bound_;
   std::set<Sort> defined_, defining_, headers_, reportedUnbound_;
+  std::set<std::string> badBindings_;  // `--bind M=X` with X no sort: reported once, M not again as unbound
   std::map<Sort, std::string> names_;
   UniqueNames typeNames_;
   std::string defs_;

@@ -89,8 +89,12 @@ TypeMap::TypeMap(Model& m, const GenOptions& o, Diags& d, const WireFormat& w)
   for (const auto& [name, text] : o.bindings) {
     std::string err;
     Sort s = parseSortText(m, text, err);
-    if (!s) diags_.error({}, "binding " + name + "=" + text + ": " + err);
-    else bound_[name] = s;
+    if (!s) {
+      diags_.error({}, "binding " + name + "=" + text + ": " + err);
+      badBindings_.insert(name);
+    } else {
+      bound_[name] = s;
+    }
   }
 }
 
@@ -178,7 +182,7 @@ std::string TypeMap::storage(Sort s, SourceRange at) {
     case SortKind::Msg: return "rt::Msg";
     case SortKind::Uninterp:
     case SortKind::Param: {
-      if (!reportedUnbound_.count(s)) {
+      if (!reportedUnbound_.count(s) && !badBindings_.count(s->name)) {
         reportedUnbound_.insert(s);
         diags_.error(at, std::string(s->kind == SortKind::Param ? "type parameter" : "uninterpreted sort") + " '" +
                              s->name + "' has no binding, so it has no C++ type (bind it, e.g. --bind " + s->name +

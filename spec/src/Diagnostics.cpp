@@ -130,9 +130,19 @@ std::string DiagnosticEngine::renderText(const Diagnostic& d) const {
   return out;
 }
 
+std::vector<const Diagnostic*> DiagnosticEngine::inSourceOrder() const {
+  std::vector<const Diagnostic*> out;
+  for (const Diagnostic& d : diags_) out.push_back(&d);
+  auto place = [](const Diagnostic* d) {
+    return d->range.valid() ? std::make_pair(d->range.file, d->range.begin) : std::make_pair(uint32_t{0}, uint32_t{0});
+  };
+  std::stable_sort(out.begin(), out.end(), [&](const Diagnostic* a, const Diagnostic* b) { return place(a) < place(b); });
+  return out;
+}
+
 std::string DiagnosticEngine::renderAllText() const {
   std::string out;
-  for (const auto& d : diags_) out += renderText(d);
+  for (const Diagnostic* d : inSourceOrder()) out += renderText(*d);
   if (errors_ >= errorLimit_)
     out += "error: too many errors; stopped after " + std::to_string(errorLimit_) + "\n";
   return out;

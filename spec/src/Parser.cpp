@@ -62,6 +62,7 @@ const Word* closestWord(std::string_view word, const Words& words) {
 }
 
 constexpr int kMaxDepth = 200;
+constexpr int kMaxTreeDepth = 400;  // a term's depth, operator chains included (see checkTreeDepth)
 
 class Parser {
  public:
@@ -292,6 +293,14 @@ class Parser {
   }
   bool isTransitionStarter() const {
     return (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal)) && peek().kind == Tok::Ident;
+  }
+  // To the next state variable (`name:` at the start of a line: after a ',' it could be a named
+  // argument, `T(a: 1, b: 2)`) or section.
+  void syncStateVar() {
+    while (!at(Tok::Eof) && !isTopStarter() && !isSectionStarter() && !at(Tok::KwInitially)) {
+      advance();
+      if (atLineStart() && (at(Tok::Ident) || atReservedName()) && peek().kind == Tok::Colon) return;
+    }
   }
   void syncTransition(size_t start) {
     if (pos_ == start) advance();
@@ -757,8 +766,20 @@ class Parser {
       v.name = expectIdent("a state variable name");
       advance();
       v.sort = parseSort();
-      if (accept(Tok::Assign)) v.init = at(Tok::KwChoose) ? parseChoose() : parseExpr();
-      else if (at(Tok::Eq)) errorAt(curRange(), "expected ':=' for the initial value, found '='");
+      try {
+        if (accept(Tok::Assign)) v.init = at(Tok::KwChoose) ? parseChoose() : parseExpr();
+        else if (at(Tok::Eq)) errorAt(curRange(), "expected ':=' for the initial value, found '='");
+      } catch (ParseAbort&) {
+        // an initial value in error: the variable is declared all the same, and the next one
+        // parses (a map written `{0 -> 1}` lost the variables after it, and each of their uses
+        // was an "unknown name")
+        v.init = nullptr;
+        v.range = from(start);
+        d->states.push_back(v);
+        if (diags_.limitReached()) throw;
+        syncStateVar();
+        continue;
+      }
       v.range = from(start);
       d->states.push_back(v);
       if (!accept(Tok::Comma)) accept(Tok::Semi);
@@ -1312,6 +1333,24 @@ class Parser {
     ~DepthGuard() { --p.depth_; }
   };
 
+  // The depth of a whole term, operator chains included: `1 + 1 + ... + 1` nests no parenthesis
+  // but is a tree as deep as it is long, and every later stage walks it recursively (a chain of
+  // 11,000 terms crashed `check` with a stack overflow, 1,000 `gen` under the sanitizers).
+  void checkTreeDepth(const Expr* root) {
+    std::vector<std::pair<const Expr*, int>> todo{{root, 1}};
+    while (!todo.empty()) {
+      auto [e, d] = todo.back();
+      todo.pop_back();
+      if (!e) continue;
+      if (d > kMaxTreeDepth)
+        errorAt(root->range, "term too deep: its operators nest more than " + std::to_string(kMaxTreeDepth) +
+                              " levels (a chain of binary operators nests one level per operator); split it "
+                              "with a function or a variable");
+      for (const Expr* a : e->args) todo.emplace_back(a, d + 1);
+      if (e->callee) todo.emplace_back(e->callee, d + 1);
+    }
+  }
+
   Expr* mk(ExprKind k, SourceRange r) {
     Expr* e = arena_.expr();
     e->kind = k;
@@ -1328,7 +1367,14 @@ class Parser {
  public:
   Expr* parseExpr() {
     DepthGuard g(*this);
-    return parseIff();
+    if (inTerm_) return parseIff();
+    struct Outermost {  // (reset on a parse error too)
+      bool& flag;
+      ~Outermost() { flag = false; }
+    } outer{inTerm_ = true};
+    Expr* e = parseIff();
+    checkTreeDepth(e);
+    return e;
   }
 
  private:
@@ -1644,6 +1690,11 @@ class Parser {
       default:
         // a reserved word the file declared as a name (reported there) reads as that name
         if (reservedNames_.count(cur().kind)) return parseNameOrCall(start);
+        // `{0 -> 1}`: the form counterexamples print maps in, which a new user copied into a spec
+        if (at(Tok::Gt) && pos_ > 0 && toks_[pos_ - 1].kind == Tok::Minus && prevRange().end == curRange().begin)
+          errorAt(SourceRange::join(prevRange(), curRange()),
+                  "'->' is not an operator of the IOA dialect: a map has no literal form; write "
+                  "update(update({}, 0, 1), 2, 5) for the map that counterexamples show as {0 -> 1, 2 -> 5}");
         errorExpected("a term");
     }
   }
@@ -1667,6 +1718,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t pos_ = 0;
   int depth_ = 0;
+  bool inTerm_ = false;  // parsing a term (its subterms are not checked by checkTreeDepth again)
   std::set<Tok> reservedNames_;  // reserved words the file uses as names (reported once each)
 };
 

@@ -1,12 +1,21 @@
 #include "ioa/spec/Source.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace ioa {
 
 SourceFile::SourceFile(std::string path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
+  // A UTF-8 byte order mark (editors on Windows write one) is not part of the spec, and a lone
+  // CR (classic Mac line ends) ends a line: until 2026-12-05 the first was "unexpected character
+  // byte 0xef" and the second made the file one line, a leading `%` comment all of it.
+  if (text_.rfind("\xEF\xBB\xBF", 0) == 0) text_.erase(0, 3);
+  for (size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\r' && (i + 1 == text_.size() || text_[i + 1] != '\n')) text_[i] = '\n';
   lineStarts_.push_back(0);
   for (uint32_t i = 0; i < text_.size(); ++i)
     if (text_[i] == '\n') lineStarts_.push_back(i + 1);
@@ -33,9 +42,15 @@ uint32_t SourceManager::addFile(std::string path, std::string text) {
 }
 
 uint32_t SourceManager::loadFile(const std::string& path, std::string& error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {  // (an ifstream opens a directory and reads nothing)
+    error = "cannot read '" + path + "': it is a directory";
+    return 0;
+  }
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = "cannot open '" + path + "'";
+    error = "cannot open '" + path + "'" + (errno ? std::string(": ") + std::strerror(errno) : std::string());
     return 0;
   }
   std::ostringstream ss;

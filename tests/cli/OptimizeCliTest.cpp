@@ -541,3 +541,13 @@ TEST(OptimizeCli, AGuardThatFaultsIsRefutedWithWhereAndAMessage) {
 }
 
 }  // namespace
+
+// --namespace is a C++ namespace name, checked before any work (until 2026-12-05 '1bad name' went
+// into the generated code, and the errors were Clang's, in files that exist nowhere).
+TEST(OptimizeCli, ABadNamespaceIsAUsageError) {
+  CommandResult r = ioawb("optimize " + std::string(IOAWB_SAMPLES_DIR) +
+                          "/stacks/reliable.ioa --stack Reliable --namespace '1bad name'");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--namespace: '1bad name' is not a C++ namespace name"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("ioawb-virtual"), std::string::npos) << r.output;
+}

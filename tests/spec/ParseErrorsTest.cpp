@@ -232,6 +232,24 @@ automaton A
                     "9:11: tuple T has no field 'to'", "9:23: tuple T has no field 'to'"}));
 }
 
+// A map written as counterexamples print it (`{0 -> 1}`) says maps have no literal form and
+// shows `update`; the errors come in line order although the lexer reports its own first
+// (trial 5 of 2026-12-05: "expected a term, found '>'", and line 16 before line 9).
+TEST(ParseErrors, AMapLiteralShowsUpdateAndErrorsComeInLineOrder) {
+  auto c = compileSource("t.ioa", "type Pid = Int[0..2]\nautomaton D\n  signature\n    internal add(x: Nat)\n"
+                                  "  states\n    s: Set[Nat] := {},\n    m: Map[Pid, Nat] := {0 -> 1},\n"
+                                  "    n: Nat := 0\n  transitions\n    internal add(x)\n      pre x \\notin s\n"
+                                  "      eff s := insert(x, s); n := n + 1\n");
+  std::string text = c->diags.renderAllText();
+  size_t map = text.find("t.ioa:7:28: error: '->' is not an operator of the IOA dialect: a map has no literal "
+                         "form; write update(update({}, 0, 1), 2, 5)");
+  size_t notin = text.find("t.ioa:11:13: error: '\\notin' is not an operator");
+  EXPECT_NE(map, std::string::npos) << text;
+  EXPECT_NE(notin, std::string::npos) << text;
+  EXPECT_LT(map, notin) << text;
+  EXPECT_EQ(c->diags.errorCount(), 2u) << text;  // (`n`, declared after the map, is known)
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {

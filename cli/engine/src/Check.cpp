@@ -25,7 +25,7 @@ static Problem toProblem(const Compilation& c, const Diagnostic& d) {
 
 std::vector<Problem> problemsOf(const Compilation& c) {
   std::vector<Problem> out;
-  for (const Diagnostic& d : c.diags.all()) out.push_back(toProblem(c, d));
+  for (const Diagnostic* d : c.diags.inSourceOrder()) out.push_back(toProblem(c, *d));
   if (c.diags.errorCount() > c.diags.all().size()) {
     Problem p;
     p.severity = "error";

@@ -1,8 +1,10 @@
 #include "ioa/engine/Generate.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -115,6 +117,27 @@ bool outputDirUsable(const std::string& dir, std::string& error) {
   return true;
 }
 
+bool outputDirWritable(const std::string& dir, std::string& error) {
+  namespace fs = std::filesystem;
+  if (!outputDirUsable(dir, error)) return false;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    error = "cannot create " + dir + ": " + ec.message();
+    return false;
+  }
+  const fs::path probe = fs::path(dir) / ".ioawb-write-test";
+  {
+    std::ofstream out(probe, std::ios::binary);
+    if (!(out << "ioawb\n") || !out.flush()) {
+      error = "cannot write into " + dir + ": " + std::strerror(errno ? errno : EACCES);
+      return false;
+    }
+  }
+  fs::remove(probe, ec);
+  return true;
+}
+
 bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
                 const WriteOptions& opts) {
   namespace fs = std::filesystem;
@@ -165,10 +188,11 @@ bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile
       error = "cannot create " + p.parent_path().string() + ": " + ec.message();
       break;
     }
+    errno = 0;
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << f->text;
     if (!out) {
-      error = "cannot write " + p.string();
+      error = "cannot write " + p.string() + (errno ? std::string(": ") + std::strerror(errno) : std::string());
       break;
     }
     rec[f->path] = textHash(f->text);

@@ -41,6 +41,9 @@ class DiagnosticEngine {
   bool hasErrors() const { return errors_ > 0; }
   bool limitReached() const { return errors_ >= errorLimit_; }
   const std::vector<Diagnostic>& all() const { return diags_; }
+  // The diagnostics by place (file, then offset; those without a place first), as reported
+  // to users: the lexer's errors come before the parser's, which read in line order.
+  std::vector<const Diagnostic*> inSourceOrder() const;
   const SourceManager& sources() const { return sm_; }
 
   // "file:line:col: error: message" + source line + caret, notes likewise.

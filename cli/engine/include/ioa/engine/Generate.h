@@ -48,6 +48,8 @@ struct WriteOptions {
 // that exists, is not a directory ("out/afile is a file, not a directory"). Asked before the work
 // that produces the files (an optimized export's proofs), and by writeFiles.
 bool outputDirUsable(const std::string& dir, std::string& error);
+// The same, and `dir` is made (with its parents) and a file can be written in it now.
+bool outputDirWritable(const std::string& dir, std::string& error);
 // Writes files under `dir` (creating directories); false with `error` on failure.
 bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile>& files, std::string& error,
                 const WriteOptions& opts = {});
