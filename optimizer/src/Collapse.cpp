@@ -102,6 +102,21 @@ std::string poppedQueue(const Stmt* st) {
   return {};
 }
 
+// Where the first transition's code starts in a fire_<out> method: its first `case` body, below the
+// `// spec FILE:L:C` mark that the engine maps an error back to the spec by. Invalid when none.
+SourceLocation firstCaseBody(const Stmt* st) {
+  if (!st) return {};
+  if (const auto* cs = dyn_cast<CaseStmt>(st)) {
+    const Stmt* sub = cs->getSubStmt();
+    if (const auto* block = dyn_cast_or_null<CompoundStmt>(sub); block && !block->body_empty())
+      return block->body_back()->getBeginLoc();
+    return sub ? sub->getBeginLoc() : SourceLocation();
+  }
+  for (const Stmt* c : st->children())
+    if (SourceLocation at = firstCaseBody(c); at.isValid()) return at;
+  return {};
+}
+
 bool refersTo(const Stmt* st, const ValueDecl* d) {
   if (!st) return false;
   if (const auto* ce = dyn_cast<CStyleCastExpr>(st); ce && ce->getType()->isVoidType()) return false;  // (void)m
@@ -384,8 +399,17 @@ class Collapser {
         throw Failure{where(f->getLocation()) + ": " + name + "::" + f->getNameAsString() + " must take one message"};
     l.dnq = poppedQueue(fd->getBody());
     l.upq = poppedQueue(fu->getBody());
-    if (l.dnq.empty() || l.upq.empty())
-      throw Failure{where(fd->getLocation()) + ": cannot tell which queues layer " + name + "'s outputs take from"};
+    // An output that removes no message from a queue (`output up_out(m)` with a precondition on
+    // head(upq) and no effect): at its transition in the spec, not at the generated method's first
+    // line, which maps back to nothing (until 2026-12-05 the error named a generated .cpp file that
+    // optimize never writes).
+    for (const auto& [q, f, out] : {std::tuple{&l.dnq, fd, "dn_out"}, std::tuple{&l.upq, fu, "up_out"}})
+      if (q->empty()) {
+        SourceLocation at = firstCaseBody(f->getBody());
+        throw Failure{where(at.isValid() ? at : f->getLocation()) + ": cannot tell which queue layer " + name + "'s " +
+                      out + " takes its messages from: its transition removes none from a queue (an output that "
+                      "passes a queued message on removes it, e.g. `eff q := tail(q)`)"};
+      }
     for (const Decl* d : rd->decls())
       if (const auto* td = dyn_cast<TypedefNameDecl>(d); td && td->getNameAsString() == "Header")
         if (const CXXRecordDecl* h = td->getUnderlyingType()->getAsCXXRecordDecl())

@@ -551,3 +551,37 @@ TEST(OptimizeCli, ABadNamespaceIsAUsageError) {
   EXPECT_NE(r.output.find("--namespace: '1bad name' is not a C++ namespace name"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("ioawb-virtual"), std::string::npos) << r.output;
 }
+
+// A layer's output that removes no message from its queue is an error at that output's
+// transition in the spec (until 2026-12-05: at the generated method's first line, in a .cpp file
+// optimize never writes, and at fire_dn_out when up_out was the culprit).
+TEST(OptimizeCli, AnOutputThatRemovesNoQueuedMessageIsAnErrorAtItsTransition) {
+  TempDir d("cli-opt-noqueue");
+  std::ofstream(d / "noqueue.ioa") << R"(layer L
+  header tuple of t: UInt8
+  signature
+    input  dn(m: Msg), up(m: Msg)
+    output dn_out(m: Msg), up_out(m: Msg)
+  states
+    dnq: Seq[Msg] := {},
+    upq: Seq[Msg] := {}
+  transitions
+    input dn(m)
+      eff dnq := dnq |- m
+    output dn_out(m)
+      pre dnq ~= {} /\ m = head(dnq)
+      eff dnq := tail(dnq)
+    input up(m)
+      eff upq := upq |- m
+    output up_out(m)
+      pre upq ~= {} /\ m = head(upq)
+  fastpath dn: dnq = {}
+  fastpath up: upq = {}
+stack S = L ; L
+)";
+  CommandResult r = ioawb("optimize " + (d / "noqueue.ioa") + " --stack S --out " + (d / "out"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("noqueue.ioa:17:5: cannot tell which queue layer L's up_out takes its messages from"),
+            std::string::npos)
+      << r.output;
+}
