@@ -504,8 +504,14 @@ class Parser {
   // (a: T, b, c: U, M: type, const i: Node)
   std::vector<Param> parseParams(bool allowType, bool allowConst) {
     std::vector<Param> out;
+    parseParamsInto(out, allowType, allowConst);
+    return out;
+  }
+  // The same into `out`, which keeps the parameters read before an error (a signature's action
+  // is then declared with them: see parseSignature).
+  void parseParamsInto(std::vector<Param>& out, bool allowType, bool allowConst) {
     expect(Tok::LParen);
-    if (accept(Tok::RParen)) return out;
+    if (accept(Tok::RParen)) return;
     size_t pending = 0;  // params still waiting for a sort (`i, j: Node`)
     for (;;) {
       Param p;
@@ -522,7 +528,7 @@ class Parser {
           out.push_back(p);
           if (accept(Tok::Comma)) continue;
           expect(Tok::RParen, "',' or ')' in the parameter list");
-          return out;
+          return;
         }
       }
       p.name = expectIdent("a parameter name");
@@ -551,7 +557,7 @@ class Parser {
         throw ParseAbort{};
       }
       expect(Tok::RParen, "',' or ')' in the parameter list");
-      return out;
+      return;
     }
   }
 
@@ -750,12 +756,53 @@ class Parser {
         a.kind = k;
         SourceRange start = curRange();
         a.name = expectIdent("an action name");
-        if (at(Tok::LParen)) a.params = parseParams(false, true);
-        if (accept(Tok::KwWhere)) a.where = parseExpr();
+        const size_t afterName = pos_;
+        try {
+          if (at(Tok::LParen)) parseParamsInto(a.params, false, true);
+          if (accept(Tok::KwWhere)) a.where = parseExpr();
+        } catch (ParseAbort&) {
+          // An error in an action's parameters or `where`: the action is declared with the
+          // parameters read before it (those given a sort), and the signature goes on after its
+          // closing ')' (until 2026-12-05 the rest of the signature was lost, and a layer's `dn(m:
+          // Msg=>)` gave eleven errors more: undeclared actions, actions "outside a section", and
+          // the stack's hiding of actions its layers lacked).
+          if (diags_.limitReached()) throw;
+          std::erase_if(a.params, [](const Param& p) { return !p.sort && !p.isType && !p.constTerm; });
+          a.range = from(start);
+          d->signature.push_back(std::move(a));
+          syncSignatureAction(afterName);
+          continue;
+        }
         a.range = from(start);
         d->signature.push_back(std::move(a));
       } while (accept(Tok::Comma));
       accept(Tok::Semi);
+    }
+  }
+  // After an error in an action declared from token `from` on: to the ',' that starts the next
+  // action of its line (past the closing ')' of the one in error), or to the next line that
+  // starts an action kind, a section or a declaration.
+  void syncSignatureAction(size_t from) {
+    int depth = 0;
+    for (size_t i = from; i < pos_ && i < toks_.size(); ++i) depth += bracketDelta(toks_[i].kind);
+    while (!at(Tok::Eof)) {
+      if (pos_ > from && atLineStart() &&
+          (at(Tok::KwInput) || at(Tok::KwOutput) || at(Tok::KwInternal) || isSectionStarter() || isTopStarter()))
+        return;
+      if (depth <= 0 && (at(Tok::Comma) || at(Tok::Semi))) return;
+      depth += bracketDelta(cur().kind);
+      advance();
+    }
+  }
+  static int bracketDelta(Tok t) {
+    switch (t) {
+      case Tok::LParen:
+      case Tok::LBracket:
+      case Tok::LBrace: return 1;
+      case Tok::RParen:
+      case Tok::RBracket:
+      case Tok::RBrace: return -1;
+      default: return 0;
     }
   }
 

@@ -250,6 +250,25 @@ TEST(ParseErrors, AMapLiteralShowsUpdateAndErrorsComeInLineOrder) {
   EXPECT_EQ(c->diags.errorCount(), 2u) << text;  // (`n`, declared after the map, is known)
 }
 
+// An error in an action's parameters is one error: the action is declared with the parameters
+// read before it, and the signature goes on after its ')' (the robustness trial of 2026-12-05: a
+// layer's `dn(m: Msg=>)` gave twelve errors, "action 'output' outside a section", transitions
+// "for undeclared action", the layer "must declare input dn", the stack "cannot hide 'L_2.dn'").
+TEST(ParseErrors, AnErrorInAnActionsParametersLosesNeitherItNorTheRestOfTheSignature) {
+  EXPECT_EQ(allErrors("layer L\n  header tuple of b: Bool\n  signature\n    input  dn(m: Msg=>), up(m: Msg)\n"
+                      "    output dn_out(m: Msg), up_out(m: Msg)\n  states\n    q: Seq[Msg] := {}\n"
+                      "  transitions\n    input dn(m)\n      eff q := q |- m\n    output dn_out(m)\n"
+                      "      pre q ~= {} /\\ m = head(q)\n      eff q := tail(q)\n    input up(m)\n      eff q := q\n"
+                      "    output up_out(m)\n      pre false\n\nstack S = L ; L\n"),
+            (Errors{"4:21: expected ',' or ')' in the parameter list, found '=>'"}));
+  // a `where` in error, and a ')' missing at the end of a line
+  EXPECT_EQ(allErrors("automaton A\n  signature\n    input dn(m: Nat\n    output out(m: Nat)\n"
+                      "    internal step(i: Nat) where i > , go\n  states\n    x: Nat := 0\n  transitions\n"
+                      "    input dn(m)\n      eff x := m\n    output out(m)\n      pre m = x\n"
+                      "    internal step(i)\n      eff x := x + i\n    internal go\n"),
+            (Errors{"4:5: expected ',' or ')' in the parameter list, found 'output'", "5:37: expected a term, found ','"}));
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
