@@ -1081,6 +1081,12 @@ bool Checker::resolveStatePath(Expr* e, bool& error) {
     error = true;
     return false;
   }
+  if (matches.size() > 1 && preferredOwner_) {
+    std::vector<Match> own;
+    for (const Match& m : matches)
+      if (m.aut == preferredOwner_) own.push_back(m);
+    if (own.size() == 1) matches = own;
+  }
   if (matches.size() > 1) {
     std::string names;
     for (const Match& m : matches) names += (names.empty() ? "" : " and ") + m.aut->declName + "." + m.var->name;
@@ -1238,7 +1244,11 @@ void Checker::checkStmt(Stmt* s, bool proofBlock) {
           return;
         }
       }
+      // (in the `initially` witness, checked before fireTarget_ is set, the left side is abstract:
+      // `voted := ...` with a `voted` in both automata was "ambiguous" until 2026-12-05)
+      if (proofBlock && !fireTarget_ && !flat_.empty()) preferredOwner_ = flat_.front().aut;
       Sort ls = check(s->lhs);
+      preferredOwner_ = nullptr;
       checkLvalue(s->lhs);
       if (proofBlock && fireTarget_) {
         // a proof entry (not the `initially` witness): the abstract state changes only through the

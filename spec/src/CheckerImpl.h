@@ -124,6 +124,9 @@ class Checker {
   const AutomatonDecl* currentAutomaton_ = nullptr;
   bool allowPrime_ = false;
   const FlatAutomaton* fireTarget_ = nullptr;  // abstract automaton of the proof block being checked
+  // The automaton whose variable a bare name means when it could be either's: the abstract one,
+  // on the left of an assignment in a proof's `initially` witness (which assigns only its variables)
+  const FlatAutomaton* preferredOwner_ = nullptr;
   std::vector<FlatCtx> flat_;
   std::map<std::string, Sort> typeParams_;
   std::vector<std::map<std::string, Var*>> scopes_;

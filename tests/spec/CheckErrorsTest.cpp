@@ -339,3 +339,19 @@ TEST(CheckErrors, EquationsOnTheirOwnLinesNeedAnAndBetweenThem) {
     EXPECT_NE(fe.message.find(" are joined by '/\\'"), std::string::npos) << fe.message;
   }
 }
+
+// On the left of an assignment in a proof's `initially` witness a bare name means the abstract
+// automaton's variable (the witness assigns only those); on the right it stays ambiguous (trial 5
+// of 2026-12-05: `initially voted := constant(false)` was "'voted' is ambiguous").
+TEST(CheckErrors, AnInitiallyWitnessAssignsTheAbstractVariableOfAnAmbiguousName) {
+  const std::string automata =
+      "automaton Spec\n  signature\n    output done\n  states\n    voted: Bool := false\n"
+      "  transitions\n    output done\n      pre voted\n"
+      "automaton Impl\n  signature\n    output done\n  states\n    voted: Bool := false\n"
+      "  transitions\n    output done\n      pre voted\n"
+      "forward simulation from Impl to Spec:\n  Spec.voted = Impl.voted\nproof\n";
+  EXPECT_EQ(test::firstError(automata + "  initially voted := Impl.voted\n").errors, 0u);
+  test::FirstError rhs = test::firstError(automata + "  initially voted := voted\n");
+  EXPECT_EQ(rhs.errors, 1u) << rhs.message;
+  EXPECT_EQ(rhs.message, "'voted' is ambiguous: it could be Spec.voted and Impl.voted; qualify it");
+}
