@@ -546,6 +546,15 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     }
     v.steps.push_back(std::move(s));
   }
+  // A run whose last step applies an operation outside its domain (a Nat's `n - 1` at 0) has no
+  // state after that step: the one the solver gives holds the undefined value (`n = -1` for a
+  // Nat, until 2026-12-05), as a step's well-definedness counterexample shows no post-state either.
+  const bool undefinedStep =
+      ob.bounded && !cx.failed.empty() && std::all_of(cx.failed.begin(), cx.failed.end(), [](const prover::FailedGoal& f) {
+        return f.kind == "partial" || f.kind == "narrowing" || f.kind == "choose";
+      });
+  const bool acted = std::any_of(v.steps.begin(), v.steps.end(), [](const CexStepView& s) { return s.kind == "action"; });
+  while (undefinedStep && acted && !v.steps.empty() && v.steps.back().kind == "state") v.steps.pop_back();
   for (const prover::FailedGoal& f : cx.failed) {
     FailedView fv;
     fv.text = f.text;
