@@ -1108,6 +1108,51 @@ class ObligationSolver {
           if (!s) return std::nullopt;
           z3::expr_vector lens(c_), nums(c_);
           bool big = false;
+          // The numbers a value holds: itself, a tuple's fields, a sequence's first elements, the
+          // values of a map or array over a small finite sort and a multiset's counts (a new user's
+          // `R.out = [64757, 0]`, `cache = {0 -> 0, 1 -> 8366, 2 -> 29243}`, `alice (9168 times)`,
+          // `Slot(owner: alice, nuse: 6334)`). `shown`: the model shows it (an element within the
+          // sequence's length); each is asked to be small all the same.
+          auto small = [&](const z3::expr& t, bool shown) {
+            int64_t xv = 0;
+            big = big || (shown && (!m.eval(t, true).is_numeral_i64(xv) || xv > kSmallNum || xv < -kSmallNum));
+            nums.push_back(t >= c_.int_val(-kSmallNum) && t <= c_.int_val(kSmallNum));
+          };
+          std::function<void(Sort, const z3::expr&, bool, int)> numbers = [&](Sort so, const z3::expr& t, bool shown,
+                                                                              int depth) {
+            if (!so || depth > 3 || nums.size() >= 64) return;
+            switch (so->kind) {
+              case SortKind::Int:
+              case SortKind::Nat: small(t, shown); return;
+              case SortKind::Tuple:
+                if (so->def)
+                  for (size_t f = 0; f < so->def->fields.size(); ++f)
+                    numbers(so->def->fields[f].sort, en->field(so, 0, static_cast<int>(f), t), shown, depth + 1);
+                return;
+              case SortKind::Seq: {
+                int64_t len = 0;
+                if (!m.eval(en->seqLen(t), true).is_numeral_i64(len)) return;
+                for (int64_t k = 0; k < kShortSeq; ++k)
+                  numbers(so->elem(), z3::select(en->seqArr(t), c_.int_val(k)), shown && k < len, depth + 1);
+                return;
+              }
+              case SortKind::Map:
+              case SortKind::Array:
+              case SortKind::Mset: {
+                const bool mset = so->kind == SortKind::Mset;
+                Sort keys = mset ? so->elem() : so->key();
+                if (!cc_.isSmallFinite(keys)) return;
+                for (int64_t k = 0; k < cc_.finiteSize(keys); ++k) {
+                  z3::expr key = cc_.finiteValue(keys, k);
+                  if (mset) small(z3::select(t, key), shown);
+                  else if (so->kind == SortKind::Array) numbers(so->value(), en->arrayGet(so, t, key), shown, depth + 1);
+                  else numbers(so->value(), z3::select(en->field(so, 0, 0, t), key), shown, depth + 1);
+                }
+                return;
+              }
+              default: return;
+            }
+          };
           for (const Input& in : en->inputs()) {
             z3::expr sym = in.sym;
             if (!cs.from.empty()) sym = sym.substitute(cs.from, cs.to);
@@ -1116,20 +1161,8 @@ class ObligationSolver {
               z3::expr n = en->seqLen(sym);
               big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
               lens.push_back(n <= c_.int_val(kShortSeq));
-              // its first elements when they are numbers (a new user's `R.out = [64757, 0]`)
-              const SortKind ek = in.sort->elem()->kind;
-              int64_t len = 0;
-              if ((ek == SortKind::Int || ek == SortKind::Nat) && m.eval(n, true).is_numeral_i64(len))
-                for (int64_t k = 0; k < kShortSeq; ++k) {
-                  z3::expr x = z3::select(en->seqArr(sym), c_.int_val(k));
-                  int64_t xv = 0;
-                  big = big || (k < len && (!m.eval(x, true).is_numeral_i64(xv) || xv > kSmallNum || xv < -kSmallNum));
-                  nums.push_back(x >= c_.int_val(-kSmallNum) && x <= c_.int_val(kSmallNum));
-                }
-            } else if (in.sort->kind == SortKind::Int || in.sort->kind == SortKind::Nat) {
-              big = big || !m.eval(sym, true).is_numeral_i64(v) || v > kSmallNum || v < -kSmallNum;
-              nums.push_back(sym >= c_.int_val(-kSmallNum) && sym <= c_.int_val(kSmallNum));
             }
+            numbers(in.sort, sym, true, 0);
           }
           if (!big) return std::nullopt;
           for (int pass = 0; pass < 2; ++pass) {

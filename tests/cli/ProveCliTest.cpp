@@ -1129,3 +1129,28 @@ TEST(ProveCli, ARunEndingInAnUndefinedStepShowsNoStateAfterIt) {
   }
   EXPECT_TRUE(seen) << r.output;
 }
+
+// A counterexample's numbers are asked for small (within -64..64) inside tuples, arrays and maps
+// over small finite sorts and multisets too, not only in plain numbers and sequences (trial 5 of
+// 2026-12-05, data/slots_bug_mask.ioa: `Slot(owner: alice, nuse: 6334)`, `alice (9168 times)`).
+TEST(ProveCli, ACounterexamplesNumbersAreSmallInsideCollections) {
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --format json " + std::string(IOAWB_CLI_DATA) + "/slots_bug_mask.ioa");
+  EXPECT_EQ(r.status, 1) << r.output;
+  bool seen = false;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
+    if (o["id"] != "invariant-step:Alloc:Bits:free_all") continue;
+    seen = true;
+    for (const nlohmann::json& st : o["counterexample"]["steps"])
+      for (const nlohmann::json& v : st["values"]) {
+        if (v["name"] != "slots" && v["name"] != "log") continue;
+        const std::string text = v["value"];
+        // every number written in the value
+        for (size_t at = text.find_first_of("0123456789"); at != std::string::npos;
+             at = text.find_first_of("0123456789", text.find_first_not_of("0123456789", at))) {
+          EXPECT_LE(std::stoll(text.substr(at)), 64) << v;
+          if (text.find_first_not_of("0123456789", at) == std::string::npos) break;
+        }
+      }
+  }
+  EXPECT_TRUE(seen) << r.output;
+}
