@@ -112,10 +112,22 @@ static void renderOne(const SourceManager& sm, std::string& out, SourceRange r, 
     out += "  ";
     out += line;
     out += "\n  ";
-    for (uint32_t i = 1; i < lc.col && i <= line.size(); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
+    // the caret under the character, counted in characters (`lc.col` is one)
+    auto isLead = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; };
+    size_t at = 0;  // the byte of the line the range starts at
+    for (uint32_t chars = 1; at < line.size() && chars < lc.col; ++at)
+      if (isLead(line[at])) {
+        out += line[at] == '\t' ? '\t' : ' ';
+        if (at + 1 < line.size() && !isLead(line[at + 1])) {  // (a character of several bytes: one column)
+          while (at + 1 < line.size() && !isLead(line[at + 1])) ++at;
+        }
+        ++chars;
+      }
     out += '^';
-    uint32_t len = r.end > r.begin ? r.end - r.begin : 1;
-    for (uint32_t i = 1; i < len && lc.col + i <= line.size(); ++i) out += '~';
+    const size_t bytes = r.end > r.begin ? r.end - r.begin : 1;
+    size_t marks = 0;  // characters in the range, on this line
+    for (size_t i = at; i < line.size() && i < at + bytes; ++i) marks += isLead(line[i]) ? 1 : 0;
+    for (size_t i = 1; i < marks; ++i) out += '~';
     out += "\n";
   } else {
     out += severityName(sev);

@@ -1,6 +1,7 @@
 #include "ioa/spec/Lexer.h"
 
 #include <array>
+#include <cstdio>
 #include <unordered_map>
 
 namespace ioa {
@@ -278,11 +279,32 @@ Token Lexer::next() {
   if (uc >= 0xC0) {
     while (pos_ + len < n && (static_cast<unsigned char>(text_[pos_ + len]) & 0xC0) == 0x80 && len < 4) ++len;
   }
-  std::string shown = uc >= 0x20 && uc < 0x7f ? "'" + std::string(1, c) + "'"
-                                               : "byte 0x" + [&] {
-                                                   const char* hex = "0123456789abcdef";
-                                                   return std::string{hex[uc >> 4], hex[uc & 15]};
-                                                 }();
+  // a whole UTF-8 character is named as such ('é' (U+00E9)), with the dialect's spelling of the
+  // mathematical signs a user may type (until 2026-12-05: "byte 0xc3", and no hint)
+  uint32_t cp = 0;
+  const uint32_t want = uc >= 0xF0 ? 4 : uc >= 0xE0 ? 3 : uc >= 0xC0 ? 2 : 1;
+  if (want > 1 && len == want) {
+    cp = uc & (0x7F >> want);
+    for (uint32_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text_[pos_ + k]) & 0x3F);
+  }
+  std::string shown;
+  if (uc >= 0x20 && uc < 0x7f) {
+    shown = "'" + std::string(1, c) + "'";
+  } else if (cp) {
+    char u[16];
+    std::snprintf(u, sizeof u, "U+%04X", static_cast<unsigned>(cp));
+    shown = "'" + std::string(text_.substr(pos_, len)) + "' (" + u + ")";
+    static const std::pair<uint32_t, const char*> signs[] = {
+        {0x2200, "\\A"},  {0x2203, "\\E"},      {0x2208, "\\in"},        {0x2227, "/\\"}, {0x2228, "\\/"},
+        {0x00AC, "~"},    {0x2260, "~="},       {0x2264, "<="},          {0x2265, ">="}, {0x21D2, "=>"},
+        {0x2192, "=>"},   {0x21D4, "<=>"},      {0x222A, "\\union"},     {0x2229, "\\intersect"},
+        {0x2286, "\\subseteq"}, {0x2209, "~(x \\in S)"}, {0x2237, ":"}};
+    for (const auto& [sign, write] : signs)
+      if (cp == sign) shown += ": the IOA dialect writes it " + std::string(write);
+  } else {
+    const char* hex = "0123456789abcdef";
+    shown = "byte 0x" + std::string{hex[uc >> 4], hex[uc & 15]} + " (not UTF-8 text)";
+  }
   diags_.error({file_, pos_, pos_ + len}, "unexpected character " + shown);
   return make(Tok::Error, len);
 }

@@ -25,7 +25,12 @@ LineCol SourceFile::lineCol(uint32_t offset) const {
   if (offset > text_.size()) offset = static_cast<uint32_t>(text_.size());
   auto it = std::upper_bound(lineStarts_.begin(), lineStarts_.end(), offset);
   uint32_t line = static_cast<uint32_t>(it - lineStarts_.begin());
-  return {line, offset - lineStarts_[line - 1] + 1};
+  // the column in characters, as editors count them: a UTF-8 continuation byte adds none (until
+  // 2026-12-05 the column was the byte's, one too far for each `é` before it on the line)
+  uint32_t col = 1;
+  for (uint32_t i = lineStarts_[line - 1]; i < offset; ++i)
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+  return {line, col};
 }
 
 std::string_view SourceFile::lineText(uint32_t line) const {

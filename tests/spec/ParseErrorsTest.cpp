@@ -269,6 +269,21 @@ TEST(ParseErrors, AnErrorInAnActionsParametersLosesNeitherItNorTheRestOfTheSigna
             (Errors{"4:5: expected ',' or ')' in the parameter list, found 'output'", "5:37: expected a term, found ','"}));
 }
 
+// A character outside the dialect is named as the character it is, with the dialect's spelling of a
+// mathematical sign, and columns count characters, not bytes (the robustness trial of 2026-12-05:
+// "unexpected character byte 0xc3", and the caret one column further right after each `é`).
+TEST(ParseErrors, AForeignCharacterIsNamedAndColumnsCountCharacters) {
+  auto c = compileSource("t.ioa", "automaton A\n  signature\n    input x\n  states\n    n: Int := 0\n"
+                                  "  transitions\n    input x\n      eff n := \xC3\xA9 + n + \xE2\x88\x80\n");
+  std::string text = c->diags.renderAllText();
+  EXPECT_NE(text.find("t.ioa:8:16: error: unexpected character '\xC3\xA9' (U+00E9)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("t.ioa:8:24: error: unexpected character '\xE2\x88\x80' (U+2200): the IOA dialect writes it \\A\n"
+                      "        eff n := \xC3\xA9 + n + \xE2\x88\x80\n"
+                      "                         ^\n"),
+            std::string::npos)
+      << text;
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
