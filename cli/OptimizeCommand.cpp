@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <regex>
 
 #include "Commands.h"
 #include "Options.h"
@@ -41,17 +40,8 @@ Command addOptimizeCommand(CLI::App& app) {
       ->check(wholeNumber(1u, 86400000u));
   cmd->add_option("--jobs", o->jobs, "obligations proved at once, each worker with its own parse (default: cores)")
       ->check(wholeNumber(1u, 256u));
-  // (checked here: until 2026-12-05 '1bad name' went into the generated code, and Clang's errors about
-  // it named files that exist nowhere)
   cmd->add_option("--namespace", o->ns, "C++ namespace of the generated code (default ioa_gen::<spec name>)")
-      ->check(CLI::Validator(
-          [](std::string& v) -> std::string {
-            static const std::regex name("[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*");
-            if (std::regex_match(v, name)) return {};
-            return "'" + v + "' is not a C++ namespace name (letters, digits and '_', not starting with a digit, "
-                   "parts joined by '::', e.g. my_app::net)";
-          },
-          "NAME"));
+      ->check(namespaceName());
   cmd->add_option("--check", o->check,
                   "prove the collapsed stack in this directory (as --out wrote it, perhaps edited since) against the "
                   "layered stack; writes only OPTIMIZATION.json there");
@@ -97,10 +87,13 @@ Command addOptimizeCommand(CLI::App& app) {
             }
             std::cerr << r.gen.compilation->diags.renderAllText();
             if (!r.gen.compilation->ok()) return failed(engine::problemsOf(*r.gen.compilation));
-            for (const std::string& e : r.gen.errors) std::cerr << atFile(o->file, e) << "\n";
             if (!r.gen.errors.empty()) {
               std::vector<engine::Problem> ps;
-              for (const std::string& e : r.gen.errors) ps.push_back(engine::problemOfText(o->file, atFile(o->file, e)));
+              for (const std::string& e : r.gen.errors) {
+                const std::string placed = atFile(o->file, e);
+                std::cerr << placed << "\n";
+                ps.push_back(engine::problemOfText(o->file, placed));
+              }
               return failed(ps);
             }
             if (!r.error.empty()) {

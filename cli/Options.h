@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <regex>
 #include <string>
 
 namespace ioa::cli {
@@ -27,6 +28,19 @@ inline CLI::Validator folderName() {
   return CLI::Validator(
       [](std::string& v) -> std::string { return v.empty() ? "expected a folder, found an empty name" : std::string(); },
       "DIR");
+}
+
+// A C++ namespace name (`my_app::net`), checked before any work: until 2026-12-05 '1bad name' went
+// into the generated code, and Clang's errors about it named files that exist nowhere.
+inline CLI::Validator namespaceName() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        static const std::regex name("[A-Za-z_][A-Za-z0-9_]*(::[A-Za-z_][A-Za-z0-9_]*)*");
+        if (std::regex_match(v, name)) return {};
+        return "'" + v + "' is not a C++ namespace name (letters, digits and '_', not starting with a digit, "
+               "parts joined by '::', e.g. my_app::net)";
+      },
+      "NAME");
 }
 
 }  // namespace ioa::cli

@@ -115,8 +115,9 @@ class QueryEncoder {
     sides.clear();
   }
 
-  // Encodes with side conditions collected under a fresh path condition.
-  z3::expr termWithSides(const Expr* e, std::vector<SideCond>& sides) {
+  // Encodes with side conditions collected under a fresh path condition; with `into`, the value
+  // also narrowed into that sort (its narrowing a side condition too).
+  z3::expr termWithSides(const Expr* e, std::vector<SideCond>& sides, Sort into = nullptr) {
     struct Restore {  // (also when the encoder gives up on `e`)
       Encoder& en;
       std::vector<SideCond>* sides;
@@ -128,7 +129,8 @@ class QueryEncoder {
     } restore{en_, en_.sides, en_.pc};
     en_.sides = &sides;
     en_.pc = c_.bool_val(true);
-    return en_.term(e);
+    z3::expr v = en_.term(e);
+    return into ? en_.narrow(v, into, e) : v;
   }
 
   void plan(PlanItem it) {
@@ -153,16 +155,8 @@ class QueryEncoder {
       }
       case Step::Kind::StartGoal: startGoal(s); return;
       case Step::Kind::Bind: {
-        z3::expr v = termWithSides(s.expr, sides);
-        {  // (the value becomes the variable's: an Int bound to a Nat must fit)
-          auto* saved = en_.sides;
-          z3::expr savedPc = en_.pc;
-          en_.sides = &sides;
-          en_.pc = c_.bool_val(true);
-          v = en_.narrow(v, s.var->sort, s.expr);
-          en_.sides = saved;
-          en_.pc = savedPc;
-        }
+        // (the value becomes the variable's: an Int bound to a Nat must fit)
+        z3::expr v = termWithSides(s.expr, sides, s.var->sort);
         absorb(sides, s.policy);
         en_.env.set(s.var, v);
         return;

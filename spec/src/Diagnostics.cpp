@@ -112,22 +112,16 @@ static void renderOne(const SourceManager& sm, std::string& out, SourceRange r, 
     out += "  ";
     out += line;
     out += "\n  ";
-    // the caret under the character, counted in characters (`lc.col` is one)
-    auto isLead = [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; };
-    size_t at = 0;  // the byte of the line the range starts at
-    for (uint32_t chars = 1; at < line.size() && chars < lc.col; ++at)
-      if (isLead(line[at])) {
-        out += line[at] == '\t' ? '\t' : ' ';
-        if (at + 1 < line.size() && !isLead(line[at + 1])) {  // (a character of several bytes: one column)
-          while (at + 1 < line.size() && !isLead(line[at + 1])) ++at;
-        }
-        ++chars;
-      }
+    // the caret under the range's first character, a mark under each of its characters on the line
+    // (a character of several bytes is one column)
+    const size_t at = std::min<size_t>(r.begin - f.lineStart(lc.line), line.size());
+    for (size_t i = 0; i < at; ++i)
+      if (!utf8Continuation(line[i])) out += line[i] == '\t' ? '\t' : ' ';
     out += '^';
-    const size_t bytes = r.end > r.begin ? r.end - r.begin : 1;
-    size_t marks = 0;  // characters in the range, on this line
-    for (size_t i = at; i < line.size() && i < at + bytes; ++i) marks += isLead(line[i]) ? 1 : 0;
-    for (size_t i = 1; i < marks; ++i) out += '~';
+    const size_t end = std::min<size_t>(at + (r.end > r.begin ? r.end - r.begin : 1), line.size());
+    size_t chars = 0;
+    for (size_t i = at; i < end; ++i) chars += utf8Continuation(line[i]) ? 0 : 1;
+    for (size_t k = 1; k < chars; ++k) out += '~';
     out += "\n";
   } else {
     out += severityName(sev);

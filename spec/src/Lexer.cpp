@@ -277,7 +277,7 @@ Token Lexer::next() {
   uint32_t len = 1;
   unsigned char uc = static_cast<unsigned char>(c);
   if (uc >= 0xC0) {
-    while (pos_ + len < n && (static_cast<unsigned char>(text_[pos_ + len]) & 0xC0) == 0x80 && len < 4) ++len;
+    while (pos_ + len < n && utf8Continuation(text_[pos_ + len]) && len < 4) ++len;
   }
   // a whole UTF-8 character is named as such ('é' (U+00E9)), with the dialect's spelling of the
   // mathematical signs a user may type (until 2026-12-05: "byte 0xc3", and no hint)

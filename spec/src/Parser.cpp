@@ -1623,8 +1623,13 @@ class Parser {
         advance();
         SourceRange fr;
         // (after '.' only a field name can come: a reserved word there is one, reported once per word)
-        if (isReserved(cur().kind)) reservedAsName("a field name after '.'");
-        std::string f = isReserved(cur().kind) ? takeName(&fr) : expectIdent("a field name after '.'", &fr);
+        std::string f;
+        if (isReserved(cur().kind)) {
+          reservedAsName("a field name after '.'");
+          f = takeName(&fr);
+        } else {
+          f = expectIdent("a field name after '.'", &fr);
+        }
         Expr* fe = mk(ExprKind::Field, SourceRange::join(e->range, fr));
         fe->name = f;
         fe->args = {e};

@@ -29,7 +29,7 @@ LineCol SourceFile::lineCol(uint32_t offset) const {
   // 2026-12-05 the column was the byte's, one too far for each `é` before it on the line)
   uint32_t col = 1;
   for (uint32_t i = lineStarts_[line - 1]; i < offset; ++i)
-    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+    if (!utf8Continuation(text_[i])) ++col;
   return {line, col};
 }
 

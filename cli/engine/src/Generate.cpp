@@ -117,6 +117,11 @@ bool outputDirUsable(const std::string& dir, std::string& error) {
   return true;
 }
 
+namespace {
+// ": Permission denied" after a failed open or write that set errno, nothing when it did not.
+std::string errnoReason() { return errno ? std::string(": ") + std::strerror(errno) : std::string(); }
+}  // namespace
+
 bool outputDirWritable(const std::string& dir, std::string& error) {
   namespace fs = std::filesystem;
   if (!outputDirUsable(dir, error)) return false;
@@ -128,9 +133,10 @@ bool outputDirWritable(const std::string& dir, std::string& error) {
   }
   const fs::path probe = fs::path(dir) / ".ioawb-write-test";
   {
+    errno = 0;
     std::ofstream out(probe, std::ios::binary);
     if (!(out << "ioawb\n") || !out.flush()) {
-      error = "cannot write into " + dir + ": " + std::strerror(errno ? errno : EACCES);
+      error = "cannot write into " + dir + errnoReason();
       return false;
     }
   }
@@ -192,7 +198,7 @@ bool writeFiles(const std::string& dir, const std::vector<codegen::GeneratedFile
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out << f->text;
     if (!out) {
-      error = "cannot write " + p.string() + (errno ? std::string(": ") + std::strerror(errno) : std::string());
+      error = "cannot write " + p.string() + errnoReason();
       break;
     }
     rec[f->path] = textHash(f->text);

@@ -24,8 +24,11 @@ struct SourceRange {
 
 struct LineCol {
   uint32_t line = 0;  // 1-based
-  uint32_t col = 0;   // 1-based, in bytes
+  uint32_t col = 0;   // 1-based, in characters (a UTF-8 character of several bytes is one column)
 };
+
+// A byte that continues a UTF-8 character (10xxxxxx): no character, no column of its own.
+inline bool utf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 class SourceFile {
  public:
@@ -34,6 +37,7 @@ class SourceFile {
   const std::string& text() const { return text_; }
   LineCol lineCol(uint32_t offset) const;
   std::string_view lineText(uint32_t line) const;  // without newline
+  uint32_t lineStart(uint32_t line) const { return lineStarts_.at(line - 1); }  // its first byte's offset
   uint32_t lineCount() const { return static_cast<uint32_t>(lineStarts_.size()); }
 
  private:
