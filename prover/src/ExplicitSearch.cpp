@@ -82,9 +82,12 @@ struct Abstract {
 
 class Search {
  public:
+  // `startValues` / `startPrefix`: a solver's start values and the prefix of their names (explicitSearch).
   Search(const Model& m, const FlatAutomaton& a, Abstract b, std::vector<std::vector<const Expr*>> goals,
-         unsigned budgetMs, const std::atomic<bool>* cancelled)
-      : a_(a), b_(std::move(b)), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled) {
+         unsigned budgetMs, const std::atomic<bool>* cancelled, const std::map<std::string, Value>* startValues,
+         std::string startPrefix)
+      : a_(a), b_(std::move(b)), ev_(m, limits()), goals_(std::move(goals)), cancelled_(cancelled),
+        startValues_(startValues), startPrefix_(std::move(startPrefix)) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(budgetMs);
     harvestLiterals();
     if (b_.aut) ev_.setFireHandler([this](const Stmt* f, const std::vector<Value>& args, Env& env) { return fire(f, args, env); });
@@ -228,8 +231,30 @@ class Search {
       if (!picks.next()) break;
     }
     ev_.setOracle(nullptr);
+    if (out.empty() && startValues_) solverStart(out, st);
     if (out.empty()) st.startWhy = startWhy(firstWhy);
     return out;
+  }
+
+  // The start state of the solver's values (startValues_), when they make one: the interpreter's
+  // defaults missed a user's `initially \A i: Pid (defined(q, i) /\ q[i] = [...])`, and the
+  // solver's own search of runs over that Map of sequences did not finish (D1 of the 2026-12-05
+  // trial: unknown after 10 s, for a run of one step).
+  void solverStart(std::vector<Evaluator::State>& out, SearchStats& st) {
+    std::vector<std::optional<Value>> given(a_.state.size());
+    std::map<std::string, Value> pins;
+    for (size_t k = 0; k < a_.state.size(); ++k) {
+      auto it = startValues_->find(startPrefix_ + a_.state[k]->name);
+      if (it == startValues_->end()) continue;
+      given[k] = it->second;
+      pins.insert(*it);
+    }
+    if (pins.empty()) return;
+    Evaluator::State s0;
+    if (!ev_.startState(a_, s0, nullptr, &given) || !abstractStart(s0)) return;
+    out.push_back(std::move(s0));
+    startPins_ = std::move(pins);
+    st.solverStart = true;
   }
 
   // Why no start state was built, for the user: the interpreter's own message, and when its
@@ -378,6 +403,7 @@ class Search {
   ExplicitRun runTo(size_t n, int depth) {
     ExplicitRun r;
     r.depth = depth;
+    r.startPins = startPins_;  // (the solver's start is the only one when there is one)
     for (int i = static_cast<int>(n); i >= 0 && nodes_[static_cast<size_t>(i)].parent >= 0;
          i = nodes_[static_cast<size_t>(i)].parent)
       r.steps.insert(r.steps.begin(), nodes_[static_cast<size_t>(i)].step);
@@ -529,22 +555,27 @@ class Search {
   std::unordered_set<std::string> seen_;
   static constexpr size_t kLiterals = 3;
   std::vector<uint64_t> literals_;  // the spec's largest numbers (harvestLiterals)
+  const std::map<std::string, Value>* startValues_;
+  std::string startPrefix_;
+  std::map<std::string, Value> startPins_;  // the solver's values the start state took
 };
 
 }  // namespace
 
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
-                                          const std::atomic<bool>* cancelled, SearchStats* stats) {
+                                          const std::atomic<bool>* cancelled, SearchStats* stats,
+                                          const std::map<std::string, Value>* startValues) {
   SearchStats local;
   SearchStats& st = stats ? *stats : local;
   const FlatAutomaton* a = nullptr;
   Abstract b;
   std::vector<std::vector<const Expr*>> goals(1);
+  std::string startPrefix;  // of the concrete start's symbols (Encoder::startState)
   int steps = 0;
   for (const Step& s : q.steps) {
     switch (s.kind) {
       case Step::Kind::Start:
-        if (!a) a = s.aut;
+        if (!a) a = s.aut, startPrefix = s.startPrefix();
         else if (steps || (b.aut && b.aut != s.aut) || s.aut == a) return std::nullopt;
         else b.aut = s.aut, b.start = true;
         break;
@@ -579,7 +610,8 @@ std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, un
   if (!a || steps == 0 || !a->params.empty() || (b.aut && (!b.fragments || !b.aut->params.empty()))) return std::nullopt;
   if (!b.aut && (b.start || !b.binds.empty() || b.init)) return std::nullopt;
   // goals by depth: checkpoint k follows k steps
-  return Search(model, *a, std::move(b), std::move(goals), budgetMs, cancelled).run(steps, st);
+  return Search(model, *a, std::move(b), std::move(goals), budgetMs, cancelled, startValues, startPrefix)
+      .run(steps, st);
 }
 
 }  // namespace ioa::prover::detail

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ioa/prover/Query.h"
@@ -27,12 +29,17 @@ struct ExplicitStep {
 struct ExplicitRun {
   int depth = 0;  // number of steps; the goals of checkpoint `depth` fail after them
   std::vector<ExplicitStep> steps;
+  // The run starts from the solver's start state (explicitSearch's `startValues`): the values
+  // of the start's free symbols, by the encoder's names, to pin when the solver re-derives it.
+  std::map<std::string, Value> startPins;
 };
 
 // How far a search went.
 struct SearchStats {
   bool shape = false;      // the query is one the search can run
   bool start = false;      // the interpreter found a start state
+  bool solverStart = false;  // ... from the solver's values (`startValues`), its own missing `initially`
+  bool solverAsked = false;  // the solver was asked for a start state (by the caller of explicitSearch)
   std::string startWhy;    // why it found none (the interpreter's error), when it says
   int depth = 0;           // every run of up to this many steps was explored
   size_t states = 0;       // distinct states seen
@@ -46,8 +53,12 @@ struct SearchStats {
 // Searches a bounded-model-checking query (a Start, goals and AnyTransition
 // steps; for a simulation, the abstract automaton's start and fragments).
 // Returns nothing when the query has another shape, nothing is found, or the
-// budget runs out; `stats` says which.
+// budget runs out; `stats` says which. `startValues`: the values a solver's
+// model of the query's start gives its free symbols (by the encoder's names,
+// "start.q"), used when the interpreter's own start values miss the
+// `initially` clause (it does not solve the clause).
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
-                                          const std::atomic<bool>* cancelled, SearchStats* stats = nullptr);
+                                          const std::atomic<bool>* cancelled, SearchStats* stats = nullptr,
+                                          const std::map<std::string, Value>* startValues = nullptr);
 
 }  // namespace ioa::prover::detail

@@ -148,7 +148,7 @@ class QueryEncoder {
       case Step::Kind::Start: {
         en_.sides = &sides;
         en_.pc = c_.bool_val(true);
-        en_.startState(*s.aut, s.tag.empty() ? std::string("start.") : s.tag + ".", seg().hyps);
+        en_.startState(*s.aut, s.startPrefix(), seg().hyps);
         en_.sides = nullptr;
         absorb(sides, s.policy);
         return;

@@ -452,6 +452,70 @@ struct AddElapsed {
   ~AddElapsed() { ms += msSince(t0); }
 };
 
+// The values a model of the query's start (its steps before the first checkpoint) gives the
+// start's free symbols, by name; nothing when the solver finds none within `timeoutMs`. Without
+// `mbqi`, e-matching's candidate model where it gives up on its quantifiers (unknown,
+// "incomplete quantifiers"), often a model all the same, as for a start-exists witness; with it,
+// model-based instantiation, which decides more but often slowly (on a Map of sequences of
+// tuples no model in 1.2 s, where e-matching's candidate took 8 ms).
+std::optional<std::map<std::string, Value>> solverStartValues(ContextCache& cc, const Query& q, bool mbqi,
+                                                              unsigned timeoutMs, const std::atomic<bool>* cancelled) {
+  Query start;
+  for (const Step& st : q.steps) {
+    if (st.kind == Step::Kind::Checkpoint || st.kind == Step::Kind::AnyTransition) break;
+    if (st.kind != Step::Kind::Goal) start.steps.push_back(st);
+  }
+  Encoder en(cc);
+  EncodedQuery pq = encodeQuery(en, start);
+  z3::solver s = configuredSolver(cc.ctx(), !mbqi, mbqi, 0, 0, mbqi ? 0 : 300000);
+  for (const z3::expr& f : pq.global) s.add(f);
+  for (const Segment& sg : pq.segments)
+    for (const z3::expr& h : sg.hyps) s.add(h);
+  z3::check_result r = z3util::checkWithin(s, timeoutMs, cancelled);
+  if (r == z3::unsat || (r == z3::unknown && mbqi) || (cancelled && cancelled->load())) return std::nullopt;
+  std::optional<z3::model> m;
+  try {
+    m = s.get_model();
+  } catch (const z3::exception&) {  // (no candidate)
+    return std::nullopt;
+  }
+  Decoder d(en, *m);
+  for (const Input& in : en.inputs()) d.decode(in.sort, in.sym);  // (the keys maps are read at, as decodeModel)
+  d.restart();
+  std::map<std::string, Value> out;
+  for (const Input& in : en.inputs()) out.emplace(in.name, d.decode(in.sort, in.sym));
+  return out;
+}
+
+// The interpreter's search of runs (explicitSearch), from a start state the solver finds when
+// the interpreter's own values miss the `initially` clause. `st` says how the search went (the
+// first search's, when the solver's values did not make a start state either).
+std::optional<ExplicitRun> searchRuns(ContextCache& cc, const Query& q, unsigned budgetMs,
+                                      const std::atomic<bool>* cancelled, SearchStats& st) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::optional<ExplicitRun> run = explicitSearch(cc.model(), q, budgetMs, cancelled, &st);
+  if (run || !st.shape || st.start) return run;
+  auto left = [&] { return static_cast<unsigned>(std::max(0.0, budgetMs - msSince(t0))); };
+  st.solverAsked = true;
+  for (bool mbqi : {false, true}) {
+    // (a start state is a small query: a quarter of the budget, at most 2 s, leaves the search the rest)
+    if (!left()) break;
+    std::optional<std::map<std::string, Value>> values =
+        solverStartValues(cc, q, mbqi, std::min(left() / 4 + 1, 2000u), cancelled);
+    if (std::getenv("IOAWB_PROVER_PROFILE"))
+      std::fprintf(stderr, "[explicit] the solver's start state (%s): %s after %.1f ms\n", mbqi ? "mbqi" : "e-matching",
+                   values ? "found" : "none", msSince(t0));
+    if (!values || !left()) continue;
+    SearchStats seeded;
+    run = explicitSearch(cc.model(), q, left(), cancelled, &seeded, &*values);
+    if (seeded.start) {
+      st = std::move(seeded);
+      return run;
+    }
+  }
+  return run;
+}
+
 constexpr int64_t kMaxCases = 64;
 
 bool mentionsBoundVariable(const z3::expr& e) {
@@ -908,7 +972,8 @@ class ObligationSolver {
       // argument the interpreter did not try, was found by the solver in 2 ms, but only after the
       // interpreter had spent the whole budget: unknown from --bmc 7 on)
       unsigned budget = std::min(remaining() / 2, 30000u);
-      run = explicitSearch(model_, ob_.query, budget, cancelled_);
+      SearchStats st;
+      run = searchRuns(cc_, ob_.query, budget, cancelled_, st);
     }
     if (!run) return false;
     Case& cs = *cases_[0];
@@ -917,7 +982,7 @@ class ObligationSolver {
         if (z3::eq(in.sym, t)) return in.name;
       return {};
     };
-    std::map<std::string, Value> pins;
+    std::map<std::string, Value> pins = run->startPins;
     size_t k = 0;
     for (const PlanItem& it : cs.q.plan) {
       if (it.kind != PlanItem::Kind::Choice || k >= run->steps.size()) continue;
@@ -1381,34 +1446,40 @@ Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions&
                  const std::atomic<bool>* cancelled) {
   auto t0 = std::chrono::steady_clock::now();
   SearchStats st;
-  std::optional<ExplicitRun> run = explicitSearch(cc.model(), ob.query, budgetMs, cancelled, &st);
+  std::optional<ExplicitRun> run = searchRuns(cc, ob.query, budgetMs, cancelled, st);
   Result r;
   if (!run) {
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f s", msSince(t0) / 1000.0);
     const std::string states = std::to_string(st.states) + (st.states == 1 ? " state" : " states");
     std::string seen = states + " with sample values, " + secs;
-    if (!st.shape) r.reason = "the search of runs cannot run this query";
+    // (one start state when the solver gave it: the interpreter's own values missed `initially`)
+    const std::string from = st.solverStart ? "from the start state the solver found (the interpreter's own values "
+                                              "do not satisfy the 'initially' clause)" : "from a start state";
+    if (!st.shape)
+      r.reason = "the search of runs cannot run this query";
     else if (!st.start)  // (the solver may well find one: an uninterpreted function's values, say)
       r.reason = "the search of runs could not build a start state" +
-                 (st.startWhy.empty() ? std::string() : " (" + st.startWhy + ")");
+                 (st.startWhy.empty() ? std::string() : " (" + st.startWhy + ")") +
+                 (st.solverAsked ? ", nor did the solver give it one in the time it had" : "");
     else if (!st.unevaluated.empty())
-      r.reason = "the search of runs from a start state cannot evaluate " + st.unevaluated + "; that it found no "
+      r.reason = "the search of runs " + from + " cannot evaluate " + st.unevaluated + "; that it found no "
                  "violation in the " + states + " it visited (with sample values, " + secs + ") says nothing about it";
     else if (st.exhausted)
-      r.reason = "no violating run: the search of runs from a start state reached every state it can (" + seen + ")";
+      r.reason = "no violating run: the search of runs " + from + " reached every state it can (" + seen + ")";
     else if (st.outOfBudget)
-      r.reason = "no violating run found by the search of runs from a start state before its budget ran out (every run "
+      r.reason = "no violating run found by the search of runs " + from + " before its budget ran out (every run "
                  "of up to " + std::to_string(st.depth) + " steps, " + seen + ")";
     else
       r.reason = "no violating run of up to " + std::to_string(st.depth) +
-                 " steps found by the search of runs from a start state (" + seen + ")";
-    // The interpreter could not start or could not evaluate a goal (an uninterpreted function, a
-    // quantifier over an infinite sort): the solver searches the runs instead, in what is left of
+                 " steps found by the search of runs " + from + " (" + seen + ")";
+    // The interpreter could not start (or started only from the solver's one start state) or could
+    // not evaluate a goal (an uninterpreted function, a quantifier over an infinite sort): the
+    // solver searches the runs instead, in what is left of
     // the budget (until 2026-12-04 a new user's LCR bug stayed unknown, although --bmc found its
     // one-step run in 0.1 s).
     unsigned used = static_cast<unsigned>(msSince(t0));
-    if (st.shape && (!st.start || !st.unevaluated.empty()) && used < budgetMs &&
+    if (st.shape && (!st.start || st.solverStart || !st.unevaluated.empty()) && used < budgetMs &&
         !(cancelled && cancelled->load())) {
       DischargeOptions quiet = o;
       quiet.smt2Dir.clear();

@@ -1437,13 +1437,17 @@ bool Evaluator::isStart(const FlatAutomaton& a, const State& s, bool& out, const
   return true;
 }
 
-bool Evaluator::startState(const FlatAutomaton& a, State& out, const Env* base) {
+bool Evaluator::startState(const FlatAutomaton& a, State& out, const Env* base,
+                           const std::vector<std::optional<Value>>* given) {
   Env env = base ? *base : Env();
   out.clear();
   for (size_t k = 0; k < a.state.size(); ++k) {
     const Expr* init = k < a.init.size() ? a.init[k] : nullptr;
     Value v;
-    if (!init) {
+    if (given && k < given->size() && (*given)[k]) {
+      v = *(*given)[k];
+      if (!coerce(v, a.state[k]->sort, a.range)) return false;
+    } else if (!init) {
       v = defaultValue(resolve(a.state[k]->sort));
     } else {
       if (!eval(init, env, v)) return false;
@@ -1453,6 +1457,10 @@ bool Evaluator::startState(const FlatAutomaton& a, State& out, const Env* base) 
     out.push_back(std::move(v));
   }
   bool ok = false;
+  if (given) {
+    if (!isStart(a, out, ok, base)) return false;
+    return ok || fail(a.range, "the values given are not a start state of " + a.name);
+  }
   if (!evalBool(a.initially, env, ok)) return false;
   if (!ok) return fail(a.range, "the initial values do not satisfy the 'initially' clause of " + a.name);
   return true;

@@ -1072,39 +1072,99 @@ automaton Conc
   EXPECT_EQ(r.status, 0) << r.output;
 }
 
-// When the search of runs cannot build a start state because the variables without an initial
-// value start at their sorts' defaults, which miss the `initially` clause, the reason says that
-// (trial 5 of 2026-12-05: "the initial values do not satisfy the 'initially' clause of M" read as a
-// fault of a clause the solver proves has a model).
-TEST(ProveCli, ASearchWithoutAStartStateSaysItTookDefaults) {
+// The reason an undecided step's search of runs gives for `id` in a JSON report ("" when absent).
+std::string reasonOf(const std::string& json, const std::string& id) {
+  const nlohmann::json report = nlohmann::json::parse(json);
+  for (const nlohmann::json& o : report["obligations"])
+    if (o["id"] == id) return o.value("reason", std::string("(no reason)"));
+  return "";
+}
+
+// Where the variables without an initial value start at their sorts' defaults, which miss the
+// `initially` clause, the search of runs starts from the start state the solver finds, and says so;
+// where the solver finds none either, the reason says why the interpreter built none (trial 5 of
+// 2026-12-05: "the initial values do not satisfy the 'initially' clause of M" read as a fault of a
+// clause the solver proves has a model).
+TEST(ProveCli, ASearchWhoseDefaultsMissInitiallyStartsFromTheSolversStartState) {
   TempDir d("cli-search-defaults");
-  std::ofstream(d / "ring.ioa") << R"(type Pid = Int[0..2]
+  const std::string spec = R"(type Pid = Int[0..2]
 automaton M
   signature
     internal move(i: Pid)
   states
     q: Map[Pid, Seq[Nat]]
-  initially \A i: Pid (defined(q, i) /\ q[i] = [i])
+  initially \A i: Pid (defined(q, i) /\ q[i] = [i])INITIALLY
   transitions
     internal move(i)
       pre q[i] ~= {}
       eff q[i] := tail(q[i]) |- head(q[i])
 invariant Defined of M: \A i: Pid defined(q, i)
 )";
+  auto write = [&](const std::string& name, const std::string& more) {
+    std::string text = spec;
+    text.replace(text.find("INITIALLY"), 9, more);
+    std::ofstream(d / name) << text;
+    return d / name;
+  };
   // (a 1 ms timeout leaves the step undecided, so the search of runs runs)
-  CommandResult r = ioawb("prove --no-cache --jobs 1 --timeout 1 --format json " + (d / "ring.ioa"));
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --timeout 1 --format json " + write("ring.ioa", ""));
+  std::string why = reasonOf(r.output, "invariant-step:M:Defined:move");
+  EXPECT_NE(why.find("no violating run: the search of runs from the start state the solver found (the interpreter's "
+                     "own values do not satisfy the 'initially' clause) reached every state it can (1 state"),
+            std::string::npos)
+      << r.output;
+  // no start state at all: the interpreter's and the solver's
+  r = ioawb("prove --no-cache --jobs 1 --timeout 1 --format json " + write("none.ioa", R"( /\ len(q[0]) = 2)"));
+  why = reasonOf(r.output, "invariant-step:M:Defined:move");
+  EXPECT_NE(why.find("the search of runs could not build a start state (it starts q, which has no initial value, at "
+                     "its sort's default, and that does not satisfy the 'initially' clause of M; it does not solve the "
+                     "clause for other values), nor did the solver give it one in the time it had"),
+            std::string::npos)
+      << r.output;
+}
+
+// Bounded model checking from the solver's start state: a Map of sequences of tuples given by its
+// `initially` clause alone, whose one-step bug the solver's own search left undecided after 10 s
+// (D1 of trial 5, 2026-12-05); the interpreter runs from the solver's start state and the solver
+// re-derives the run with that state pinned.
+TEST(ProveCli, BoundedModelCheckingStartsFromTheSolversStartState) {
+  TempDir d("cli-bmc-solver-start");
+  std::ofstream(d / "tokens.ioa") << R"(type Pid = Int[0..2]
+type Token = tuple of orig: Pid, v: Nat
+
+automaton M
+  signature
+    internal move(i: Pid)
+  states
+    q: Map[Pid, Seq[Token]]
+  initially \A i: Pid (defined(q, i) /\ q[i] = [Token(orig: i, v: i)])
+  transitions
+    internal move(i)
+      pre q[i] ~= {}
+      eff q[0] := q[0] |- head(q[i]);
+          q[i] := tail(q[i])
+
+invariant Short of M: \A i: Pid (defined(q, i) => len(q[i]) <= 1)
+)";
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --bmc 2 --format json " + (d / "tokens.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
   bool seen = false;
-  const nlohmann::json report = nlohmann::json::parse(r.output);
-  for (const nlohmann::json& o : report["obligations"]) {
-    if (o["id"] != "invariant-step:M:Defined:move") continue;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
+    if (o["kind"] != "bmc-invariants") continue;
     seen = true;
-    EXPECT_EQ(o["status"], "unknown") << o;
-    EXPECT_NE(std::string(o["reason"]).find(
-                  "the search of runs could not build a start state (it starts q, which has no initial value, at "
-                  "its sort's default, and that does not satisfy the 'initially' clause of M; it does not solve the "
-                  "clause for other values)"),
-              std::string::npos)
+    const nlohmann::json& cx = o["counterexample"];
+    EXPECT_EQ(cx["kind"], "trace") << o;
+    const nlohmann::json& steps = cx["steps"];
+    ASSERT_EQ(steps.size(), 3u) << o;  // the start state, move, the state after it
+    EXPECT_EQ(steps[0]["values"][0]["value"],
+              "{0 -> [Token(orig: 0, v: 0)], 1 -> [Token(orig: 1, v: 1)], 2 -> [Token(orig: 2, v: 2)]}")
         << o;
+    EXPECT_EQ(steps[1]["action"], "move") << o;
+    EXPECT_EQ(steps[1]["values"][0]["value"], "1") << o;
+    EXPECT_EQ(steps[2]["values"][0]["value"],
+              "{0 -> [Token(orig: 0, v: 0), Token(orig: 1, v: 1)], 1 -> [], 2 -> [Token(orig: 2, v: 2)]}")
+        << o;
+    EXPECT_EQ(cx["failed"][0]["instance"], "i = 0") << o;
   }
   EXPECT_TRUE(seen) << r.output;
 }

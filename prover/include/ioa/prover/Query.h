@@ -109,6 +109,8 @@ struct Step {
   ExpectedTrace expect;
   std::vector<Fragment> fragments;  // AnyTransition with abstractAut: one per concrete transition
   bool checkDefined = false;        // AnyTransition: the effect's partial operations are goals
+  // Start: the prefix of the names of the fresh symbols it makes ("start.q")
+  std::string startPrefix() const { return tag.empty() ? std::string("start.") : tag + "."; }
 };
 
 struct Query {

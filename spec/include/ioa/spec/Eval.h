@@ -97,8 +97,12 @@ class Evaluator {
   bool isStart(const FlatAutomaton& a, const State& s, bool& out, const Env* base = nullptr);
   // One start state: initial terms evaluated, `choose` resolved by the oracle or
   // the first candidate, unconstrained variables given their sort's default.
-  // `initially` must hold of the result (it is not searched).
-  bool startState(const FlatAutomaton& a, State& out, const Env* base = nullptr);
+  // `initially` must hold of the result (it is not searched). `given`: values for
+  // some variables (by index; an empty one is computed as above), such as a
+  // solver's model of the start condition; the result must then be a start
+  // state as isStart says.
+  bool startState(const FlatAutomaton& a, State& out, const Env* base = nullptr,
+                  const std::vector<std::optional<Value>>* given = nullptr);
 
   // ---- domains and sorts
   // All values of a finite sort (Bool, enumerations, ranges, UInt8/16, and
