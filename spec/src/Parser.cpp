@@ -1,6 +1,7 @@
 #include "ioa/spec/Parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -158,8 +159,37 @@ class Parser {
     return w ? std::string("; did you mean '") + w->text + "'?" : std::string();
   }
   [[noreturn]] void errorExpected(const std::string& what, const Words& expected = {}) {
-    diags_.error(curRange(), "expected " + what + ", found " + describe(cur()) + didYouMean(expected));
+    noteRemainderComment(diags_.error(curRange(), "expected " + what + ", found " + describe(cur()) + didYouMean(expected)));
     throw ParseAbort{};
+  }
+  // A '%' between the last token and this one where a remainder operator would stand (after an
+  // operand, before another: `has[(i + 1) % 4] := true`) began a comment that hid the rest of
+  // its line: the error here gets a note saying so (a new user's ring read "expected ']' to
+  // close the index, found 'invariant'", a line further down).
+  void noteRemainderComment(Diagnostic& d) const {
+    if (pos_ == 0) return;
+    const Tok prev = toks_[pos_ - 1].kind;
+    if (prev != Tok::Ident && prev != Tok::IntLit && prev != Tok::RParen && prev != Tok::RBracket) return;
+    auto blank = [&](size_t k) { return k < text_.size() && (text_[k] == ' ' || text_[k] == '\t'); };
+    size_t p = toks_[pos_ - 1].end;
+    while (blank(p)) ++p;
+    if (p >= cur().begin || text_[p] != '%') return;
+    size_t q = p + 1;
+    while (blank(q)) ++q;
+    // an operand follows: '(', or a word followed by punctuation or the line's end, not by
+    // another word (`% close it later` is prose)
+    auto word = [&](size_t k) {
+      return k < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[k])) || text_[k] == '_');
+    };
+    if (q >= text_.size() || (text_[q] != '(' && !word(q))) return;
+    if (text_[q] != '(') {
+      while (word(q)) ++q;
+      while (blank(q)) ++q;
+      if (word(q)) return;
+    }
+    const uint32_t at = static_cast<uint32_t>(p);
+    d.notes.push_back({{file_, at, at + 1},
+                       "'%' starts a comment, which runs to the end of the line; the remainder is written 'mod'"});
   }
   [[noreturn]] void errorAt(SourceRange r, const std::string& msg) {
     diags_.error(r, msg);
@@ -214,6 +244,7 @@ class Parser {
       if (!opener) errorExpected(w);
       Diagnostic& d = diags_.error(curRange(), "expected " + w + ", found " + describe(cur()));
       d.notes.push_back({opener->range, std::string("to match this ") + tokName(opener->kind)});
+      noteRemainderComment(d);
       throw ParseAbort{};
     }
     Token t = cur();

@@ -284,6 +284,29 @@ TEST(ParseErrors, AForeignCharacterIsNamedAndColumnsCountCharacters) {
       << text;
 }
 
+// A '%' where the remainder operator would stand began a comment that hid the rest of its line:
+// the error it causes further on gets a note at the '%' (a new user's ring, 2026-12-05:
+// "expected ']' to close the index, found 'invariant'" a line further down, and nothing else).
+// A comment in prose after a term gets no such note.
+TEST(ParseErrors, APercentWhereModWouldStandIsNotedAsAComment) {
+  const std::string head = "automaton A\n  signature\n    internal go(i: Int[0..3])\n  states\n"
+                           "    x: Array[Int[0..3], Bool]\n  transitions\n    internal go(i)\n";
+  auto c = compileSource("t.ioa", head + "      eff x[(i + 1) % 4] := true\ninvariant I of A: true\n");
+  std::string text = c->diags.renderAllText();
+  EXPECT_NE(text.find("t.ioa:9:1: error: expected ']' to close the index, found 'invariant'"), std::string::npos) << text;
+  EXPECT_NE(text.find("t.ioa:8:21: note: '%' starts a comment, which runs to the end of the line; the remainder is "
+                      "written 'mod'\n"
+                      "        eff x[(i + 1) % 4] := true\n"
+                      "                      ^\n"),
+            std::string::npos)
+      << text;
+  c = compileSource("t.ioa", head + "      eff x[(i + 1   % close it later\ninvariant I of A: true\n");
+  text = c->diags.renderAllText();
+  EXPECT_NE(text.find("error: expected ')'"), std::string::npos) << text;
+  EXPECT_EQ(text.find("'%' starts a comment"), std::string::npos) << text;
+  EXPECT_EQ(allErrors(head + "      eff x[i] := true  % 4 ways\n"), Errors{});
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
