@@ -364,6 +364,10 @@ class Parser {
         "forward simulation or refinement)";
     if (atLineStart() && !followsName(peek().kind) && recoverKeywordTypo(kTopWords, kDeclaration))
       return parseTopDecl();
+    // (the prover names one "simulation Ring -> Queue", which a new user wrote as its declaration)
+    if (at(Tok::KwSimulation))
+      errorAt(curRange(), std::string("expected ") + kDeclaration + ", found 'simulation': a simulation is declared "
+                                                                 "'forward simulation from A to B:', then its relation");
     errorExpected(kDeclaration, kTopWords + kSectionWords + kKindWords + kClauseWords);
   }
 

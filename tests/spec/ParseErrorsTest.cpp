@@ -307,6 +307,16 @@ TEST(ParseErrors, APercentWhereModWouldStandIsNotedAsAComment) {
   EXPECT_EQ(allErrors(head + "      eff x[i] := true  % 4 ways\n"), Errors{});
 }
 
+// `simulation A -> B:` (as the prover names a simulation in its output) at the top level says how
+// a simulation is declared.
+TEST(ParseErrors, ASimulationWithoutForwardSaysHowOneIsDeclared) {
+  EXPECT_EQ(test::firstError("automaton A\n  signature\n    output a\n  transitions\n    output a\n"
+                             "simulation A -> A:\n  true\n").message,
+            "expected a declaration (type, sort, const, function, axiom, automaton, layer, stack, invariant, forward "
+            "simulation or refinement), found 'simulation': a simulation is declared 'forward simulation from A to "
+            "B:', then its relation");
+}
+
 // C's operators: one error each, at the operator, naming the dialect's spelling; the term
 // is read with the dialect's operator, so nothing else is reported.
 TEST(ParseErrors, CStyleOperatorsNameTheDialectsOperator) {
