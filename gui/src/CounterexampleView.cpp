@@ -562,8 +562,12 @@ void CounterexampleView::setResult(const engine::ObligationResult* result,
     if (model_->rowKind(r) == TraceModel::SectionRow && model_->columnCount() > 1)
       table_->setSpan(r, 0, 1, model_->columnCount());
   table_->resizeColumnsToContents();
+  // a column as wide as its values, within 360 px or its share of the panel when that is wider
+  // (a short run's maps of sequences were cut at 360 px beside an empty half of the panel)
+  const int columns = std::max(1, model_->columnCount());
+  const int cap = std::max(360, table_->viewport()->width() / columns - 4);
   for (int c = 0; c < model_->columnCount(); ++c)
-    table_->setColumnWidth(c, std::clamp(table_->columnWidth(c) + 12, 90, 360));
+    table_->setColumnWidth(c, std::clamp(table_->columnWidth(c) + 12, 90, cap));
   chart_->setTrace(steps, ctx_);
   chartScroll_->setVisible(!ctx_.components.empty() && chart_->arrowCount() > 0);
   empty_->hide();

@@ -603,6 +603,45 @@ class GuiTest : public QObject {
     QVERIFY(shown);
   }
 
+  // A short run's wide values are shown whole when the panel has room: the columns share it
+  // (they were cut at 360 px, a map of sequences ending in '...' beside an empty half panel).
+  void wideValuesUseThePanelsWidth() {
+    TestWindow w;
+    w.resize(1600, 1000);
+    SpecDocument* d = openChecked(w, kData + QStringLiteral("/tokens_bug.ioa"), 10);
+    QVERIFY(d);
+    WorkbenchSettings s = w.settings();
+    s.bmcDepth = 1;
+    w.applySettings(s);
+    w.boundedSearch();
+    QVERIFY(waitProved(d));
+    const QModelIndex bmc = firstWithIdPrefix(d->proofModel(), QLatin1String("bmc-invariants"));
+    QVERIFY(bmc.isValid());
+    QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
+    QVERIFY(w.proofsPanel()->select(bmc.data(ProofModel::IdRole).toString()));
+    CounterexampleView* cex = w.counterexampleView();
+    QVERIFY(cex->hasCounterexample());
+    QTableView* t = cex->table();
+    TraceModel* m = cex->traceModel();
+    QCOMPARE(m->columnCount(), 2);  // the start state, move
+    for (int c = 0; c < 2; ++c) {
+      int row = -1;
+      for (int r = 0; r < m->rowCount(); ++r)
+        if (m->rowKind(r) == TraceModel::VariableRow) row = r;
+      QVERIFY(row >= 0);
+      const QModelIndex i = m->index(row, c);
+      const QString text = i.data().toString();
+      QVERIFY2(text.contains(QStringLiteral("2 -> [Token(orig: 2, v: 2)]")), qPrintable(text));
+      const QFontMetrics fm(i.data(Qt::FontRole).value<QFont>());
+      QVERIFY2(t->columnWidth(c) > 360 && t->columnWidth(c) >= fm.horizontalAdvance(text),
+               qPrintable(QStringLiteral("column %1: %2 px for %3 px of '%4'")
+                              .arg(c)
+                              .arg(t->columnWidth(c))
+                              .arg(fm.horizontalAdvance(text))
+                              .arg(text)));
+    }
+  }
+
   // A composition's trace becomes a sequence chart with the components as lifelines.
   void compositionTraceHasSequenceChart() {
     TestWindow w;
