@@ -699,14 +699,31 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
   EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("a run from a start state"), std::string::npos) << r.output;
   // a simulation's step from a start state stays one
-  std::ofstream(d / "sim.ioa") << counter
-                               << "automaton Spec\n  signature\n    input inc\n  states\n    t: Nat := 0\n"
-                                  "  transitions\n    input inc\n      eff t := t + 1\n"
+  const std::string spec = "automaton Spec\n  signature\n    input inc\n  states\n    t: Nat := 0\n"
+                           "  transitions\n    input inc\n      eff ";
+  std::ofstream(d / "sim.ioa") << counter << spec
+                               << "t := t + 1\n"
                                   "forward simulation from Counter to Spec:\n  Spec.t = Counter.n\nproof\n"
                                   "  for input inc do if n < 1000 then ignore else fire input inc fi od\n";
   r = ioawb("prove --no-cache " + (d / "sim.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
-  EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
+  // (what is assumed, and what to strengthen: the relation too)
+  EXPECT_NE(r.output.find("counterexample to induction: the concrete and the abstract pre-state satisfy the relation "
+                          "of simulation Counter -> Spec and every invariant but may be unreachable; strengthen the "
+                          "relation or the invariants"),
+            std::string::npos)
+      << r.output;
+  // a refinement mapping's abstract pre-state is the image of the concrete one
+  std::ofstream(d / "map.ioa") << counter << spec
+                               << "if t < 1000 then t := t + 1 fi\n"
+                                  "refinement from Counter to Spec: f\n  Spec.t = Counter.n\n";
+  r = ioawb("prove --no-cache " + (d / "map.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("counterexample to induction: the pre-state satisfies every invariant but may be "
+                          "unreachable (the abstract pre-state is its image under the mapping of refinement Counter "
+                          "-> Spec); strengthen the invariants"),
+            std::string::npos)
+      << r.output;
 }
 
 // The parameters of a generic automaton are shown with the free constants (`K = 1`): a

@@ -506,6 +506,17 @@ CounterexampleView viewOf(const Compilation& c, const prover::Obligation& ob, co
     v.depth = 1;
     v.note = "a run from a start state (1 step) that ends in a violation: the pre-state is a start state of " +
              ob.automaton;
+  } else if (ob.inductive && ob.kind == refine::kinds::SimulationStep) {
+    // (a new user read "strengthen the invariants" where the relation was what needed it)
+    v.kind = "induction";
+    v.note = "counterexample to induction: the concrete and the abstract pre-state satisfy the relation of " +
+             ob.subject + " and every invariant but may be unreachable; strengthen the relation or the "
+             "invariants, or run with --bmc K to search for a real trace from a start state";
+  } else if (ob.inductive && ob.kind == refine::kinds::RefinementStep) {
+    v.kind = "induction";
+    v.note = "counterexample to induction: the pre-state satisfies every invariant but may be unreachable (the "
+             "abstract pre-state is its image under the mapping of " + ob.subject + "); strengthen the "
+             "invariants, or run with --bmc K to search for a real trace from a start state";
   } else if (ob.inductive) {
     v.kind = "induction";
     v.note = "counterexample to induction: the pre-state satisfies every invariant but may be unreachable; "
