@@ -114,6 +114,16 @@ SpecDocument* openChecked(MainWindow& w, const QString& path, int timeoutSeconds
   return d && waitChecked(d) ? d : nullptr;
 }
 
+// Searches for traces (bounded model checking) `depth` steps deep, as Verify > Search Traces with
+// that depth in the settings does; false when the proofs do not finish.
+bool searchTraces(MainWindow& w, SpecDocument* d, unsigned depth) {
+  WorkbenchSettings s = w.settings();
+  s.bmcDepth = depth;
+  w.applySettings(s);
+  w.boundedSearch();
+  return waitProved(d);
+}
+
 // The first obligation whose id starts with `prefix` ("bmc-simulation"); invalid when none does.
 QModelIndex firstWithIdPrefix(ProofModel* m, QLatin1String prefix) {
   for (const QString& id : m->idsUnder({}))
@@ -582,11 +592,7 @@ class GuiTest : public QObject {
     TestWindow w;
     SpecDocument* d = openChecked(w, kSamples + QStringLiteral("/channel.ioa"));
     QVERIFY(d);
-    WorkbenchSettings s = w.settings();
-    s.bmcDepth = 1;
-    w.applySettings(s);
-    w.boundedSearch();
-    QVERIFY(waitProved(d));
+    QVERIFY(searchTraces(w, d, 1));
     ProofModel* m = d->proofModel();
     const QModelIndex bmc = firstWithIdPrefix(m, QLatin1String("bmc-invariants"));
     QVERIFY(bmc.isValid());
@@ -610,11 +616,7 @@ class GuiTest : public QObject {
     w.resize(1600, 1000);
     SpecDocument* d = openChecked(w, kData + QStringLiteral("/tokens_bug.ioa"), 10);
     QVERIFY(d);
-    WorkbenchSettings s = w.settings();
-    s.bmcDepth = 1;
-    w.applySettings(s);
-    w.boundedSearch();
-    QVERIFY(waitProved(d));
+    QVERIFY(searchTraces(w, d, 1));
     const QModelIndex bmc = firstWithIdPrefix(d->proofModel(), QLatin1String("bmc-invariants"));
     QVERIFY(bmc.isValid());
     QCOMPARE(ProofState(bmc.data(ProofModel::StateRole).toInt()), ProofState::Refuted);
