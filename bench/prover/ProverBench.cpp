@@ -19,7 +19,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -116,20 +115,19 @@ int main(int argc, char** argv) {
     std::string cache = (tmp / ("cache-" + std::to_string(&f - files.data()))).string();
     Timing cold = prove(path, 0, true, cache);   // empty cache: everything solved, results stored
     Timing warm = prove(path, 0, true, cache);   // every result from the cache, by the spec's key
-    fs::path copy = tmp / ("edited-" + fs::path(f).filename().string());
+    std::string original;
     {
       std::ifstream in(path);
-      std::stringstream text;
-      text << in.rdbuf() << "\n% an edit that changes no obligation\n";
-      std::ofstream(copy) << text.str();
+      original.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
+    fs::path copy = tmp / ("edited-" + fs::path(f).filename().string());
+    std::ofstream(copy) << original << "\n% an edit that changes no obligation\n";
     Timing edited = prove(copy.string(), 0, true, cache);  // every result from the cache, by its query
     // one transition edited: its first precondition gets `/\ 0 <= 1` (the same meaning, another query;
     // `/\ true` leaves every query as it was)
     fs::path copy1 = tmp / ("edited-transition-" + fs::path(f).filename().string());
     {
-      std::ifstream in(path);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string text = original;
       size_t pre = text.find("\n      pre ");
       size_t eol = pre == std::string::npos ? pre : text.find('\n', pre + 1);
       if (eol != std::string::npos) text.insert(eol, " /\\ 0 <= 1");

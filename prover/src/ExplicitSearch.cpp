@@ -192,6 +192,11 @@ class Search {
   // window over UInt8 from a random start was never searched near 255). Empty, with the first
   // combination's error in `st`, when none is a start state.
   std::vector<Evaluator::State> startStates(SearchStats& st) {
+    if (startValues_) {  // (given where the interpreter's own values made none: not tried again)
+      std::vector<Evaluator::State> out;
+      solverStart(out, st);
+      return out;
+    }
     class Picks : public ChoiceOracle {
      public:
       std::vector<size_t> at, counts;  // per choose met, in order: the option taken, how many there are
@@ -231,7 +236,6 @@ class Search {
       if (!picks.next()) break;
     }
     ev_.setOracle(nullptr);
-    if (out.empty() && startValues_) solverStart(out, st);
     if (out.empty()) st.startWhy = startWhy(firstWhy);
     return out;
   }

@@ -38,7 +38,7 @@ struct ExplicitRun {
 struct SearchStats {
   bool shape = false;      // the query is one the search can run
   bool start = false;      // the interpreter found a start state
-  bool solverStart = false;  // ... from the solver's values (`startValues`), its own missing `initially`
+  bool solverStart = false;  // ... from the solver's values (`startValues`)
   bool solverAsked = false;  // the solver was asked for a start state (by the caller of explicitSearch)
   std::string startWhy;    // why it found none (the interpreter's error), when it says
   int depth = 0;           // every run of up to this many steps was explored
@@ -55,8 +55,8 @@ struct SearchStats {
 // Returns nothing when the query has another shape, nothing is found, or the
 // budget runs out; `stats` says which. `startValues`: the values a solver's
 // model of the query's start gives its free symbols (by the encoder's names,
-// "start.q"), used when the interpreter's own start values miss the
-// `initially` clause (it does not solve the clause).
+// "start.q"), the one start state searched from instead of the interpreter's
+// own (given where those miss the `initially` clause, which it does not solve).
 std::optional<ExplicitRun> explicitSearch(const Model& model, const Query& q, unsigned budgetMs,
                                           const std::atomic<bool>* cancelled, SearchStats* stats = nullptr,
                                           const std::map<std::string, Value>* startValues = nullptr);
