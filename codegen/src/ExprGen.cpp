@@ -139,6 +139,7 @@ std::string ExprGen::expr(const Expr* e) {
       return unsupported(e, "'" + v->name + "' is not available in generated code here");
     }
     case Op::Post: return unsupported(e, "primed variables (ensuring clauses) are not generated");
+    case Op::MapTotal: return unsupported(e, "total(m) (the prover's derived invariants) is not generated");
     case Op::EnumConst: {
       types_.storage(s, e->range);
       return types_.typeName(s) + "::" + ident(s->def->values[e->index]);

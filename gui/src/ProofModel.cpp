@@ -39,7 +39,10 @@ QString prettySubject(const std::string& subject) {
 // The section an obligation belongs to inside its automaton.
 std::pair<QString, QString> sectionOf(const engine::ObligationInfo& o) {
   const std::string& k = o.kind;
-  if (starts(k, "invariant-")) return {QStringLiteral("inv:") + qs(o.subject), QStringLiteral("Invariant ") + qs(o.subject)};
+  if (starts(k, "invariant-"))  // (the prover's derived invariants, total(db), say so)
+    return {QStringLiteral("inv:") + qs(o.subject),
+            (starts(o.description, "derived invariant ") ? QStringLiteral("Derived invariant ")
+                                                          : QStringLiteral("Invariant ")) + qs(o.subject)};
   if (starts(k, "simulation-") || starts(k, "refinement-") || k == "bmc-simulation" ||
       (k == "well-defined" && (starts(o.subject, "simulation ") || starts(o.subject, "refinement "))))
     return {QStringLiteral("sim:") + qs(o.subject), prettySubject(o.subject)};

@@ -331,7 +331,12 @@ z3::expr Encoder::arraySet(Sort as, const z3::expr& a, const z3::expr& k, const 
 z3::expr Encoder::constArray(Sort as, const z3::expr& v) {
   if (as->kind == SortKind::Map) {
     z3::sort ks = cc_.sort(as->key());
-    if (!hasWf(as->key()))
+    // Defined at every key of the key sort's encoding, the ones outside the key sort too (a Nat
+    // map's negative keys), as a decoded map with a defined default is (Decode.cpp): no map made
+    // otherwise can equal it over an infinite key sort, and total(m), which refine's derived
+    // invariants state, is then one equation. Over a small range (a map made by updates at every
+    // key can equal it) the keys outside the range stay undefined, as they are in those.
+    if (!hasWf(as->key()) || !cc_.isSmallFinite(as->key()))
       return cc_.datatype(as).ctors[0](z3::const_array(ks, v), z3::const_array(ks, ctx().bool_val(true)));
     z3::expr k = boundConst("k", as->key());
     z3::expr g = wf(as->key(), k);
@@ -546,6 +551,7 @@ z3::expr Encoder::term(const Expr* e) {
     case Op::MapGet:
     case Op::MapUpdate:
     case Op::MapDefined:
+    case Op::MapTotal:
     case Op::MapConst:
     case Op::MapEmpty: return mapOp(e);
     case Op::TupleMake: {
@@ -1008,6 +1014,18 @@ z3::expr Encoder::mapOp(const Expr* e) {
         return cc_.datatype(M).ctors[0](z3::store(field(M, 0, 0, m), k, v),
                                         z3::store(field(M, 0, 1, m), k, c.bool_val(true)));
       return arraySet(M, m, k, v);
+    }
+    case Op::MapTotal: {  // every key defined: over a small sort key by key; else the definedness array is
+      Sort M = A[0]->sort;  // all true, as constant(v) makes it (constArray) and updates keep it
+      if (M->kind != SortKind::Map) return c.bool_val(true);
+      z3::expr m = term(A[0]);
+      z3::expr def = field(M, 0, 1, m);
+      if (hasWf(M->key()) && cc_.isSmallFinite(M->key())) {
+        std::vector<z3::expr> each;
+        for (int64_t i = 0; i < cc_.finiteSize(M->key()); ++i) each.push_back(z3::select(def, cc_.finiteValue(M->key(), i)));
+        return mkAnd(c, each);
+      }
+      return def == z3::const_array(cc_.sort(M->key()), c.bool_val(true));
     }
     case Op::MapDefined: {
       Sort M = A[0]->sort;

@@ -44,7 +44,8 @@ std::vector<const FlatAutomaton*> rootAutomata(const Model& model) {
       if (c.automaton) componentDecls.insert(declOf(c.automaton));
   for (const FlatAutomaton* a : model.automata()) {
     bool subject = false;
-    for (const Invariant& inv : model.invariants) subject = subject || (inv.automaton == a && !inv.inherited);
+    for (const Invariant& inv : model.invariants)
+      subject = subject || (inv.automaton == a && !inv.inherited && !inv.derived);
     for (const Simulation& s : model.simulations) subject = subject || s.from == a || s.to == a;
     if (subject) {
       add(a);
@@ -175,7 +176,7 @@ prover::Reach reachOf(const Expr* pred, const VarSet& reads, const VarSet& focus
 
 class Generator {
  public:
-  Generator(Model& m, const Options& o) : m_(m), o_(o), b_(m.arena(), m.sorts) {}
+  Generator(Model& m, const Options& o) : m_(m), o_(o), b_(m.arena(), m.sorts) { addDerivedInvariants(m_); }
 
   std::vector<Obligation> run() {
     std::vector<const FlatAutomaton*> roots = rootAutomata(m_);
@@ -230,11 +231,20 @@ class Generator {
     return e ? exprToString(e) : std::string();
   }
 
+  // The derived invariants first (declared ones may rely on them), then the declared ones in order.
   std::vector<const Invariant*> invariantsOf(const FlatAutomaton& a) const {
     std::vector<const Invariant*> r;
-    for (const Invariant& inv : m_.invariants)
-      if (inv.automaton == &a && inv.pred) r.push_back(&inv);
+    for (bool derived : {true, false})
+      for (const Invariant& inv : m_.invariants)
+        if (inv.automaton == &a && inv.pred && inv.derived == derived) r.push_back(&inv);
     return r;
+  }
+
+  static std::string invariantWord(const Invariant& inv) { return inv.derived ? "derived invariant " : "invariant "; }
+  static SourceRange rangeOf(const Invariant& inv) {
+    if (inv.derived) return inv.range;
+    if (inv.decl) return inv.decl->nameRange.valid() ? inv.decl->nameRange : inv.decl->range;
+    return inv.pred->range;
   }
 
   // Assumes the invariants of `a` (those before `upTo`); with `relevant`, each
@@ -314,17 +324,16 @@ class Generator {
   void invariants(const FlatAutomaton& a) {
     for (const Invariant* inv : invariantsOf(a)) {
       if (inv->inherited) continue;  // (proved on the parameterised automaton, for every argument)
-      SourceRange r = inv->decl ? inv->decl->nameRange : inv->pred->range;
-      if (inv->decl && !inv->decl->nameRange.valid()) r = inv->decl->range;
+      SourceRange r = rangeOf(*inv);
       Obligation& init = add("invariant-init:" + a.name + ":" + inv->name, kinds::InvariantInit, a, inv->name, "",
-                             "invariant " + inv->name + " holds in every start state of " + a.name, r);
+                             invariantWord(*inv) + inv->name + " holds in every start state of " + a.name, r);
       init.query.start(&a).snapshot("start state", vars(a.state));
       goals(init.query, inv->pred);
       for (size_t t = 0; t < a.transitions.size(); ++t) {
         const FlatTransition& tr = a.transitions[t];
         std::string tn = transitionName(a, t);
         Obligation& ob = add("invariant-step:" + a.name + ":" + inv->name + ":" + tn, kinds::InvariantStep, a, inv->name,
-                             tn, "invariant " + inv->name + " is preserved by " + actionCall(a, tr), tr.range);
+                             tn, invariantWord(*inv) + inv->name + " is preserved by " + actionCall(a, tr), tr.range);
         participantsOf(ob, tr);
         ob.inductive = true;
         VarSet reads, writes;
@@ -358,8 +367,8 @@ class Generator {
     for (size_t i = 0; i < invs.size(); ++i) {
       if (invs[i]->inherited) continue;
       Obligation& ob = add("well-defined:" + a.name + ":invariant " + invs[i]->name, kinds::WellDefined, a,
-                           invs[i]->name, "", "invariant " + invs[i]->name + " is well-defined",
-                           invs[i]->decl ? invs[i]->decl->range : invs[i]->pred->range);
+                           invs[i]->name, "", invariantWord(*invs[i]) + invs[i]->name + " is well-defined",
+                           invs[i]->derived ? invs[i]->range : invs[i]->decl ? invs[i]->decl->range : invs[i]->pred->range);
       ob.query.havoc(vars(a.state), "s");
       VarSet reads;  // (the invariants that share no variable with it are left out of the focused attempts)
       readsOf(invs[i]->pred, reads);
@@ -603,8 +612,10 @@ class Generator {
     std::string within = " within " + steps(K);
     bool ensuring = false;
     for (const FlatTransition& t : a.transitions) ensuring = ensuring || t.ensuring;
+    bool declared = false;  // (the derived ones alone: said as for an automaton without invariants)
+    for (const Invariant* inv : invs) declared = declared || !inv->derived;
     Obligation& ob = add("bmc-invariants:" + a.name, kinds::BmcInvariants, a, "invariants", "",
-                         invs.empty()
+                         !declared
                              ? "no step of " + a.name + " applies an operation outside its domain" +
                                    (ensuring ? " or fails its ensuring clause" : "") + within
                              : (only ? "invariant " + only->name + " of " + a.name + " is not violated"

@@ -684,6 +684,20 @@ bool Evaluator::evalMap(const Expr* e, Env& env, Value& out) {
       out = *x;
       return true;
     }
+    case Op::MapTotal: {  // every key defined: a defined default with no hole, or every key of a finite sort listed
+      Value m;
+      if (!eval(e->args[0], env, m)) return false;
+      if (m.kind() != Value::Kind::Map) return fail(e->range, "expected a map, found " + m.toString());
+      bool total = m.defaultDefined() && m.undefinedKeys().empty();
+      std::vector<Value> keys;
+      Sort ms = e->args[0]->sort;
+      if (!total && !m.defaultDefined() && ms && ms->kind == SortKind::Map && finiteDomain(ms->key(), keys)) {
+        total = true;
+        for (const Value& k : keys) total = total && m.lookup(k) != nullptr;
+      }
+      out = Value::boolean(total);
+      return true;
+    }
     case Op::MapDefined: {
       Value m, k;
       if (!eval(e->args[0], env, m) || !eval(e->args[1], env, k)) return false;
@@ -1141,6 +1155,7 @@ bool Evaluator::eval(const Expr* e, Env& env, Value& out) {
     case Op::MapGet:
     case Op::MapUpdate:
     case Op::MapDefined:
+    case Op::MapTotal:
     case Op::MapConst:
     case Op::MapEmpty: return evalMap(e, env, out);
     case Op::TupleMake: {

@@ -799,6 +799,7 @@ const char* fnName(Op op) {
     case Op::MsetCount: return "count";
     case Op::MapUpdate: return "update";
     case Op::MapDefined: return "defined";
+    case Op::MapTotal: return "total";
     case Op::MapConst: return "constant";
     case Op::MsgMake: return "msg";
     case Op::MsgPayload: return "payload";

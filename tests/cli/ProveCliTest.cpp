@@ -285,8 +285,9 @@ TEST(ProveCli, InvariantWellDefinednessNamesTheInvariantsItAssumesAndConstantsAr
       "  signature\n"
       "    output go(i: Proc)\n"
       "  states\n"
-      "    st: Map[Proc, Bool] := constant(false),\n"
+      "    st: Map[Proc, Bool],\n"  // (started by `initially`: the prover derives no total(st))
       "    x: Nat := 0\n"
+      "  initially \\A i: Proc (defined(st, i) /\\ ~st[i])\n"
       "  transitions\n"
       "    output go(i)\n"
       "      pre defined(st, i) /\\ x < N\n"

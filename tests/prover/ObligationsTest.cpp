@@ -16,6 +16,7 @@
 #include "ioa/refine/Obligations.h"
 #include "ioa/spec/Eval.h"
 #include "ioa/spec/Frontend.h"
+#include "ioa/spec/Printer.h"
 
 namespace ioa {
 namespace {
@@ -853,18 +854,21 @@ invariant Small of C:
 // A map defined everywhere but at some keys (a model of a counterexample to induction) keeps
 // those keys undefined in its decoded value: the counterexample is confirmed, and replayed by
 // the interpreter it breaks the invariant (it used to decode as defined everywhere, fail its
-// confirmation and leave the step unknown).
+// confirmation and leave the step unknown). (`put` assigns m any map: the prover derives no
+// total(m), which would exclude the holes.)
 TEST(Obligations, AMapUndefinedAtAFewKeysKeepsThemUndefined) {
   Spec s(R"(
 automaton A
   signature
-    internal set(k: Nat)
+    internal set(k: Nat), put(x: Map[Nat, Nat])
   states
     m: Map[Nat, Nat] := constant(7),
     k0: Nat := 0
   transitions
     internal set(k)
       eff k0 := k
+    internal put(x)
+      eff m := x
 
 % (without Far a map defined at k0 alone is a counterexample too, with no hole to show)
 invariant Far of A: \A k: Nat (k > 1000 => defined(m, k))
@@ -2440,6 +2444,7 @@ proof
 // an undefined map read took the encoding's default (the first constant), so a new user's
 // `pre status[i] = idle` was refuted and `pre status[i] = critical` proved for the same read.
 TEST(Obligations, APreconditionsDefinednessDoesNotAssumeThePrecondition) {
+  // (a map started by `initially`, not by `constant(idle)`: no derived total(status) to assume)
   const char* kRing = R"(
 type Proc = enumeration of p0, p1, p2
 type Status = enumeration of idle, trying, critical
@@ -2447,7 +2452,8 @@ automaton R
   signature
     output try(i: Proc), exit(i: Proc)
   states
-    status: Map[Proc, Status] := constant(idle)
+    status: Map[Proc, Status]
+  initially \A i: Proc (defined(status, i) /\ status[i] = idle)
   transitions
     output try(i)
       pre status[i] = idle
@@ -2722,6 +2728,106 @@ invariant Marks of Bag: size(marks) <= 10
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   std::string text = prover::counterexampleToText(*r.counterexample);
   EXPECT_NE(text.find("Pkt(src: "), std::string::npos) << text;
+}
+
+// A map that starts defined at every key and is only assigned key by key stays so: the prover
+// derives `total(db)` (every key of db defined), proves it like a declared invariant and assumes
+// it, so that reading db[k] in a step is well-defined. Before 2026-12-05 every such read was
+// refuted with an unreachable pre-state whose map missed the key, on a correct spec. A nested map
+// under a few keys is total at both levels (under an infinite key sort at the top level only);
+// a map assigned another total map's value is total; a map that is ever reset to {} or declared
+// {} is not, and its read is refuted, with a run from a start state by --bmc.
+TEST(Obligations, AMapAssignedKeyByKeyIsDerivedTotal) {
+  const char* kStore = R"(
+sort Key
+type Slot = Int[0..3]
+
+automaton Store
+  signature
+    input  write(k: Key, v: Int), copy, nest(s: Slot, j: Key, v: Int), deep(k: Key, j: Key, v: Int), reset
+    output read(k: Key, v: Int), inner(s: Slot, j: Key, v: Int)
+  states
+    db: Map[Key, Int] := constant(0),
+    snap: Map[Key, Int] := constant(1),
+    q: Map[Slot, Map[Key, Int]] := constant(constant(0)),
+    wide: Map[Key, Map[Key, Int]] := constant(constant(0)),
+    loose: Map[Key, Int] := {}
+  transitions
+    input write(k, v)
+      eff db[k] := v; loose[k] := v
+    input copy
+      eff snap := db
+    input nest(s, j, v)
+      eff q[s][j] := v;
+          q[3 - s] := update(q[3 - s], j, v)
+    input deep(k, j, v)
+      eff wide[k][j] := v
+    input reset
+      eff loose := {}
+    output read(k, v)
+      pre v = db[k] + snap[k]
+    output inner(s, j, v)
+      pre v = q[s][j]
+)";
+  Spec s(kStore, 2);
+  const Model& m = *s.c->model;
+  std::map<std::string, std::string> derived;
+  for (const Invariant& inv : m.invariants)
+    if (inv.derived) derived[inv.name] = exprToString(inv.pred);
+  EXPECT_EQ(derived.size(), 4u);
+  EXPECT_EQ(derived["total(db)"], "total(db)");
+  EXPECT_EQ(derived["total(snap)"], "total(snap)");
+  EXPECT_EQ(derived["total(q)"], "total(q) /\\ \\A k: Int[0..3] (total(q[k]))");
+  EXPECT_EQ(derived["total(wide)"], "total(wide)");  // (not a quantifier over Key beside it)
+  EXPECT_FALSE(derived.count("total(loose)"));
+  for (const char* id : {"invariant-init:Store:total(db)", "invariant-step:Store:total(db):write",
+                         "invariant-step:Store:total(snap):copy", "invariant-step:Store:total(q):nest",
+                         "invariant-step:Store:total(wide):deep", "well-defined:Store:invariant total(q)",
+                         "well-defined:Store:read", "well-defined:Store:inner"})
+    EXPECT_EQ(s.prove(id).status, Status::Proved) << id;
+  // (a second generation adds none again)
+  refine::Options o;
+  refine::generateObligations(*s.c->model, o);
+  size_t count = 0;
+  for (const Invariant& inv : m.invariants) count += inv.derived;
+  EXPECT_EQ(count, 4u);
+
+  // `loose` starts empty: reading it is refuted, and --bmc finds the one-step run
+  Spec bad(edited(kStore, "pre v = db[k] + snap[k]", "pre v = db[k] + loose[k]"), 2);
+  Result wd = bad.prove("well-defined:Store:read");
+  ASSERT_EQ(wd.status, Status::Refuted) << wd.reason;
+  Result r = bad.prove("bmc-invariants:Store");
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const Counterexample& cx = *r.counterexample;
+  std::string text = prover::counterexampleToText(cx);
+  EXPECT_EQ(cx.depth, 1) << text;
+  ASSERT_FALSE(cx.failed.empty());
+  EXPECT_EQ(cx.failed[0].kind, "partial") << text;
+  EXPECT_NE(cx.failed[0].text.find("loose[k]"), std::string::npos) << text;
+  // replayed: the start state is one, and in it the step's key is not in loose
+  const FlatAutomaton& a = bad.aut("Store");
+  Evaluator ev(*bad.c->model);
+  Evaluator::State st = stateOf(a, cx.entries.at(0));
+  bool start = false;
+  ASSERT_TRUE(ev.isStart(a, st, start)) << ev.error().message;
+  EXPECT_TRUE(start) << text;
+  const Value* loose = nullptr;
+  for (size_t k = 0; k < a.state.size(); ++k)
+    if (a.state[k]->name == "loose") loose = &st[k];
+  ASSERT_TRUE(loose);
+  EXPECT_TRUE(loose->entries().empty() && !loose->defaultDefined()) << text;
+  // a map reset to {} is not total, and the proof of a read then fails
+  Spec reset(edited(kStore, "eff snap := db", "eff snap := {}"));
+  for (const Invariant& inv : reset.c->model->invariants) EXPECT_NE(inv.name, "total(snap)");
+  EXPECT_EQ(reset.prove("well-defined:Store:read").status, Status::Refuted);
+  // an inner map replaced by {} leaves the outer level total only
+  Spec outer(edited(kStore, "q[3 - s] := update(q[3 - s], j, v)", "q[3 - s] := {}"));
+  std::string outerQ;
+  for (const Invariant& inv : outer.c->model->invariants)
+    if (inv.name == "total(q)") outerQ = exprToString(inv.pred);
+  EXPECT_EQ(outerQ, "total(q)");
+  EXPECT_EQ(outer.prove("well-defined:Store:inner").status, Status::Refuted);
 }
 
 }  // namespace

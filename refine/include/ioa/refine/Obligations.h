@@ -57,6 +57,11 @@ std::vector<prover::Obligation> generateObligations(Model& model, const Options&
 std::optional<prover::Obligation> bmcInvariantsObligation(Model& model, const FlatAutomaton& a, unsigned depth,
                                                           const Options& opts);
 
+// Adds the invariants the prover derives from the automata's text (once; a second call adds
+// nothing): `total(db)`, every key of a map defined, for a map variable that starts defined at
+// every key (`constant(v)`) and is only assigned key by key, or values that are so themselves.
+// They are proved like declared invariants and assumed before them. generateObligations calls it.
+void addDerivedInvariants(Model& model);
 // "simulation A -> B" or "refinement A -> B": the subject of its obligations.
 std::string simulationName(const Simulation& s);
 

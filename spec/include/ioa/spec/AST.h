@@ -57,6 +57,8 @@ enum class Op : uint16_t {
   Choose,                                           // choose x: T where P (effects and initial values only)
   Post,                                             // x' in ensuring clauses
   Lambda,                                           // array with a[i] = body (binders[0] = i); made by expansion
+  MapTotal,                                         // total(m): every key of map m defined; made by the prover's
+                                                    // derived invariants (refine), not written in specs
 };
 
 struct Binder {

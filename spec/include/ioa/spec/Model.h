@@ -96,6 +96,11 @@ struct Invariant {
   // of it (`A(CAP)`) with the arguments substituted: proved on A for every parameter value, so
   // only assumed (and checked by bounded model checking) on the instance, never proved again.
   bool inherited = false;
+  // Not declared but derived by the prover from the automaton's text (refine: a map that starts
+  // defined at every key and is only ever assigned key by key stays so): proved like the declared
+  // ones and assumed before them. `range` is what it speaks about (the state variable).
+  bool derived = false;
+  SourceRange range;
 };
 
 struct SimulationEntry {
