@@ -661,9 +661,9 @@ refinement from Fast to Slow: half
     const auto& cx = o["counterexample"];
     ASSERT_EQ(cx["failed"].size(), 1u);
     std::string right = cx["failed"][0].value("right", "");
-    long x = -1;
+    long x = -1;  // in the last state shown: a run's (the search of runs finds one), or a post-state
     for (const auto& st : cx["steps"])
-      if (st["label"] == "post-state")
+      if (st["kind"] == "state")
         for (const auto& v : st["values"])
           if (v["name"] == "x") x = std::stol(v["value"].get<std::string>());
     ASSERT_GE(x, 0) << cx.dump();
@@ -693,12 +693,36 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
     EXPECT_NE(o["counterexample"]["note"].get<std::string>().find("the pre-state is a start state of Counter"),
               std::string::npos);
   }
-  // `n ~= 5` fails from n = 4 only: not a start state
+  // `n ~= 5` fails from n = 4 only: not a start state, so a counterexample to induction ...
   std::ofstream(d / "five.ioa") << counter << "invariant NotFive of Counter: n ~= 5\n";
-  r = ioawb("prove --no-cache " + (d / "five.ioa"));
+  r = ioawb("prove --no-cache --search-depth 0 " + (d / "five.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("counterexample to induction"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("a run from a start state"), std::string::npos) << r.output;
+  // ... which the search of runs that follows it replaces with the run that reaches n = 5
+  r = ioawb("prove --no-cache --format json " + (d / "five.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  for (const nlohmann::json& o : refutedIn(r.output)) {
+    EXPECT_EQ(o["counterexample"]["kind"], "trace") << o;
+    EXPECT_EQ(o["counterexample"]["depth"], 5) << o;
+    EXPECT_EQ(o["counterexample"]["note"].get<std::string>().rfind(
+                  "a run from a start state (5 steps), found by a search of runs after the solver's counterexample "
+                  "to induction", 0),
+              0u)
+        << o;
+  }
+  // `n ~= 5` over a counter that goes by 2 is not inductive (from n = 3) but holds: the
+  // counterexample to induction stays, and says that the search found no run that breaks it
+  std::string byTwo = counter;
+  byTwo.replace(byTwo.find("n := n + 1"), 10, "n := n + 2");
+  std::ofstream(d / "odd.ioa") << byTwo << "invariant NotFive of Counter: n ~= 5\n";
+  r = ioawb("prove --no-cache " + (d / "odd.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("counterexample to induction: the pre-state satisfies every invariant but may be unreachable; "
+                          "strengthen the invariants, or run with --bmc K to search for a real trace from a start "
+                          "state; no violating run of up to 12 steps found by the search of runs from a start state"),
+            std::string::npos)
+      << r.output;
   // a simulation's step from a start state stays one
   const std::string spec = "automaton Spec\n  signature\n    input inc\n  states\n    t: Nat := 0\n"
                            "  transitions\n    input inc\n      eff ";
@@ -706,7 +730,7 @@ TEST(ProveCli, AStepFromAStartStateIsARunNotACounterexampleToInduction) {
                                << "t := t + 1\n"
                                   "forward simulation from Counter to Spec:\n  Spec.t = Counter.n\nproof\n"
                                   "  for input inc do if n < 1000 then ignore else fire input inc fi od\n";
-  r = ioawb("prove --no-cache " + (d / "sim.ioa"));
+  r = ioawb("prove --no-cache --search-depth 0 " + (d / "sim.ioa"));  // (the search of runs finds the 1-step run)
   EXPECT_EQ(r.status, 1) << r.output;
   // (what is assumed, and what to strengthen: the relation too)
   EXPECT_NE(r.output.find("counterexample to induction: the concrete and the abstract pre-state satisfy the relation "
@@ -830,7 +854,8 @@ TEST(ProveCli, AComponentArraysChangeIsBlamedLikeAPlainComponents) {
                                   "    got: Nat := 0\n  transitions\n    input pass(const i)\n      eff got := got + 2\n"
                                   "automaton Sys\n  components\n    A: Src;\n    D[i: Pid]: Dst(i)\n"
                                   "invariant Bounded of Sys: \\A i: Pid (D[i].got <= 3)\n";
-  CommandResult r = ioawb("prove --no-cache -q " + (d / "arr.ioa"));
+  // (the counterexample to induction, pre- and post-state, not the run the search of runs finds)
+  CommandResult r = ioawb("prove --no-cache -q --search-depth 0 " + (d / "arr.ioa"));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("REFUTED  arr.ioa:16:5"), std::string::npos) << r.output;
   // the array's variable is shown one instance a line, as the spec writes it; the step changed one

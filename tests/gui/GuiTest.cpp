@@ -425,26 +425,29 @@ class GuiTest : public QObject {
     CounterexampleView* cex = w.counterexampleView();
     QVERIFY(cex->hasCounterexample());
     QVERIFY(!w.dock(QStringLiteral("counterexampleDock"))->visibleRegion().isEmpty());
+    // The counterexample to induction was followed by a search of runs, which found the run from
+    // the start state: start, inc, tick.
     TraceModel* t = cex->traceModel();
-    QCOMPARE(t->columnCount(), 2);  // pre-state, post-state
-    QVERIFY(t->data(t->index(0, 1)).toString().startsWith(QStringLiteral("tick(n = ")));  // the action and its argument
+    QCOMPARE(t->columnCount(), 3);
+    const int last = t->columnCount() - 1;
+    QVERIFY(t->data(t->index(0, last)).toString().startsWith(QStringLiteral("tick(n = ")));  // the action and its argument
     int sentRow = -1;
     for (int r = 0; r < t->rowCount(); ++r)
       if (t->variableAt(r) == QLatin1String("sent")) sentRow = r;
     QVERIFY(sentRow > 0);
-    QVERIFY(t->changedAt(sentRow, 1));
-    QCOMPARE(t->valueAt(sentRow, 1).toInt(), t->valueAt(sentRow, 0).toInt() + 2);
+    QVERIFY(t->changedAt(sentRow, last));
+    QCOMPARE(t->valueAt(sentRow, last).toInt(), t->valueAt(sentRow, last - 1).toInt() + 2);
     QVERIFY(!cex->chartVisible());  // not a composition
 
-    // Clicking the post-state column selects the transition `output tick(n)`.
+    // Clicking the last step's column selects the transition `output tick(n)`.
     d->editor()->setCursorPosition(0, 0);
     QTableView* table = cex->table();
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(t->index(0, 1)).center());
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(t->index(0, last)).center());
     int line = 0, index = 0;
     d->editor()->getCursorPosition(&line, &index);
     QVERIFY2(d->editor()->text(line).contains(QStringLiteral("output tick(n)")), qPrintable(d->editor()->text(line)));
 
-    // A counterexample to induction offers the search for a real trace, which finds one.
+    // Bounded model checking finds the run too.
     w.boundedSearch();
     QVERIFY(waitProved(d));
     const QModelIndex bmc = firstWithIdPrefix(m, QLatin1String("bmc-invariants"));
@@ -512,6 +515,8 @@ class GuiTest : public QObject {
     QVERIFY(cex->hasCounterexample());
     TraceModel* t = cex->traceModel();
     int section = -1, instances = 0, statusRow = -1;
+    const int last = t->columnCount() - 1;  // (the last step of the run the search of runs found)
+    QVERIFY(last >= 1);
     for (int r = 0; r < t->rowCount(); ++r) {
       const QString name = t->variableAt(r);
       if (t->rowKind(r) == TraceModel::SectionRow && name == QLatin1String("P")) section = r;
@@ -519,7 +524,7 @@ class GuiTest : public QObject {
       if (!name.startsWith(QLatin1String("P["))) continue;
       ++instances;
       QVERIFY2(section >= 0 && r > section, qPrintable(name));
-      if (t->valueAt(r, 0) != t->valueAt(r, 1)) {
+      if (t->valueAt(r, last - 1) != t->valueAt(r, last)) {
         QVERIFY2(statusRow < 0, "the step changed one instance's status");
         statusRow = r;
       }
@@ -527,7 +532,7 @@ class GuiTest : public QObject {
     QCOMPARE(instances, 18);  // status, clock, req, rts, last, owe of three processes
     QVERIFY(statusRow > 0);
     QVERIFY(t->variableAt(statusRow).endsWith(QLatin1String("].status")));
-    QCOMPARE(t->valueAt(statusRow, 1), QStringLiteral("critical"));
+    QCOMPARE(t->valueAt(statusRow, last), QStringLiteral("critical"));
   }
 
   // A counterexample that relies on a value the spec leaves undefined says so in the panel: the

@@ -600,6 +600,9 @@ void count(ProveSummary& s, const ObligationResult& r) {
 // search no time either).
 constexpr unsigned kMinSearchMs = 2000;
 constexpr unsigned kFirstPassMs = 2000;  // a searchable step's first pass (see proveFile's thread)
+// The search of runs after a counterexample to induction (no step undecided): shorter, as the
+// counterexample is already a verdict; the search only tells whether a real run shows it.
+constexpr unsigned kCtiSearchMs = 3000;
 
 std::string jsonStr(const std::string& s) { return "\"" + jsonEscape(s) + "\""; }
 
@@ -630,16 +633,19 @@ struct ProveSession::Impl {
     if (ob.kind == refine::kinds::SimulationStep || ob.kind == refine::kinds::RefinementStep) return ob.subject;
     return {};
   }
-  // An undecided step, and what the search of runs made of it.
+  // An undecided step (or one refuted by a counterexample to induction), and what the search of
+  // runs made of it.
   struct Undecided {
     prover::Result r;
     const prover::Obligation* viewAs = nullptr;  // the counterexample's query, when not the step's own
-    std::string note;                           // appended to the reason of an unknown
+    std::string note;                           // appended to the reason of an unknown, or to the note of
+                                                // a counterexample to induction the search did not replace
+    bool cti = false;                           // refuted by a counterexample to induction
   };
 
   // Reports a result as it is given to the user.
   void report(size_t i, const prover::Result& r, const prover::Obligation* viewAs = nullptr,
-              const std::string& note = {}) {
+              const std::string& note = {}, bool cti = false) {
     const prover::Obligation& ob = obligations[i];
     ObligationResult out;
     out.info = infos[i];
@@ -654,11 +660,14 @@ struct ProveSession::Impl {
     out.cached = r.cached;
     out.hash = r.hash;
     if (r.counterexample) out.counterexample = viewOf(*compilation, viewAs ? *viewAs : ob, *r.counterexample);
+    if (!viewAs && out.counterexample && r.status == prover::Status::Refuted && !note.empty())
+      out.counterexample->note += note;  // (what the search of runs after it found: no run, or one of another step)
     if (viewAs && out.counterexample)
       out.counterexample->note =
           "a run from a start state (" + std::to_string(r.counterexample->depth) +
-          (r.counterexample->depth == 1 ? " step" : " steps") + "), found by a search of runs after the solver could not decide this step: every state before the "
-          "last satisfies every invariant" +
+          (r.counterexample->depth == 1 ? " step" : " steps") + "), found by a search of runs after " +
+          (cti ? "the solver's counterexample to induction" : "the solver could not decide this step") +
+          ": every state before the last satisfies every invariant" +
           (ob.kind == refine::kinds::InvariantStep ? ", and the last step breaks " + ob.subject
            : matchFails(*r.counterexample)         ? " and the relation, and " + ob.subject.substr(ob.subject.rfind(' ') + 1) +
                                                  " cannot match the last step"
@@ -670,6 +679,18 @@ struct ProveSession::Impl {
       results[i] = out;
     }
     if (onResult) onResult(out);
+  }
+
+  // A step refuted by a counterexample to induction is followed by the search of runs too (not with
+  // --bmc, which searches runs itself): a run from a start state whose last step breaks it replaces
+  // the counterexample, which may be unreachable; otherwise the counterexample stays, and its note
+  // says what the search found (no violating run: likely unreachable, so strengthen the invariants).
+  // A new user's stop-and-wait bug was a counterexample to induction with a hint to run --bmc.
+  bool ctiSearched(const prover::Obligation& ob, const prover::Result& r) const {
+    if (bmc || r.status != prover::Status::Refuted || !r.counterexample || !ob.inductive || ob.bounded) return false;
+    if (!searches.count(searchKey(ob))) return false;
+    // (a pre-state that is a start state makes the step a run already, as viewOf says)
+    return ob.kind == refine::kinds::SimulationStep || !preStateIsStart(*compilation, ob, *r.counterexample);
   }
 
   // The abstract automaton's fragment failed (a disabled action, another external action).
@@ -793,6 +814,8 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
       const prover::Obligation& ob = im.obligations[i];
       if (r.status == prover::Status::Unknown && r.reason != "cancelled" && im.searches.count(Impl::searchKey(ob)))
         undecided[i].r = r;
+      else if (im.ctiSearched(ob, r))
+        undecided[i].r = r, undecided[i].cti = true;
       else
         im.report(i, r);
     };
@@ -827,7 +850,7 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
       };
       if (!again.empty()) im.discharger->run(im.obligations, again, onRetry, nullptr, true);
     }
-    for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note);
+    for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note, u.cti);
     undecided.clear();
     std::vector<size_t> searched;
     for (size_t i : bounded) {
@@ -873,7 +896,9 @@ void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsi
   for (const auto& [i, u] : undecided) byKey[searchKey(obligations[i])].push_back(i);
   for (const auto& [key, steps] : byKey) {
     const Search& search = searches.at(key);
-    prover::Result found = discharger->searchRun(search.ob, budgetMs);
+    bool ctisOnly = true;
+    for (size_t i : steps) ctisOnly = ctisOnly && undecided[i].cti;
+    prover::Result found = discharger->searchRun(search.ob, ctisOnly ? std::min(budgetMs, kCtiSearchMs) : budgetMs);
     const prover::Counterexample* cx = found.counterexample ? &*found.counterexample : nullptr;
     const prover::CexEntry* last = nullptr;
     if (found.status == prover::Status::Refuted && cx)
