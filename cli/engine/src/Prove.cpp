@@ -944,7 +944,8 @@ void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsi
       std::vector<prover::FailedGoal> own = ownedBy(ob);
       if (ob.transition != transition || own.empty()) {
         u.note = "; the search of runs from a start state found a run of " + std::to_string(cx->depth) +
-                 " steps whose last step, " + transition + ", breaks " + broken + " (not this step)";
+                 (cx->depth == 1 ? " step" : " steps") + " whose last step, " + transition + ", breaks " + broken +
+                 " (not this step)";
         continue;
       }
       prover::Result r = found;
