@@ -77,8 +77,6 @@ class Totality {
     }
     std::map<const Var*, int> out;
     for (const auto& [v, n] : claim_) {
-      int levels = 0, deepest = 0;
-      levelsOf(v->sort, levels, deepest);
       bool mapWithin = false;  // some Map among the first n levels (arrays are total anyway)
       Sort s = v->sort;
       for (int l = 0; l < n && chainSort(s); ++l, s = s->value()) mapWithin = mapWithin || s->kind == SortKind::Map;
