@@ -461,14 +461,14 @@ class QueryEncoder {
       for (const ParamBinding& b : t.bindings)
         enabled.push_back(*en_.env.find(t.params.at(static_cast<size_t>(b.param))) == termWithSides(b.value, sides));
       if (t.guard) enabled.push_back(termWithSides(t.guard, sides));
-      if (t.pre && s.checkDefined) {  // (under the bindings and the guard, as a step's well-definedness has it)
+      if (t.pre) {
         size_t before = sides.size();
         z3::expr v = termWithSides(t.pre, sides);
-        z3::expr given = mkAnd(c_, enabled);
-        for (size_t i = before; i < sides.size(); ++i) sides[i].cond = mkImplies(given, sides[i].cond);
+        if (s.checkDefined) {  // (under the bindings and the guard, as a step's well-definedness has it)
+          z3::expr given = mkAnd(c_, enabled);
+          for (size_t i = before; i < sides.size(); ++i) sides[i].cond = mkImplies(given, sides[i].cond);
+        }
         enabled.push_back(v);
-      } else if (t.pre) {
-        enabled.push_back(termWithSides(t.pre, sides));
       }
       z3::expr isJ = choice == c_.int_val(static_cast<int64_t>(j));
       // the abstract fragment runs from the abstract pre-state, reading the concrete pre-state
@@ -512,31 +512,27 @@ class QueryEncoder {
       auto definedness = [](const SideCond& sc) {
         return sc.kind == SideKind::Partial || sc.kind == SideKind::Narrowing || sc.kind == SideKind::Choose;
       };
-      // The partial operations of the bindings, guard and precondition: with checkDefined goals of
-      // the step chosen, whatever its arguments, as the step's `well-defined` obligation has them
-      // (until 2026-12-05 they made the step disabled, so `pre v = m[k]` over a key not in m was
-      // refuted by that obligation with a run from a start state, while `--bmc` said "no step
-      // applies an operation outside its domain"); otherwise part of its enabledness.
-      for (size_t i = 0; i < effSides; ++i) {
-        if (!definedness(sides[i])) continue;
-        if (!s.checkDefined) {
-          enabled.push_back(sides[i].cond);
-          continue;
-        }
-        z3::expr g = mkImplies(isJ, sides[i].cond);
+      // with checkDefined, side condition i is a goal of the step when `when` holds
+      auto stepGoal = [&](size_t i, const z3::expr& when) {
+        z3::expr g = mkImplies(when, sides[i].cond);
         seg().goals.push_back({g, afterStep(sides[i], act.name), sideKindName(sides[i].kind), sides[i].range});
         seg().stepDefined = seg().stepDefined ? (*seg().stepDefined && g) : g;
+      };
+      // Without checkDefined every partial operation is part of the step's enabledness. With it,
+      // those of the bindings, guard and precondition are goals of the step chosen, whatever its
+      // arguments, as the step's `well-defined` obligation has them (until 2026-12-05 they made the
+      // step disabled, so `pre v = m[k]` over a key not in m was refuted by that obligation with a
+      // run from a start state, while `--bmc` said "no step applies an operation outside its
+      // domain"); the effect's follow below, for the step taken.
+      for (size_t i = 0; i < sides.size(); ++i) {
+        if (!definedness(sides[i])) continue;
+        if (!s.checkDefined) enabled.push_back(sides[i].cond);
+        else if (i < effSides) stepGoal(i, isJ);
       }
-      for (size_t i = effSides; i < sides.size(); ++i)
-        if (definedness(sides[i]) && !s.checkDefined) enabled.push_back(sides[i].cond);
       if (s.checkDefined) {  // the effect's partial operations: goals of the step taken, not part of its enabledness
         z3::expr taken = isJ && mkAnd(c_, enabled);
-        for (size_t i = effSides; i < sides.size(); ++i) {
-          if (!definedness(sides[i])) continue;
-          z3::expr g = mkImplies(taken, sides[i].cond);
-          seg().goals.push_back({g, afterStep(sides[i], act.name), sideKindName(sides[i].kind), sides[i].range});
-          seg().stepDefined = seg().stepDefined ? (*seg().stepDefined && g) : g;
-        }
+        for (size_t i = effSides; i < sides.size(); ++i)
+          if (definedness(sides[i])) stepGoal(i, taken);
         // the ensuring clause of the step taken (until 2026-12-04 bounded model checking did not
         // check it, and a refuted ensuring clause's hint to run --bmc led nowhere)
         if (t.ensuring) {
