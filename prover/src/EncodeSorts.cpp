@@ -211,14 +211,7 @@ ContextCache::ContextCache(z3::context& c, const Model& m, const SortCatalog& ca
 
 Sort ContextCache::hdrSeqSort() { return &hdrSeqNode(); }
 
-bool ContextCache::isSmallFinite(Sort s) const {
-  switch (s->kind) {
-    case SortKind::Bool: return true;
-    case SortKind::Enum: return s->def && !s->def->values.empty();
-    case SortKind::Range: return s->hi >= s->lo && s->hi - s->lo + 1 <= kMaxFinite;
-    default: return false;
-  }
-}
+bool ContextCache::isSmallFinite(Sort s) const { return isSmallFiniteSort(s); }
 
 int64_t ContextCache::finiteSize(Sort s) const {
   switch (s->kind) {

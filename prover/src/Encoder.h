@@ -67,8 +67,8 @@ class ContextCache {
   std::string smtName(Sort s);
   z3::expr dflt(Sort s);
 
-  // Finite index sorts: Bool, enumerations, ranges of at most kMaxFinite values.
-  static constexpr int64_t kMaxFinite = 16;
+  // Finite index sorts: Bool, enumerations, ranges of at most kMaxFinite values (isSmallFiniteSort).
+  static constexpr int64_t kMaxFinite = kSmallFiniteMax;
   // The most values `size` of a set or multiset sums over (a tuple of finite sorts): with 32, a
   // one-line step (`size(s) < 10` before an insert keeps `size(s) <= 10`) was past Z3 in 10 s.
   static constexpr int64_t kMaxSummed = kMaxFinite;

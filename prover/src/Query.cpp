@@ -13,6 +13,15 @@ const char* sideKindName(SideKind k) {
   return "?";
 }
 
+bool isSmallFiniteSort(Sort s) {
+  switch (s->kind) {
+    case SortKind::Bool: return true;
+    case SortKind::Enum: return s->def && !s->def->values.empty();
+    case SortKind::Range: return s->hi >= s->lo && s->hi - s->lo + 1 <= kSmallFiniteMax;
+    default: return false;
+  }
+}
+
 namespace {
 Step make(Step::Kind k) {
   Step s;

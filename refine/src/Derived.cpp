@@ -20,31 +20,21 @@ namespace {
 
 bool chainSort(Sort s) { return s && (s->kind == SortKind::Map || s->kind == SortKind::Array); }
 
-// A key sort whose quantifier the prover unrolls (as its encoder does: Bool, an enumeration, a
-// range of at most 16 values).
-bool smallFinite(Sort s) {
-  switch (s->kind) {
-    case SortKind::Bool: return true;
-    case SortKind::Enum: return s->def && !s->def->values.empty();
-    case SortKind::Range: return s->hi >= s->lo && s->hi - s->lo + 1 <= 16;
-    default: return false;
-  }
-}
-
-// The levels of nested maps and arrays a sort has (Map[K, Array[I, V]]: 2) that a claim may
-// cover, and the deepest of them that is a Map, counted from 1 (0: none). A level below another
-// is covered only when the keys above it are few: its claim is then a conjunction, one per key.
-// Under an infinite key sort it would be a quantifier over keys, and beside the maps' canonical
-// forms such an assumption left unrelated obligations undecided (a nested map over an
+// The deepest level of nested maps and arrays a sort has (Map[K, Array[I, V]]: 2) that is a Map
+// and that a claim may cover, counted from 1 (0: none). A level below another is covered only
+// when the keys above it are few (prover::isSmallFiniteSort): its claim is then a conjunction, one
+// per key. Under an infinite key sort it would be a quantifier over keys, and beside the maps'
+// canonical forms such an assumption left unrelated obligations undecided (a nested map over an
 // uninterpreted sort kept a 4-line counterexample from the solver for 20 s), as every derived
 // invariant is assumed in every obligation of its automaton.
-void levelsOf(Sort s, int& levels, int& deepestMap) {
-  levels = deepestMap = 0;
+int deepestMapLevel(Sort s) {
+  int level = 0, deepest = 0;
   for (; chainSort(s); s = s->value()) {
-    ++levels;
-    if (s->kind == SortKind::Map) deepestMap = levels;
-    if (!smallFinite(s->key())) break;
+    ++level;
+    if (s->kind == SortKind::Map) deepest = level;
+    if (!prover::isSmallFiniteSort(s->key())) break;
   }
+  return deepest;
 }
 
 class Totality {
@@ -55,11 +45,8 @@ class Totality {
   // claimed defined at every key: the greatest claims the initial values and every
   // assignment keep (a fixpoint, as a variable may be assigned another's value).
   std::map<const Var*, int> claims() {
-    for (size_t k = 0; k < a_.state.size(); ++k) {
-      int levels = 0, deepest = 0;
-      levelsOf(a_.state[k]->sort, levels, deepest);
-      if (deepest > 0) claim_[a_.state[k]] = deepest;
-    }
+    for (const Var* v : a_.state)
+      if (int deepest = deepestMapLevel(v->sort)) claim_[v] = deepest;
     for (bool changed = true; changed;) {
       changed = false;
       for (size_t k = 0; k < a_.state.size(); ++k) {

@@ -27,6 +27,12 @@ enum class SideKind : uint8_t {
 };
 const char* sideKindName(SideKind k);
 
+// The small finite sorts (Bool, an enumeration, a range of at most kSmallFiniteMax values): the
+// prover unrolls a quantifier over one and encodes an array indexed by one as a tuple, so
+// refine can state facts over them without leaving quantifiers to the solver.
+inline constexpr int64_t kSmallFiniteMax = 16;
+bool isSmallFiniteSort(Sort s);
+
 enum class SideMode : uint8_t { Ignore, Assume, Prove };
 
 struct SidePolicy {
