@@ -1,10 +1,12 @@
 // The discharge engine: encode, hash, look up, solve, decode; in parallel.
 #include "ioa/prover/Discharger.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -106,23 +108,28 @@ struct Discharger::Impl {
   mutable std::mutex statsMutex;
   DischargeStats stats;
 
-  // Runs `solve` in a fresh Z3 context that cancel() can interrupt.
-  template <class F>
-  Result inLiveContext(F&& solve) {
+  // Runs `solve` in a fresh Z3 context that cancel() can interrupt; `after` sees its result
+  // once the context is gone.
+  template <class F, class After>
+  auto inLiveContext(F&& solve, After&& after) {
     z3::context ctx;
-    Result r;
+    std::optional<decltype(solve(std::declval<ContextCache&>()))> r;
     {
       Interrupts::Scope live(&interrupts, ctx);
       ContextCache cc(ctx, model, catalog, &interrupts);
-      r = solve(cc);
+      r.emplace(solve(cc));
     }
-    // (an interrupted step of Z3 outside a check throws: an error only for want of time)
+    after(*r);
+    return std::move(*r);
+  }
+
+  // (an interrupted step of Z3 outside a check throws: an error only for want of time)
+  void markCancelled(Result& r) const {
     if (interrupts.cancelled() && (r.status == Status::Unknown || r.status == Status::Error)) {
       r.status = Status::Unknown;
       r.reason = "cancelled";
       r.counterexample.reset();
     }
-    return r;
   }
 };
 
@@ -160,49 +167,102 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
     im.knownHashes = im.cache->loadQueryHashes(im.specDigest);
     im.newHashes.clear();
   }
-  // Each worker owns its Z3 contexts; a context serves one obligation, so that
-  // an obligation's search does not depend on what the worker solved before
-  // (Z3's heuristics are sensitive to the history of a context).
+  // The units of work: an obligation alone, or the obligations of one group (Obligation::group),
+  // which one worker takes together, in the order of their first member.
+  std::vector<std::vector<size_t>> units;
+  const bool groups = std::getenv("IOAWB_PROVER_ALONE") == nullptr;  // (for comparing, see docs/prover.md)
+  {
+    std::map<std::string, size_t> unitOf;
+    for (size_t i : which) {
+      const std::string& g = obligations[i].group;
+      if (g.empty() || !groups) {
+        units.push_back({i});
+        continue;
+      }
+      auto [it, fresh] = unitOf.emplace(g, units.size());
+      if (fresh) units.emplace_back();
+      units[it->second].push_back(i);
+    }
+  }
+  if (n > units.size()) n = static_cast<unsigned>(std::max<size_t>(1, units.size()));
+  auto report = [&](size_t i, const Result& r) {
+    {
+      std::lock_guard<std::mutex> g(im.statsMutex);
+      if (retry && im.stats.unknown > 0) --im.stats.unknown;  // (counted by its first result)
+      if (r.cached) ++im.stats.cacheHits;
+      else if (!retry && r.reason != "cancelled" && r.status != Status::Error && obligations[i].holdsBecause.empty())
+        ++im.stats.solved;
+      switch (r.status) {
+        case Status::Proved: ++im.stats.proved; break;
+        case Status::Refuted: ++im.stats.refuted; break;
+        case Status::Unknown: ++im.stats.unknown; break;
+        case Status::Error: ++im.stats.error; break;
+      }
+    }
+    std::lock_guard<std::mutex> g(cbMutex);
+    if (onResult) onResult(i, r);
+  };
+  // Each worker owns its Z3 contexts; a context serves one obligation (or one group), so that
+  // its search does not depend on what the worker solved before (Z3's heuristics are
+  // sensitive to the history of a context).
   auto worker = [&]() {
     for (;;) {
       size_t w = next++;
-      if (w >= which.size()) break;
-      size_t i = which[w];
-      Result r;
-      if (im.interrupts.cancelled()) {
-        r.status = Status::Unknown;
-        r.reason = "cancelled";
-      } else if (!obligations[i].holdsBecause.empty()) {
-        r.status = Status::Proved;
-        r.reason = obligations[i].holdsBecause;
-      } else {
-        auto t0 = std::chrono::steady_clock::now();
-        std::string key = im.obligationKey(i, obligations[i]);
-        if (im.lookUpByKey(key, obligations[i], r)) {
+      if (w >= units.size()) break;
+      const std::vector<size_t>& unit = units[w];
+      // what needs no solver first: cancelled, holding by a syntactic argument, found by its key
+      std::vector<std::optional<Result>> early(unit.size());
+      std::vector<std::string> keys(unit.size());
+      std::vector<size_t> open;  // (positions in the unit)
+      for (size_t u = 0; u < unit.size(); ++u) {
+        size_t i = unit[u];
+        Result r;
+        if (im.interrupts.cancelled()) {
+          r.status = Status::Unknown;
+          r.reason = "cancelled";
+        } else if (!obligations[i].holdsBecause.empty()) {
+          r.status = Status::Proved;
+          r.reason = obligations[i].holdsBecause;
+        } else {
+          auto t0 = std::chrono::steady_clock::now();
+          keys[u] = im.obligationKey(i, obligations[i]);
+          if (!im.lookUpByKey(keys[u], obligations[i], r)) {
+            open.push_back(u);
+            continue;
+          }
           r.timeMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        }
+        report(i, r);
+      }
+      std::vector<std::optional<Result>> together(unit.size());
+      bool grouped = false;  // (the group's solver tried those it leaves)
+      if (open.size() > 1) {
+        std::vector<const Obligation*> members;
+        DischargeOptions o = im.opts;
+        for (size_t u : open) {
+          members.push_back(&obligations[unit[u]]);
+          if (timeoutFor) o.timeoutMs = std::min(o.timeoutMs, timeoutFor(unit[u]));
+        }
+        std::vector<std::optional<Result>> got = im.inLiveContext(
+            [&](ContextCache& cc) { return solveTogether(cc, members, o, im.cache.get(), im.interrupts.flag(), &grouped); },
+            [](std::vector<std::optional<Result>>&) {});
+        for (size_t m = 0; m < open.size(); ++m) together[open[m]] = std::move(got[m]);
+      }
+      for (size_t u : open) {
+        size_t i = unit[u];
+        Result r;
+        if (together[u]) {
+          r = std::move(*together[u]);
         } else {
           DischargeOptions o = im.opts;
           if (timeoutFor) o.timeoutMs = timeoutFor(i);
           r = im.inLiveContext(
-              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag()); });
-          im.recordKey(key, r);
+              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag(), grouped); },
+              [&](Result& res) { im.markCancelled(res); });
         }
+        im.recordKey(keys[u], r);
+        report(i, r);
       }
-      {
-        std::lock_guard<std::mutex> g(im.statsMutex);
-        if (retry && im.stats.unknown > 0) --im.stats.unknown;  // (counted by its first result)
-        if (r.cached) ++im.stats.cacheHits;
-        else if (!retry && r.reason != "cancelled" && r.status != Status::Error && obligations[i].holdsBecause.empty())
-          ++im.stats.solved;
-        switch (r.status) {
-          case Status::Proved: ++im.stats.proved; break;
-          case Status::Refuted: ++im.stats.refuted; break;
-          case Status::Unknown: ++im.stats.unknown; break;
-          case Status::Error: ++im.stats.error; break;
-        }
-      }
-      std::lock_guard<std::mutex> g(cbMutex);
-      if (onResult) onResult(i, r);
     }
   };
   std::vector<std::thread> threads;
@@ -221,7 +281,8 @@ Result Discharger::searchRun(const Obligation& ob, unsigned budgetMs) {
     r.reason = "cancelled";
     return r;
   }
-  return im.inLiveContext([&](ContextCache& cc) { return detail::searchRun(cc, ob, im.opts, budgetMs, im.interrupts.flag()); });
+  return im.inLiveContext([&](ContextCache& cc) { return detail::searchRun(cc, ob, im.opts, budgetMs, im.interrupts.flag()); },
+                          [&](Result& r) { im.markCancelled(r); });
 }
 
 Result dischargeOne(const Model& model, const Obligation& ob, const DischargeOptions& opts) {

@@ -384,6 +384,9 @@ struct Attempt {
   bool partsOnly = false;  // only for queries that use no whole value holding a sequence or map
   unsigned eager = 0;      // Z3's smt.qi.eager_threshold (0: its default, 10)
 };
+// The portfolio's first e-matching attempt on the full (not relaxed) query, which a group's solver
+// is like (solveTogether).
+constexpr size_t kGroupLike = 2;
 // Bounded model checking's replay of a run found by the explicit search.
 constexpr Attempt kReplay{false, true, false, 0, 0, kFullFocus};
 const std::vector<Attempt> kAttempts = {
@@ -606,6 +609,12 @@ class ObligationSolver {
       : cc_(cc), c_(cc.ctx()), model_(model), cat_(cat), ob_(ob), o_(o), cache_(cache), cancelled_(cancelled) {}
 
   Result run() { return drive(nullptr); }
+
+  // Its group's solver did not prove it (solveTogether) in the budget of the portfolio's first
+  // e-matching attempt on the sliced assumptions, with more assumptions at hand: that attempt is
+  // left out. (Trying the focused attempts before the moderate budget instead cost 30 % more of
+  // Z3's resource count on the flagship's steps the group leaves.)
+  void afterGroup() { afterGroup_ = true; }
 
   // The refutation of a bounded obligation by a run the interpreter's search already
   // found (the solver re-derives and confirms it); Unknown when it cannot be confirmed.
@@ -1120,7 +1129,7 @@ class ObligationSolver {
       std::vector<size_t> order;
       if (lastDecider_ < kAttempts.size()) order.push_back(lastDecider_);
       for (size_t k = 0; k < kAttempts.size(); ++k)
-        if (k != lastDecider_) order.push_back(k);
+        if (k != lastDecider_ && !(afterGroup_ && k == kGroupLike)) order.push_back(k);
       for (size_t k : order) {  // (every decision breaks out)
         const Attempt& at = kAttempts[k];
         attemptNo_ = static_cast<int>(k);
@@ -1397,6 +1406,7 @@ class ObligationSolver {
   Result r_;
   int attemptNo_ = -1;             // the portfolio index of the attempt running (for IOAWB_PROVER_PROFILE)
   size_t lastDecider_ = SIZE_MAX;  // the attempt that proved the last checkpoint
+  bool afterGroup_ = false;
   double encodeMs_ = 0, scriptMs_ = 0, attemptMs_ = 0;  // for IOAWB_PROVER_PROFILE
   int depthLimit_ = std::numeric_limits<int>::max();  // bounded: checkpoints from this depth on are not solved
   int undecidedDepth_ = 0;
@@ -1438,8 +1448,212 @@ bool decidedWithoutQuery(const Obligation& ob, const CacheRecord& rec, const std
 }
 
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
-                       const std::atomic<bool>* cancelled) {
-  return ObligationSolver(cc, cc.model(), cc.catalog(), ob, o, cache, cancelled).run();
+                       const std::atomic<bool>* cancelled, bool afterGroup) {
+  ObligationSolver solver(cc, cc.model(), cc.catalog(), ob, o, cache, cancelled);
+  if (afterGroup) solver.afterGroup();
+  return solver.run();
+}
+
+namespace {
+
+// Whether two steps of a query are the same step (as refine builds them: the same
+// automaton, transition, expressions and variables), the reach of an assumption aside.
+bool sameStep(const Step& a, const Step& b) {
+  auto samePolicy = [](const SidePolicy& x, const SidePolicy& y) {
+    return x.partial == y.partial && x.narrowing == y.narrowing && x.choose == y.choose && x.enabled == y.enabled &&
+           x.trace == y.trace;
+  };
+  return a.kind == b.kind && a.aut == b.aut && a.abstractAut == b.abstractAut && a.vars == b.vars &&
+         a.names == b.names && a.tag == b.tag && a.label == b.label && a.var == b.var && a.expr == b.expr &&
+         a.block == b.block && a.transition == b.transition && samePolicy(a.policy, b.policy) &&
+         a.useCurrent == b.useCurrent && a.assumeEnsuring == b.assumeEnsuring;
+}
+
+// The steps of an obligation's query before its goals, when everything after them is a goal,
+// without its snapshots (they only name what a counterexample shows, and a group never
+// refutes); nothing when the query has another shape. `goalsAt`: where its goals begin.
+std::optional<std::vector<const Step*>> sharedSteps(const Obligation& ob, size_t& goalsAt) {
+  if (ob.witness || ob.bounded || !ob.holdsBecause.empty()) return std::nullopt;
+  const std::vector<Step>& st = ob.query.steps;
+  std::vector<const Step*> out;
+  size_t k = 0;
+  for (; k < st.size() && st[k].kind != Step::Kind::Goal && st[k].kind != Step::Kind::WdGoal; ++k)
+    switch (st[k].kind) {
+      case Step::Kind::Snapshot: break;
+      case Step::Kind::Havoc:
+      case Step::Kind::Bind:
+      case Step::Kind::Assume:
+      case Step::Kind::Action:
+      case Step::Kind::Effect: out.push_back(&st[k]); break;
+      default: return std::nullopt;  // (start states, fragments, checkpoints: not shared this way)
+    }
+  if (k == st.size()) return std::nullopt;
+  for (size_t j = k; j < st.size(); ++j)
+    if (st[j].kind != Step::Kind::Goal && st[j].kind != Step::Kind::WdGoal) return std::nullopt;
+  goalsAt = k;
+  return out;
+}
+
+// Z3's resource budget of each goal's check in a group (the portfolio's first e-matching
+// attempt has the same): a goal the group does not prove in it is solved alone.
+constexpr unsigned kTogetherRlimit = 300000;
+
+}  // namespace
+
+std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
+                                                 const DischargeOptions& o, const ObligationCache* cache,
+                                                 const std::atomic<bool>* cancelled, bool* tried) {
+  const size_t n = obs.size();
+  std::vector<std::optional<Result>> out(n);
+  if (tried) *tried = false;
+  if (n < 2) return out;
+  auto t0 = std::chrono::steady_clock::now();
+  const bool profile = std::getenv("IOAWB_PROVER_PROFILE") != nullptr;
+  // The members by the length of their shared steps: each one's must begin the next one's
+  // (the same steps, or more assumptions: the well-definedness of each invariant assuming
+  // the earlier ones).
+  std::vector<std::vector<const Step*>> steps(n);
+  std::vector<size_t> goalsAt(n), order(n);
+  for (size_t k = 0; k < n; ++k) {
+    auto st = sharedSteps(*obs[k], goalsAt[k]);
+    if (!st) return out;
+    steps[k] = std::move(*st);
+    order[k] = k;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) { return steps[x].size() < steps[y].size(); });
+  const std::vector<const Step*>& longest = steps[order.back()];
+  for (size_t k : order)
+    for (size_t p = 0; p < steps[k].size(); ++p)
+      if (!sameStep(*steps[k][p], *longest[p])) return out;
+  // One query: for each member in that order, the shared steps it adds (an assumption at the
+  // nearest reach any member that makes it gives it) up to a checkpoint, then its goals up to
+  // another. Its goals' own side facts stay in their segment (asserted for its check only).
+  Query q;
+  size_t made = 0;
+  for (size_t m = 0; m < n; ++m) {
+    const Obligation& ob = *obs[order[m]];
+    for (; made < steps[order[m]].size(); ++made) {
+      Step s = *longest[made];
+      if (s.kind == Step::Kind::Assume)
+        for (size_t later = m; later < n; ++later) s.reach = std::min(s.reach, steps[order[later]][made]->reach);
+      q.steps.push_back(std::move(s));
+    }
+    q.checkpoint();
+    q.steps.insert(q.steps.end(), ob.query.steps.begin() + static_cast<std::ptrdiff_t>(goalsAt[order[m]]),
+                   ob.query.steps.end());
+    q.checkpoint();
+  }
+  z3::context& c = cc.ctx();
+  EncodedQuery eq;
+  std::vector<std::string> hashes(n);
+  try {
+    std::vector<SplitVar> split = splitVars(q, cc, kMaxCases);
+    if (caseCount(split, cc) > 1) return out;  // (cases value by value: each member alone)
+    Encoder en(cc);
+    eq = encodeQuery(en, q);
+    if (eq.segments.size() < 2 * n) return out;
+    for (size_t m = 0; m < n; ++m) {
+      const Segment &shared = eq.segments[2 * m], &own = eq.segments[2 * m + 1];
+      if (!shared.goals.empty() || own.angelicGoal || !own.existentials.empty()) return out;
+    }
+    // A member's hash: the assumptions up to it as text (at full reach: a proof from some of
+    // them is a proof from all), then its own part.
+    std::string chain = std::string(kHashSalt) + "; proved together\n";
+    std::vector<z3::expr> all = eq.global;
+    for (size_t m = 0; m < n; ++m) {
+      std::vector<z3::expr> added;
+      addHyps(added, eq.segments[2 * m], kFullFocus);
+      if (m == 0) added.insert(added.begin(), all.begin(), all.end());
+      chain = sha256Hex(chain + benchmarkText(c, added, c.bool_val(true)));
+      std::vector<z3::expr> own;
+      addHyps(own, eq.segments[2 * m + 1], kFullFocus);
+      hashes[order[m]] = sha256Hex(chain + benchmarkText(c, own, !segmentGoal(c, eq.segments[2 * m + 1])));
+    }
+  } catch (const Unsupported&) {
+    return out;  // (each member alone says what cannot be encoded)
+  } catch (const z3::exception&) {
+    return out;
+  }
+  double sharedMs = msSince(t0) / static_cast<double>(n);
+  std::vector<bool> open(n, true);
+  for (size_t k = 0; k < n; ++k) {
+    CacheRecord rec;
+    if (!cache || !cache->load(hashes[k], rec) || rec.status != Status::Proved) continue;
+    Result r;
+    r.status = Status::Proved;
+    r.hash = hashes[k];
+    r.cached = true;
+    r.timeMs = sharedMs;
+    out[k] = std::move(r);
+    open[k] = false;
+  }
+  if (std::none_of(open.begin(), open.end(), [](bool b) { return b; })) return out;
+  if (tried) *tried = true;
+  try {
+    z3::solver s = configuredSolver(c, true, false, 0, 0, kTogetherRlimit);
+    std::vector<z3::expr> base = eq.global;  // (for the emitted scripts)
+    for (const z3::expr& f : eq.global) s.add(f);
+    double before = 0;
+    for (size_t m = 0; m < n; ++m) {
+      if (cancelled && cancelled->load()) break;
+      std::vector<z3::expr> added, own;
+      addHyps(added, eq.segments[2 * m], kSliced);
+      for (const z3::expr& f : added) s.add(f);
+      base.insert(base.end(), added.begin(), added.end());
+      const size_t k = order[m];
+      if (!open[k]) continue;
+      const Segment& sg = eq.segments[2 * m + 1];
+      addHyps(own, sg, kSliced);
+      z3::expr neg = !segmentGoal(c, sg);
+      auto ta = std::chrono::steady_clock::now();
+      z3::check_result cr = z3::unsat;  // (no goals: nothing to check, as alone)
+      std::string why;
+      double spent = 0;
+      if (!sg.goals.empty()) {
+        s.push();
+        for (const z3::expr& f : own) s.add(f);
+        s.add(neg);
+        cr = z3util::checkWithin(s, attemptTimeMs(kTogetherRlimit, o.timeoutMs ? o.timeoutMs : 1u), cancelled);
+        if (cr == z3::unknown) why = s.reason_unknown();
+        if (profile) {
+          double count = rlimitCount(s);
+          spent = count - before;
+          before = count;
+        }
+        s.pop();
+      }
+      double ms = msSince(ta);
+      if (profile)
+        std::fprintf(stderr, "[together] %-60s -> %s %.1f ms, %.0f rlimit\n", obs[k]->id.c_str(),
+                     cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : why.c_str(), ms, spent);
+      if (cr != z3::unsat) continue;
+      Result r;
+      r.status = Status::Proved;
+      r.hash = hashes[k];
+      r.timeMs = sharedMs + ms;
+      out[k] = std::move(r);
+      if (cache) {
+        CacheRecord rec;
+        rec.status = Status::Proved;
+        rec.phases = "t";
+        cache->store(hashes[k], rec);
+      }
+      if (!o.smt2Dir.empty()) {
+        std::vector<z3::expr> facts = base;
+        facts.insert(facts.end(), own.begin(), own.end());
+        writeSmt2(o.smt2Dir, *obs[k],
+                  "; proved in one solver with the other obligations of its group (the invariants one transition\n"
+                  "; must preserve, or the well-definedness of each invariant): the assumptions they share\n"
+                  "; asserted once, each goal checked between (push) and (pop). This is that check alone,\n"
+                  "; without the invariants that share no variable with the group (a subset of the query's\n"
+                  "; assumptions: sound for a proof)\n"
+                  "(set-option :smt.mbqi false)\n" + benchmarkText(c, facts, neg));
+      }
+    }
+  } catch (const z3::exception&) {
+    // (what is not proved yet is solved alone)
+  }
+  return out;
 }
 
 Result searchRun(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, unsigned budgetMs,

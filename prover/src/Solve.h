@@ -2,7 +2,9 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "Cache.h"
 #include "Encoder.h"
@@ -10,8 +12,19 @@
 
 namespace ioa::prover::detail {
 
+// `afterGroup`: its group's solver tried it and did not prove it (see solveTogether).
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
-                       const std::atomic<bool>* cancelled = nullptr);
+                       const std::atomic<bool>* cancelled = nullptr, bool afterGroup = false);
+
+// The obligations of one group (Obligation::group) in one solver: the shared steps of their
+// queries encoded once, their assumptions asserted once, each member's goal checked on its own
+// (push, check, pop) with a small resource budget. A member proved that way (or found in the
+// cache under its hash as a member) gets its result; the others get nothing and are solved
+// alone, which is also what every member gets when the queries do not share their steps.
+// Never refutes. `tried`: whether the group's solver ran.
+std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
+                                                 const DischargeOptions& o, const ObligationCache* cache,
+                                                 const std::atomic<bool>* cancelled = nullptr, bool* tried = nullptr);
 
 // The interpreter's search alone on a bounded obligation of invariants (see
 // Discharger::searchRun): a run it finds is re-derived by the solver on the query

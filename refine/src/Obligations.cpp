@@ -340,6 +340,7 @@ class Generator {
         readsOf(inv->pred, reads);
         writesOf(tr.eff, writes);
         if (!meets(reads, writes)) ob.holdsBecause = "the transition changes no variable the invariant reads";
+        ob.group = "invariant-step:" + a.name + ":" + tn;
         VarSet relevant = touchedBy(tr);
         relevant.insert(reads.begin(), reads.end());
         Query& q = ob.query;
@@ -375,6 +376,7 @@ class Generator {
       assumeInvariants(ob.query, a, i, &reads, invs[i]);
       ob.query.snapshot("state", vars(a.state));
       ob.query.wdGoal(invs[i]->pred, invs[i]->name);
+      ob.group = "well-defined:" + a.name + ":invariants";
     }
     for (size_t t = 0; t < a.transitions.size(); ++t) {
       const FlatTransition& tr = a.transitions[t];

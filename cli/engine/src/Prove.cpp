@@ -917,15 +917,18 @@ void ProveSession::Impl::searchRuns(std::map<size_t, Undecided>& undecided, unsi
       const SourceRange& rel = search.relation;
       return rel.valid() && r.file == rel.file && r.begin >= rel.begin && r.end <= rel.end;
     };
-    // what of the failed goals belongs to a step obligation (invariant conjuncts are labelled "<invariant>: ...")
+    // what of the failed goals belongs to a step obligation (invariant conjuncts are labelled "<invariant>: ...";
+    // shown for the step of that invariant as its own conjuncts are, without the label)
     auto ownedBy = [&](const prover::Obligation& ob) {
       std::vector<prover::FailedGoal> own;
+      const bool invariant = ob.kind == refine::kinds::InvariantStep;
+      const std::string label = ob.subject + ": ";
       for (const prover::FailedGoal& f : cx->failed) {
         bool relationOrMatch = f.kind == "enabled" || f.kind == "trace" || (f.kind == "goal" && inRelation(f.range));
-        if (ob.kind == refine::kinds::InvariantStep ? f.kind == "goal" && !inRelation(f.range) &&
-                                                          f.text.rfind(ob.subject + ": ", 0) == 0
-                                                    : relationOrMatch)
+        if (invariant ? f.kind == "goal" && !inRelation(f.range) && f.text.rfind(label, 0) == 0 : relationOrMatch) {
           own.push_back(f);
+          if (invariant) own.back().text.erase(0, label.size());
+        }
       }
       return own;
     };

@@ -173,6 +173,11 @@ struct Obligation {
   // When set, the obligation holds by this syntactic argument (e.g. the
   // transition writes no variable the invariant reads) and is not solved.
   std::string holdsBecause;
+  // Obligations of one group whose queries differ only in their goals and in the
+  // reach of their assumptions (the invariants one transition must preserve) are
+  // first tried in one solver: the assumptions once, each goal checked on its own.
+  // Those not proved that way are solved alone. Empty: alone.
+  std::string group;
 };
 
 }  // namespace ioa::prover
