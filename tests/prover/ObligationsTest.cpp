@@ -389,6 +389,119 @@ TEST(Obligations, WellDefinedness) {
   EXPECT_FALSE(ev.apply(a, a.transitions[static_cast<size_t>(t)], stateOf(a, *pre), {}, post));
 }
 
+// Every obligation of `s` through the discharge engine, as `ioawb prove` runs them: the
+// obligations of a group (the invariants one transition must preserve, the well-definedness
+// of each invariant) in one solver, what it leaves alone. By id.
+std::map<std::string, Result> proveAll(const Spec& s, unsigned jobs = 2) {
+  prover::DischargeOptions o;
+  o.useCache = false;
+  o.jobs = jobs;
+  prover::Discharger d(*s.c->model, o);
+  std::map<std::string, Result> out;
+  d.run(s.obs, [&](size_t i, const Result& r) { out[s.obs[i].id] = r; });
+  return out;
+}
+
+// Four invariants a transition must preserve: the group's solver proves three, and the one the
+// step breaks (Bounded: `push` has no bound) is refuted alone with a counterexample to induction
+// that the interpreter replays. The verdicts are those of each obligation alone.
+const char* kGroup = R"(
+automaton Stack
+  signature
+    input push(v: Nat)
+    output pop(v: Nat)
+  states
+    s: Seq[Nat] := {},
+    n: Nat := 0,
+    top: Nat := 0
+  transitions
+    input push(v)
+      eff s := s |- v; n := n + 1; top := v
+    output pop(v)
+      pre s ~= {} /\ v = last(s)
+      eff s := init(s); n := n - 1
+
+invariant Count of Stack: n = len(s)
+invariant Top of Stack: s ~= {} => top >= 0
+invariant Bounded of Stack: len(s) <= 3
+invariant Small of Stack: \A i: Nat (i < len(s) => s[i] >= 0)
+)";
+
+TEST(Obligations, TheInvariantsOfATransitionAreProvedTogetherAndABrokenOneIsRefutedAlone) {
+  Spec sp(kGroup);
+  size_t grouped = 0;
+  for (const Obligation& ob : sp.obs) grouped += ob.group == "invariant-step:Stack:push" && ob.holdsBecause.empty();
+  EXPECT_EQ(grouped, 4u);
+  std::map<std::string, Result> all = proveAll(sp);
+  for (const char* inv : {"Count", "Top", "Small"})
+    for (const char* t : {"push", "pop"}) {
+      std::string id = std::string("invariant-step:Stack:") + inv + ":" + t;
+      EXPECT_EQ(all[id].status, Status::Proved) << id << ": " << all[id].reason;
+      EXPECT_EQ(sp.prove(id).status, Status::Proved) << id;
+    }
+  EXPECT_EQ(all["invariant-step:Stack:Bounded:pop"].status, Status::Proved);
+  const Result& r = all["invariant-step:Stack:Bounded:push"];
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  EXPECT_EQ(sp.prove("invariant-step:Stack:Bounded:push").status, Status::Refuted);
+  ASSERT_TRUE(r.counterexample);
+  const CexEntry* pre = entry(*r.counterexample, "pre-state");
+  const CexEntry* post = entry(*r.counterexample, "post-state");
+  ASSERT_TRUE(pre && post);
+  const FlatAutomaton& a = sp.aut("Stack");
+  Evaluator ev(*sp.c->model);
+  Evaluator::State s = stateOf(a, *pre), got;
+  for (const Invariant& inv : sp.c->model->invariants) EXPECT_TRUE(holds(ev, a, s, inv.pred)) << inv.name;
+  const CexEntry* act = nullptr;
+  for (const CexEntry& e : r.counterexample->entries)
+    if (e.kind == CexEntry::Kind::Action) act = &e;
+  ASSERT_TRUE(act);
+  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(transitionOf(a, "push"))], s, argsOf(*act), got));
+  EXPECT_EQ(got, stateOf(a, *post));
+  EXPECT_FALSE(holds(ev, a, got, invariant(*sp.c->model, "Bounded").pred));
+  // one job and two give the same verdicts
+  std::map<std::string, Result> one = proveAll(sp, 1);
+  for (const auto& [id, res] : all) EXPECT_EQ(one[id].status, res.status) << id;
+}
+
+// The well-definedness of an invariant assumes the invariants declared before it, never those
+// after it, also when the group's solver checks them one after the other: `last(q) > 0` is
+// well-defined after `q ~= {}`, and not before it (a state with q empty, shown).
+TEST(Obligations, AnInvariantsWellDefinednessAssumesOnlyTheInvariantsBeforeIt) {
+  const std::string automaton = R"(
+automaton Q
+  signature
+    input put(v: Nat)
+  states
+    q: Seq[Nat] := {1},
+    k: Nat := 0
+  transitions
+    input put(v)
+      eff q := q |- (v + 1); k := k + 1
+)";
+  const std::string nonEmpty = "invariant NonEmpty of Q: q ~= {}\n";
+  const std::string positive = "invariant Positive of Q: last(q) > 0\n";
+  const std::string counted = "invariant Counted of Q: k >= 0\n";
+  Spec after(automaton + nonEmpty + counted + positive);
+  std::map<std::string, Result> ok = proveAll(after);
+  for (const auto& [id, res] : ok) EXPECT_EQ(res.status, Status::Proved) << id << ": " << res.reason;
+  Spec before(automaton + counted + positive + nonEmpty);
+  EXPECT_EQ(before.get("well-defined:Q:invariant Positive").group, before.get("well-defined:Q:invariant NonEmpty").group);
+  std::map<std::string, Result> got = proveAll(before);
+  const Result& r = got["well-defined:Q:invariant Positive"];
+  ASSERT_EQ(r.status, Status::Refuted) << r.reason;
+  ASSERT_TRUE(r.counterexample);
+  const CexEntry* st = entry(*r.counterexample, "state");
+  ASSERT_TRUE(st);
+  const FlatAutomaton& a = before.aut("Q");
+  Evaluator ev(*before.c->model);
+  Env env;
+  ev.bindState(a, stateOf(a, *st), env);
+  bool out = false;
+  EXPECT_FALSE(ev.evalBool(invariant(*before.c->model, "Positive").pred, env, out));  // last of an empty sequence
+  EXPECT_EQ(got["well-defined:Q:invariant NonEmpty"].status, Status::Proved);
+  EXPECT_EQ(got["well-defined:Q:invariant Counted"].status, Status::Proved);
+}
+
 const char* kSim = R"(
 automaton Fast
   signature
