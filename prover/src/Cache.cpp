@@ -297,6 +297,7 @@ bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
       std::string s;
       in >> s;
       r.status = s == "proved" ? Status::Proved : s == "refuted" ? Status::Refuted : Status::Unknown;
+      r.alone = s == "alone";
     } else if (key == "case") {
       in >> r.caseIndex;
     } else if (key == "segment") {
@@ -322,14 +323,14 @@ bool ObligationCache::load(const std::string& hash, CacheRecord& r) const {
     }
   }
   if (r.values.size() != nvalues) return false;
-  return r.status == Status::Proved || r.status == Status::Refuted;
+  return r.status == Status::Proved || r.status == Status::Refuted || r.alone;
 }
 
 void ObligationCache::store(const std::string& hash, const CacheRecord& r) const {
-  if (r.status != Status::Proved && r.status != Status::Refuted) return;
+  if (r.status != Status::Proved && r.status != Status::Refuted && !r.alone) return;
   std::ostringstream out;
   out << kMagic << "\n";
-  out << "status " << (r.status == Status::Proved ? "proved" : "refuted") << "\n";
+  out << "status " << (r.alone ? "alone" : r.status == Status::Proved ? "proved" : "refuted") << "\n";
   out << "case " << r.caseIndex << "\n";
   out << "segment " << r.segment << "\n";
   out << "failed " << r.failed.size();

@@ -18,6 +18,9 @@ struct CacheRecord {
   std::vector<int> failed;
   std::string phases;               // which solver configuration decided each checkpoint
   std::vector<std::string> values;  // encoded with encodeValue, in plan order
+  // Not a verdict: the member of a group the group's solver did not prove, to be solved alone
+  // (stored under its hash as a member, see solveTogether; status Unknown).
+  bool alone = false;
 };
 
 class ObligationCache {

@@ -753,7 +753,7 @@ class ObligationSolver {
 
   bool fromCache() {
     CacheRecord rec;
-    if (!cache_ || !cache_->load(r_.hash, rec)) return false;
+    if (!cache_ || !cache_->load(r_.hash, rec) || rec.alone) return false;
     if (rec.status == Status::Refuted && !ob_.witness) {  // (a witness is not shown: no values kept)
       if (rec.caseIndex < 0 || rec.caseIndex >= static_cast<int64_t>(cases_.size())) return false;
       const Case& cs = *cases_[static_cast<size_t>(rec.caseIndex)];
@@ -1578,7 +1578,12 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
   std::vector<bool> open(n, true);
   for (size_t k = 0; k < n; ++k) {
     CacheRecord rec;
-    if (!cache || !cache->load(hashes[k], rec) || rec.status != Status::Proved) continue;
+    if (!cache || !cache->load(hashes[k], rec)) continue;
+    if (rec.alone) {  // (the group did not prove it before: alone at once, as then)
+      open[k] = false;
+      continue;
+    }
+    if (rec.status != Status::Proved) continue;
     Result r;
     r.status = Status::Proved;
     r.hash = hashes[k];
@@ -1587,8 +1592,8 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
     out[k] = std::move(r);
     open[k] = false;
   }
+  if (tried) *tried = true;  // (what it leaves is solved alone as after a try: see afterGroup)
   if (std::none_of(open.begin(), open.end(), [](bool b) { return b; })) return out;
-  if (tried) *tried = true;
   try {
     z3::solver s = configuredSolver(c, true, false, 0, 0, kTogetherRlimit);
     std::vector<z3::expr> base = eq.global;  // (for the emitted scripts)
@@ -1626,7 +1631,16 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
       if (profile)
         std::fprintf(stderr, "[together] %-60s -> %s %.1f ms, %.0f rlimit\n", obs[k]->id.c_str(),
                      cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : why.c_str(), ms, spent);
-      if (cr != z3::unsat) continue;
+      if (cr != z3::unsat) {
+        // (a later run of the same member goes alone at once, the road this run takes: the
+        // group's solver would start from another state there, with the others found cached)
+        if (cache && !(cancelled && cancelled->load())) {
+          CacheRecord rec;
+          rec.alone = true;
+          cache->store(hashes[k], rec);
+        }
+        continue;
+      }
       Result r;
       r.status = Status::Proved;
       r.hash = hashes[k];

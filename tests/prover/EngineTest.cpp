@@ -89,6 +89,55 @@ TEST(Engine, CacheSolvesNothingTheSecondTimeAndOnlyChangedObligationsAfterAnEdit
     if (r.cached || !r.reason.empty()) continue;  // from the cache, or holds syntactically
     EXPECT_EQ(r.info.transition, "send") << r.info.id << " was solved again although send is the only change";
   }
+  // a comment added: every result is found by its query hash (those proved together with the
+  // other invariants of their transition by their hash as members of that group)
+  std::ofstream(spec, std::ios::trunc) << edited << "\n% a comment\n";
+  ProveRun fourth = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(fourth.summary.solved, 0u);
+  EXPECT_EQ(statuses(fourth), statuses(third));
+  fs::remove_all(d);
+}
+
+// The same with a member of a group refuted: the group's solver leaves it, it is refuted alone,
+// and after an edit elsewhere it is found in the cache with its counterexample, nothing solved.
+TEST(Engine, AGroupsRefutedMemberIsCachedWithItsCounterexample) {
+  fs::path d = tempDir("cache-group");
+  fs::path spec = d / "stack.ioa";
+  const std::string text = R"(automaton Stack
+  signature
+    input push(v: Nat)
+  states
+    s: Seq[Nat] := {},
+    n: Nat := 0
+  transitions
+    input push(v)
+      eff s := s |- v; n := n + 1
+
+invariant Count of Stack: n = len(s)
+invariant Bounded of Stack: len(s) <= 3
+invariant Small of Stack: \A i: Nat (i < len(s) => s[i] >= 0)
+)";
+  std::ofstream(spec) << text;
+  ProveOptions o;
+  o.cacheDir = (d / "cache").string();
+  o.jobs = 2;
+  o.searchDepth = 0;  // (the solver's counterexample to induction, not a run)
+  ProveRun first = engine::proveFile(spec.string(), o);
+  ASSERT_TRUE(first.error.empty()) << first.error;
+  auto bounded = [](const ProveRun& run) -> const ObligationResult* {
+    for (const ObligationResult& r : run.results)
+      if (r.info.id == "invariant-step:Stack:Bounded:push") return &r;
+    return nullptr;
+  };
+  ASSERT_TRUE(bounded(first));
+  EXPECT_EQ(bounded(first)->status, "refuted");
+  EXPECT_EQ(first.summary.refuted, 1u);
+  std::ofstream(spec, std::ios::trunc) << text << "% a comment\n";
+  ProveRun second = engine::proveFile(spec.string(), o);
+  EXPECT_EQ(second.summary.solved, 0u);
+  EXPECT_EQ(statuses(second), statuses(first));
+  ASSERT_TRUE(bounded(second) && bounded(second)->counterexample);
+  EXPECT_TRUE(bounded(second)->cached);
   fs::remove_all(d);
 }
 
