@@ -461,6 +461,18 @@ TEST(Obligations, TheInvariantsOfATransitionAreProvedTogetherAndABrokenOneIsRefu
   // one job and two give the same verdicts
   std::map<std::string, Result> one = proveAll(sp, 1);
   for (const auto& [id, res] : all) EXPECT_EQ(one[id].status, res.status) << id;
+  // --emit-smt2: a member proved together is written as its own check, which z3 proves again
+  test::TempDir d("group-smt2");
+  prover::DischargeOptions o;
+  o.useCache = false;
+  o.smt2Dir = d.path();
+  prover::Discharger dis(*sp.c->model, o);
+  dis.run(sp.obs, [](size_t, const Result&) {});
+  const std::string file = (std::filesystem::path(d.path()) / "invariant-step_Stack_Small_push.smt2").string();
+  const std::string script = test::readFile(file);
+  EXPECT_NE(script.find("; proved in one solver with the other obligations of its group"), std::string::npos)
+      << script.substr(0, 600);
+  EXPECT_EQ(test::run("z3 -smt2 -T:60 " + file, test::Stderr::Drop).output, "unsat\n");
 }
 
 // The well-definedness of an invariant assumes the invariants declared before it, never those
