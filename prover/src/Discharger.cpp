@@ -243,23 +243,26 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
           members.push_back(&obligations[unit[u]]);
           if (timeoutFor) o.timeoutMs = std::min(o.timeoutMs, timeoutFor(unit[u]));
         }
+        // (each member proved is reported at once: a group of the flagship takes a second or two)
+        auto proved = [&](size_t m, const Result& r) {
+          im.recordKey(keys[open[m]], r);
+          report(unit[open[m]], r);
+        };
         std::vector<std::optional<Result>> got = im.inLiveContext(
-            [&](ContextCache& cc) { return solveTogether(cc, members, o, im.cache.get(), im.interrupts.flag(), &grouped); },
+            [&](ContextCache& cc) {
+              return solveTogether(cc, members, o, im.cache.get(), im.interrupts.flag(), &grouped, proved);
+            },
             [](std::vector<std::optional<Result>>&) {});
         for (size_t m = 0; m < open.size(); ++m) together[open[m]] = std::move(got[m]);
       }
       for (size_t u : open) {
+        if (together[u]) continue;  // (reported)
         size_t i = unit[u];
-        Result r;
-        if (together[u]) {
-          r = std::move(*together[u]);
-        } else {
-          DischargeOptions o = im.opts;
-          if (timeoutFor) o.timeoutMs = timeoutFor(i);
-          r = im.inLiveContext(
-              [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag(), grouped); },
-              [&](Result& res) { im.markCancelled(res); });
-        }
+        DischargeOptions o = im.opts;
+        if (timeoutFor) o.timeoutMs = timeoutFor(i);
+        Result r = im.inLiveContext(
+            [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag(), grouped); },
+            [&](Result& res) { im.markCancelled(res); });
         im.recordKey(keys[u], r);
         report(i, r);
       }

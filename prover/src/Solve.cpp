@@ -1502,7 +1502,8 @@ constexpr unsigned kTogetherRlimit = 300000;
 
 std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
                                                  const DischargeOptions& o, const ObligationCache* cache,
-                                                 const std::atomic<bool>* cancelled, bool* tried) {
+                                                 const std::atomic<bool>* cancelled, bool* tried,
+                                                 const std::function<void(size_t, const Result&)>& onProved) {
   const size_t n = obs.size();
   std::vector<std::optional<Result>> out(n);
   if (tried) *tried = false;
@@ -1590,6 +1591,7 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
     r.cached = true;
     r.timeMs = sharedMs;
     out[k] = std::move(r);
+    if (onProved) onProved(k, *out[k]);
     open[k] = false;
   }
   if (tried) *tried = true;  // (what it leaves is solved alone as after a try: see afterGroup)
@@ -1646,6 +1648,7 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
       r.hash = hashes[k];
       r.timeMs = sharedMs + ms;
       out[k] = std::move(r);
+      if (onProved) onProved(k, *out[k]);
       if (cache) {
         CacheRecord rec;
         rec.status = Status::Proved;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +22,12 @@ Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOp
 // (push, check, pop) with a small resource budget. A member proved that way (or found in the
 // cache under its hash as a member) gets its result; the others get nothing and are solved
 // alone, which is also what every member gets when the queries do not share their steps.
-// Never refutes. `tried`: whether the group's solver ran.
+// Never refutes. `tried`: whether the group's solver ran. `onProved` (if set) gets each member
+// proved (by its index in `obs`) as soon as it is.
 std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
                                                  const DischargeOptions& o, const ObligationCache* cache,
-                                                 const std::atomic<bool>* cancelled = nullptr, bool* tried = nullptr);
+                                                 const std::atomic<bool>* cancelled = nullptr, bool* tried = nullptr,
+                                                 const std::function<void(size_t, const Result&)>& onProved = {});
 
 // The interpreter's search alone on a bounded obligation of invariants (see
 // Discharger::searchRun): a run it finds is re-derived by the solver on the query
