@@ -4,6 +4,7 @@
 // the decoded values really violate the obligation.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 
 #include <filesystem>
@@ -176,6 +177,36 @@ const Invariant& invariant(const Model& m, const std::string& name) {
   throw std::runtime_error("no invariant " + name);
 }
 
+// A counterexample to induction replayed by the interpreter: its pre-state satisfies every
+// invariant of `m`, its action is enabled there, and applying it gives the post-state shown.
+// That post-state; nothing (with a failure) when the counterexample does not replay.
+std::optional<Evaluator::State> replayedStep(const Model& m, const FlatAutomaton& a, const Counterexample& cx) {
+  const CexEntry* pre = entry(cx, "pre-state");
+  const CexEntry* post = entry(cx, "post-state");
+  const CexEntry* act = nullptr;
+  for (const CexEntry& e : cx.entries)
+    if (e.kind == CexEntry::Kind::Action) act = &e;
+  if (!pre || !post || !act) {
+    ADD_FAILURE() << "not a step: " << prover::counterexampleToText(cx);
+    return std::nullopt;
+  }
+  Evaluator ev(m);
+  Evaluator::State s = stateOf(a, *pre), got;
+  for (const Invariant& inv : m.invariants) {
+    if (inv.automaton != &a) continue;
+    EXPECT_TRUE(holds(ev, a, s, inv.pred)) << inv.name;
+  }
+  int t = transitionOf(a, act->action);
+  bool en = false;
+  if (t < 0 || !ev.enabled(a, a.transitions[static_cast<size_t>(t)], s, argsOf(*act), en) || !en ||
+      !ev.apply(a, a.transitions[static_cast<size_t>(t)], s, argsOf(*act), got)) {
+    ADD_FAILURE() << act->action << " does not replay: " << ev.error().message;
+    return std::nullopt;
+  }
+  EXPECT_EQ(got, stateOf(a, *post));
+  return got;
+}
+
 const char* kCounter = R"(
 automaton Counter
   signature
@@ -342,30 +373,15 @@ TEST(Obligations, InvariantConsecution) {
     Result r = bad.prove(id);
     ASSERT_EQ(r.status, Status::Refuted) << id;
     ASSERT_TRUE(r.counterexample);
-    const Counterexample& cx = *r.counterexample;
-    const CexEntry* pre = entry(cx, "pre-state");
-    const CexEntry* post = entry(cx, "post-state");
-    const CexEntry* act = nullptr;
-    for (const CexEntry& e : cx.entries)
-      if (e.kind == CexEntry::Kind::Action) act = &e;
-    ASSERT_TRUE(pre && post && act);
-    ASSERT_FALSE(cx.failed.empty());
+    ASSERT_FALSE(r.counterexample->failed.empty());
     // replay: the pre-state satisfies every invariant, the action is enabled,
     // and its effect gives the reported post-state, which breaks the invariant
     const FlatAutomaton& a = bad.aut("Counter");
+    std::optional<Evaluator::State> got = replayedStep(*bad.c->model, a, *r.counterexample);
+    ASSERT_TRUE(got);
     Evaluator ev(*bad.c->model);
-    Evaluator::State s = stateOf(a, *pre), want = stateOf(a, *post), got;
-    for (const Invariant& inv : bad.c->model->invariants) EXPECT_TRUE(holds(ev, a, s, inv.pred)) << inv.name;
-    int t = transitionOf(a, act->action);
-    ASSERT_GE(t, 0);
-    bool en = false;
-    ASSERT_TRUE(ev.enabled(a, a.transitions[static_cast<size_t>(t)], s, argsOf(*act), en)) << ev.error().message;
-    EXPECT_TRUE(en);
-    ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(t)], s, argsOf(*act), got)) << ev.error().message;
-    ASSERT_EQ(got.size(), want.size());
-    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i], want[i]) << a.state[i]->name;
-    EXPECT_FALSE(holds(ev, a, got, ob.id.find("Even") != std::string::npos ? invariant(*bad.c->model, "Even").pred
-                                                                             : invariant(*bad.c->model, "Small").pred));
+    EXPECT_FALSE(holds(ev, a, *got, ob.id.find("Even") != std::string::npos ? invariant(*bad.c->model, "Even").pred
+                                                                              : invariant(*bad.c->model, "Small").pred));
   }
   // a transition that writes nothing the invariant reads holds syntactically
   EXPECT_FALSE(ok.get("invariant-step:Counter:Even:reset").holdsBecause.empty());
@@ -444,20 +460,11 @@ TEST(Obligations, TheInvariantsOfATransitionAreProvedTogetherAndABrokenOneIsRefu
   ASSERT_EQ(r.status, Status::Refuted) << r.reason;
   EXPECT_EQ(sp.prove("invariant-step:Stack:Bounded:push").status, Status::Refuted);
   ASSERT_TRUE(r.counterexample);
-  const CexEntry* pre = entry(*r.counterexample, "pre-state");
-  const CexEntry* post = entry(*r.counterexample, "post-state");
-  ASSERT_TRUE(pre && post);
   const FlatAutomaton& a = sp.aut("Stack");
+  std::optional<Evaluator::State> got = replayedStep(*sp.c->model, a, *r.counterexample);
+  ASSERT_TRUE(got);
   Evaluator ev(*sp.c->model);
-  Evaluator::State s = stateOf(a, *pre), got;
-  for (const Invariant& inv : sp.c->model->invariants) EXPECT_TRUE(holds(ev, a, s, inv.pred)) << inv.name;
-  const CexEntry* act = nullptr;
-  for (const CexEntry& e : r.counterexample->entries)
-    if (e.kind == CexEntry::Kind::Action) act = &e;
-  ASSERT_TRUE(act);
-  ASSERT_TRUE(ev.apply(a, a.transitions[static_cast<size_t>(transitionOf(a, "push"))], s, argsOf(*act), got));
-  EXPECT_EQ(got, stateOf(a, *post));
-  EXPECT_FALSE(holds(ev, a, got, invariant(*sp.c->model, "Bounded").pred));
+  EXPECT_FALSE(holds(ev, a, *got, invariant(*sp.c->model, "Bounded").pred));
   // one job and two give the same verdicts
   std::map<std::string, Result> one = proveAll(sp, 1);
   for (const auto& [id, res] : all) EXPECT_EQ(one[id].status, res.status) << id;
