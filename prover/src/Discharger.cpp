@@ -175,7 +175,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
     std::map<std::string, size_t> unitOf;
     for (size_t i : which) {
       const std::string& g = obligations[i].group;
-      if (g.empty() || !groups) {
+      if (g.empty() || !groups || retry) {  // (a retry: its group has had its try)
         units.push_back({i});
         continue;
       }
