@@ -235,7 +235,7 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
         report(i, r);
       }
       std::vector<std::optional<Result>> together(unit.size());
-      bool grouped = false;  // (the group's solver tried those it leaves)
+      std::vector<bool> spent;  // (by position in `open`: the group's check ran out of its budget)
       if (open.size() > 1) {
         std::vector<const Obligation*> members;
         DischargeOptions o = im.opts;
@@ -250,18 +250,20 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
         };
         std::vector<std::optional<Result>> got = im.inLiveContext(
             [&](ContextCache& cc) {
-              return solveTogether(cc, members, o, im.cache.get(), im.interrupts.flag(), &grouped, proved);
+              return solveTogether(cc, members, o, im.cache.get(), im.interrupts.flag(), &spent, proved);
             },
             [](std::vector<std::optional<Result>>&) {});
         for (size_t m = 0; m < open.size(); ++m) together[open[m]] = std::move(got[m]);
       }
-      for (size_t u : open) {
+      for (size_t m = 0; m < open.size(); ++m) {
+        const size_t u = open[m];
         if (together[u]) continue;  // (reported)
-        size_t i = unit[u];
+        const size_t i = unit[u];
+        const bool afterGroup = m < spent.size() && spent[m];
         DischargeOptions o = im.opts;
         if (timeoutFor) o.timeoutMs = timeoutFor(i);
         Result r = im.inLiveContext(
-            [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag(), grouped); },
+            [&](ContextCache& cc) { return solveObligation(cc, obligations[i], o, im.cache.get(), im.interrupts.flag(), afterGroup); },
             [&](Result& res) { im.markCancelled(res); });
         im.recordKey(keys[u], r);
         report(i, r);

@@ -1497,16 +1497,18 @@ std::optional<std::vector<const Step*>> sharedSteps(const Obligation& ob, size_t
 // Z3's resource budget of each goal's check in a group (the portfolio's first e-matching
 // attempt has the same): a goal the group does not prove in it is solved alone.
 constexpr unsigned kTogetherRlimit = 300000;
+// The cache record of a member its group left because its check ran out of that budget.
+constexpr const char* kSpent = "spent";
 
 }  // namespace
 
 std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
                                                  const DischargeOptions& o, const ObligationCache* cache,
-                                                 const std::atomic<bool>* cancelled, bool* tried,
+                                                 const std::atomic<bool>* cancelled, std::vector<bool>* spent,
                                                  const std::function<void(size_t, const Result&)>& onProved) {
   const size_t n = obs.size();
   std::vector<std::optional<Result>> out(n);
-  if (tried) *tried = false;
+  if (spent) spent->assign(n, false);
   if (n < 2) return out;
   auto t0 = std::chrono::steady_clock::now();
   const bool profile = std::getenv("IOAWB_PROVER_PROFILE") != nullptr;
@@ -1582,6 +1584,7 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
     if (!cache || !cache->load(hashes[k], rec)) continue;
     if (rec.alone) {  // (the group did not prove it before: alone at once, as then)
       open[k] = false;
+      if (spent) (*spent)[k] = rec.phases == kSpent;
       continue;
     }
     if (rec.status != Status::Proved) continue;
@@ -1594,7 +1597,6 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
     if (onProved) onProved(k, *out[k]);
     open[k] = false;
   }
-  if (tried) *tried = true;  // (what it leaves is solved alone as after a try: see afterGroup)
   if (std::none_of(open.begin(), open.end(), [](bool b) { return b; })) return out;
   try {
     z3::solver s = configuredSolver(c, true, false, 0, 0, kTogetherRlimit);
@@ -1615,7 +1617,7 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
       auto ta = std::chrono::steady_clock::now();
       z3::check_result cr = z3::unsat;  // (no goals: nothing to check, as alone)
       std::string why;
-      double spent = 0;
+      double used = 0;
       if (!sg.goals.empty()) {
         s.push();
         for (const z3::expr& f : own) s.add(f);
@@ -1624,7 +1626,7 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
         if (cr == z3::unknown) why = s.reason_unknown();
         if (profile) {
           double count = rlimitCount(s);
-          spent = count - before;
+          used = count - before;
           before = count;
         }
         s.pop();
@@ -1632,13 +1634,20 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
       double ms = msSince(ta);
       if (profile)
         std::fprintf(stderr, "[together] %-60s -> %s %.1f ms, %.0f rlimit\n", obs[k]->id.c_str(),
-                     cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : why.c_str(), ms, spent);
+                     cr == z3::unsat ? "unsat" : cr == z3::sat ? "sat" : why.c_str(), ms, used);
       if (cr != z3::unsat) {
+        // Out of its budget, the member is solved alone without the portfolio's first attempt
+        // (afterGroup); with a candidate model (sat, incomplete quantifiers) with it: that
+        // attempt's candidate refutes a seeded bug in milliseconds, where the rest of the
+        // portfolio took a new user's whole first pass (2 s) and the search of runs after it.
+        const bool exhausted = cr == z3::unknown && why.find("incomplete") == std::string::npos;
+        if (spent) (*spent)[k] = exhausted;
         // (a later run of the same member goes alone at once, the road this run takes: the
         // group's solver would start from another state there, with the others found cached)
         if (cache && !(cancelled && cancelled->load())) {
           CacheRecord rec;
           rec.alone = true;
+          rec.phases = exhausted ? kSpent : "model";
           cache->store(hashes[k], rec);
         }
         continue;

@@ -13,7 +13,7 @@
 
 namespace ioa::prover::detail {
 
-// `afterGroup`: its group's solver tried it and did not prove it (see solveTogether).
+// `afterGroup`: its group's solver ran out of its budget on it (see solveTogether).
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
                        const std::atomic<bool>* cancelled = nullptr, bool afterGroup = false);
 
@@ -22,11 +22,13 @@ Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOp
 // (push, check, pop) with a small resource budget. A member proved that way (or found in the
 // cache under its hash as a member) gets its result; the others get nothing and are solved
 // alone, which is also what every member gets when the queries do not share their steps.
-// Never refutes. `tried`: whether the group's solver ran. `onProved` (if set) gets each member
-// proved (by its index in `obs`) as soon as it is.
+// Never refutes. `spent` (if set): per member, whether its check ran out of its budget (it is
+// then solved alone with afterGroup). `onProved` (if set) gets each member proved (by its index
+// in `obs`) as soon as it is.
 std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::vector<const Obligation*>& obs,
                                                  const DischargeOptions& o, const ObligationCache* cache,
-                                                 const std::atomic<bool>* cancelled = nullptr, bool* tried = nullptr,
+                                                 const std::atomic<bool>* cancelled = nullptr,
+                                                 std::vector<bool>* spent = nullptr,
                                                  const std::function<void(size_t, const Result&)>& onProved = {});
 
 // The interpreter's search alone on a bounded obligation of invariants (see
