@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "TestUtil.h"
 #include "ioa/engine/Check.h"
 #include "ioa/engine/Prove.h"
 
@@ -359,15 +360,8 @@ TEST(Samples, FlagshipStackProves) {
 // Every seeded bug is refuted, and bounded model checking turns it into a run
 // from a start state that ends in the violation.
 // The interpreter's search for a run is several times slower when it is built
-// with sanitizers (Z3 itself is not instrumented); its budget grows to match.
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define IOAWB_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define IOAWB_TEST_SANITIZED 1
-#endif
+// with sanitizers (Z3 itself is not instrumented); its budget grows to match
+// (IOAWB_TEST_SANITIZED, TestUtil.h).
 // Under the sanitizers the interpreter's search for the Go-Back-N twin's depth-9
 // run takes about 8 s alone; its budget is wall-clock time, so each twin's
 // obligations run one at a time there (no sibling solver thread competing) with
