@@ -211,7 +211,6 @@ void Discharger::run(const std::vector<Obligation>& obligations, const std::vect
       if (w >= units.size()) break;
       const std::vector<size_t>& unit = units[w];
       // what needs no solver first: cancelled, holding by a syntactic argument, found by its key
-      std::vector<std::optional<Result>> early(unit.size());
       std::vector<std::string> keys(unit.size());
       std::vector<size_t> open;  // (positions in the unit)
       for (size_t u = 0; u < unit.size(); ++u) {

@@ -1562,11 +1562,9 @@ std::vector<std::optional<Result>> solveTogether(ContextCache& cc, const std::ve
     // A member's hash: the assumptions up to it as text (at full reach: a proof from some of
     // them is a proof from all), then its own part.
     std::string chain = std::string(kHashSalt) + "; proved together\n";
-    std::vector<z3::expr> all = eq.global;
     for (size_t m = 0; m < n; ++m) {
-      std::vector<z3::expr> added;
+      std::vector<z3::expr> added = m == 0 ? eq.global : std::vector<z3::expr>{};  // (the global facts first)
       addHyps(added, eq.segments[2 * m], kFullFocus);
-      if (m == 0) added.insert(added.begin(), all.begin(), all.end());
       chain = sha256Hex(chain + benchmarkText(c, added, c.bool_val(true)));
       std::vector<z3::expr> own;
       addHyps(own, eq.segments[2 * m + 1], kFullFocus);
