@@ -13,12 +13,14 @@
 
 namespace ioa::prover::detail {
 
-// `afterGroup`: its group's solver ran out of its budget on it (see solveTogether).
+// `afterGroup`: its group's solver ran out of its budget on it (see solveTogether); the focused
+// attempt on the core invariants then goes first.
 Result solveObligation(ContextCache& cc, const Obligation& ob, const DischargeOptions& o, const ObligationCache* cache,
                        const std::atomic<bool>* cancelled = nullptr, bool afterGroup = false);
 
 // The obligations of one group (Obligation::group) in one solver: the shared steps of their
-// queries encoded once, their assumptions asserted once, each member's goal checked on its own
+// queries encoded once without the canonical-form facts of sequences and maps (a weaker
+// assumption), their assumptions asserted once, each member's goal checked on its own
 // (push, check, pop) with a small resource budget. A member proved that way (or found in the
 // cache under its hash as a member) gets its result; the others get nothing and are solved
 // alone, which is also what every member gets when the queries do not share their steps.
