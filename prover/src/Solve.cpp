@@ -1234,15 +1234,40 @@ class ObligationSolver {
               default: return;
             }
           };
+          // The sequences a value holds: itself, a tuple's fields, the values of a map or array
+          // over a small finite sort (a new user's `q = {0 -> [0, 64, 46, 64, ...]}`, 40 elements).
+          std::function<void(Sort, const z3::expr&, int)> lengths = [&](Sort so, const z3::expr& t, int depth) {
+            if (!so || depth > 3 || lens.size() >= 64) return;
+            switch (so->kind) {
+              case SortKind::Seq: {
+                z3::expr n = en->seqLen(t);
+                int64_t v = 0;
+                big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
+                lens.push_back(n <= c_.int_val(kShortSeq));
+                return;
+              }
+              case SortKind::Tuple:
+                if (so->def)
+                  for (size_t f = 0; f < so->def->fields.size(); ++f)
+                    lengths(so->def->fields[f].sort, en->field(so, 0, static_cast<int>(f), t), depth + 1);
+                return;
+              case SortKind::Map:
+              case SortKind::Array:
+                if (!cc_.isSmallFinite(so->key())) return;
+                for (int64_t k = 0; k < cc_.finiteSize(so->key()); ++k) {
+                  z3::expr key = cc_.finiteValue(so->key(), k);
+                  lengths(so->value(),
+                          so->kind == SortKind::Array ? en->arrayGet(so, t, key) : z3::select(en->field(so, 0, 0, t), key),
+                          depth + 1);
+                }
+                return;
+              default: return;
+            }
+          };
           for (const Input& in : en->inputs()) {
             z3::expr sym = in.sym;
             if (!cs.from.empty()) sym = sym.substitute(cs.from, cs.to);
-            int64_t v = 0;
-            if (in.sort->kind == SortKind::Seq) {
-              z3::expr n = en->seqLen(sym);
-              big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
-              lens.push_back(n <= c_.int_val(kShortSeq));
-            }
+            lengths(in.sort, sym, 0);
             numbers(in.sort, sym, true, 0);
           }
           if (!big) return std::nullopt;

@@ -1176,6 +1176,45 @@ invariant Heads of M: \A i: Pid (q[i] ~= {} => head(q[i]) = i)
       << r.output;
 }
 
+// A counterexample's sequences are asked for short, also where a map or a tuple holds them: the
+// counterexample to induction below had `q = {0 -> [0, 64, 46, 64, ...]}`, 40 elements (2026-12-05).
+TEST(ProveCli, ACounterexamplesSequencesInAMapAreShort) {
+  TempDir d("cli-short-map");
+  std::ofstream(d / "ring.ioa") << R"(type Pid = Int[0..2]
+type Log = tuple of s: Seq[Nat], n: Nat
+automaton M
+  signature
+    internal move(i: Pid)
+  states
+    q: Map[Pid, Seq[Nat]],
+    t: Log
+  initially \A i: Pid (defined(q, i) /\ q[i] = [i]) /\ t.s = {}
+  transitions
+    internal move(i)
+      pre q[i] ~= {}
+      eff q[i] := tail(q[i]) |- head(q[i]);
+          t.n := t.n + 1
+invariant Defined of M: \A i: Pid defined(q, i)
+invariant Heads of M: \A i: Pid (q[i] ~= {} => head(q[i]) = i)
+)";
+  CommandResult r = ioawb("prove --no-cache --jobs 1 --timeout 300 " + (d / "ring.ioa"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  size_t at = r.output.find("REFUTED");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  size_t pre = r.output.find("pre-state:", at), post = r.output.find("post-state:", at);
+  ASSERT_NE(pre, std::string::npos) << r.output;
+  ASSERT_NE(post, std::string::npos) << r.output;
+  // every sequence shown in the pre-state has at most 3 elements
+  const std::string state = r.output.substr(pre, post - pre);
+  int seqs = 0;
+  for (size_t open = state.find('['); open != std::string::npos; open = state.find('[', open + 1)) {
+    const std::string elems = state.substr(open + 1, state.find(']', open) - open - 1);
+    ++seqs;
+    EXPECT_LE(std::count(elems.begin(), elems.end(), ','), 2) << state;
+  }
+  EXPECT_GE(seqs, 4) << state;  // (q's three and t.s)
+}
+
 // Bounded model checking from the solver's start state: a Map of sequences of tuples given by its
 // `initially` clause alone, whose one-step bug the solver's own search left undecided after 10 s
 // (D1 of trial 5, 2026-12-05); the interpreter runs from the solver's start state and the solver
