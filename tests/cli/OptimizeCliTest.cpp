@@ -121,6 +121,68 @@ TEST(OptimizeCli, ExitCodesAndErrors) {
   EXPECT_NE(broken.output.find("broken.ioa:2:"), std::string::npos) << broken.output;
 }
 
+// A layer without `fastpath` clauses makes the stack's common case false on both paths: the bypasses
+// are never taken, and their obligations hold vacuously: proved, saying why, exit 0 (until 2026-12-05
+// unknown, exit 3, the files marked #error). A common case false by mistake (a clause that contradicts
+// itself) stays unknown: the check does not take a vacuous claim for a proof there.
+TEST(OptimizeCli, ALayerWithoutFastpathClausesLeavesItsPathLayeredAndProved) {
+  TempDir d("cli-no-fastpath");
+  auto write = [&](const std::string& name, const std::string& clauses) {
+    std::ifstream in(kFlagship);
+    std::ofstream(d / name) << in.rdbuf() << R"(
+layer Count
+  header tuple of n: UInt32
+  signature
+    input  dn(m: Msg), up(m: Msg)
+    output dn_out(m: Msg), up_out(m: Msg)
+  states
+    dnq: Seq[Msg] := {},
+    upq: Seq[Msg] := {},
+    sent: UInt32 := 0
+  transitions
+    input dn(m)
+      eff dnq := dnq |- push(m, Header(n: sent));
+          sent := sent + 1
+    output dn_out(m)
+      pre dnq ~= {} /\ m = head(dnq)
+      eff dnq := tail(dnq)
+    input up(m)
+      eff if hashdr(m) then upq := upq |- pop(m) fi
+    output up_out(m)
+      pre upq ~= {} /\ m = head(upq)
+      eff upq := tail(upq)
+)" << clauses << "\nstack S = Top ; Count ; Bottom\n";
+    return d / name;
+  };
+  CommandResult none = ioawb("optimize " + write("none.ioa", "") + " --stack S --out " + (d / "none"));
+  EXPECT_EQ(none.status, 0) << none.output;
+  EXPECT_NE(none.output.find("warning: layer 'Count' has no 'fastpath dn' and no 'fastpath up' clause"), std::string::npos)
+      << none.output;
+  EXPECT_NE(none.output.find("down path Top > Count > Bottom"), std::string::npos) << none.output;
+  EXPECT_NE(none.output.find("holds vacuously: layer Count has no 'fastpath dn' clause, so the stack's common case on "
+                             "the down path never holds; the bypass is never taken and the layered path always runs"),
+            std::string::npos)
+      << none.output;
+  EXPECT_NE(none.output.find("holds vacuously: layer Count has no 'fastpath up' clause"), std::string::npos) << none.output;
+  EXPECT_EQ(none.output.find("unknown  "), std::string::npos) << none.output;
+  EXPECT_EQ(ioa::test::readFile(d / "none/none_S.cpp").find("#error"), std::string::npos);
+
+  CommandResult wrong = ioawb("optimize " + write("wrong.ioa", "  fastpath dn: dnq = {} /\\ dnq ~= {}\n  fastpath up: upq = {} /\\ hashdr(m)\n") +
+                              " --stack S --out " + (d / "wrong"));
+  EXPECT_EQ(wrong.status, 3) << wrong.output;
+  EXPECT_NE(wrong.output.find("the precondition 'ioa_gen::wrong::S::ccp_dn_full' never holds (the claim would be vacuous)"),
+            std::string::npos)
+      << wrong.output;
+  EXPECT_EQ(wrong.output.find("holds vacuously"), std::string::npos) << wrong.output;
+  // a clause that says `false` is as good as none
+  CommandResult no = ioawb("optimize " + write("no.ioa", "  fastpath dn: false\n  fastpath up: upq = {} /\\ hashdr(m)\n") +
+                           " --stack S --out " + (d / "no"));
+  EXPECT_NE(no.output.find("holds vacuously: layer Count's 'fastpath dn' clause is false, so the stack's common case on "
+                           "the down path never holds"),
+            std::string::npos)
+      << no.output;
+}
+
 // A layer that passes messages up as they came (no header popped) and whose pass-up condition
 // ends in a macro (INT64_C(0)): the guard hands the message itself to the layer above, and the
 // collapsed code compiles, also with --no-prove (which checks that it does).

@@ -248,6 +248,43 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
   return true;
 }
 
+// A layer without a `fastpath` clause for a path (which the checker warns of), or with the clause
+// `false`, makes the stack's
+// common case on that path false: the path's obligations hold vacuously. The equivalence check says
+// `unknown` for a precondition that never holds, so that a common case false by mistake (clauses
+// that contradict each other) is not taken for a proof; a missing clause is no mistake: the bypass
+// is never taken, the layered path always runs, and the obligation is proved, with a message that
+// says why. (Until 2026-12-05 it stayed unknown, with exit 3 and the files marked #error.)
+void markDeclaredVacuous(OptimizeResult& r, const std::string& stackName) {
+  const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
+  if (!st) return;
+  // why each path has no common case: "layer Count has no 'fastpath dn' clause", ...
+  std::string whyDn, whyUp;
+  auto note = [](std::string& why, const std::string& layer, const Expr* clause, const char* path) {
+    std::string what;
+    if (!clause) what = "layer " + layer + " has no 'fastpath " + path + "' clause";
+    else if (clause->op == Op::BoolConst && !clause->boolValue) what = "layer " + layer + "'s 'fastpath " + path + "' clause is false";
+    else return;
+    why += (why.empty() ? "" : " and ") + what;
+  };
+  for (const StackLayer& l : st->layers) {
+    if (!l.layer) continue;
+    note(whyDn, l.name, l.layer->fastpathDn, "dn");
+    note(whyUp, l.name, l.layer->fastpathUp, "up");
+  }
+  for (OptimizeObligation& o : r.obligations) {
+    if (o.status != "unknown" || o.message.rfind("the precondition '", 0) != 0 ||
+        o.message.find("' never holds") == std::string::npos)
+      continue;
+    const bool dn = o.path.rfind("dn", 0) == 0, up = o.path.rfind("up", 0) == 0;
+    const std::string& why = dn ? whyDn : whyUp;
+    if ((!dn && !up) || why.empty()) continue;
+    o.status = "proved";
+    o.message = "holds vacuously: " + why + ", so the stack's common case on the " + (dn ? "down" : "up") +
+                " path never holds; the bypass is never taken and the layered path always runs";
+  }
+}
+
 void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned timeoutMs, unsigned jobs,
                   const std::string& checkDir, const std::atomic<bool>* cancel) {
   if (!r.gen.ok()) return;
@@ -344,6 +381,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
   }
+  markDeclaredVacuous(r, opts.stack);
   if (!checkDir.empty()) {
     // a bypass edited by hand may have moved what follows it: each obligation's line is looked up
     // in the user's file (the line that begins the same definition)
