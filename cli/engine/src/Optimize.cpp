@@ -249,12 +249,12 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
 }
 
 // A layer without a `fastpath` clause for a path (which the checker warns of), or with the clause
-// `false`, makes the stack's
-// common case on that path false: the path's obligations hold vacuously. The equivalence check says
-// `unknown` for a precondition that never holds, so that a common case false by mistake (clauses
-// that contradict each other) is not taken for a proof; a missing clause is no mistake: the bypass
-// is never taken, the layered path always runs, and the obligation is proved, with a message that
-// says why. (Until 2026-12-05 it stayed unknown, with exit 3 and the files marked #error.)
+// `false`, makes the stack's common case on that path false: the path's obligations hold
+// vacuously. The equivalence check says `unknown` for a precondition that never holds, so that a
+// common case false by mistake (clauses that contradict each other) is not taken for a proof; a
+// missing clause is no mistake: the bypass is never taken, the layered path always runs, and the
+// obligation is proved, with a message that says why. (Until 2026-12-05 it stayed unknown, with
+// exit 3 and the files marked #error.)
 void markDeclaredVacuous(OptimizeResult& r, const std::string& stackName) {
   const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
   if (!st) return;
