@@ -255,6 +255,38 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
 // missing clause is no mistake: the bypass is never taken, the layered path always runs, and the
 // obligation is proved, with a message that says why. (Until 2026-12-05 it stayed unknown, with
 // exit 3 and the files marked #error.)
+// The spec's name of a layer's state variable a counterexample's path lies in ("self.l1.s.seen.x"
+// in the stack Top ; Tag: "Tag.seen"), or "" when the path is not in a layer's state.
+std::string specVariable(const Stack& st, const std::string& path) {
+  const std::string self = "self.l";
+  if (path.rfind(self, 0) != 0) return {};
+  size_t e = self.size();
+  while (e < path.size() && std::isdigit(static_cast<unsigned char>(path[e]))) ++e;
+  if (e == self.size() || e - self.size() > 3 || path.compare(e, 3, ".s.") != 0) return {};
+  const size_t layer = std::stoul(path.substr(self.size(), e - self.size()));
+  if (layer >= st.layers.size()) return {};
+  size_t b = e + 3, v = b;
+  while (v < path.size() && (std::isalnum(static_cast<unsigned char>(path[v])) || path[v] == '_')) ++v;
+  if (v == b) return {};
+  return st.layers[layer].name + "." + path.substr(b, v - b);
+}
+
+// Each difference of a refuted path that lies in a layer's state says which variable of the spec
+// that is ("self.l1.s.seen: source true, target false (Tag.seen in the spec)"): the paths are the
+// generated C++ code's, which a new user could not map to the spec (trial of 2026-12-02).
+void nameSpecVariables(OptimizeResult& r, const std::string& stackName) {
+  const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
+  if (!st) return;
+  for (OptimizeObligation& o : r.obligations)
+    for (std::string& d : o.differences) {
+      const std::string path = d.substr(0, d.find(": "));
+      const std::string var = specVariable(*st, path);
+      if (var.empty()) continue;
+      const bool whole = path.size() == path.find(".s.") + 3 + var.size() - var.find('.') - 1;
+      d += whole ? " (" + var + " in the spec)" : " (part of " + var + " in the spec)";
+    }
+}
+
 void markDeclaredVacuous(OptimizeResult& r, const std::string& stackName) {
   const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
   if (!st) return;
@@ -382,6 +414,7 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     r.obligations.push_back(std::move(o));
   }
   markDeclaredVacuous(r, opts.stack);
+  nameSpecVariables(r, opts.stack);
   if (!checkDir.empty()) {
     // a bypass edited by hand may have moved what follows it: each obligation's line is looked up
     // in the user's file (the line that begins the same definition)
