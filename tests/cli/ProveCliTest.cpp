@@ -1195,6 +1195,7 @@ TEST(ProveCli, AStepOfAnInvariantARunBreaksIsNotSolvedAgain) {
                         "that run shows that Window does not hold, whatever this step does"),
               std::string::npos)
         << moot;
+    EXPECT_EQ(moot.find("run with --bmc K"), std::string::npos) << moot;  // (a run is there already)
   } else {
     EXPECT_EQ(moot.rfind("proved", 0), 0u) << moot;
   }

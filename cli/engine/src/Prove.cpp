@@ -645,8 +645,9 @@ struct ProveSession::Impl {
   };
 
   // Reports a result as it is given to the user.
+  // `moot`: a run already breaks what the step must preserve (Undecided::moot), so no hint to look for one.
   void report(size_t i, const prover::Result& r, const prover::Obligation* viewAs = nullptr,
-              const std::string& note = {}, bool cti = false) {
+              const std::string& note = {}, bool cti = false, bool moot = false) {
     const prover::Obligation& ob = obligations[i];
     ObligationResult out;
     out.info = infos[i];
@@ -655,7 +656,7 @@ struct ProveSession::Impl {
     // an undecided step may still be broken by a run: say how to look for one with every value
     if (r.status == prover::Status::Unknown && r.reason != "cancelled") {
       out.reason += note;
-      if (ob.inductive && !bmc) out.reason += "; run with --bmc K to search for a violating run from a start state";
+      if (ob.inductive && !bmc && !moot) out.reason += "; run with --bmc K to search for a violating run from a start state";
     }
     out.timeMs = r.timeMs;
     out.cached = r.cached;
@@ -854,7 +855,7 @@ std::unique_ptr<ProveSession> ProveSession::start(std::shared_ptr<Compilation> c
       };
       if (!again.empty()) im.discharger->run(im.obligations, again, onRetry, nullptr, true);
     }
-    for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note, u.cti);
+    for (const auto& [i, u] : undecided) im.report(i, u.r, u.viewAs, u.note, u.cti, !u.moot.empty());
     undecided.clear();
     std::vector<size_t> searched;
     for (size_t i : bounded) {
