@@ -248,16 +248,14 @@ bool readCollapsedFrom(OptimizeResult& r, const std::string& dir, std::vector<op
   return true;
 }
 
-// A layer without a `fastpath` clause for a path (which the checker warns of), or with the clause
-// `false`, makes the stack's common case on that path false: the path's obligations hold
-// vacuously. The equivalence check says `unknown` for a precondition that never holds, so that a
-// common case false by mistake (clauses that contradict each other) is not taken for a proof; a
-// missing clause is no mistake: the bypass is never taken, the layered path always runs, and the
-// obligation is proved, with a message that says why. (Until 2026-12-05 it stayed unknown, with
-// exit 3 and the files marked #error.)
-// The spec's name of a layer's state variable a counterexample's path lies in ("self.l1.s.seen.x"
-// in the stack Top ; Tag: "Tag.seen"), or "" when the path is not in a layer's state.
-std::string specVariable(const Stack& st, const std::string& path) {
+// The spec's name of the layer's state variable a counterexample's path lies in ("self.l1.s.seen"
+// in the stack Top ; Tag: "Tag.seen"), and whether the path is that variable whole (not a part
+// of it, as "self.l1.s.seen.x" is); an empty name when the path is not in a layer's state.
+struct SpecVariable {
+  std::string name;
+  bool whole = false;
+};
+SpecVariable specVariable(const Stack& st, const std::string& path) {
   const std::string self = "self.l";
   if (path.rfind(self, 0) != 0) return {};
   size_t e = self.size();
@@ -268,28 +266,29 @@ std::string specVariable(const Stack& st, const std::string& path) {
   size_t b = e + 3, v = b;
   while (v < path.size() && (std::isalnum(static_cast<unsigned char>(path[v])) || path[v] == '_')) ++v;
   if (v == b) return {};
-  return st.layers[layer].name + "." + path.substr(b, v - b);
+  return {st.layers[layer].name + "." + path.substr(b, v - b), v == path.size()};
 }
 
 // Each difference of a refuted path that lies in a layer's state says which variable of the spec
 // that is ("self.l1.s.seen: source true, target false (Tag.seen in the spec)"): the paths are the
 // generated C++ code's, which a new user could not map to the spec (trial of 2026-12-02).
-void nameSpecVariables(OptimizeResult& r, const std::string& stackName) {
-  const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
-  if (!st) return;
+void nameSpecVariables(OptimizeResult& r, const Stack& st) {
   for (OptimizeObligation& o : r.obligations)
     for (std::string& d : o.differences) {
-      const std::string path = d.substr(0, d.find(": "));
-      const std::string var = specVariable(*st, path);
-      if (var.empty()) continue;
-      const bool whole = path.size() == path.find(".s.") + 3 + var.size() - var.find('.') - 1;
-      d += whole ? " (" + var + " in the spec)" : " (part of " + var + " in the spec)";
+      const SpecVariable var = specVariable(st, d.substr(0, d.find(": ")));
+      if (var.name.empty()) continue;
+      d += var.whole ? " (" + var.name + " in the spec)" : " (part of " + var.name + " in the spec)";
     }
 }
 
-void markDeclaredVacuous(OptimizeResult& r, const std::string& stackName) {
-  const Stack* st = r.gen.compilation && r.gen.compilation->model ? r.gen.compilation->model->findStack(stackName) : nullptr;
-  if (!st) return;
+// A layer without a `fastpath` clause for a path (which the checker warns of), or with the clause
+// `false`, makes the stack's common case on that path false: the path's obligations hold
+// vacuously. The equivalence check says `unknown` for a precondition that never holds, so that a
+// common case false by mistake (clauses that contradict each other) is not taken for a proof; a
+// missing clause is no mistake: the bypass is never taken, the layered path always runs, and the
+// obligation is proved, with a message that says why. (Until 2026-12-05 it stayed unknown, with
+// exit 3 and the files marked #error.)
+void markDeclaredVacuous(OptimizeResult& r, const Stack& st) {
   // why each path has no common case: "layer Count has no 'fastpath dn' clause", ...
   std::string whyDn, whyUp;
   auto note = [](std::string& why, const std::string& layer, const Expr* clause, const char* path) {
@@ -299,7 +298,7 @@ void markDeclaredVacuous(OptimizeResult& r, const std::string& stackName) {
     else return;
     why += (why.empty() ? "" : " and ") + what;
   };
-  for (const StackLayer& l : st->layers) {
+  for (const StackLayer& l : st.layers) {
     if (!l.layer) continue;
     note(whyDn, l.name, l.layer->fastpathDn, "dn");
     note(whyUp, l.name, l.layer->fastpathUp, "up");
@@ -413,8 +412,10 @@ void runOptimizer(OptimizeResult& r, const codegen::GenOptions& opts, unsigned t
     o.differences = p.result.differences;
     r.obligations.push_back(std::move(o));
   }
-  markDeclaredVacuous(r, opts.stack);
-  nameSpecVariables(r, opts.stack);
+  if (const Stack* st = r.gen.compilation->model ? r.gen.compilation->model->findStack(opts.stack) : nullptr) {
+    markDeclaredVacuous(r, *st);
+    nameSpecVariables(r, *st);
+  }
   if (!checkDir.empty()) {
     // a bypass edited by hand may have moved what follows it: each obligation's line is looked up
     // in the user's file (the line that begins the same definition)
