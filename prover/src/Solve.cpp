@@ -1189,32 +1189,43 @@ class ObligationSolver {
           if (!s) return std::nullopt;
           z3::expr_vector lens(c_), nums(c_);
           bool big = false;
-          // The numbers a value holds: itself, a tuple's fields, a sequence's first elements, the
-          // values of a map or array over a small finite sort and a multiset's counts (a new user's
-          // `R.out = [64757, 0]`, `cache = {0 -> 0, 1 -> 8366, 2 -> 29243}`, `alice (9168 times)`,
-          // `Slot(owner: alice, nuse: 6334)`). `shown`: the model shows it (an element within the
-          // sequence's length); each is asked to be small all the same.
+          // What a value holds, down to depth 3, is asked to be small: its numbers (itself, a tuple's
+          // fields, a sequence's first elements, the values of a map or array over a small finite
+          // sort and a multiset's counts; a new user's `R.out = [64757, 0]`, `cache = {0 -> 0,
+          // 1 -> 8366, 2 -> 29243}`, `alice (9168 times)`, `Slot(owner: alice, nuse: 6334)`) and the
+          // lengths of its sequences (not of those inside a sequence's elements: `inSeq`; a new
+          // user's `q = {0 -> [0, 64, 46, 64, ...]}`, 40 elements). `shown`: the model shows it (an
+          // element within the sequence's length); each is asked to be small all the same.
           auto small = [&](const z3::expr& t, bool shown) {
             int64_t xv = 0;
             big = big || (shown && (!m.eval(t, true).is_numeral_i64(xv) || xv > kSmallNum || xv < -kSmallNum));
             nums.push_back(t >= c_.int_val(-kSmallNum) && t <= c_.int_val(kSmallNum));
           };
-          std::function<void(Sort, const z3::expr&, bool, int)> numbers = [&](Sort so, const z3::expr& t, bool shown,
-                                                                              int depth) {
-            if (!so || depth > 3 || nums.size() >= 64) return;
+          std::function<void(Sort, const z3::expr&, bool, bool, int)> walk = [&](Sort so, const z3::expr& t, bool shown,
+                                                                                bool inSeq, int depth) {
+            const bool moreNums = nums.size() < 64, moreLens = !inSeq && lens.size() < 64;
+            if (!so || depth > 3 || (!moreNums && !moreLens)) return;
             switch (so->kind) {
               case SortKind::Int:
-              case SortKind::Nat: small(t, shown); return;
+              case SortKind::Nat:
+                if (moreNums) small(t, shown);
+                return;
               case SortKind::Tuple:
                 if (so->def)
                   for (size_t f = 0; f < so->def->fields.size(); ++f)
-                    numbers(so->def->fields[f].sort, en->field(so, 0, static_cast<int>(f), t), shown, depth + 1);
+                    walk(so->def->fields[f].sort, en->field(so, 0, static_cast<int>(f), t), shown, inSeq, depth + 1);
                 return;
               case SortKind::Seq: {
+                z3::expr n = en->seqLen(t);
                 int64_t len = 0;
-                if (!m.eval(en->seqLen(t), true).is_numeral_i64(len)) return;
+                const bool known = m.eval(n, true).is_numeral_i64(len);
+                if (moreLens) {
+                  big = big || (known && len > kShortSeq);
+                  lens.push_back(n <= c_.int_val(kShortSeq));
+                }
+                if (!moreNums || !known) return;
                 for (int64_t k = 0; k < kShortSeq; ++k)
-                  numbers(so->elem(), z3::select(en->seqArr(t), c_.int_val(k)), shown && k < len, depth + 1);
+                  walk(so->elem(), z3::select(en->seqArr(t), c_.int_val(k)), shown && k < len, true, depth + 1);
                 return;
               }
               case SortKind::Map:
@@ -1222,53 +1233,22 @@ class ObligationSolver {
               case SortKind::Mset: {
                 const bool mset = so->kind == SortKind::Mset;
                 Sort keys = mset ? so->elem() : so->key();
-                if (!cc_.isSmallFinite(keys)) return;
+                if (!cc_.isSmallFinite(keys) || (mset && !moreNums)) return;
                 for (int64_t k = 0; k < cc_.finiteSize(keys); ++k) {
                   z3::expr key = cc_.finiteValue(keys, k);
                   if (mset) small(z3::select(t, key), shown);
-                  else if (so->kind == SortKind::Array) numbers(so->value(), en->arrayGet(so, t, key), shown, depth + 1);
-                  else numbers(so->value(), z3::select(en->field(so, 0, 0, t), key), shown, depth + 1);
+                  else if (so->kind == SortKind::Array) walk(so->value(), en->arrayGet(so, t, key), shown, inSeq, depth + 1);
+                  else walk(so->value(), z3::select(en->field(so, 0, 0, t), key), shown, inSeq, depth + 1);
                 }
                 return;
               }
-              default: return;
-            }
-          };
-          // The sequences a value holds: itself, a tuple's fields, the values of a map or array
-          // over a small finite sort (a new user's `q = {0 -> [0, 64, 46, 64, ...]}`, 40 elements).
-          std::function<void(Sort, const z3::expr&, int)> lengths = [&](Sort so, const z3::expr& t, int depth) {
-            if (!so || depth > 3 || lens.size() >= 64) return;
-            switch (so->kind) {
-              case SortKind::Seq: {
-                z3::expr n = en->seqLen(t);
-                int64_t v = 0;
-                big = big || (m.eval(n, true).is_numeral_i64(v) && v > kShortSeq);
-                lens.push_back(n <= c_.int_val(kShortSeq));
-                return;
-              }
-              case SortKind::Tuple:
-                if (so->def)
-                  for (size_t f = 0; f < so->def->fields.size(); ++f)
-                    lengths(so->def->fields[f].sort, en->field(so, 0, static_cast<int>(f), t), depth + 1);
-                return;
-              case SortKind::Map:
-              case SortKind::Array:
-                if (!cc_.isSmallFinite(so->key())) return;
-                for (int64_t k = 0; k < cc_.finiteSize(so->key()); ++k) {
-                  z3::expr key = cc_.finiteValue(so->key(), k);
-                  lengths(so->value(),
-                          so->kind == SortKind::Array ? en->arrayGet(so, t, key) : z3::select(en->field(so, 0, 0, t), key),
-                          depth + 1);
-                }
-                return;
               default: return;
             }
           };
           for (const Input& in : en->inputs()) {
             z3::expr sym = in.sym;
             if (!cs.from.empty()) sym = sym.substitute(cs.from, cs.to);
-            lengths(in.sort, sym, 0);
-            numbers(in.sort, sym, true, 0);
+            walk(in.sort, sym, true, false, 0);
           }
           if (!big) return std::nullopt;
           for (int pass = 0; pass < 2; ++pass) {
